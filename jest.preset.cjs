@@ -1,0 +1,25 @@
+// Shared jest settings for every package: TypeScript through SWC (types are checked by
+// `pnpm typecheck`, not by the test run), sources of workspace libs resolved through the
+// `@bazaar/source` export condition so tests never need a build first.
+const ESM_ONLY = ['cookie', '@seriousme'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['@bazaar/source', 'node', 'node-addons'] },
+  transform: {
+    '^.+\\.(ts|m?js)$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // A few dependencies ship only ES modules, which Node 20.19 requires natively but jest does not.
+  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${ESM_ONLY.join('|')})[@/+])`],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/main.ts'],
+  testTimeout: 30000,
+};

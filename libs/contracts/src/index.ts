@@ -1,0 +1,11 @@
+export { Id, Money, Timestamp } from './common.js';
+export { Events, CancelReason, PaymentFailureReason } from './events.js';
+export {
+  EnvelopeSchema,
+  EVENT_TYPES,
+  isEventType,
+  validateEnvelope,
+  type EventData,
+  type EventEnvelope,
+  type EventType,
+} from './envelope.js';

@@ -1,0 +1,74 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+
+// Counts and bigint ids come back as numbers: every value Bazaar stores in int8 fits in 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export interface DbOptions {
+  /** Most connections the pool opens. */
+  poolSize?: number;
+  /** Name shown in `pg_stat_activity`. */
+  applicationName?: string;
+}
+
+/** A Kysely instance over a `pg` pool; `db.destroy()` closes the pool. */
+export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client that loses its connection emits on the pool: log-worthy, never fatal.
+  pool.on('error', () => undefined);
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Readiness check: the database answers a trivial query. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's schema
+export async function pingDatabase(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+function splitUrl(url: string): { adminUrl: string; database: string } {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error(`database URL names no database: ${parsed.host}`);
+  parsed.pathname = '/postgres';
+  return { adminUrl: parsed.toString(), database };
+}
+
+const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
+
+/** Creates the database a URL names when it does not exist yet; safe when raced. */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const { adminUrl, database } = splitUrl(url);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount) return false;
+    await client.query(`create database ${pg.escapeIdentifier(database)}`);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === DUPLICATE_DATABASE || code === UNIQUE_VIOLATION) return false;
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops the database a URL names, closing its other connections first. */
+export async function dropDatabase(url: string): Promise<void> {
+  const { adminUrl, database } = splitUrl(url);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${pg.escapeIdentifier(database)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}

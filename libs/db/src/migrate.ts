@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
+
+/** A service's migrations by name; names are date-prefixed so their order is their age. */
+export type Migrations = Record<string, Migration>;
+
+// One key for every Bazaar migrator: each service has its own database, so they never contend.
+const MIGRATION_LOCK = 7_305_221;
+
+/**
+ * Runs every pending migration. Two instances starting at once (a rolling update, two replicas)
+ * serialize on a session advisory lock held for the whole run, so one migrates and the other
+ * then finds nothing to do — kysely's own lock does not cover creating its bookkeeping tables.
+ */
+export async function migrateToLatest(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's schema
+  db: Kysely<any>,
+  migrations: Migrations,
+): Promise<MigrationResult[]> {
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
+    try {
+      const migrator = new Migrator({
+        db: connection,
+        provider: { getMigrations: async () => migrations },
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+        throw new Error(`migration ${failed ?? '(unknown)'} failed: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      return results ?? [];
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
+    }
+  });
+}

@@ -1,0 +1,14 @@
+export { loadConfig, ConfigError } from './config.js';
+export { createApp, type App, type AppOptions } from './create-app.js';
+export {
+  AppError,
+  defineErrors,
+  problemType,
+  type ErrorDefinition,
+  type ErrorFactory,
+} from './errors.js';
+export { type Health, type ReadinessCheck } from './health.js';
+export { loggerOptions, traceFields, REDACTED_PATHS, type LogLevel } from './logger.js';
+export { toProblem, type Problem } from './problem.js';
+export { ProblemSchema, CommonConfig, LogLevelSchema } from './schemas.js';
+export { runService, exitOnStartupError, type RunOptions } from './run-service.js';

@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+
+/** problem+json as it appears in OpenAPI response schemas. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    code: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+    ),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+
+export const LogLevelSchema = Type.Union(
+  [
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+    Type.Literal('silent'),
+  ],
+  { default: 'info' },
+);
+
+/** Keys every service reads; a service's config spreads these into its own schema. */
+export const CommonConfig = {
+  NODE_ENV: Type.Union(
+    [Type.Literal('development'), Type.Literal('test'), Type.Literal('production')],
+    {
+      default: 'development',
+    },
+  ),
+  LOG_LEVEL: LogLevelSchema,
+  HOST: Type.String({ default: '0.0.0.0' }),
+  DEPLOYMENT_ENVIRONMENT: Type.String({ default: 'local' }),
+};

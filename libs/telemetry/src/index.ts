@@ -1,0 +1,3 @@
+export { startTelemetry, type TelemetryOptions } from './sdk.js';
+export { telemetryConfig, type TelemetryConfig } from './config.js';
+export { flushTraces } from './flush.js';

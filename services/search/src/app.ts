@@ -1,0 +1,24 @@
+import { pingDatabase } from '@bazaar/db';
+import { createApp, type App } from '@bazaar/service-kit';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+
+export interface Dependencies {
+  db: Kysely<Database>;
+}
+
+/** The search service's app: plugins, routes and error handling; it never listens. */
+export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
+  const app = await createApp({
+    name: 'search',
+    version: '0.1.0',
+    description:
+      'Its own search index fed by catalog events: full text, typo tolerance, facets and sorting.',
+    logLevel: config.LOG_LEVEL,
+    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+    processMetrics: config.NODE_ENV !== 'test',
+  });
+  app.health.addCheck('database', () => pingDatabase(deps.db));
+  return app;
+}

@@ -1,0 +1,19 @@
+import { CommonConfig, loadConfig } from '@bazaar/service-kit';
+import { Type, type Static } from '@sinclair/typebox';
+
+export const ConfigSchema = Type.Object({
+  ...CommonConfig,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8085 }),
+  DATABASE_URL: Type.String({
+    pattern: '^postgres(ql)?://',
+    default: 'postgres://postgres@127.0.0.1:5432/bazaar_search',
+  }),
+  AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** The only place this service reads the environment. */
+export function loadServiceConfig(env: Record<string, string | undefined> = process.env): Config {
+  return loadConfig(ConfigSchema, env);
+}

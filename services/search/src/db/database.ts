@@ -1,0 +1,3 @@
+/** Table types of the search database (kysely: `Generated<>` for defaults, `T | null`, never optional). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Database {}

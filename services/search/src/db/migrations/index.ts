@@ -1,0 +1,4 @@
+import type { Migrations } from '@bazaar/db';
+
+/** Every migration of the search database, oldest first; names are date-prefixed and frozen. */
+export const migrations: Migrations = {};
