@@ -40,4 +40,6 @@ export const CommonConfig = {
   LOG_LEVEL: LogLevelSchema,
   HOST: Type.String({ default: '0.0.0.0' }),
   DEPLOYMENT_ENVIRONMENT: Type.String({ default: 'local' }),
+  /** Prefix for RabbitMQ exchange and queue names; empty in real deployments, unique per e2e run. */
+  AMQP_NAMESPACE: Type.String({ default: '', pattern: '^[a-z0-9._-]*$' }),
 };
