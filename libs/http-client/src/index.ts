@@ -1,0 +1,13 @@
+export {
+  createServiceClient,
+  type BreakerOptions,
+  type ClientLogger,
+  type HttpMethod,
+  type RequestOptions,
+  type ServiceClient,
+  type ServiceClientOptions,
+  type ServiceResponse,
+  type StreamResponse,
+} from './service-client.js';
+export { UpstreamUnavailableError, type UnavailableReason } from './upstream-unavailable-error.js';
+export { backoffDelay, parseRetryAfter } from './backoff.js';

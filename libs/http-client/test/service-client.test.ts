@@ -1,0 +1,293 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServiceClient, UpstreamUnavailableError, type ServiceClient } from '../src/index.js';
+import { json, startTestServer, type TestServer } from './test-server.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamUnavailableError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UpstreamUnavailableError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('createServiceClient', () => {
+  let server: TestServer;
+  const clients: ServiceClient[] = [];
+  const client = (options: Partial<Parameters<typeof createServiceClient>[0]> = {}) => {
+    const created = createServiceClient({
+      name: 'catalog',
+      baseUrl: server.url,
+      retryBaseDelayMs: 10,
+      ...options,
+    });
+    clients.push(created);
+    return created;
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.close();
+  });
+
+  it('when a request succeeds, then status, headers and parsed JSON come back and the caller headers were passed on', async () => {
+    server.handle((seen, response) =>
+      json(response, 201, { echo: JSON.parse(seen.body) }, { 'x-extra': 'yes' }),
+    );
+    const answer = await client().request<{ echo: unknown }>({
+      method: 'POST',
+      path: '/internal/prices',
+      query: { limit: 5, cursor: undefined },
+      body: { productIds: ['a'] },
+      headers: {
+        authorization: 'Bearer t0ken',
+        'Idempotency-Key': 'key-1',
+        'x-request-id': 'req-1',
+        'x-absent': undefined,
+      },
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.body).toEqual({ echo: { productIds: ['a'] } });
+    expect(answer.headers['x-extra']).toBe('yes');
+    const [seen] = server.seen;
+    expect(seen.method).toBe('POST');
+    expect(seen.url).toBe('/internal/prices?limit=5');
+    expect(seen.headers.authorization).toBe('Bearer t0ken');
+    expect(seen.headers['idempotency-key']).toBe('key-1');
+    expect(seen.headers['x-request-id']).toBe('req-1');
+    expect(seen.headers['content-type']).toBe('application/json');
+    expect(seen.headers['x-absent']).toBeUndefined();
+  });
+
+  it('when the base URL has a path prefix, then paths are sent below it', async () => {
+    server.handle((_seen, response) => json(response, 200, {}));
+    await client({ baseUrl: `${server.url}/api/` }).request({
+      method: 'GET',
+      path: '/v1/x?a=1',
+      query: { b: 2 },
+    });
+    expect(server.seen[0].url).toBe('/api/v1/x?a=1&b=2');
+  });
+
+  it('when the answer is a 4xx problem, then it is returned, not thrown, and not retried', async () => {
+    server.handle((_seen, response) => {
+      response.writeHead(404, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ status: 404, title: 'Not found' }));
+    });
+    const answer = await client().request({
+      method: 'GET',
+      path: '/v1/products/x',
+      idempotent: true,
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ status: 404, title: 'Not found' });
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('when the answer is empty or text, then the body is undefined or the text', async () => {
+    server.handle((seen, response) => {
+      if (seen.url === '/empty') {
+        response.writeHead(204);
+        response.end();
+      } else if (seen.url === '/bad-json') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{nope');
+      } else {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end('hello');
+      }
+    });
+    const c = client();
+    expect((await c.request({ method: 'DELETE', path: '/empty' })).body).toBeUndefined();
+    expect((await c.request({ method: 'GET', path: 'text' })).body).toBe('hello');
+    expect((await c.request({ method: 'GET', path: '/bad-json' })).body).toBe('{nope');
+  });
+
+  it('when several requests are sent one after another, then they reuse keep-alive connections', async () => {
+    server.handle((_seen, response) => json(response, 200, { ok: true }));
+    const c = client();
+    for (let i = 0; i < 10; i++) await c.request({ method: 'GET', path: '/v1/ping' });
+    expect(server.seen).toHaveLength(10);
+    // undici may open a second socket while the first finishes its previous answer; never one each.
+    expect(server.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('when the dependency answers too slowly, then the request fails as a timeout', async () => {
+    server.handle((_seen, response) => setTimeout(() => json(response, 200, {}), 1500));
+    const error = await failure(
+      client({ timeoutMs: 200 }).request({ method: 'GET', path: '/slow' }),
+    );
+    expect(error.reason).toBe('timeout');
+    expect(error.service).toBe('catalog');
+    expect(error.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('when an idempotent request meets a 503 then a 200, then it is retried and succeeds', async () => {
+    server.handle((_seen, response) =>
+      server.seen.length === 1 ? json(response, 503, {}) : json(response, 200, { ok: true }),
+    );
+    const answer = await client().request({ method: 'GET', path: '/flaky', idempotent: true });
+    expect(answer.body).toEqual({ ok: true });
+    expect(server.seen).toHaveLength(2);
+  });
+
+  it('when an idempotent request keeps timing out, then every attempt is tried with backoff before failing', async () => {
+    server.handle((_seen, response) => setTimeout(() => json(response, 200, {}), 1000));
+    const error = await failure(
+      client({ timeoutMs: 100, retries: 2 }).request({
+        method: 'GET',
+        path: '/slow',
+        idempotent: true,
+      }),
+    );
+    expect(error.reason).toBe('timeout');
+    expect(server.seen).toHaveLength(3);
+  });
+
+  it('when a non-idempotent request meets a 5xx, then it is not retried and fails with the hint of Retry-After', async () => {
+    server.handle((_seen, response) => json(response, 503, {}, { 'retry-after': '7' }));
+    const error = await failure(client().request({ method: 'POST', path: '/orders', body: {} }));
+    expect(error.reason).toBe('server_error');
+    expect(error.status).toBe(503);
+    expect(error.retryAfter).toBe(7);
+    expect(error.message).not.toContain('127.0.0.1');
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('when an idempotent request keeps meeting 5xx, then it fails after all its attempts', async () => {
+    server.handle((_seen, response) => json(response, 500, {}));
+    const error = await failure(
+      client({ retries: 3, defaultRetryAfterSeconds: 4 }).request({
+        method: 'PUT',
+        path: '/x',
+        idempotent: true,
+      }),
+    );
+    expect(error.reason).toBe('server_error');
+    expect(error.status).toBe(500);
+    expect(error.retryAfter).toBe(4);
+    expect(server.seen).toHaveLength(4);
+  });
+
+  it('when nothing listens, then the request fails as unreachable', async () => {
+    const port = await freePort();
+    const error = await failure(
+      client({ baseUrl: `http://127.0.0.1:${port}` }).request({
+        method: 'GET',
+        path: '/',
+        idempotent: true,
+      }),
+    );
+    expect(error.reason).toBe('unreachable');
+    expect(error.retryAfter).toBe(2);
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  it('when calls keep failing, then the breaker opens and fails fast without calling, and a later success closes it', async () => {
+    let healthy = false;
+    server.handle((_seen, response) => json(response, healthy ? 200 : 500, {}));
+    const c = client({
+      breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 1500 },
+    });
+    for (let i = 0; i < 3; i++) {
+      expect((await failure(c.request({ method: 'GET', path: '/' }))).reason).toBe('server_error');
+    }
+    expect(c.isOpen()).toBe(true);
+    const open = await failure(c.request({ method: 'GET', path: '/' }));
+    expect(open.reason).toBe('circuit_open');
+    expect(open.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(open.retryAfter).toBeLessThanOrEqual(2);
+    expect(server.seen).toHaveLength(3);
+
+    healthy = true;
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect((await c.request({ method: 'GET', path: '/' })).status).toBe(200);
+    expect(c.isOpen()).toBe(false);
+  });
+
+  it('when 4xx answers pile up, then the breaker stays closed', async () => {
+    server.handle((_seen, response) => json(response, 404, {}));
+    const c = client({ breaker: { volumeThreshold: 2 } });
+    for (let i = 0; i < 5; i++) await c.request({ method: 'GET', path: '/' });
+    expect(c.isOpen()).toBe(false);
+  });
+
+  it('when the breaker is disabled, then failures never open it', async () => {
+    server.handle((_seen, response) => json(response, 500, {}));
+    const c = client({ breaker: false });
+    for (let i = 0; i < 4; i++) await failure(c.request({ method: 'GET', path: '/' }));
+    expect(c.isOpen()).toBe(false);
+    expect(server.seen).toHaveLength(4);
+  });
+
+  it('when the caller aborts, then the request rejects with the reason and is not a dependency failure', async () => {
+    server.handle((_seen, response) => setTimeout(() => json(response, 200, {}), 1000));
+    const controller = new AbortController();
+    const c = client({ breaker: { volumeThreshold: 1 } });
+    const pending = c.request({
+      method: 'GET',
+      path: '/',
+      signal: controller.signal,
+      idempotent: true,
+    });
+    setTimeout(() => controller.abort(new Error('client went away')), 50);
+    await expect(pending).rejects.toThrow('client went away');
+    expect(c.isOpen()).toBe(false);
+  });
+
+  it('when a stream is opened, then events arrive as sent and destroying the body closes the upstream request', async () => {
+    let upstreamClosed = false;
+    server.handle((_seen, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('event: status\ndata: {"status":"pending"}\n\n');
+      const timer = setInterval(() => response.write(': ping\n\n'), 50);
+      response.on('close', () => {
+        clearInterval(timer);
+        upstreamClosed = true;
+      });
+    });
+    const stream = await client().stream({
+      method: 'GET',
+      path: '/v1/orders/1/events',
+      timeoutMs: 300,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toBe('text/event-stream');
+    const first = await new Promise<string>((resolve) =>
+      stream.body.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+    );
+    expect(first).toContain('"pending"');
+    // Longer than the timeout: the timeout covers the headers only.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stream.body.destroyed).toBe(false);
+    stream.body.destroy();
+    const deadline = Date.now() + 10_000;
+    while (!upstreamClosed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(upstreamClosed).toBe(true);
+  });
+
+  it('when a stream is answered 404 or 5xx, then the 404 is returned and the 5xx thrown', async () => {
+    server.handle((seen, response) => json(response, seen.url === '/missing' ? 404 : 502, {}));
+    const c = client();
+    const missing = await c.stream({ method: 'GET', path: '/missing' });
+    expect(missing.status).toBe(404);
+    missing.body.destroy();
+    const error = await failure(c.stream({ method: 'GET', path: '/broken' }));
+    expect(error.reason).toBe('server_error');
+    expect(error.status).toBe(502);
+  });
+});
