@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { runLoad, type LoadFigures } from '../load.js';
+import { BENCH_ITEMS, prepareCeilingDatabase } from './setup.js';
+import { spawnServer } from './spawn-server.js';
+
+export interface CeilingSettings {
+  postgresUrl: string;
+  amqpUrl: string;
+  connections: number;
+  durationSeconds: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface Ceilings {
+  bareRoute: LoadFigures;
+  pgRoute: LoadFigures;
+  checkoutPath: LoadFigures;
+}
+
+const randomItem = () => 1 + Math.floor(Math.random() * BENCH_ITEMS);
+
+/** The three ceilings, each measured with the same connections as the scenarios beside them. */
+export async function runCeilings(settings: CeilingSettings): Promise<Ceilings> {
+  const databaseUrl = await prepareCeilingDatabase(settings.postgresUrl);
+  const load = {
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+    onProgress: settings.onProgress,
+  };
+
+  const bare = await spawnServer('bare-route.server.ts');
+  const bareRoute = await runLoad({
+    ...load,
+    title: 'ceiling: bare route',
+    url: `${bare.url}/hello`,
+  }).finally(() => bare.stop());
+
+  const pgServer = await spawnServer('pg-route.server.ts', { BENCH_DATABASE_URL: databaseUrl });
+  try {
+    const pgRoute = await runLoad({
+      ...load,
+      title: 'ceiling: fastify + pg key',
+      url: pgServer.url,
+      requests: [
+        { method: 'GET', setupRequest: (req) => ({ ...req, path: `/items/${randomItem()}` }) },
+      ],
+    });
+    const checkout = await spawnServer('checkout-path.server.ts', {
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_PRICES_URL: pgServer.url,
+      BENCH_AMQP_URL: settings.amqpUrl,
+      BENCH_EXCHANGE: `bench.${randomUUID()}`,
+    });
+    const checkoutPath = await runLoad({
+      ...load,
+      title: 'ceiling: lookup + tx + confirmed publish',
+      url: checkout.url,
+      requests: [
+        {
+          method: 'POST',
+          path: '/orders',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ itemId: randomItem(), quantity: 1 }),
+          }),
+        },
+      ],
+    }).finally(() => checkout.stop());
+    return { bareRoute, pgRoute, checkoutPath };
+  } finally {
+    await pgServer.stop();
+  }
+}

@@ -1,0 +1,243 @@
+// `pnpm bench`: the load scenarios through the storefront, with this machine's ceilings measured
+// in the same run so the figures read as ratios. See the README's "Performance" section.
+//
+//   pnpm bench                      start the system itself (rate limits off), run everything
+//   pnpm bench -- --url http://127.0.0.1:8080   use a system that is already running
+//   pnpm bench -- --quick           tiny numbers: a smoke run of the harness
+//   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCeilings } from './ceilings/run-ceilings.js';
+import { machine, ms, perSecond, printTable, ratio, saveResults } from './report.js';
+import { browse } from './scenarios/browse.js';
+import { checkout } from './scenarios/checkout.js';
+import { flashSale } from './scenarios/flash-sale.js';
+import { search } from './scenarios/search.js';
+import { Storefront } from './storefront.js';
+import { startSystem, startTraceSink, type RunningSystem } from './system.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    url: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'ceilings,browse,search,checkout,saga,flash,tracing' },
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10' },
+    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
+    amqp: { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
+    'admin-email': { type: 'string', default: 'admin@bazaar.local' },
+    'admin-password': { type: 'string', default: 'bazaar-admin' },
+  },
+});
+
+const only = new Set(values.only!.split(','));
+const quick = values.quick!;
+const connections = quick ? 4 : Number(values.connections);
+const durationSeconds = quick ? 1 : Number(values.duration);
+const progress = (line: string) => process.stderr.write(`\r\x1b[2K${line}`);
+const results: Record<string, unknown> = {
+  machine: machine(),
+  parameters: { connections, durationSeconds, quick, scenarios: [...only] },
+  startedAt: new Date().toISOString(),
+};
+
+async function withSystem<T>(
+  env: Record<string, string>,
+  run: (storefront: Storefront) => Promise<T>,
+): Promise<T> {
+  let system: RunningSystem | undefined;
+  if (!values.url)
+    system = await startSystem(env, (line) => progress(`system: ${line.slice(0, 100)}`));
+  const storefront = new Storefront(values.url ?? 'http://127.0.0.1:8080');
+  try {
+    return await run(storefront);
+  } finally {
+    await storefront.close();
+    await system?.stop();
+  }
+}
+
+if (only.has('ceilings')) {
+  const ceilings = await runCeilings({
+    postgresUrl: values.postgres!,
+    amqpUrl: values.amqp!,
+    connections,
+    durationSeconds,
+    onProgress: progress,
+  });
+  results.ceilings = ceilings;
+  printTable('Ceilings (same machine, same run)', [
+    [
+      'bare Fastify route',
+      perSecond(ceilings.bareRoute.requestsPerSecond),
+      `p99 ${ms(ceilings.bareRoute.latency.p99)}`,
+    ],
+    [
+      'Fastify + pg primary key',
+      perSecond(ceilings.pgRoute.requestsPerSecond),
+      `p99 ${ms(ceilings.pgRoute.latency.p99)}`,
+    ],
+    [
+      'lookup + tx + confirmed publish',
+      perSecond(ceilings.checkoutPath.requestsPerSecond),
+      `p99 ${ms(ceilings.checkoutPath.latency.p99)}`,
+    ],
+  ]);
+}
+
+const scenarios = ['browse', 'search', 'checkout', 'saga', 'flash'].filter((s) => only.has(s));
+if (scenarios.length > 0) {
+  await withSystem({}, async (storefront) => {
+    const adminToken = await storefront.adminToken(
+      values['admin-email']!,
+      values['admin-password']!,
+    );
+    const load = { connections, durationSeconds, onProgress: progress };
+    if (only.has('browse')) {
+      const figures = await browse(storefront, load);
+      results.browse = figures;
+      const pg = (results.ceilings as { pgRoute?: { requestsPerSecond: number } } | undefined)
+        ?.pgRoute;
+      printTable('Browse', [
+        [
+          'shop mix',
+          perSecond(figures.mix.requestsPerSecond),
+          `p99 ${ms(figures.mix.latency.p99)}`,
+        ],
+        [
+          'product detail',
+          perSecond(figures.productDetail.requestsPerSecond),
+          `p99 ${ms(figures.productDetail.latency.p99)}${pg ? `, ${ratio(figures.productDetail.requestsPerSecond, pg.requestsPerSecond)} of Fastify + pg` : ''}`,
+        ],
+      ]);
+    }
+    if (only.has('search')) {
+      const figures = await search(storefront, load);
+      results.search = figures;
+      printTable(`Search (${figures.catalogSize} products, ${figures.queries} queries)`, [
+        [
+          'saturated',
+          perSecond(figures.saturated.requestsPerSecond),
+          `p50 ${ms(figures.saturated.latency.p50)}, p99 ${ms(figures.saturated.latency.p99)}`,
+        ],
+        [
+          'at 200 req/s',
+          perSecond(figures.at200.requestsPerSecond),
+          `p50 ${ms(figures.at200.latency.p50)}, p99 ${ms(figures.at200.latency.p99)}`,
+        ],
+      ]);
+    }
+    if (only.has('checkout')) {
+      const figures = await checkout(storefront, {
+        ...load,
+        shoppers: quick ? 3 : 50,
+        adminToken,
+        title: 'checkout: saturated',
+      });
+      results.checkout = figures;
+      const path = (
+        results.ceilings as { checkoutPath?: { requestsPerSecond: number } } | undefined
+      )?.checkoutPath;
+      printTable('Checkout', [
+        [
+          'accepted orders',
+          perSecond(figures.accepted.requestsPerSecond),
+          `p99 accept ${ms(figures.accepted.latency.p99)}${path ? `, ${ratio(figures.accepted.requestsPerSecond, path.requestsPerSecond)} of the bare path` : ''}`,
+        ],
+        [
+          'confirmed end to end',
+          perSecond(figures.confirmedPerSecond),
+          `${figures.confirmed}/${figures.placedOrders} confirmed, ${figures.unfinished} unfinished`,
+        ],
+        [
+          'placed -> confirmed',
+          ms(figures.placedToConfirmed.p50),
+          `p95 ${ms(figures.placedToConfirmed.p95)}, p99 ${ms(figures.placedToConfirmed.p99)}`,
+        ],
+      ]);
+    }
+    if (only.has('saga')) {
+      const rate = quick ? 5 : 200;
+      const figures = await checkout(storefront, {
+        ...load,
+        shoppers: quick ? 3 : 50,
+        adminToken,
+        rate,
+        title: `saga: ${rate} orders/s`,
+      });
+      results.saga = { rate, ...figures };
+      printTable(`Sustained saga at ${rate} orders/s`, [
+        [
+          'placed -> confirmed',
+          ms(figures.placedToConfirmed.p50),
+          `p95 ${ms(figures.placedToConfirmed.p95)}, p99 ${ms(figures.placedToConfirmed.p99)}`,
+        ],
+        [
+          'confirmed',
+          `${figures.confirmed}/${figures.placedOrders}`,
+          `${figures.unfinished} unfinished`,
+        ],
+      ]);
+    }
+    if (only.has('flash')) {
+      const figures = await flashSale(storefront, {
+        adminToken,
+        stock: quick ? 3 : 50,
+        orders: quick ? 20 : 2000,
+        shoppers: quick ? 4 : 40,
+        concurrency: quick ? 4 : 200,
+      });
+      results.flashSale = figures;
+      printTable('Flash sale', [
+        [
+          'sold / stock',
+          `${figures.confirmed}/${figures.stock}`,
+          figures.exact ? 'exact' : 'NOT EXACT',
+        ],
+        ['stock after', String(figures.stockAfter)],
+        ['orders accepted / refused', `${figures.accepted}/${figures.refusedAtOnce}`],
+        ['settled in', ms(figures.settleMillis)],
+      ]);
+    }
+  });
+}
+
+if (only.has('tracing') && !values.url) {
+  // Tracing's cost: the same checkout with the SDK off, then exporting to an OTLP receiver.
+  const run = (title: string) => (storefront: Storefront) =>
+    storefront.adminToken(values['admin-email']!, values['admin-password']!).then((adminToken) =>
+      checkout(storefront, {
+        connections,
+        durationSeconds,
+        shoppers: quick ? 3 : 50,
+        adminToken,
+        title,
+        onProgress: progress,
+      }),
+    );
+  const off = await withSystem({ OTEL_SDK_DISABLED: 'true' }, run('checkout: tracing off'));
+  const sink = await startTraceSink();
+  const on = await withSystem(
+    { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+    run('checkout: tracing on'),
+  ).finally(() => sink.close());
+  results.tracing = { off: off.accepted, on: on.accepted, exports: sink.spans() };
+  printTable('Tracing cost (checkout accepted/s)', [
+    ['tracing off', perSecond(off.accepted.requestsPerSecond)],
+    [
+      'tracing on',
+      perSecond(on.accepted.requestsPerSecond),
+      `${ratio(on.accepted.requestsPerSecond, off.accepted.requestsPerSecond)} of off`,
+    ],
+  ]);
+}
+
+results.finishedAt = new Date().toISOString();
+const dir =
+  [join(process.cwd(), 'results'), join(process.cwd(), 'bench/results')].find((d) =>
+    existsSync(d),
+  ) ?? 'results';
+console.log(`\nresults: ${saveResults(dir, results)}`);
+process.exit(0);

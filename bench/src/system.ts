@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
+  existsSync(join(dir, 'pnpm-workspace.yaml')),
+)!;
+
+export interface RunningSystem {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole system with `pnpm start`'s script, rate limits off (a load test is not an
+ * abuser), and waits until it says every service is ready.
+ */
+export async function startSystem(
+  env: Record<string, string>,
+  onLine: (line: string) => void,
+): Promise<RunningSystem> {
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      BAZAAR_RATE_LIMITS: 'off',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      ...env,
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the system did not become ready in 180 s')),
+      180_000,
+    );
+    child.once('exit', (code) => reject(new Error(`pnpm start exited with ${code}`)));
+    const watch = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim()) onLine(line);
+        if (line.includes('Bazaar is ready.')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+  });
+  return {
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid!, 'SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    },
+  };
+}
+
+/**
+ * An OTLP/HTTP receiver that accepts and counts trace exports the way Jaeger's port 4318 would,
+ * so "tracing on" costs what exporting really costs.
+ */
+export async function startTraceSink(
+  port = 4318,
+): Promise<{ spans: () => number; close(): Promise<void> }> {
+  let bytes = 0;
+  let requests = 0;
+  const server: Server = createServer((request, response) => {
+    request.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    request.on('end', () => {
+      requests += 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(port, '127.0.0.1', resolve),
+  );
+  return {
+    spans: () => requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,36 @@
+import { runCeilings } from '../src/ceilings/run-ceilings.js';
+import { percentiles } from '../src/load.js';
+import { buildQueries, typo } from '../src/scenarios/search.js';
+
+describe('bench harness', () => {
+  it('when the ceilings run with tiny numbers, then each one reports throughput and latency', async () => {
+    const ceilings = await runCeilings({
+      postgresUrl: 'postgres://postgres@127.0.0.1:5432',
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      connections: 2,
+      durationSeconds: 1,
+    });
+    for (const figures of [ceilings.bareRoute, ceilings.pgRoute, ceilings.checkoutPath]) {
+      expect(figures.requests).toBeGreaterThan(0);
+      expect(figures.errors).toBe(0);
+      expect(figures.non2xx).toBe(0);
+      expect(figures.latency.p99).toBeGreaterThanOrEqual(figures.latency.p50);
+    }
+  }, 90_000);
+
+  it('when percentiles are taken, then they are nearest-rank over the sorted values', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentiles(values)).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });
+    expect(percentiles([]).p50).toBeNaN();
+  });
+
+  it('when queries are built from a catalog, then they hold words, prefixes, typos and filters', () => {
+    expect(typo('laptop')).toBe('lapotp');
+    expect(typo('cat')).toBe('cat');
+    const queries = buildQueries(['Aurora Laptop Pro', 'Nimbus Headphones'], ['Aurora']);
+    expect(queries).toEqual(
+      expect.arrayContaining(['q=aurora', 'q=aur', `q=${typo('aurora')}`, 'q=aurora&brand=Aurora']),
+    );
+    expect(queries.some((q) => q.includes('minPrice='))).toBe(true);
+  });
+});
