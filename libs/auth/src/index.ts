@@ -1,0 +1,17 @@
+export { authPlugin, bearerAuthScheme, type AuthGuard, type AuthPluginOptions } from './plugin.js';
+export {
+  createTokenVerifier,
+  type AccessTokenAlgorithm,
+  type TokenVerifier,
+  type VerifierOptions,
+} from './verifier.js';
+export { JwksCache, KeysUnavailableError, type JwksCacheOptions } from './jwks-cache.js';
+export { authErrors } from './errors.js';
+export {
+  ROLES,
+  ACCESS_TOKEN_TYPE,
+  DEFAULT_AUDIENCE,
+  DEFAULT_ISSUER,
+  type AuthUser,
+  type Role,
+} from './user.js';
