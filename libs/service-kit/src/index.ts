@@ -12,3 +12,4 @@ export { loggerOptions, traceFields, REDACTED_PATHS, type LogLevel } from './log
 export { toProblem, type Problem } from './problem.js';
 export { ProblemSchema, CommonConfig, LogLevelSchema } from './schemas.js';
 export { runService, exitOnStartupError, type RunOptions } from './run-service.js';
+export { Faults, FaultsConfig, InjectedFault, parseFaults, type FaultSpec } from './faults.js';
