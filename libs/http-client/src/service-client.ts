@@ -54,6 +54,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent byte for byte instead of `body` (a signed webhook whose signature covers the bytes). */
+  rawBody?: { contentType: string; data: string | Buffer };
   /**
    * Headers to pass on: the shopper's `authorization`, `idempotency-key`, `x-request-id`.
    * Undefined values are left out. Trace context is added by the undici instrumentation.
@@ -96,7 +98,7 @@ export interface ServiceClient {
    * Like {@link request} but hands back the body as a stream (server-sent events): the timeout
    * covers the answer's headers only, and the request is never retried once headers arrived.
    */
-  stream(options: Omit<RequestOptions, 'body' | 'idempotent'>): Promise<StreamResponse>;
+  stream(options: Omit<RequestOptions, 'body' | 'rawBody' | 'idempotent'>): Promise<StreamResponse>;
   /** True while the breaker refuses calls. */
   isOpen(): boolean;
   /** Closes the pool's connections and stops the breaker's timers. */
@@ -220,8 +222,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     for (const [key, value] of Object.entries(request.headers ?? {})) {
       if (value !== undefined) headers[key.toLowerCase()] = value;
     }
-    let body: string | undefined;
-    if (request.body !== undefined) {
+    let body: string | Buffer | undefined;
+    if (request.rawBody) {
+      body = request.rawBody.data;
+      headers['content-type'] = request.rawBody.contentType;
+    } else if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }

@@ -72,6 +72,18 @@ describe('createServiceClient', () => {
     expect(seen.headers['x-absent']).toBeUndefined();
   });
 
+  it('when a raw body is given, then its bytes and content type are sent as they are', async () => {
+    server.handle((_seen, response) => json(response, 202, {}));
+    const data = '{"b":1,  "a":2}';
+    await client().request({
+      method: 'POST',
+      path: '/hook',
+      rawBody: { contentType: 'application/json; charset=utf-8', data },
+    });
+    expect(server.seen[0].body).toBe(data);
+    expect(server.seen[0].headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
   it('when the base URL has a path prefix, then paths are sent below it', async () => {
     server.handle((_seen, response) => json(response, 200, {}));
     await client({ baseUrl: `${server.url}/api/` }).request({
