@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { startOtlpReceiver, type OtlpReceiver } from '@bazaar/telemetry/testing';
+
+const fixture = join(__dirname, 'fixtures', 'traced-service');
+const register = join(__dirname, '..', '..', 'telemetry', 'src', 'register.ts');
+
+describe('telemetry in a running service', () => {
+  let receiver: OtlpReceiver;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterAll(() => receiver.close());
+
+  it('when a request is served, then its spans reach the OTLP endpoint as one trace and its logs carry the trace id', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@bazaar/source', '--import', 'tsx', '--import', register, 'server.ts'],
+      {
+        cwd: fixture,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: {
+          ...process.env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+          DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+          DEPLOYMENT_ENVIRONMENT: 'test',
+        },
+      },
+    );
+    const lines: string[] = [];
+    const port = await new Promise<number>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        const match = /listening (\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      }),
+    );
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/work`);
+      expect(await response.json()).toEqual({ answer: 42, pong: { pong: true } });
+
+      const spans = await receiver.waitFor((s) =>
+        s.some((span) => span.attributes['http.route'] === '/work' && span.kind === 2),
+      );
+      const server = spans.find((s) => s.kind === 2 && s.attributes['http.route'] === '/work')!;
+      expect(server.service).toBe('traced-fixture');
+      const trace = await receiver.waitFor((all) =>
+        ['pg', 'client'].every((kind) =>
+          all.some(
+            (s) =>
+              s.traceId === server.traceId &&
+              (kind === 'pg'
+                ? s.attributes['db.system'] === 'postgresql' ||
+                  s.attributes['db.system.name'] === 'postgresql'
+                : s.kind === 3),
+          ),
+        ),
+      );
+      const ofTrace = trace.filter((s) => s.traceId === server.traceId);
+      // The outgoing call's server span is a child in the same trace.
+      expect(ofTrace.filter((s) => s.kind === 2).length).toBeGreaterThanOrEqual(2);
+
+      const logged = lines
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'work done');
+      expect(logged).toMatchObject({ trace_id: server.traceId, service: 'traced-fixture' });
+      expect(logged?.span_id).toMatch(/^[0-9a-f]{16}$/);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+});
