@@ -1,4 +1,8 @@
 // `pnpm test`: every package's tests in one run, one summary; coverage reported in CI.
+//
+// Tests that disturb the shared broker on purpose (they stop and start RabbitMQ) are named
+// `*.disruptive.test.ts`; they run after everything else, one at a time, from
+// `jest.disruptive.config.cjs`, so they never break another file's connections mid-test.
 const { existsSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -13,8 +17,14 @@ const packages = ['libs', 'services', 'tests']
 
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: packages.map((dir) => `<rootDir>/${dir}`),
+  projects: packages.map((dir) => ({
+    ...require(`./${dir}/jest.config.cjs`),
+    rootDir: `<rootDir>/${dir}`,
+    testPathIgnorePatterns: ['/node_modules/', '\\.disruptive\\.test\\.ts$'],
+  })),
   coverageReporters: ['text-summary', 'json-summary'],
   collectCoverage: process.env.CI === 'true',
   testTimeout: 30000,
+  // Most tests wait on Postgres, RabbitMQ and child processes rather than the CPU.
+  maxWorkers: 3,
 };
