@@ -1,4 +1,11 @@
 import type { Migrations } from '@bazaar/db';
+import * as paymentMethods from './2026-11-23-01-payment-methods.js';
+import * as payments from './2026-11-23-02-payments.js';
+import * as webhookEvents from './2026-11-23-03-webhook-events.js';
 
 /** Every migration of the payments database, oldest first; names are date-prefixed and frozen. */
-export const migrations: Migrations = {};
+export const migrations: Migrations = {
+  '2026-11-23-01-payment-methods': paymentMethods,
+  '2026-11-23-02-payments': payments,
+  '2026-11-23-03-webhook-events': webhookEvents,
+};
