@@ -1,0 +1,54 @@
+/** Exponential backoff with full jitter, capped: attempt 0 waits about `baseMs`. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** A sleep that `wake()` (or `abort`) can cut short; resolves either way. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * A level-triggered wake-up: `notify()` before or during `wait()` makes the next `wait()` return
+ * at once, so a notification that arrives while work is running is never lost.
+ */
+export class Signal {
+  private pending = false;
+  private waiter: (() => void) | undefined;
+
+  notify(): void {
+    this.pending = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+
+  /** Resolves on the next notification or after `ms`, whichever comes first. */
+  wait(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        resolve();
+      }, ms);
+      this.waiter = () => {
+        clearTimeout(timer);
+        this.pending = false;
+        resolve();
+      };
+    });
+  }
+}

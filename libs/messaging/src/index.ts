@@ -1,0 +1,21 @@
+export { createMessaging, type Messaging, type MessagingOptions } from './messaging.js';
+export { writeEvent, InvalidEventError, type OutboxEvent } from './write-event.js';
+export { messagingMigrations } from './migrations.js';
+export { PermanentError, UnroutableError, BrokerUnavailableError } from './errors.js';
+export {
+  HEADERS,
+  type EventHandler,
+  type EventHandlers,
+  type SubscriptionSettings,
+  type DeadLetterKind,
+} from './consumer.js';
+export type { RelaySettings, RelayRound } from './relay.js';
+export type { Logger } from './logger.js';
+export {
+  OUTBOX_TABLE,
+  INBOX_TABLE,
+  type MessagingTables,
+  type OutboxEventsTable,
+  type InboxMessagesTable,
+} from './tables.js';
+export { exchangeNames, queueNames } from './topology.js';

@@ -1,0 +1,194 @@
+import type { ChannelModel } from 'amqplib';
+import type { Kysely } from 'kysely';
+import { Registry } from 'prom-client';
+import { BrokerConnection } from './broker-connection.js';
+import { Consumer, type EventHandlers, type SubscriptionSettings } from './consumer.js';
+import { silentLogger, type Logger } from './logger.js';
+import { createMessagingMetrics } from './metrics.js';
+import { OutboxListener } from './outbox-listener.js';
+import { Publisher } from './publisher.js';
+import { OutboxRelay, type RelaySettings } from './relay.js';
+import type { MessagingTables } from './tables.js';
+import { declareExchanges, declareSubscription, exchangeNames } from './topology.js';
+
+export interface MessagingOptions<DB> {
+  /** AMQP URL (`amqp://guest:guest@127.0.0.1:5672`). */
+  url: string;
+  /** This service's name: the `source` of the events it publishes. */
+  service: string;
+  /** The service's database, holding `outbox_events` and `inbox_messages`. */
+  db: Kysely<DB>;
+  /**
+   * The same database's URL, for the relay's `LISTEN` connection: events leave right after
+   * their commit. Without it the relay finds them by polling (`pollIntervalMs`).
+   */
+  databaseUrl?: string;
+  logger?: Logger;
+  /** The app's prom-client registry (`app.metrics`); a private one when absent. */
+  metrics?: Registry;
+  /** Prefix of every exchange and queue name: `''` in production, unique per test file. */
+  namespace?: string;
+  /** Publish the outbox (default true); false for a process that only consumes. */
+  relay?: boolean;
+  /** Outbox relay tuning; defaults suit production. */
+  relaySettings?: Partial<RelaySettings>;
+  /** Defaults for every subscription (each `subscribe` may override). */
+  subscriptionDefaults?: Partial<SubscriptionSettings>;
+  /** How long `stop()` waits for in-flight handlers. */
+  stopTimeoutMs?: number;
+}
+
+export interface Messaging<DB> {
+  /**
+   * Declares a subscription: a durable quorum queue `<namespace><queue>` bound to the handlers'
+   * event types. Call before `start()`, all of a service's subscriptions in one place
+   * (`src/events/subscriptions.ts`).
+   */
+  subscribe(
+    queue: string,
+    handlers: EventHandlers<DB>,
+    settings?: Partial<SubscriptionSettings>,
+  ): void;
+  /** Connects (retrying until the broker answers), declares the topology, starts relay and consumers. */
+  start(): Promise<void>;
+  /** Cancels consumers, waits for in-flight handlers, stops the relay, closes the connection. */
+  stop(): Promise<void>;
+  /** Readiness: resolves when the broker connection and every channel are up, throws otherwise. */
+  check(): Promise<void>;
+  /** The relay, for tests and tools (`relayOnce`, `prune`, `backlog`). */
+  readonly relay: OutboxRelay | undefined;
+}
+
+const DEFAULT_RELAY: RelaySettings = {
+  batchSize: 200,
+  pollIntervalMs: 1000,
+  retentionMs: 7 * 24 * 3600_000,
+  inboxRetentionMs: 14 * 24 * 3600_000,
+  pruneIntervalMs: 3600_000,
+  unroutableMaxDelayMs: 5 * 60_000,
+};
+
+const DEFAULT_SUBSCRIPTION: SubscriptionSettings = {
+  prefetch: 16,
+  retryDelaysMs: [1000, 5000, 30_000, 120_000],
+  deliveryLimit: 10,
+};
+
+/**
+ * The messaging of one service process: its broker connection, outbox relay and consumers.
+ * See the package README for the guarantees.
+ */
+export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB> {
+  const logger = options.logger ?? silentLogger;
+  const namespace = options.namespace ?? '';
+  const db = options.db as unknown as Kysely<MessagingTables>;
+  const connection = new BrokerConnection({
+    url: options.url,
+    name: `${options.service} (${process.pid})`,
+    logger,
+  });
+  const consumers: Array<Consumer<DB>> = [];
+  let started = false;
+
+  // Topology first on every connection: queues may have been lost with the broker.
+  connection.add({
+    async attach(model: ChannelModel) {
+      const channel = await model.createChannel();
+      try {
+        await declareExchanges(channel, namespace);
+        for (const consumer of consumers) {
+          await declareSubscription(channel, namespace, {
+            queue: consumer.queue,
+            eventTypes: consumer.eventTypes,
+            deliveryLimit: consumer.settings.deliveryLimit,
+            retryDelaysMs: consumer.settings.retryDelaysMs,
+          });
+        }
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    },
+    detach: () => undefined,
+  });
+
+  const publisher = new Publisher(connection, logger);
+  connection.add(publisher);
+
+  const relaySettings = { ...DEFAULT_RELAY, ...options.relaySettings };
+  if (options.databaseUrl && !options.relaySettings?.pollIntervalMs) {
+    relaySettings.pollIntervalMs = 5000;
+  }
+  let relay: OutboxRelay | undefined;
+  const metrics = createMessagingMetrics(options.metrics ?? new Registry(), () =>
+    relay ? relay.backlog() : Promise.resolve(0),
+  );
+  if (options.relay !== false) {
+    relay = new OutboxRelay(
+      db,
+      connection,
+      publisher,
+      exchangeNames(namespace).events,
+      options.service,
+      relaySettings,
+      logger,
+      metrics,
+    );
+  }
+  const listener =
+    relay && options.databaseUrl
+      ? new OutboxListener(options.databaseUrl, () => relay.wake(), logger)
+      : undefined;
+
+  return {
+    relay,
+
+    subscribe(queue, handlers, settings) {
+      if (started)
+        throw new Error(`subscribe(${queue}) after start(): declare subscriptions first`);
+      if (consumers.some((c) => c.queue === queue)) {
+        throw new Error(`queue ${queue} is subscribed twice`);
+      }
+      if (Object.keys(handlers).length === 0) throw new Error(`queue ${queue} has no handlers`);
+      const consumer = new Consumer(
+        options.db,
+        connection,
+        namespace,
+        queue,
+        handlers,
+        { ...DEFAULT_SUBSCRIPTION, ...options.subscriptionDefaults, ...settings },
+        logger,
+        metrics,
+      );
+      consumers.push(consumer);
+      connection.add(consumer);
+    },
+
+    async start() {
+      if (started) return;
+      started = true;
+      await connection.connect();
+      relay?.start();
+      listener?.start();
+      logger.info(
+        { service: options.service, queues: consumers.map((c) => c.queue) },
+        'messaging started',
+      );
+    },
+
+    async stop() {
+      const timeout = options.stopTimeoutMs ?? 10_000;
+      await Promise.all(consumers.map((consumer) => consumer.stop(timeout)));
+      await listener?.stop();
+      await relay?.stop();
+      await publisher.close();
+      await connection.close();
+    },
+
+    async check() {
+      if (!connection.isOpen) throw new Error('message broker not connected');
+      if (!publisher.ready) throw new Error('publisher channel not open');
+      const down = consumers.filter((c) => !c.ready).map((c) => c.queue);
+      if (down.length) throw new Error(`consumer channels not open: ${down.join(', ')}`);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
+
+export interface MessagingMetrics {
+  published: Counter<'type'>;
+  publishFailures: Counter<'reason'>;
+  consumed: Counter<'queue' | 'type'>;
+  duplicates: Counter<'queue'>;
+  retried: Counter<'queue'>;
+  deadLettered: Counter<'queue' | 'reason'>;
+}
+
+// prom-client refuses a second metric of the same name in one registry: reuse it, so two
+// messaging instances (tests, a relay-only process) can share the app's registry.
+function metric<M extends Metric>(registry: Registry, name: string, create: () => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? create();
+}
+
+/**
+ * The messaging series in the service's registry: outbox backlog (sampled on scrape),
+ * published, consumed, retried and dead-lettered counts.
+ */
+export function createMessagingMetrics(
+  registry: Registry,
+  backlog: () => Promise<number>,
+): MessagingMetrics {
+  const registers = [registry];
+  metric(
+    registry,
+    'messaging_outbox_backlog',
+    () =>
+      new Gauge({
+        name: 'messaging_outbox_backlog',
+        help: 'Outbox events written but not yet published',
+        registers,
+        async collect() {
+          try {
+            this.set(await backlog());
+          } catch {
+            // The database is away: readiness reports it; keep the last value.
+          }
+        },
+      }),
+  );
+  return {
+    published: metric(
+      registry,
+      'messaging_published_total',
+      () =>
+        new Counter({
+          name: 'messaging_published_total',
+          help: 'Outbox events published and confirmed by the broker, by event type',
+          labelNames: ['type'],
+          registers,
+        }),
+    ),
+    publishFailures: metric(
+      registry,
+      'messaging_publish_failures_total',
+      () =>
+        new Counter({
+          name: 'messaging_publish_failures_total',
+          help: 'Outbox publishes that failed (unroutable, nacked, broker away), by reason',
+          labelNames: ['reason'],
+          registers,
+        }),
+    ),
+    consumed: metric(
+      registry,
+      'messaging_consumed_total',
+      () =>
+        new Counter({
+          name: 'messaging_consumed_total',
+          help: 'Messages handled and acknowledged, by queue and event type',
+          labelNames: ['queue', 'type'],
+          registers,
+        }),
+    ),
+    duplicates: metric(
+      registry,
+      'messaging_duplicates_total',
+      () =>
+        new Counter({
+          name: 'messaging_duplicates_total',
+          help: 'Redelivered messages the inbox had already seen (no second effect), by queue',
+          labelNames: ['queue'],
+          registers,
+        }),
+    ),
+    retried: metric(
+      registry,
+      'messaging_retried_total',
+      () =>
+        new Counter({
+          name: 'messaging_retried_total',
+          help: 'Failed handlings sent to a delayed retry, by queue',
+          labelNames: ['queue'],
+          registers,
+        }),
+    ),
+    deadLettered: metric(
+      registry,
+      'messaging_dead_lettered_total',
+      () =>
+        new Counter({
+          name: 'messaging_dead_lettered_total',
+          help: 'Messages sent to the dead-letter queue, by queue and reason (invalid, permanent, exhausted)',
+          labelNames: ['queue', 'reason'],
+          registers,
+        }),
+    ),
+  };
+}

@@ -1,0 +1,89 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/*
+ * Frozen in time like every migration: no imports of the library's code, names spelled out.
+ * Dated before any service's own migrations, so a service lists them first.
+ */
+
+const outbox: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('outbox_events')
+      .addColumn('id', 'uuid', (c) => c.primaryKey())
+      .addColumn('position', 'bigserial', (c) => c.notNull().unique())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('data', 'jsonb', (c) => c.notNull())
+      .addColumn('traceparent', 'text')
+      .addColumn('tracestate', 'text')
+      .addColumn('status', 'text', (c) =>
+        c
+          .notNull()
+          .defaultTo('pending')
+          .check(sql`status in ('pending', 'sent', 'failed')`),
+      )
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('last_error', 'text')
+      .addColumn('available_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('sent_at', 'timestamptz')
+      .execute();
+    // The relay's claim query walks only pending rows, oldest first.
+    await sql`create index outbox_events_pending on outbox_events (position) where status = 'pending'`.execute(
+      db,
+    );
+    await sql`create index outbox_events_sent_at on outbox_events (sent_at) where status = 'sent'`.execute(
+      db,
+    );
+    // One notification per inserting statement, delivered when its transaction commits (and
+    // folded into one per transaction by Postgres): the relay wakes only for committed rows.
+    await sql`
+      create function outbox_events_notify() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('bazaar_outbox', '');
+        return null;
+      end $$`.execute(db);
+    await sql`
+      create trigger outbox_events_notify after insert on outbox_events
+      for each statement execute function outbox_events_notify()`.execute(db);
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('outbox_events').execute();
+    await sql`drop function if exists outbox_events_notify()`.execute(db);
+  },
+};
+
+const inbox: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('inbox_messages')
+      .addColumn('queue', 'text', (c) => c.notNull())
+      .addColumn('message_id', 'uuid', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('processed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('inbox_messages_pkey', ['queue', 'message_id'])
+      .execute();
+    await db.schema
+      .createIndex('inbox_messages_processed_at')
+      .on('inbox_messages')
+      .column('processed_at')
+      .execute();
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('inbox_messages').execute();
+  },
+};
+
+/**
+ * The outbox and inbox tables; spread them first into a service's migrations:
+ * `{ ...messagingMigrations, '2026-11-22-01-products': { up } }`.
+ */
+export const messagingMigrations: Record<string, Migration> = {
+  '2026-11-01-01-messaging-outbox': outbox,
+  '2026-11-01-02-messaging-inbox': inbox,
+};

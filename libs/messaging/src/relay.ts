@@ -1,0 +1,269 @@
+import { validateEnvelope } from '@bazaar/contracts';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { sql, type Kysely } from 'kysely';
+import { backoffDelay, Signal, sleep } from './backoff.js';
+import type { BrokerConnection } from './broker-connection.js';
+import { UnroutableError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { MessagingMetrics } from './metrics.js';
+import type { OutgoingMessage, Publisher } from './publisher.js';
+import type { MessagingTables } from './tables.js';
+import { contextFrom, currentTraceContext, endSpan, startPublishSpan } from './tracing.js';
+
+export interface RelaySettings {
+  /** Rows claimed and published per transaction. */
+  batchSize: number;
+  /** How often the relay looks for rows without being woken by a notification. */
+  pollIntervalMs: number;
+  /** Sent rows older than this are deleted. */
+  retentionMs: number;
+  /** Inbox rows older than this are deleted (keep it longer than any redelivery can take). */
+  inboxRetentionMs: number;
+  pruneIntervalMs: number;
+  /** Longest wait before an unroutable row is tried again. */
+  unroutableMaxDelayMs: number;
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  version: number;
+  occurred_at: Date;
+  data: unknown;
+  traceparent: string | null;
+  tracestate: string | null;
+  attempts: number;
+}
+
+export interface RelayRound {
+  claimed: number;
+  sent: number;
+  /** Rows left pending because the broker did not confirm them. */
+  unconfirmed: number;
+}
+
+/**
+ * Publishes the outbox. Each round claims the oldest pending rows with
+ * `FOR UPDATE SKIP LOCKED` (so several replicas share the work and none waits on another),
+ * publishes them with confirms and marks the confirmed ones sent — all in one transaction, so
+ * a relay that dies midway leaves its rows pending for the next round: published again,
+ * deduplicated by the consumers' inbox. A status column, not a "last id seen" cursor, decides
+ * what is pending, so rows of transactions that commit out of order are never skipped.
+ */
+export class OutboxRelay {
+  private readonly wakeUp = new Signal();
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  /** Test hook: runs after a batch is published and before it is marked sent. */
+  afterPublish: ((ids: string[]) => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Kysely<MessagingTables>,
+    private readonly connection: BrokerConnection,
+    private readonly publisher: Publisher,
+    private readonly exchange: string,
+    private readonly source: string,
+    private readonly settings: RelaySettings,
+    private readonly logger: Logger,
+    private readonly metrics: MessagingMetrics,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+    this.pruneTimer ??= setInterval(() => {
+      this.prune().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'outbox pruning failed'),
+      );
+    }, this.settings.pruneIntervalMs).unref();
+  }
+
+  /** Look for work now (a notification, a reconnect). */
+  wake(): void {
+    this.wakeUp.notify();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.wakeUp.notify();
+    clearInterval(this.pruneTimer);
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      if (!this.publisher.ready) {
+        // Broker away: nothing is lost (rows stay pending); wait for the connection.
+        await Promise.race([this.connection.whenOpen(), sleep(1000, this.stopping.signal)]);
+        continue;
+      }
+      try {
+        const round = await this.relayOnce();
+        if (round.unconfirmed > 0) throw new Error(`${round.unconfirmed} publishes unconfirmed`);
+        failures = 0;
+        if (round.claimed === this.settings.batchSize) continue;
+      } catch (error) {
+        const delay = backoffDelay(failures++, 200, 10_000);
+        this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay round failed');
+        await sleep(delay, this.stopping.signal);
+        continue;
+      }
+      await this.wakeUp.wait(this.settings.pollIntervalMs);
+    }
+  }
+
+  /** One round: claim a batch, publish it, mark what the broker confirmed. */
+  async relayOnce(): Promise<RelayRound> {
+    return this.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<OutboxRow>`
+        select id, type, version, occurred_at, data, traceparent, tracestate, attempts
+        from outbox_events
+        where status = 'pending' and available_at <= now()
+        order by position
+        limit ${this.settings.batchSize}
+        for update skip locked`.execute(trx);
+      if (rows.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
+
+      const invalid: Array<{ id: string; error: string }> = [];
+      const batch: Array<{ row: OutboxRow; message: OutgoingMessage }> = [];
+      for (const row of rows) {
+        const envelope = {
+          id: row.id,
+          type: row.type,
+          version: row.version,
+          time: row.occurred_at.toISOString(),
+          source: this.source,
+          data: row.data,
+        };
+        const problems = validateEnvelope(envelope);
+        if (problems.length) invalid.push({ id: row.id, error: problems.join('; ') });
+        else batch.push({ row, message: this.toMessage(row, envelope) });
+      }
+
+      const spans = batch.map(({ row, message }) => {
+        const parent = row.traceparent
+          ? contextFrom({ traceparent: row.traceparent, tracestate: row.tracestate ?? undefined })
+          : ROOT_CONTEXT;
+        const span = startPublishSpan(parent, {
+          exchange: this.exchange,
+          routingKey: message.routingKey,
+          messageId: row.id,
+          size: message.content.length,
+        });
+        if (!row.traceparent) {
+          // Written outside any trace: the publish starts one, and the consumer joins it.
+          Object.assign(
+            message.properties.headers as object,
+            currentTraceContext(trace.setSpan(ROOT_CONTEXT, span)),
+          );
+        }
+        return span;
+      });
+      const results = await this.publisher.publishAll(batch.map((b) => b.message));
+      await this.afterPublish?.(batch.map((b) => b.row.id));
+
+      const sent: string[] = [];
+      const unroutable: Array<{ row: OutboxRow; error: string }> = [];
+      let unconfirmed = 0;
+      results.forEach((error, index) => {
+        const { row } = batch[index]!;
+        endSpan(spans[index]!, error);
+        if (!error) {
+          sent.push(row.id);
+          this.metrics.published.inc({ type: row.type });
+        } else if (error instanceof UnroutableError) {
+          unroutable.push({ row, error: error.message });
+          this.metrics.publishFailures.inc({ reason: 'unroutable' });
+        } else {
+          unconfirmed++;
+          this.metrics.publishFailures.inc({ reason: 'unconfirmed' });
+        }
+      });
+
+      if (sent.length) {
+        await sql`
+          update outbox_events set status = 'sent', sent_at = now(), attempts = attempts + 1
+          where id = any(${sent}::uuid[])`.execute(trx);
+      }
+      for (const { row, error } of unroutable) {
+        // Nobody listens to this type yet (a consumer not deployed): try again later, slower.
+        const delay = backoffDelay(row.attempts, 1000, this.settings.unroutableMaxDelayMs);
+        this.logger.warn({ eventId: row.id, type: row.type, retryInMs: delay }, error);
+        await sql`
+          update outbox_events
+          set attempts = attempts + 1, last_error = ${error},
+              available_at = now() + ${delay} * interval '1 millisecond'
+          where id = ${row.id}`.execute(trx);
+      }
+      for (const { id, error } of invalid) {
+        // Cannot happen for rows written by writeEvent unless the catalogue changed since.
+        this.logger.error({ eventId: id, problems: error }, 'outbox event fails its schema');
+        await sql`
+          update outbox_events set status = 'failed', last_error = ${error}
+          where id = ${id}`.execute(trx);
+      }
+      return { claimed: rows.length, sent: sent.length, unconfirmed };
+    });
+  }
+
+  private toMessage(
+    row: OutboxRow,
+    envelope: { id: string; type: string; time: string; version: number },
+  ): OutgoingMessage {
+    const headers: Record<string, string | number> = { 'x-bazaar-version': row.version };
+    if (row.traceparent) headers.traceparent = row.traceparent;
+    if (row.tracestate) headers.tracestate = row.tracestate;
+    return {
+      exchange: this.exchange,
+      routingKey: row.type,
+      content: Buffer.from(JSON.stringify(envelope)),
+      properties: {
+        messageId: row.id,
+        type: row.type,
+        appId: this.source,
+        contentType: 'application/json',
+        timestamp: Math.floor(Date.parse(envelope.time) / 1000),
+        headers,
+      },
+    };
+  }
+
+  /** Deletes sent outbox rows and inbox rows past their retention, a bounded batch at a time. */
+  async prune(): Promise<{ outbox: number; inbox: number }> {
+    const outbox = await this.pruneBatches(
+      (limit) => sql`
+        delete from outbox_events where id in (
+          select id from outbox_events
+          where status = 'sent' and sent_at < now() - ${this.settings.retentionMs} * interval '1 millisecond'
+          limit ${limit})`,
+    );
+    const inbox = await this.pruneBatches(
+      (limit) => sql`
+        delete from inbox_messages where (queue, message_id) in (
+          select queue, message_id from inbox_messages
+          where processed_at < now() - ${this.settings.inboxRetentionMs} * interval '1 millisecond'
+          limit ${limit})`,
+    );
+    return { outbox, inbox };
+  }
+
+  private async pruneBatches(
+    statement: (limit: number) => ReturnType<typeof sql>,
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const result = await statement(1000).execute(this.db);
+      const deleted = Number(result.numAffectedRows ?? 0);
+      total += deleted;
+      if (deleted < 1000 || this.stopping.signal.aborted) return total;
+    }
+  }
+
+  /** Rows written and not yet published. */
+  async backlog(): Promise<number> {
+    const { rows } = await sql<{ count: number }>`
+      select count(*)::int as count from outbox_events where status = 'pending'`.execute(this.db);
+    return rows[0]?.count ?? 0;
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+
+const TRACER = '@bazaar/messaging';
+
+export interface TraceCarrier {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** The active trace context as W3C headers (empty when nothing is traced). */
+export function currentTraceContext(ctx: Context = context.active()): TraceCarrier {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return {
+    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
+    ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+  };
+}
+
+/** A context whose parent is the W3C `traceparent`/`tracestate` found in `carrier`. */
+export function contextFrom(carrier: Record<string, unknown> | undefined): Context {
+  const headers: Record<string, string> = {};
+  for (const key of ['traceparent', 'tracestate']) {
+    const value = carrier?.[key];
+    if (typeof value === 'string') headers[key] = value;
+    else if (Buffer.isBuffer(value)) headers[key] = value.toString();
+  }
+  return propagation.extract(ROOT_CONTEXT, headers);
+}
+
+export interface MessageSpanInfo {
+  exchange: string;
+  routingKey: string;
+  messageId: string;
+  /** Bytes of the message body. */
+  size: number;
+}
+
+/**
+ * The PRODUCER span of one publish, following OpenTelemetry's messaging conventions: named
+ * `publish <exchange>`, a child of the context the event was written in.
+ */
+export function startPublishSpan(parent: Context, info: MessageSpanInfo): Span {
+  return trace.getTracer(TRACER).startSpan(
+    `publish ${info.exchange}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'publish',
+        'messaging.destination.name': info.exchange,
+        'messaging.rabbitmq.destination.routing_key': info.routingKey,
+        'messaging.message.id': info.messageId,
+        'messaging.message.body.size': info.size,
+      },
+    },
+    parent,
+  );
+}
+
+/** The CONSUMER span of handling one delivery: `process <queue>`, child of the message's context. */
+export function startProcessSpan(
+  parent: Context,
+  info: MessageSpanInfo & { queue: string; deliveryTag: number; redelivered: boolean },
+): Span {
+  return trace.getTracer(TRACER).startSpan(
+    `process ${info.queue}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': info.exchange,
+        'messaging.destination.subscription.name': info.queue,
+        'messaging.rabbitmq.destination.routing_key': info.routingKey,
+        'messaging.rabbitmq.message.delivery_tag': info.deliveryTag,
+        'messaging.message.id': info.messageId,
+        'messaging.message.body.size': info.size,
+        'messaging.rabbitmq.message.redelivered': info.redelivered,
+      },
+    },
+    parent,
+  );
+}
+
+/** Ends a span, marking it failed when `error` is given. */
+export function endSpan(span: Span, error?: unknown): void {
+  if (error !== undefined) {
+    span.recordException(error instanceof Error ? error : new Error(String(error)));
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    span.setAttribute(
+      'error.type',
+      error instanceof Error ? error.name : typeof error === 'string' ? error : 'unknown',
+    );
+  }
+  span.end();
+}

@@ -1,0 +1,65 @@
+import { validateEnvelope, type EventData, type EventType, Events } from '@bazaar/contracts';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { MessagingTables } from './tables.js';
+import { currentTraceContext } from './tracing.js';
+
+/** An event to write to the outbox: its type and data, and optionally its id and time. */
+export interface OutboxEvent<T extends EventType = EventType> {
+  type: T;
+  data: EventData<T>;
+  /** UUIDv7; minted when absent. */
+  id?: string;
+  /** When the fact happened (ISO 8601); now when absent. */
+  time?: string;
+}
+
+/** The event is not valid against the catalogue of `@bazaar/contracts`. */
+export class InvalidEventError extends Error {
+  constructor(
+    readonly type: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${type} event: ${problems.join('; ')}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/**
+ * Writes an event to the service's outbox in the caller's transaction, with the active trace
+ * context; the relay publishes it after the transaction commits — never when it rolls back.
+ * Validated against the catalogue first, so a bad event fails the change that caused it.
+ * Returns the message id.
+ */
+export async function writeEvent<T extends EventType>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema
+  trx: Kysely<any>,
+  event: OutboxEvent<T>,
+): Promise<string> {
+  const id = event.id ?? uuidv7();
+  const time = event.time ?? new Date().toISOString();
+  const version = Events[event.type]?.current ?? 1;
+  const problems = validateEnvelope({
+    id,
+    type: event.type,
+    version,
+    time,
+    source: 'outbox',
+    data: event.data,
+  });
+  if (problems.length) throw new InvalidEventError(event.type, problems);
+  const trace = currentTraceContext();
+  await (trx as unknown as Kysely<MessagingTables>)
+    .insertInto('outbox_events')
+    .values({
+      id,
+      type: event.type,
+      version,
+      occurred_at: time,
+      data: JSON.stringify(event.data),
+      traceparent: trace.traceparent ?? null,
+      tracestate: trace.tracestate ?? null,
+    })
+    .execute();
+  return id;
+}

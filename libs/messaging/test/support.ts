@@ -1,0 +1,70 @@
+import type { EventEnvelope } from '@bazaar/contracts';
+import type { Migrations } from '@bazaar/db';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { messagingMigrations } from '../src/index.js';
+import type { MessagingTables } from '../src/tables.js';
+
+/** What a test handler records: one row per effect, no uniqueness, so duplicates would show. */
+export interface TestDatabase extends MessagingTables {
+  effects: { id: number; message_id: string; queue: string; user_id: string };
+}
+
+export const migrations: Migrations = {
+  ...messagingMigrations,
+  '2026-11-30-01-effects': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('effects')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('message_id', 'uuid', (c) => c.notNull())
+        .addColumn('queue', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export function userRegistered(name = 'Ada') {
+  const userId = uuidv7();
+  return { userId, email: `${userId}@example.test`, name };
+}
+
+/** A handler that records its effect in the handler's transaction. */
+export function recordEffect(queue: string) {
+  return async (event: EventEnvelope<'user.registered'>, trx: Transaction<TestDatabase>) => {
+    await trx
+      .insertInto('effects')
+      .values({ message_id: event.id, queue, user_id: event.data.userId } as never)
+      .execute();
+  };
+}
+
+export async function effectCount(db: Kysely<TestDatabase>, userId?: string): Promise<number> {
+  const { rows } = await sql<{ count: number }>`
+    select count(*)::int as count from effects
+    where ${userId ? sql`user_id = ${userId}` : sql`true`}`.execute(db);
+  return rows[0]!.count;
+}
+
+/** Polls until `check` returns a truthy value (generous: the machine is shared and slow). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  timeoutMs = 25_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
