@@ -1,8 +1,13 @@
+import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
 import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { adminRoutes } from './routes/admin/index.js';
+import { categoryRoutes } from './routes/categories/index.js';
+import { internalRoutes } from './routes/internal/index.js';
+import { productRoutes } from './routes/products/index.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
@@ -18,7 +23,26 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     logLevel: config.LOG_LEVEL,
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     processMetrics: config.NODE_ENV !== 'test',
+    openapi: {
+      components: { securitySchemes: bearerAuthScheme },
+      tags: [
+        { name: 'products', description: 'Product reads' },
+        { name: 'categories', description: 'The category tree' },
+        { name: 'admin', description: 'Catalog administration (admin role)' },
+        { name: 'internal', description: 'Service-to-service routes (not public)' },
+      ],
+    },
   });
   app.health.addCheck('database', () => pingDatabase(deps.db));
+  await app.register(authPlugin, {
+    jwksUrl: config.JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const routeDeps = { db: deps.db };
+  await app.register(productRoutes, routeDeps);
+  await app.register(categoryRoutes, routeDeps);
+  await app.register(adminRoutes, routeDeps);
+  await app.register(internalRoutes, routeDeps);
   return app;
 }

@@ -8,7 +8,16 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/bazaar_catalog',
   }),
+  /** Connections in the pool: reservations hold one per in-flight order message. */
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
+  /** The users service's public keys, to verify access tokens (admin routes). */
+  JWKS_URL: Type.String({
+    pattern: '^https?://',
+    default: 'http://127.0.0.1:8083/.well-known/jwks.json',
+  }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'bazaar-users' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'bazaar' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -1,39 +1,37 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import type { App } from '@bazaar/service-kit';
 import { openApiErrors } from '@bazaar/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
+import { createTestContext, type TestContext } from './fixtures/context.js';
 
 describe('catalog service', () => {
-  let database: TestDatabase<Database>;
-  let app: App;
+  let context: TestContext;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('catalog_app', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    });
-    app = await buildApp(config, { db: database.db });
-    await app.ready();
+    context = await createTestContext('app');
   });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
+    await context.close();
   });
 
   it('when its database answers, then it is ready', async () => {
-    const response = await app.inject({ url: '/health/ready' });
+    const response = await context.app.inject({ url: '/health/ready' });
     expect(response.statusCode).toBe(200);
     expect(response.json().checks.database).toBe('up');
   });
 
-  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-    const document = (await app.inject({ url: '/docs/json' })).json();
+  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document listing every route', async () => {
+    const document = (await context.app.inject({ url: '/docs/json' })).json();
     expect(document.openapi).toBe('3.1.0');
     expect(await openApiErrors(document)).toEqual([]);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/products',
+        '/v1/products/{id}',
+        '/v1/categories',
+        '/v1/admin/products',
+        '/v1/admin/products/{id}',
+        '/v1/admin/products/{id}/stock',
+        '/internal/prices',
+        '/internal/products',
+      ]),
+    );
   });
 });

@@ -1,0 +1,207 @@
+import { sql, type Kysely } from 'kysely';
+import type { ProductRecord } from '../domain/product.js';
+import type { Database } from './database.js';
+
+type Db = Kysely<Database>;
+
+export interface ProductFilters {
+  /** The id of a category: products in it or in any category under it. */
+  categoryId?: string;
+  brand?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  /** Only ids strictly greater than this one (keyset pagination). */
+  afterId?: string;
+  limit: number;
+}
+
+function selectProducts(db: Db) {
+  return db
+    .selectFrom('products as p')
+    .leftJoin('stock as s', 's.product_id', 'p.id')
+    .leftJoin('categories as c', 'c.id', 'p.category_id')
+    .select([
+      'p.id',
+      'p.sku',
+      'p.name',
+      'p.description',
+      'p.brand',
+      'p.category_id',
+      'p.price_amount',
+      'p.price_currency',
+      'p.attributes',
+      'p.created_at',
+      'p.updated_at',
+      'p.version',
+      's.available',
+      'c.name as category_name',
+      'c.ancestor_ids as category_ancestor_ids',
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof selectProducts>['executeTakeFirstOrThrow']>>;
+
+function toRecord(row: Row): ProductRecord {
+  return {
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    brand: row.brand,
+    category: row.category_id
+      ? {
+          id: row.category_id,
+          name: row.category_name ?? '',
+          ancestorIds: row.category_ancestor_ids ?? [],
+        }
+      : null,
+    price: { amount: Number(row.price_amount), currency: row.price_currency },
+    available: row.available ?? 0,
+    attributes: row.attributes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+export async function findProductById(db: Db, id: string): Promise<ProductRecord | undefined> {
+  const row = await selectProducts(db).where('p.id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Products by id, in id order; ids that match nothing are simply absent. */
+export async function findProductsByIds(db: Db, ids: readonly string[]): Promise<ProductRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectProducts(db)
+    .where('p.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .orderBy('p.id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** One page of products matching the filters, in id order (one row more than `limit` when there is a next page). */
+export async function listProducts(db: Db, filters: ProductFilters): Promise<ProductRecord[]> {
+  let query = selectProducts(db);
+  if (filters.categoryId !== undefined) {
+    const categoryId = filters.categoryId;
+    query = query.where('p.category_id', 'in', (eb) =>
+      eb
+        .selectFrom('categories')
+        .select('id')
+        .where((w) =>
+          w.or([
+            w('id', '=', categoryId),
+            w('ancestor_ids', '@>', sql<string[]>`array[${categoryId}]::uuid[]`),
+          ]),
+        ),
+    );
+  }
+  if (filters.brand !== undefined) query = query.where('p.brand', '=', filters.brand);
+  if (filters.minPrice !== undefined) query = query.where('p.price_amount', '>=', filters.minPrice);
+  if (filters.maxPrice !== undefined) query = query.where('p.price_amount', '<=', filters.maxPrice);
+  if (filters.afterId !== undefined) query = query.where('p.id', '>', filters.afterId);
+  const rows = await query
+    .orderBy('p.id')
+    .limit(filters.limit + 1)
+    .execute();
+  return rows.map(toRecord);
+}
+
+export async function countProducts(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('products')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export interface NewProduct {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  brand: string;
+  categoryId: string | null;
+  price: { amount: number; currency: string };
+  attributes: Record<string, string>;
+  available: number;
+}
+
+/** Inserts a product and its stock row; a duplicate SKU raises the unique violation. */
+export async function insertProduct(db: Db, product: NewProduct): Promise<void> {
+  await db
+    .insertInto('products')
+    .values({
+      id: product.id,
+      sku: product.sku,
+      name: product.name,
+      description: product.description,
+      brand: product.brand,
+      category_id: product.categoryId,
+      price_amount: product.price.amount,
+      price_currency: product.price.currency,
+      attributes: JSON.stringify(product.attributes),
+    })
+    .execute();
+  await db
+    .insertInto('stock')
+    .values({ product_id: product.id, available: product.available })
+    .execute();
+}
+
+export interface ProductChanges {
+  sku?: string;
+  name?: string;
+  description?: string;
+  brand?: string;
+  categoryId?: string | null;
+  price?: { amount: number; currency: string };
+  attributes?: Record<string, string>;
+}
+
+/** Applies changes and bumps the version; false when the product does not exist. */
+export async function updateProduct(db: Db, id: string, changes: ProductChanges): Promise<boolean> {
+  const result = await db
+    .updateTable('products')
+    .set((eb) => ({
+      ...(changes.sku !== undefined && { sku: changes.sku }),
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.description !== undefined && { description: changes.description }),
+      ...(changes.brand !== undefined && { brand: changes.brand }),
+      ...(changes.categoryId !== undefined && { category_id: changes.categoryId }),
+      ...(changes.price !== undefined && {
+        price_amount: changes.price.amount,
+        price_currency: changes.price.currency,
+      }),
+      ...(changes.attributes !== undefined && { attributes: JSON.stringify(changes.attributes) }),
+      version: eb('version', '+', 1),
+      updated_at: sql`now()`,
+    }))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Bumps the version (and `updated_at`) of products whose document changed by other means
+ * (stock). One row at a time in id order, so concurrent callers lock rows in the same order.
+ */
+export async function touchProducts(db: Db, ids: readonly string[]): Promise<void> {
+  for (const id of [...ids].sort()) {
+    await db
+      .updateTable('products')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: sql`now()` }))
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+/** Deletes a product (its stock goes with it); the version it had, or undefined when unknown. */
+export async function deleteProduct(db: Db, id: string): Promise<number | undefined> {
+  const row = await db
+    .deleteFrom('products')
+    .where('id', '=', id)
+    .returning('version')
+    .executeTakeFirst();
+  return row?.version;
+}

@@ -1,0 +1,89 @@
+import type { EventData } from '@bazaar/contracts';
+
+/** Money as Bazaar writes it everywhere: integer minor units and an ISO 4217 currency. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** The category a product belongs to, with its ancestors' ids (root first). */
+export interface ProductCategory {
+  id: string;
+  name: string;
+  ancestorIds: string[];
+}
+
+/** A product as the catalog holds it: its row, its stock and its category. */
+export interface ProductRecord {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  brand: string;
+  category: ProductCategory | null;
+  price: Money;
+  available: number;
+  attributes: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** A product as the HTTP API reads it back. */
+export interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  categoryId: string | null;
+  brand: string;
+  price: Money;
+  stock: { available: number };
+  attributes: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** The full document carried by `product.created|updated` (search indexes it as is). */
+export type ProductDocument = EventData<'product.created'>['product'];
+
+export function toProductView(record: ProductRecord): ProductView {
+  return {
+    id: record.id,
+    sku: record.sku,
+    name: record.name,
+    description: record.description,
+    categoryId: record.category?.id ?? null,
+    brand: record.brand,
+    price: { amount: record.price.amount, currency: record.price.currency },
+    stock: { available: record.available },
+    attributes: record.attributes,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    version: record.version,
+  };
+}
+
+export function toProductDocument(record: ProductRecord): ProductDocument {
+  return {
+    id: record.id,
+    sku: record.sku,
+    name: record.name,
+    description: record.description,
+    brand: record.brand,
+    category: record.category
+      ? {
+          id: record.category.id,
+          name: record.category.name,
+          ancestorIds: [...record.category.ancestorIds],
+        }
+      : null,
+    price: { amount: record.price.amount, currency: record.price.currency },
+    stock: { available: record.available },
+    attributes: record.attributes,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    version: record.version,
+  };
+}

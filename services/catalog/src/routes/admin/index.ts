@@ -1,0 +1,84 @@
+import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { Type } from '@sinclair/typebox';
+import { createProduct } from '../../domain/create-product.js';
+import { deleteProduct } from '../../domain/delete-product.js';
+import { setStock } from '../../domain/set-stock.js';
+import { updateProduct } from '../../domain/update-product.js';
+import { ProductParams, ProductSchema } from '../products/schemas.js';
+import type { RouteDeps } from '../route-deps.js';
+import { CreateProductBody, SetStockBody, UpdateProductBody } from './schemas.js';
+
+const errorReplies = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+};
+
+/** Admin writes; each needs an access token with the `admin` role, checked before the body. */
+export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {
+  const guard = { onRequest: app.requireRole('admin') };
+  const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+
+  app.post(
+    '/v1/admin/products',
+    {
+      ...guard,
+      schema: {
+        ...common,
+        summary: 'Create a product with its initial stock',
+        body: CreateProductBody,
+        response: { 201: ProductSchema, ...errorReplies },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createProduct(db, request.body)),
+  );
+
+  app.patch(
+    '/v1/admin/products/:id',
+    {
+      ...guard,
+      schema: {
+        ...common,
+        summary: 'Change a product (stock has its own route)',
+        params: ProductParams,
+        body: UpdateProductBody,
+        response: { 200: ProductSchema, ...errorReplies },
+      },
+    },
+    async (request) => updateProduct(db, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/v1/admin/products/:id',
+    {
+      ...guard,
+      schema: {
+        ...common,
+        summary: 'Delete a product',
+        params: ProductParams,
+        response: { 204: Type.Null(), ...errorReplies },
+      },
+    },
+    async (request, reply) => {
+      await deleteProduct(db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/v1/admin/products/:id/stock',
+    {
+      ...guard,
+      schema: {
+        ...common,
+        summary: 'Set the units available (a count, not a delta)',
+        params: ProductParams,
+        body: SetStockBody,
+        response: { 200: ProductSchema, ...errorReplies },
+      },
+    },
+    async (request) => setStock(db, request.params.id, request.body.available),
+  );
+}

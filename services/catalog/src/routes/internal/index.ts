@@ -1,0 +1,38 @@
+import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { exportProducts } from '../../domain/export-products.js';
+import { lookupPrices } from '../../domain/lookup-prices.js';
+import type { RouteDeps } from '../route-deps.js';
+import { ExportPage, ExportQuery, PricesBody, PricesReply } from './schemas.js';
+
+/**
+ * Service-to-service routes, never published by the storefront: the checkout's price lookup
+ * (orders) and the bulk export (search). No token check: these are reached only inside the
+ * cluster, and the price lookup is on the checkout's hot path.
+ */
+export async function internalRoutes(app: App, { db }: RouteDeps): Promise<void> {
+  app.post(
+    '/internal/prices',
+    {
+      schema: {
+        tags: ['internal'],
+        summary: 'Authoritative prices and availability of up to 100 products, in one query',
+        body: PricesBody,
+        response: { 200: PricesReply, 400: ProblemSchema },
+      },
+    },
+    async (request) => lookupPrices(db, request.body.productIds),
+  );
+
+  app.get(
+    '/internal/products',
+    {
+      schema: {
+        tags: ['internal'],
+        summary: 'Every product as its full event document, page by page (search reindexing)',
+        querystring: ExportQuery,
+        response: { 200: ExportPage, 400: ProblemSchema },
+      },
+    },
+    async (request) => exportProducts(db, request.query),
+  );
+}
