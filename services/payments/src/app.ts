@@ -1,11 +1,37 @@
+import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
 import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { PaymentsContext } from './domain/context.js';
+import { providersFromConfig, type ProviderRegistry } from './providers/registry.js';
+import { ledgerRoutes } from './routes/ledger/index.js';
+import { paymentMethodRoutes } from './routes/payment-methods/index.js';
+import { webhookRoutes } from './routes/webhooks/index.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
+  /** The payment providers; by default the ones the config names. */
+  providers?: ProviderRegistry;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: { write(line: string): void };
+}
+
+/** The domain context shared by routes and consumers, built from config once. */
+export function paymentsContext(
+  config: Config,
+  providers: ProviderRegistry,
+  log: PaymentsContext['log'],
+): PaymentsContext {
+  return {
+    providers,
+    retry: {
+      attempts: config.PROVIDER_RETRY_ATTEMPTS,
+      backoffMs: config.PROVIDER_RETRY_BACKOFF_MS,
+    },
+    log,
+  };
 }
 
 /** The payments service's app: plugins, routes and error handling; it never listens. */
@@ -18,7 +44,32 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     logLevel: config.LOG_LEVEL,
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     processMetrics: config.NODE_ENV !== 'test',
+    logStream: deps.logStream,
+    openapi: {
+      components: { securitySchemes: bearerAuthScheme },
+      tags: [
+        { name: 'payment methods', description: 'Cards exchanged for provider tokens' },
+        { name: 'payments', description: 'Payment ledgers of orders' },
+        { name: 'webhooks', description: 'Signed provider notifications' },
+      ],
+    },
   });
   app.health.addCheck('database', () => pingDatabase(deps.db));
+  await app.register(authPlugin, {
+    jwksUrl: config.JWKS_URL,
+    issuer: 'bazaar-users',
+    audience: 'bazaar',
+  });
+
+  const ctx = paymentsContext(config, deps.providers ?? providersFromConfig(config), app.log);
+  await app.register(paymentMethodRoutes, {
+    db: deps.db,
+    ctx: { ...ctx, providerName: config.PAYMENT_PROVIDER },
+  });
+  await app.register(ledgerRoutes, { db: deps.db });
+  await app.register(webhookRoutes, {
+    db: deps.db,
+    ctx: { ...ctx, webhookSecrets: config.webhookSecrets },
+  });
   return app;
 }

@@ -1,18 +1,38 @@
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
-import { buildApp } from './app.js';
+import { buildApp, paymentsContext } from './app.js';
 import { loadServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { migrations } from './db/migrations/index.js';
+import { subscribePayments } from './events/subscriptions.js';
+import { providersFromConfig } from './providers/registry.js';
 
 try {
   const config = loadServiceConfig();
   await ensureDatabase(config.DATABASE_URL);
   const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'payments' });
   await migrateToLatest(db, migrations);
-  const app = await buildApp(config, { db });
+  const providers = providersFromConfig(config);
+  const app = await buildApp(config, { db, providers });
+  const messaging = createMessaging({
+    url: config.AMQP_URL,
+    service: 'payments',
+    db,
+    databaseUrl: config.DATABASE_URL,
+    logger: app.log,
+    metrics: app.metrics,
+    namespace: config.AMQP_NAMESPACE,
+  });
+  subscribePayments(messaging, paymentsContext(config, providers, app.log));
+  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
-  await runService(app, { port: config.PORT, host: config.HOST });
+  await messaging.start();
+  await runService(app, {
+    port: config.PORT,
+    host: config.HOST,
+    beforeClose: () => messaging.stop(),
+  });
 } catch (error) {
   exitOnStartupError(error);
 }

@@ -1,10 +1,15 @@
 import type { Migrations } from '@bazaar/db';
+import { messagingMigrations } from '@bazaar/messaging';
 import * as paymentMethods from './2026-11-23-01-payment-methods.js';
 import * as payments from './2026-11-23-02-payments.js';
 import * as webhookEvents from './2026-11-23-03-webhook-events.js';
 
-/** Every migration of the payments database, oldest first; names are date-prefixed and frozen. */
+/**
+ * Every migration of the payments database, oldest first; names are date-prefixed and frozen.
+ * The outbox and inbox tables of `@bazaar/messaging` come first.
+ */
 export const migrations: Migrations = {
+  ...messagingMigrations,
   '2026-11-23-01-payment-methods': paymentMethods,
   '2026-11-23-02-payments': payments,
   '2026-11-23-03-webhook-events': webhookEvents,

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
+import type { PaymentsContext } from './context.js';
+import { runProviderOperation } from './provider-operation.js';
+
+export type CaptureOutcome = 'captured' | 'not_capturable';
+
+/**
+ * Captures an order's authorization when the order ships (money moves when goods do), once:
+ * only an `authorized` payment is captured; anything else is left as it is.
+ */
+export async function captureOrderPayment(
+  ctx: PaymentsContext,
+  trx: Kysely<Database>,
+  orderId: string,
+): Promise<CaptureOutcome> {
+  await lockOrder(trx, orderId);
+  const payment = await findPaymentByOrder(trx, orderId);
+  if (!payment || payment.status !== 'authorized') {
+    ctx.log.info({ orderId, status: payment?.status }, 'shipped order has nothing to capture');
+    return 'not_capturable';
+  }
+  await runProviderOperation(ctx, trx, payment, 'capture');
+  await updatePayment(trx, payment.id, { status: 'captured' });
+  ctx.log.info({ orderId, paymentId: payment.id }, 'payment captured');
+  return 'captured';
+}

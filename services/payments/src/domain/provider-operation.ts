@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { AttemptOperation, Database, PaymentRow } from '../db/database.js';
+import { insertAttempt } from '../db/payment-attempts-repository.js';
+import type { OperationResult } from '../providers/provider.js';
+import type { PaymentsContext } from './context.js';
+import { withRetries } from './retry.js';
+
+/** The provider's idempotency key of one operation on an order's payment. */
+export function operationKey(orderId: string, operation: AttemptOperation): string {
+  return `order-${orderId}-${operation}`;
+}
+
+/**
+ * Captures, voids or refunds a payment's authorization with retries and writes the ledger row.
+ * When the provider cannot be reached after the retries, throws: the consumer's transaction
+ * rolls back and messaging redelivers later (the provider keys make repeats harmless).
+ */
+export async function runProviderOperation(
+  ctx: PaymentsContext,
+  trx: Kysely<Database>,
+  payment: PaymentRow,
+  operation: 'capture' | 'void' | 'refund',
+): Promise<OperationResult> {
+  const provider = ctx.providers.get(payment.provider);
+  if (!provider) throw new Error(`payment provider ${payment.provider} is not configured`);
+  const reference = payment.provider_reference!;
+  const amount = { amount: payment.amount, currency: payment.currency };
+  const idempotencyKey = operationKey(payment.order_id, operation);
+  const tried = await withRetries(
+    () =>
+      operation === 'void'
+        ? provider.void({ reference, idempotencyKey })
+        : provider[operation]({ reference, amount, idempotencyKey }),
+    ctx.retry,
+  );
+  if (!tried.ok) {
+    const last = tried.failures.at(-1)!;
+    ctx.log.warn(
+      { orderId: payment.order_id, paymentId: payment.id, operation, tries: tried.failures.length },
+      `payment ${operation} failed; will be retried`,
+    );
+    throw last;
+  }
+  await insertAttempt(trx, {
+    payment_id: payment.id,
+    operation,
+    outcome: 'succeeded',
+    source: 'saga',
+    amount: payment.amount,
+    currency: payment.currency,
+    reason: null,
+    message: null,
+    provider_reference: tried.value.reference,
+  });
+  return tried.value;
+}

@@ -1,0 +1,20 @@
+import type { Messaging } from '@bazaar/messaging';
+import type { Database } from '../db/database.js';
+import type { PaymentsContext } from '../domain/context.js';
+import { onOrderCancelled } from './consumers/order-cancelled.js';
+import { onOrderShipped } from './consumers/order-shipped.js';
+import { onStockReserved } from './consumers/stock-reserved.js';
+
+/**
+ * Every event payments consumes, in one place. Each queue is durable and payments' own; each
+ * handler runs in a transaction with the inbox row, so a redelivered message has its effect once.
+ */
+export function subscribePayments(messaging: Messaging<Database>, ctx: PaymentsContext): void {
+  messaging.subscribe('payments.stock', {
+    'stock.reserved': onStockReserved(ctx),
+  });
+  messaging.subscribe('payments.orders', {
+    'order.cancelled': onOrderCancelled(ctx),
+    'order.shipped': onOrderShipped(ctx),
+  });
+}

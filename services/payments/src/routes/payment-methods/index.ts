@@ -1,0 +1,42 @@
+import type { App } from '@bazaar/service-kit';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { PaymentsContext } from '../../domain/context.js';
+import { createPaymentMethod } from '../../domain/create-payment-method.js';
+import { errors } from '../../errors.js';
+import { createPaymentMethodSchema } from './schemas.js';
+
+export interface PaymentMethodRoutesOptions {
+  db: Kysely<Database>;
+  ctx: PaymentsContext & { providerName: string };
+}
+
+/**
+ * `POST /internal/payment-methods`, in its own encapsulated context: its JSON parser answers a
+ * malformed body with a fixed message, because the default one quotes part of the body in its
+ * error (and this body holds a card number).
+ */
+export async function paymentMethodRoutes(app: App, options: PaymentMethodRoutesOptions) {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(errors.PAYMENTS_INVALID_BODY('the body is not valid JSON'), undefined);
+    }
+  });
+
+  app.post(
+    '/internal/payment-methods',
+    { schema: createPaymentMethodSchema, onRequest: app.requireUser },
+    async (request, reply) => {
+      const method = await createPaymentMethod(
+        { ...options.ctx, log: request.log },
+        options.db,
+        request.user!.id,
+        request.body.card,
+      );
+      return reply.code(201).send(method);
+    },
+  );
+}

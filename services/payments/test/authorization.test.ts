@@ -1,0 +1,228 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  CARDS,
+  eventsOf,
+  handled,
+  reserved,
+  settle,
+  startPayments,
+  type Harness,
+} from './support/harness.js';
+
+describe('authorization on stock.reserved', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startPayments('authorization');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function authorizeWith(number: string, amount = 4999) {
+    const userId = uuidv7();
+    const orderId = uuidv7();
+    const methodId = await h.createMethod(userId, number);
+    await h.publish('stock.reserved', reserved(orderId, userId, methodId, amount));
+    const event = await h.events!.waitFor(
+      (e) =>
+        (e.type === 'payment.authorized' || e.type === 'payment.failed') &&
+        (e.data as { orderId: string }).orderId === orderId,
+    );
+    return { userId, orderId, methodId, event };
+  }
+
+  async function ledger(orderId: string, userId: string) {
+    const response = await h.app.inject({
+      url: `/v1/orders/${orderId}/payments`,
+      headers: { authorization: await h.bearer(userId) },
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  }
+
+  it('when the order pays with 4242424242424242, then payment.authorized carries its total', async () => {
+    const { orderId, event, userId, methodId } = await authorizeWith(CARDS.visa, 12_345);
+    expect(event.type).toBe('payment.authorized');
+    expect(event.source).toBe('payments');
+    expect(event.data).toMatchObject({
+      orderId,
+      amount: { amount: 12_345, currency: 'EUR' },
+      provider: 'test',
+    });
+    const { items } = await ledger(orderId, userId);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      id: (event.data as { paymentId: string }).paymentId,
+      status: 'authorized',
+      amount: { amount: 12_345, currency: 'EUR' },
+      paymentMethod: { id: methodId, brand: 'visa', last4: '4242' },
+      failure: null,
+    });
+    expect(items[0].providerReference).toBeUndefined();
+    expect(items[0].attempts).toMatchObject([
+      { operation: 'authorize', outcome: 'succeeded', source: 'saga' },
+    ]);
+  });
+
+  it('when the order pays with 4000000000000002, then payment.failed says declined', async () => {
+    const { event, orderId, userId } = await authorizeWith(CARDS.declined);
+    expect(event.type).toBe('payment.failed');
+    expect(event.data).toMatchObject({ orderId, reason: 'declined' });
+    const { items } = await ledger(orderId, userId);
+    expect(items[0]).toMatchObject({ status: 'failed', failure: { reason: 'declined' } });
+    expect(items[0].attempts).toMatchObject([
+      { operation: 'authorize', outcome: 'declined', reason: 'declined' },
+    ]);
+  });
+
+  it('when the order pays with 4000000000009995, then payment.failed says insufficient_funds', async () => {
+    const { event } = await authorizeWith(CARDS.insufficientFunds);
+    expect(event.type).toBe('payment.failed');
+    expect(event.data).toMatchObject({ reason: 'insufficient_funds' });
+  });
+
+  it('when 4000000000000119 errors on every try, then it is retried and fails with provider_error', async () => {
+    const before = h.provider.calls.authorize;
+    const { event, orderId, userId } = await authorizeWith(CARDS.transient);
+    expect(event.type).toBe('payment.failed');
+    expect(event.data).toMatchObject({ reason: 'provider_error' });
+    expect(h.provider.calls.authorize - before).toBe(h.config.PROVIDER_RETRY_ATTEMPTS);
+    const { items } = await ledger(orderId, userId);
+    expect(items[0].attempts).toHaveLength(h.config.PROVIDER_RETRY_ATTEMPTS);
+    expect(items[0].attempts.every((a: { outcome: string }) => a.outcome === 'error')).toBe(true);
+  });
+
+  it('when stock.reserved arrives three times (same id and new ids), then the order is authorized once', async () => {
+    const userId = uuidv7();
+    const orderId = uuidv7();
+    const methodId = await h.createMethod(userId, CARDS.visa);
+    const before = h.provider.authorizations;
+    const data = reserved(orderId, userId, methodId);
+    const first = await h.publish('stock.reserved', data);
+    await h.publish('stock.reserved', data, first);
+    const ids = await Promise.all([
+      h.publish('stock.reserved', data),
+      h.publish('stock.reserved', data),
+    ]);
+    await handled(h, [first, ...ids]);
+    await h.events!.waitFor(
+      (e) => e.type === 'payment.authorized' && (e.data as { orderId: string }).orderId === orderId,
+    );
+    await settle();
+    expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(1);
+    expect(h.provider.authorizations - before).toBe(1);
+    const { items } = await ledger(orderId, userId);
+    expect(items).toHaveLength(1);
+    expect(items[0].attempts).toHaveLength(1);
+  });
+
+  it("when the payment method is unknown or another shopper's, then the payment fails declined", async () => {
+    const owner = uuidv7();
+    const methodId = await h.createMethod(owner, CARDS.visa);
+    const stranger = uuidv7();
+    for (const method of [methodId, uuidv7()]) {
+      const orderId = uuidv7();
+      await h.publish('stock.reserved', reserved(orderId, stranger, method));
+      const event = await h.events!.waitFor(
+        (e) => (e.data as { orderId?: string }).orderId === orderId,
+      );
+      expect(event.type).toBe('payment.failed');
+      expect(event.data).toMatchObject({ reason: 'declined', message: 'unknown payment method' });
+    }
+  });
+
+  it('when the card expired after it was vaulted, then the payment fails expired_card without a provider call', async () => {
+    const userId = uuidv7();
+    const methodId = await h.createMethod(userId, CARDS.visa);
+    // The card was valid when vaulted; time has passed since.
+    await h.database.db
+      .updateTable('payment_methods')
+      .set({ exp_year: 2020 })
+      .where('id', '=', methodId)
+      .execute();
+    const before = h.provider.calls.authorize;
+    const orderId = uuidv7();
+    await h.publish('stock.reserved', reserved(orderId, userId, methodId));
+    const event = await h.events!.waitFor(
+      (e) => (e.data as { orderId?: string }).orderId === orderId,
+    );
+    expect(event.type).toBe('payment.failed');
+    expect(event.data).toMatchObject({ reason: 'expired_card' });
+    expect(h.provider.calls.authorize).toBe(before);
+  });
+
+  it('when the order was cancelled before its stock.reserved arrived, then nothing is authorized', async () => {
+    const userId = uuidv7();
+    const orderId = uuidv7();
+    const methodId = await h.createMethod(userId, CARDS.visa);
+    const cancelId = await h.publish('order.cancelled', {
+      orderId,
+      userId,
+      reason: 'customer_cancelled',
+    });
+    await handled(h, [cancelId]);
+    const before = h.provider.calls.authorize;
+    const reservedId = await h.publish('stock.reserved', reserved(orderId, userId, methodId));
+    await handled(h, [reservedId]);
+    await settle();
+    expect(h.provider.calls.authorize).toBe(before);
+    expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(0);
+    expect(eventsOf(h, 'payment.failed', orderId)).toHaveLength(0);
+  });
+
+  describe('the ledger', () => {
+    let order: { orderId: string; userId: string };
+
+    beforeAll(async () => {
+      order = await authorizeWith(CARDS.visa);
+    });
+
+    it("when another shopper asks for the order's payments, then it is 404", async () => {
+      const response = await h.app.inject({
+        url: `/v1/orders/${order.orderId}/payments`,
+        headers: { authorization: await h.bearer(uuidv7()) },
+      });
+      expect(response.statusCode).toBe(404);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('when an order payments never saw is asked for, then it is 404', async () => {
+      const response = await h.app.inject({
+        url: `/v1/orders/${uuidv7()}/payments`,
+        headers: { authorization: await h.bearer(order.userId) },
+      });
+      expect(response.statusCode).toBe(404);
+    });
+
+    it('when nobody is signed in, then it is 401', async () => {
+      const response = await h.app.inject({ url: `/v1/orders/${order.orderId}/payments` });
+      expect(response.statusCode).toBe(401);
+    });
+
+    it('when an admin asks, then the ledger comes with the provider reference', async () => {
+      const response = await h.app.inject({
+        url: `/v1/admin/orders/${order.orderId}/payments`,
+        headers: { authorization: await h.bearer(uuidv7(), ['admin']) },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().items[0].providerReference).toMatch(/^auth_/);
+    });
+
+    it('when a shopper uses the admin route, then it is 403', async () => {
+      const response = await h.app.inject({
+        url: `/v1/admin/orders/${order.orderId}/payments`,
+        headers: { authorization: await h.bearer(order.userId) },
+      });
+      expect(response.statusCode).toBe(403);
+    });
+
+    it('when the id is not a uuid, then it is 400', async () => {
+      const response = await h.app.inject({
+        url: '/v1/orders/nope/payments',
+        headers: { authorization: await h.bearer(order.userId) },
+      });
+      expect(response.statusCode).toBe(400);
+    });
+  });
+});

@@ -1,0 +1,199 @@
+import { createTestIssuer, type TestIssuer } from '@bazaar/auth/testing';
+import type { EventData, EventType } from '@bazaar/contracts';
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import { createMessaging, type Messaging } from '@bazaar/messaging';
+import {
+  captureEvents,
+  deleteNamespace,
+  publishEvent,
+  testAmqpUrl,
+  testNamespace,
+  type CapturedEvents,
+} from '@bazaar/messaging/testing';
+import type { App } from '@bazaar/service-kit';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { buildApp, paymentsContext } from '../../src/app.js';
+import { loadServiceConfig, type Config } from '../../src/config.js';
+import type { Database } from '../../src/db/database.js';
+import { migrations } from '../../src/db/migrations/index.js';
+import { subscribePayments } from '../../src/events/subscriptions.js';
+import { createProviderRegistry } from '../../src/providers/registry.js';
+import { TestProvider } from '../../src/providers/test-provider.js';
+
+export const CARDS = {
+  visa: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  transient: '4000000000000119',
+} as const;
+
+export interface Harness {
+  app: App;
+  config: Config;
+  database: TestDatabase<Database>;
+  issuer: TestIssuer;
+  provider: TestProvider;
+  namespace: string;
+  messaging: Messaging<Database> | undefined;
+  events: CapturedEvents | undefined;
+  /** Every log line the app and its consumers wrote. */
+  logs: string[];
+  /** A shopper's bearer header (a fresh user id unless given). */
+  bearer(userId: string, roles?: ('customer' | 'admin')[]): Promise<string>;
+  /** Vaults a card for a user through the HTTP endpoint; returns the payment-method id. */
+  createMethod(
+    userId: string,
+    number: string,
+    expiry?: { expMonth: number; expYear: number },
+  ): Promise<string>;
+  /** Publishes an event as another service would; resolves with its envelope id. */
+  publish<T extends EventType>(type: T, data: EventData<T>, id?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The payments service as one test file sees it: its own database and RabbitMQ namespace, a
+ * local token issuer, the real app and (unless `messaging: false`) the real consumers.
+ */
+export async function startPayments(
+  label: string,
+  options: { env?: Record<string, string>; messaging?: boolean } = {},
+): Promise<Harness> {
+  const database = await createTestDatabase<Database>(`payments_${label}`, migrations);
+  const issuer = await createTestIssuer();
+  const config = loadServiceConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    DATABASE_URL: database.url,
+    JWKS_URL: issuer.jwksUrl,
+    PROVIDER_RETRY_BACKOFF_MS: '5',
+    ...options.env,
+  });
+  const provider = new TestProvider({
+    latencyMs: config.TEST_PROVIDER_LATENCY_MS,
+    transientFailures: config.TEST_PROVIDER_TRANSIENT_FAILURES,
+  });
+  const providers = createProviderRegistry([provider]);
+  const logs: string[] = [];
+  const app = await buildApp(config, {
+    db: database.db,
+    providers,
+    logStream: { write: (line) => void logs.push(line) },
+  });
+  const namespace = testNamespace(`payments-${label}`);
+  let messaging: Messaging<Database> | undefined;
+  let events: CapturedEvents | undefined;
+  if (options.messaging !== false) {
+    messaging = createMessaging<Database>({
+      url: testAmqpUrl(),
+      service: 'payments',
+      db: database.db,
+      databaseUrl: database.url,
+      logger: app.log,
+      metrics: app.metrics,
+      namespace,
+      subscriptionDefaults: { retryDelaysMs: [200, 500, 1000] },
+    });
+    subscribePayments(messaging, paymentsContext(config, providers, app.log));
+    // What payments publishes (the events tests inject are not its own).
+    events = await captureEvents({
+      namespace,
+      types: ['payment.authorized', 'payment.failed', 'payment.refunded'],
+    });
+    await messaging.start();
+  }
+  await app.ready();
+
+  const bearer = async (userId: string, roles: ('customer' | 'admin')[] = ['customer']) =>
+    `Bearer ${await issuer.sign({ sub: userId, roles })}`;
+
+  return {
+    app,
+    config,
+    database,
+    issuer,
+    provider,
+    namespace,
+    messaging,
+    events,
+    logs,
+    bearer,
+    async createMethod(
+      userId,
+      number,
+      expiry = { expMonth: 12, expYear: new Date().getUTCFullYear() + 3 },
+    ) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/internal/payment-methods',
+        headers: { authorization: await bearer(userId) },
+        payload: { card: { number, ...expiry, cvc: '123' } },
+      });
+      if (response.statusCode !== 201)
+        throw new Error(`payment method: ${response.statusCode} ${response.body}`);
+      return response.json().id as string;
+    },
+    async publish(type, data, id = uuidv7()) {
+      await publishEvent({ namespace, type, data, id, source: 'test' });
+      return id;
+    },
+    async close() {
+      await messaging?.stop();
+      await events?.close();
+      await app.close();
+      if (messaging) await deleteNamespace({ namespace });
+      await issuer.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined (generous: machines are shared). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 25_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits a moment for anything that should NOT happen to have had its chance. */
+export function settle(ms = 1500): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function reserved(orderId: string, userId: string, paymentMethodId: string, amount = 4999) {
+  return {
+    orderId,
+    userId,
+    paymentMethodId,
+    lines: [{ productId: uuidv7(), quantity: 1 }],
+    total: { amount, currency: 'EUR' },
+  };
+}
+
+/** Resolves once the consumers have handled (committed) every given message id. */
+export async function handled(harness: Harness, ids: string[]): Promise<void> {
+  const db = harness.database.db as unknown as Kysely<{ inbox_messages: { message_id: string } }>;
+  await eventually(async () => {
+    const rows = await db
+      .selectFrom('inbox_messages')
+      .select('message_id')
+      .where('message_id', 'in', ids)
+      .execute();
+    return rows.length === ids.length ? true : undefined;
+  });
+}
+
+/** The events of a type about an order that the service published so far. */
+export function eventsOf(harness: Harness, type: EventType, orderId: string) {
+  return harness.events!.events.filter(
+    (e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId,
+  );
+}
