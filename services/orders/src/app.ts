@@ -1,11 +1,39 @@
+import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
 import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
+import { createCatalogClient } from './clients/catalog-client.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { PriceSource } from './domain/catalog-prices.js';
+import { createSagaMetrics, type SagaMetrics } from './metrics/saga-metrics.js';
+import { adminOrderRoutes } from './routes/admin-orders/index.js';
+import { cartRoutes } from './routes/carts/index.js';
+import { orderRoutes } from './routes/orders/index.js';
+import type { RouteDeps } from './routes/route-deps.js';
+import { createOrderEventStreams } from './sse/order-event-stream.js';
+import { createOrderStatusHub } from './sse/order-status-hub.js';
+import { createSweeper, type Sweeper } from './sweeper/stuck-order-sweeper.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
+  /** catalog's price lookup; by default a client of `CATALOG_URL`. */
+  catalog?: PriceSource;
+  /** The clock (tests move it). */
+  now?: () => Date;
+}
+
+/** What the saga's consumers (wired in main.ts) share with the app. */
+export interface SagaContext {
+  metrics: SagaMetrics;
+  now: () => Date;
+  sweeper: Sweeper;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    saga: SagaContext;
+  }
 }
 
 /** The orders service's app: plugins, routes and error handling; it never listens. */
@@ -17,7 +45,66 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     logLevel: config.LOG_LEVEL,
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     processMetrics: config.NODE_ENV !== 'test',
+    openapi: {
+      components: { securitySchemes: bearerAuthScheme },
+      tags: [
+        { name: 'carts', description: 'Carts priced at current catalog prices' },
+        { name: 'orders', description: "Checkout and the shopper's orders" },
+        { name: 'admin', description: 'Fulfilment (admin role)' },
+      ],
+    },
   });
   app.health.addCheck('database', () => pingDatabase(deps.db));
+  await app.register(authPlugin, {
+    jwksUrl: config.JWKS_URL,
+    issuer: 'bazaar-users',
+    audience: 'bazaar',
+  });
+
+  const now = deps.now ?? (() => new Date());
+  let catalog = deps.catalog;
+  if (!catalog) {
+    const client = createCatalogClient({
+      baseUrl: config.CATALOG_URL,
+      timeoutMs: config.CATALOG_TIMEOUT_MS,
+      logger: app.log,
+    });
+    app.addHook('onClose', () => client.close());
+    catalog = client;
+  }
+  const metrics = createSagaMetrics(app.metrics, deps.db);
+  const hub = createOrderStatusHub({ databaseUrl: config.DATABASE_URL, log: app.log });
+  const events = createOrderEventStreams({
+    db: deps.db,
+    hub,
+    log: app.log,
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+  });
+  const sweeper = createSweeper(
+    { db: deps.db, metrics, now, log: app.log },
+    {
+      timeoutMs: config.ORDER_SAGA_TIMEOUT_MS,
+      batchSize: 100,
+      intervalMs: config.SWEEPER_INTERVAL_MS,
+      idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
+    },
+  );
+  app.decorate('saga', { metrics, now, sweeper });
+
+  app.addHook('onReady', async () => {
+    await hub.start();
+    sweeper.start();
+  });
+  // Open event streams would hold the server open: end them as shutdown begins.
+  app.addHook('preClose', async () => events.streams.closeAll());
+  app.addHook('onClose', async () => {
+    await sweeper.stop();
+    await hub.stop();
+  });
+
+  const routeDeps: RouteDeps = { config, db: deps.db, catalog, metrics, now, hub, events };
+  await cartRoutes(app, routeDeps);
+  await orderRoutes(app, routeDeps);
+  await adminOrderRoutes(app, routeDeps);
   return app;
 }

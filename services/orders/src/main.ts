@@ -1,18 +1,41 @@
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { migrations } from './db/migrations/index.js';
+import { subscribeAll } from './events/subscriptions.js';
 
 try {
   const config = loadServiceConfig();
   await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'orders' });
+  const db = createDb<Database>(config.DATABASE_URL, {
+    applicationName: 'orders',
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
   await migrateToLatest(db, migrations);
   const app = await buildApp(config, { db });
+  const messaging = createMessaging({
+    url: config.AMQP_URL,
+    service: 'orders',
+    db,
+    databaseUrl: config.DATABASE_URL,
+    logger: app.log,
+    metrics: app.metrics,
+    namespace: config.AMQP_NAMESPACE,
+  });
+  subscribeAll(messaging, { ...app.saga, log: app.log });
+  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
-  await runService(app, { port: config.PORT, host: config.HOST });
+  await runService(app, {
+    port: config.PORT,
+    host: config.HOST,
+    beforeClose: () => messaging.stop(),
+  });
+  // After listening: reads serve while the broker is still being reached (readiness says
+  // `broker: down` until then); orders placed meanwhile wait in the outbox.
+  await messaging.start();
 } catch (error) {
   exitOnStartupError(error);
 }

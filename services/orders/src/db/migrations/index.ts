@@ -1,4 +1,13 @@
 import type { Migrations } from '@bazaar/db';
+import { messagingMigrations } from '@bazaar/messaging';
+import * as carts from './2026-11-23-01-carts.js';
+import * as orders from './2026-11-23-02-orders.js';
+import * as idempotencyKeys from './2026-11-23-03-idempotency-keys.js';
 
 /** Every migration of the orders database, oldest first; names are date-prefixed and frozen. */
-export const migrations: Migrations = {};
+export const migrations: Migrations = {
+  ...messagingMigrations,
+  '2026-11-23-01-carts': carts,
+  '2026-11-23-02-orders': orders,
+  '2026-11-23-03-idempotency-keys': idempotencyKeys,
+};

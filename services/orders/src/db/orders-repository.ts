@@ -1,0 +1,254 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Money } from '../domain/money.js';
+import type {
+  Order,
+  OrderHead,
+  OrderLine,
+  ShippingAddress,
+  StatusChange,
+} from '../domain/order.js';
+import type { OrderStatus, StatusReason } from '../domain/order-state.js';
+import type { Database, OrderLineRow, OrderRow, StatusHistoryRow } from './database.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewOrder {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  lines: OrderLine[];
+  total: Money;
+  shippingAddress: ShippingAddress;
+  payment: { methodId: string; brand: string; last4: string };
+  cartId: string | null;
+  createdAt: Date;
+}
+
+/** Inserts an order and its lines (the status history is written by `recordStatusChange`). */
+export async function insertOrder(trx: Transaction<Database>, order: NewOrder): Promise<void> {
+  await trx
+    .insertInto('orders')
+    .values({
+      id: order.id,
+      user_id: order.userId,
+      status: order.status,
+      cancel_reason: null,
+      total_amount: order.total.amount,
+      currency: order.total.currency,
+      shipping_address: JSON.stringify(order.shippingAddress),
+      payment_method_id: order.payment.methodId,
+      payment_brand: order.payment.brand,
+      payment_last4: order.payment.last4,
+      cart_id: order.cartId,
+      created_at: order.createdAt,
+      updated_at: order.createdAt,
+    })
+    .execute();
+  await trx
+    .insertInto('order_lines')
+    .values(
+      order.lines.map((line, index) => ({
+        order_id: order.id,
+        line_no: index + 1,
+        product_id: line.productId,
+        sku: line.sku,
+        name: line.name,
+        quantity: line.quantity,
+        unit_price_amount: line.unitPrice.amount,
+        currency: line.unitPrice.currency,
+      })),
+    )
+    .execute();
+}
+
+function toHead(
+  row: Pick<OrderRow, 'id' | 'user_id' | 'status' | 'total_amount' | 'currency' | 'created_at'>,
+): OrderHead {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: row.status as OrderStatus,
+    total: { amount: row.total_amount, currency: row.currency },
+    createdAt: row.created_at,
+  };
+}
+
+const HEAD_COLUMNS = ['id', 'user_id', 'status', 'total_amount', 'currency', 'created_at'] as const;
+
+/** Reads an order's head and locks its row until the transaction ends (transitions serialize). */
+export async function lockOrderHead(
+  trx: Transaction<Database>,
+  orderId: string,
+): Promise<OrderHead | undefined> {
+  const row = await trx
+    .selectFrom('orders')
+    .select(HEAD_COLUMNS)
+    .where('id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && toHead(row);
+}
+
+/**
+ * Locks up to `limit` orders still in flight that were placed before `placedBefore`, skipping
+ * rows another replica (or a saga consumer) holds: each stuck order is handled by one sweeper.
+ */
+export async function lockStuckOrders(
+  trx: Transaction<Database>,
+  placedBefore: Date,
+  limit: number,
+): Promise<OrderHead[]> {
+  const rows = await trx
+    .selectFrom('orders')
+    .select(HEAD_COLUMNS)
+    .where('status', 'in', ['pending', 'stock_reserved'])
+    .where('created_at', '<', placedBefore)
+    .orderBy('created_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map(toHead);
+}
+
+export async function updateOrderStatus(
+  trx: Transaction<Database>,
+  orderId: string,
+  status: OrderStatus,
+  cancelReason: string | null,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable('orders')
+    .set({ status, cancel_reason: cancelReason, updated_at: at })
+    .where('id', '=', orderId)
+    .execute();
+}
+
+/** Appends one transition to the order's history; returns its sequence number. */
+export async function insertStatusChange(
+  trx: Transaction<Database>,
+  orderId: string,
+  status: OrderStatus,
+  reason: StatusReason,
+  at: Date,
+): Promise<number> {
+  const row = await trx
+    .insertInto('order_status_history')
+    .values({ order_id: orderId, status, reason, at })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return row.seq;
+}
+
+function toStatusChange(row: StatusHistoryRow): StatusChange {
+  return {
+    seq: row.seq,
+    status: row.status as OrderStatus,
+    reason: row.reason as StatusReason,
+    at: row.at,
+  };
+}
+
+/** An order's transitions after `afterSeq` (all of them by default), oldest first. */
+export async function listStatusChanges(
+  db: Db,
+  orderId: string,
+  afterSeq = 0,
+): Promise<StatusChange[]> {
+  const rows = await db
+    .selectFrom('order_status_history')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toStatusChange);
+}
+
+function toLine(row: OrderLineRow): OrderLine {
+  const unitPrice = { amount: row.unit_price_amount, currency: row.currency };
+  return {
+    productId: row.product_id,
+    sku: row.sku,
+    name: row.name,
+    quantity: row.quantity,
+    unitPrice,
+    lineTotal: { amount: unitPrice.amount * row.quantity, currency: row.currency },
+  };
+}
+
+/** Whole orders (lines and history) for the given head rows, in the rows' order. */
+async function assemble(db: Db, rows: OrderRow[]): Promise<Order[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [lines, history] = await Promise.all([
+    db
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', 'in', ids)
+      .orderBy('order_id')
+      .orderBy('line_no')
+      .execute(),
+    db
+      .selectFrom('order_status_history')
+      .selectAll()
+      .where('order_id', 'in', ids)
+      .orderBy('seq')
+      .execute(),
+  ]);
+  return rows.map((row) => ({
+    id: row.id,
+    userId: row.user_id,
+    status: row.status as OrderStatus,
+    cancelReason: row.cancel_reason,
+    lines: lines.filter((l) => l.order_id === row.id).map(toLine),
+    total: { amount: row.total_amount, currency: row.currency },
+    shippingAddress: row.shipping_address as ShippingAddress,
+    payment: {
+      methodId: row.payment_method_id,
+      brand: row.payment_brand,
+      last4: row.payment_last4,
+    },
+    statusHistory: history.filter((h) => h.order_id === row.id).map(toStatusChange),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
+}
+
+export async function findOrder(db: Db, orderId: string): Promise<Order | undefined> {
+  const row = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', orderId)
+    .executeTakeFirst();
+  return row ? (await assemble(db, [row]))[0] : undefined;
+}
+
+export interface OrderListQuery {
+  userId?: string;
+  status?: OrderStatus;
+  limit: number;
+  /** Keyset: only orders with an id below this one (ids are UUIDv7, so: placed earlier). */
+  beforeId?: string;
+}
+
+/** Orders newest first, filtered by owner and/or status; one more than `limit` tells "more". */
+export async function listOrders(db: Db, query: OrderListQuery): Promise<Order[]> {
+  let select = db.selectFrom('orders').selectAll();
+  if (query.userId) select = select.where('user_id', '=', query.userId);
+  if (query.status) select = select.where('status', '=', query.status);
+  if (query.beforeId) select = select.where('id', '<', query.beforeId);
+  const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
+  return assemble(db, rows);
+}
+
+/** How many orders are in each status now (the saga gauge). */
+export async function countOrdersByStatus(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('orders')
+    .select(['status', sql<number>`count(*)::int`.as('count')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, r.count]));
+}

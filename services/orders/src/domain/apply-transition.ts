@@ -1,0 +1,83 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
+import { insertStatusChange, lockOrderHead, updateOrderStatus } from '../db/orders-repository.js';
+import { notifyStatusChange } from '../db/status-notifications.js';
+import { writeTransitionEvent } from '../events/order-events.js';
+import type { SagaMetrics } from '../metrics/saga-metrics.js';
+import type { OrderHead } from './order.js';
+import {
+  decide,
+  settlesSaga,
+  type Decision,
+  type OrderStatus,
+  type Trigger,
+} from './order-state.js';
+
+export interface TransitionDeps {
+  metrics: SagaMetrics;
+  now: () => Date;
+}
+
+export type TransitionOutcome =
+  | { kind: 'not_found' }
+  | { kind: 'transitioned'; from: OrderStatus; to: OrderStatus; order: OrderHead }
+  | { kind: 'unchanged'; order: OrderHead }
+  | { kind: 'absorbed'; why: string; order: OrderHead }
+  | { kind: 'refused'; why: string; order: OrderHead };
+
+/**
+ * Moves a locked order as `decision` says, in the caller's transaction: the new status, a
+ * history row with time and reason, the events to publish (outbox), a NOTIFY for live streams.
+ */
+export async function moveOrder(
+  trx: Transaction<Database>,
+  order: OrderHead,
+  decision: Extract<Decision, { kind: 'transition' }>,
+  deps: TransitionDeps,
+): Promise<OrderHead> {
+  const at = deps.now();
+  const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
+  await updateOrderStatus(trx, order.id, decision.to, cancelReason, at);
+  await insertStatusChange(trx, order.id, decision.to, decision.reason, at);
+  for (const type of decision.publish) {
+    await writeTransitionEvent(trx, type, order, decision.reason, at);
+  }
+  await notifyStatusChange(trx, order.id);
+  deps.metrics.transitioned(decision.to, decision.reason);
+  if (settlesSaga(order.status, decision.to)) {
+    deps.metrics.settled(decision.to, (at.getTime() - order.createdAt.getTime()) / 1000);
+  }
+  return { ...order, status: decision.to };
+}
+
+/**
+ * Applies one trigger to one order: locks the order's row (so consumers, commands and the
+ * sweeper serialize per order), decides, and moves it when the decision is a transition.
+ * `ownerId` restricts the order to its owner: anyone else's order is `not_found`.
+ */
+export async function applyTrigger(
+  trx: Transaction<Database>,
+  orderId: string,
+  trigger: Trigger,
+  deps: TransitionDeps,
+  options: { ownerId?: string } = {},
+): Promise<TransitionOutcome> {
+  const order = await lockOrderHead(trx, orderId);
+  if (!order || (options.ownerId !== undefined && order.userId !== options.ownerId)) {
+    return { kind: 'not_found' };
+  }
+  const decision = decide(order.status, trigger);
+  switch (decision.kind) {
+    case 'transition': {
+      const moved = await moveOrder(trx, order, decision, deps);
+      return { kind: 'transitioned', from: order.status, to: decision.to, order: moved };
+    }
+    case 'absorbed':
+      deps.metrics.absorbed(trigger, order.status);
+      return { kind: 'absorbed', why: decision.why, order };
+    case 'refused':
+      return { kind: 'refused', why: decision.why, order };
+    case 'unchanged':
+      return { kind: 'unchanged', order };
+  }
+}

@@ -1,0 +1,150 @@
+/*
+ * The order state machine: pure, no I/O. Every saga event and every command is a trigger; for
+ * an order's current status, `decide` says what happens — a transition (with the reason to
+ * record and the events to publish), nothing because the order is already there, an absorbed
+ * event that no longer applies, or a refused command.
+ *
+ *                      stock.reserved               payment.authorized
+ *   (placed) pending ─────────────────► stock_reserved ─────────────────► confirmed ──ship──► shipped
+ *              │  └──────────── payment.authorized (payments ran first) ─────┘   │
+ *              │                              │                                  │
+ *              ├─ stock.rejected ──► cancelled (out_of_stock)                    │
+ *              ├─ payment.failed ──► cancelled (payment_declined)  ◄── payment.failed
+ *              ├─ deadline ────────► cancelled (timeout)           ◄── deadline
+ *              └─ customer cancel ─► cancelled (customer_cancelled) ◄── customer cancel (also from confirmed)
+ *
+ * `cancelled` and `shipped` are final. `confirmed`, `cancelled` and `shipped` settle the saga.
+ */
+
+export const ORDER_STATUSES = [
+  'pending',
+  'stock_reserved',
+  'confirmed',
+  'shipped',
+  'cancelled',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export type CancelReason = 'out_of_stock' | 'payment_declined' | 'customer_cancelled' | 'timeout';
+
+/** Why a status was entered, as recorded in the status history. */
+export type StatusReason =
+  'placed' | 'stock_reserved' | 'payment_authorized' | 'shipped' | CancelReason;
+
+/** The events orders publishes as a consequence of a transition. */
+export type OrderEventType = 'order.confirmed' | 'order.cancelled' | 'order.shipped';
+
+/** Saga events consumed from other services. */
+export type SagaEvent =
+  'stock.reserved' | 'stock.rejected' | 'payment.authorized' | 'payment.failed';
+/** Commands from people (shopper, admin) or from the clock (the sweeper). */
+export type OrderCommand = 'cancel' | 'ship' | 'deadline';
+export type Trigger = SagaEvent | OrderCommand;
+
+export type Decision =
+  | {
+      kind: 'transition';
+      to: OrderStatus;
+      reason: StatusReason;
+      /** Events to write to the outbox with the transition. */
+      publish: OrderEventType[];
+    }
+  /** A command whose effect is already there (cancel a cancelled order): answer as done. */
+  | { kind: 'unchanged' }
+  /** An event that no longer applies (a duplicate, a late event): log it and ack it. */
+  | { kind: 'absorbed'; why: string }
+  /** A command not allowed in this status (ship a pending order): a conflict for the caller. */
+  | { kind: 'refused'; why: string };
+
+const FINAL: ReadonlySet<OrderStatus> = new Set(['cancelled', 'shipped']);
+const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set(['pending', 'stock_reserved']);
+
+/** No transition leaves a final status. */
+export function isFinal(status: OrderStatus): boolean {
+  return FINAL.has(status);
+}
+
+/** The saga is still running: stock or payment has not answered yet (the sweeper's target). */
+export function isInFlight(status: OrderStatus): boolean {
+  return IN_FLIGHT.has(status);
+}
+
+export function isOrderStatus(value: string): value is OrderStatus {
+  return (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+function transition(
+  to: OrderStatus,
+  reason: StatusReason,
+  publish: OrderEventType[] = [],
+): Decision {
+  return { kind: 'transition', to, reason, publish };
+}
+
+function absorbed(status: OrderStatus, trigger: Trigger, what: string): Decision {
+  return { kind: 'absorbed', why: `${trigger} ${what} for an order ${status}` };
+}
+
+/*
+ * Cancelling publishes `order.cancelled` so catalog releases what it reserved and payments
+ * voids or refunds what it authorized. The one exception is `stock.rejected`: catalog reserved
+ * nothing, and payments only ever acts on `stock.reserved`, so there is nothing to compensate.
+ */
+const cancel = (reason: CancelReason) => transition('cancelled', reason, ['order.cancelled']);
+
+function onEvent(status: OrderStatus, event: SagaEvent): Decision {
+  switch (event) {
+    case 'stock.reserved':
+      if (status === 'pending') return transition('stock_reserved', 'stock_reserved');
+      return absorbed(status, event, status === 'stock_reserved' ? 'again' : 'late');
+    case 'stock.rejected':
+      if (status === 'pending') return transition('cancelled', 'out_of_stock');
+      return absorbed(status, event, 'late');
+    case 'payment.authorized':
+      // payments acts on `stock.reserved` from its own queue: its answer may reach orders
+      // before orders has seen `stock.reserved`, and it proves the stock was reserved.
+      if (isInFlight(status))
+        return transition('confirmed', 'payment_authorized', ['order.confirmed']);
+      return absorbed(status, event, status === 'confirmed' ? 'again' : 'late');
+    case 'payment.failed':
+      if (isInFlight(status)) return cancel('payment_declined');
+      return absorbed(status, event, 'late');
+  }
+}
+
+function onCommand(status: OrderStatus, command: OrderCommand): Decision {
+  switch (command) {
+    case 'cancel':
+      if (status === 'cancelled') return { kind: 'unchanged' };
+      if (status === 'shipped') return { kind: 'refused', why: 'the order has already shipped' };
+      return cancel('customer_cancelled');
+    case 'ship':
+      if (status === 'shipped') return { kind: 'unchanged' };
+      if (status === 'confirmed') return transition('shipped', 'shipped', ['order.shipped']);
+      return { kind: 'refused', why: `only a confirmed order can ship; this one is ${status}` };
+    case 'deadline':
+      // Only an order still waiting for stock or payment is stuck; a confirmed order waits
+      // for fulfilment, which has no deadline here.
+      if (isInFlight(status)) return cancel('timeout');
+      return { kind: 'unchanged' };
+  }
+}
+
+const EVENTS: ReadonlySet<string> = new Set<SagaEvent>([
+  'stock.reserved',
+  'stock.rejected',
+  'payment.authorized',
+  'payment.failed',
+]);
+
+/** What a trigger does to an order in `status`. Never throws. */
+export function decide(status: OrderStatus, trigger: Trigger): Decision {
+  return EVENTS.has(trigger)
+    ? onEvent(status, trigger as SagaEvent)
+    : onCommand(status, trigger as OrderCommand);
+}
+
+/** The saga settles (first reaches confirmed or cancelled): the end of the placed → final latency. */
+export function settlesSaga(from: OrderStatus, to: OrderStatus): boolean {
+  return isInFlight(from) && !isInFlight(to);
+}

@@ -1,0 +1,52 @@
+import type { Money } from './money.js';
+import type { Order, ShippingAddress } from './order.js';
+import type { OrderStatus, StatusReason } from './order-state.js';
+
+/** An order as the API shows it (JSON-ready: times are ISO strings, no card data, no token). */
+export interface OrderView {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  cancelReason: string | null;
+  lines: {
+    productId: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    unitPrice: Money;
+    lineTotal: Money;
+  }[];
+  total: Money;
+  statusHistory: { status: OrderStatus; reason: StatusReason; at: string }[];
+  shippingAddress: ShippingAddress;
+  payment: { brand: string; last4: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function orderView(order: Order): OrderView {
+  return {
+    id: order.id,
+    userId: order.userId,
+    status: order.status,
+    cancelReason: order.cancelReason,
+    lines: order.lines.map((line) => ({
+      productId: line.productId,
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      lineTotal: line.lineTotal,
+    })),
+    total: order.total,
+    statusHistory: order.statusHistory.map((change) => ({
+      status: change.status,
+      reason: change.reason,
+      at: change.at.toISOString(),
+    })),
+    shippingAddress: order.shippingAddress,
+    payment: { brand: order.payment.brand, last4: order.payment.last4 },
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,56 @@
+import { writeEvent } from '@bazaar/messaging';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { Money } from '../domain/money.js';
+import type { OrderHead, OrderLine } from '../domain/order.js';
+import type { CancelReason, OrderEventType } from '../domain/order-state.js';
+
+/*
+ * Every event orders publishes, written to the outbox in the caller's transaction (the relay
+ * sends it after commit). Data shapes are those of `@bazaar/contracts`.
+ */
+
+export async function writeOrderCreated(
+  trx: Transaction<Database>,
+  order: { id: string; userId: string; lines: OrderLine[]; total: Money; paymentMethodId: string },
+  at: Date,
+): Promise<void> {
+  await writeEvent(trx, {
+    type: 'order.created',
+    time: at.toISOString(),
+    data: {
+      orderId: order.id,
+      userId: order.userId,
+      lines: order.lines.map((l) => ({
+        productId: l.productId,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+      })),
+      total: order.total,
+      paymentMethodId: order.paymentMethodId,
+    },
+  });
+}
+
+/** The event a transition publishes (`order.confirmed`, `order.cancelled`, `order.shipped`). */
+export async function writeTransitionEvent(
+  trx: Transaction<Database>,
+  type: OrderEventType,
+  order: OrderHead,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  const base = { orderId: order.id, userId: order.userId };
+  const time = at.toISOString();
+  switch (type) {
+    case 'order.confirmed':
+      await writeEvent(trx, { type, time, data: { ...base, total: order.total } });
+      return;
+    case 'order.cancelled':
+      await writeEvent(trx, { type, time, data: { ...base, reason: reason as CancelReason } });
+      return;
+    case 'order.shipped':
+      await writeEvent(trx, { type, time, data: base });
+      return;
+  }
+}

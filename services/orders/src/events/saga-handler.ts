@@ -1,0 +1,39 @@
+import type { EventEnvelope } from '@bazaar/contracts';
+import { PermanentError, type Logger } from '@bazaar/messaging';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
+import { applyTrigger, type TransitionDeps } from '../domain/apply-transition.js';
+import type { SagaEvent } from '../domain/order-state.js';
+
+export interface SagaDeps extends TransitionDeps {
+  log: Logger;
+}
+
+/**
+ * Applies one saga event to its order inside the consumer's transaction (the inbox row is in
+ * the same one). An event that no longer applies — a duplicate, a late event for a cancelled
+ * order — is absorbed: logged and acknowledged, never thrown back into a retry loop. An event
+ * for an order orders never had can never succeed: straight to the dead-letter queue.
+ */
+export async function handleSagaEvent(
+  trx: Transaction<Database>,
+  event: EventEnvelope<SagaEvent>,
+  deps: SagaDeps,
+): Promise<void> {
+  const { orderId } = event.data as { orderId: string };
+  const context = { orderId, eventId: event.id, eventType: event.type };
+  const outcome = await applyTrigger(trx, orderId, event.type, deps);
+  switch (outcome.kind) {
+    case 'not_found':
+      throw new PermanentError(`${event.type} ${event.id} names unknown order ${orderId}`);
+    case 'transitioned':
+      deps.log.info({ ...context, from: outcome.from, to: outcome.to }, 'order moved');
+      return;
+    case 'absorbed':
+      deps.log.warn({ ...context, status: outcome.order.status }, `absorbed: ${outcome.why}`);
+      return;
+    /* c8 ignore next 3 -- events are never refused nor unchanged (commands are) */
+    default:
+      deps.log.warn({ ...context, outcome: outcome.kind }, 'saga event changed nothing');
+  }
+}

@@ -1,0 +1,20 @@
+import type { Messaging } from '@bazaar/messaging';
+import type { Database } from '../db/database.js';
+import { onPaymentAuthorized } from './consumers/on-payment-authorized.js';
+import { onPaymentFailed } from './consumers/on-payment-failed.js';
+import { onStockRejected } from './consumers/on-stock-rejected.js';
+import { onStockReserved } from './consumers/on-stock-reserved.js';
+import type { SagaDeps } from './saga-handler.js';
+
+/** The queue carrying the saga's answers from catalog and payments to orders. */
+export const SAGA_QUEUE = 'orders.saga';
+
+/** Every subscription of the orders service, in one place. */
+export function subscribeAll(messaging: Messaging<Database>, deps: SagaDeps): void {
+  messaging.subscribe(SAGA_QUEUE, {
+    'stock.reserved': onStockReserved(deps),
+    'stock.rejected': onStockRejected(deps),
+    'payment.authorized': onPaymentAuthorized(deps),
+    'payment.failed': onPaymentFailed(deps),
+  });
+}

@@ -1,0 +1,59 @@
+import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { shipOrder } from '../../domain/order-commands.js';
+import { listOrderPage } from '../../domain/order-queries.js';
+import { orderView } from '../../domain/order-view.js';
+import { OrderPageSchema, OrderParams, OrderSchema } from '../orders/schemas.js';
+import type { RouteDeps } from '../route-deps.js';
+import { AdminListQuery } from './schemas.js';
+
+const security = [{ bearerAuth: [] }];
+
+/** Fulfilment: every shopper's orders by status, and shipping confirmed ones. */
+export async function adminOrderRoutes(app: App, deps: RouteDeps): Promise<void> {
+  const guard = app.requireRole('admin');
+
+  app.get(
+    '/v1/admin/orders',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['admin'],
+        summary: 'All orders, newest first, optionally of one status',
+        security,
+        querystring: AdminListQuery,
+        response: {
+          200: OrderPageSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const page = await listOrderPage(deps.db, request.query);
+      return { items: page.items.map(orderView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/v1/admin/orders/:id/ship',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['admin'],
+        summary: 'Mark a confirmed order shipped (publishes order.shipped)',
+        description: 'Only a confirmed order ships (409 otherwise); shipping it again answers 200.',
+        security,
+        params: OrderParams,
+        response: {
+          200: OrderSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+          404: ProblemSchema,
+          409: ProblemSchema,
+        },
+      },
+    },
+    async (request) => orderView(await shipOrder(deps, request.params.id)),
+  );
+}

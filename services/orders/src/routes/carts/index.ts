@@ -1,0 +1,75 @@
+import { ProblemSchema, type App } from '@bazaar/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createCart, getCart, setCartItem } from '../../domain/carts.js';
+import type { RouteDeps } from '../route-deps.js';
+import { CartItemBody, CartItemParams, CartParams, CartSchema } from './schemas.js';
+
+const security: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
+
+/** Carts: anyone may have one; a signed-in shopper's cart is theirs alone. */
+export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
+  /** A token is optional here, but one that is sent must be valid (401 otherwise). */
+  const optionalUser = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers.authorization !== undefined) await app.requireUser(request, reply);
+  };
+
+  app.post(
+    '/v1/carts',
+    {
+      onRequest: optionalUser,
+      schema: {
+        tags: ['carts'],
+        summary: 'A new empty cart (owned by the shopper when signed in, anonymous otherwise)',
+        security,
+        response: { 201: CartSchema, 401: ProblemSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createCart(deps, request.user?.id)),
+  );
+
+  app.get(
+    '/v1/carts/:id',
+    {
+      onRequest: optionalUser,
+      schema: {
+        tags: ['carts'],
+        summary: 'A cart at current prices, with its total',
+        security,
+        params: CartParams,
+        response: { 200: CartSchema, 401: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (request) =>
+      getCart(deps, request.params.id, request.user?.id, request.headers.authorization),
+  );
+
+  app.put(
+    '/v1/carts/:id/items/:productId',
+    {
+      onRequest: optionalUser,
+      schema: {
+        tags: ['carts'],
+        summary: "Set an item's quantity (1..99); 0 removes it",
+        security,
+        params: CartItemParams,
+        body: CartItemBody,
+        response: {
+          200: CartSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          404: ProblemSchema,
+          409: ProblemSchema,
+          503: ProblemSchema,
+        },
+      },
+    },
+    async (request) =>
+      setCartItem(deps, {
+        cartId: request.params.id,
+        productId: request.params.productId,
+        quantity: request.body.quantity,
+        viewer: request.user?.id,
+        authorization: request.headers.authorization,
+      }),
+  );
+}

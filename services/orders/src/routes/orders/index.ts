@@ -1,0 +1,142 @@
+import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { Type } from '@sinclair/typebox';
+import { cancelOrder } from '../../domain/order-commands.js';
+import { getOwnOrder, listOrderPage } from '../../domain/order-queries.js';
+import { orderView } from '../../domain/order-view.js';
+import { placeOrder } from '../../domain/place-order.js';
+import type { RouteDeps } from '../route-deps.js';
+import {
+  CheckoutBody,
+  EventStreamHeaders,
+  IdempotencyHeaders,
+  ListQuery,
+  OrderPageSchema,
+  OrderParams,
+  OrderSchema,
+} from './schemas.js';
+
+const security = [{ bearerAuth: [] }];
+
+/** A shopper's orders: checkout, history, live status, cancel. Someone else's order is a 404. */
+export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
+  app.post(
+    '/v1/orders',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order (checkout); Idempotency-Key required',
+        description:
+          'Prices come from catalog; prices or totals sent by the client are ignored. The same ' +
+          'Idempotency-Key with the same body answers the first answer again (header ' +
+          '`idempotent-replayed: true`); with another body, 422. Keys are kept at least 24 h.',
+        security,
+        headers: IdempotencyHeaders,
+        body: CheckoutBody,
+        response: {
+          202: OrderSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          404: ProblemSchema,
+          409: ProblemSchema,
+          422: ProblemSchema,
+          503: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await placeOrder(deps, {
+        userId: request.user!.id,
+        idempotencyKey: request.headers['idempotency-key'],
+        request: request.body,
+        authorization: request.headers.authorization,
+      });
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(202).send(result.body);
+    },
+  );
+
+  app.get(
+    '/v1/orders',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['orders'],
+        summary: "The shopper's own orders, newest first",
+        security,
+        querystring: ListQuery,
+        response: { 200: OrderPageSchema, 400: ProblemSchema, 401: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const page = await listOrderPage(deps.db, { ...request.query, userId: request.user!.id });
+      return { items: page.items.map(orderView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/orders/:id',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['orders'],
+        summary: 'One of the shopper’s orders, with its status history',
+        security,
+        params: OrderParams,
+        response: { 200: OrderSchema, 401: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => orderView(await getOwnOrder(deps.db, request.params.id, request.user!.id)),
+  );
+
+  app.get(
+    '/v1/orders/:id/events',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['orders'],
+        summary: 'Live status of an order (server-sent events)',
+        description:
+          '`event: status` with `{ orderId, status, reason, at }`; first the current status, then ' +
+          'each change. `id` can be sent back as `Last-Event-ID` to resume. Heartbeat comments ' +
+          'keep the stream open; it ends after a final status (`cancelled`, `shipped`).',
+        security,
+        params: OrderParams,
+        headers: EventStreamHeaders,
+        response: {
+          200: {
+            description: 'text/event-stream',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          401: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const order = await getOwnOrder(deps.db, request.params.id, request.user!.id);
+      const lastEventId = request.headers['last-event-id'];
+      reply.hijack();
+      deps.events.stream(reply.raw, order.id, {
+        current: order.statusHistory[order.statusHistory.length - 1],
+        lastEventId: lastEventId === undefined ? undefined : Number(lastEventId),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an order that has not shipped (stock released, payment refunded)',
+        description: 'Cancelling an already cancelled order answers 200 with the order as it is.',
+        security,
+        params: OrderParams,
+        response: { 200: OrderSchema, 401: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => orderView(await cancelOrder(deps, request.params.id, request.user!.id)),
+  );
+}
