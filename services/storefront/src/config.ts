@@ -1,6 +1,9 @@
 import { CommonConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
+const Url = (fallback: string, description: string) =>
+  Type.String({ pattern: '^https?://', default: fallback, description });
+
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
@@ -8,7 +11,33 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/bazaar_storefront',
   }),
-  AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
+  CATALOG_URL: Url('http://127.0.0.1:8081', 'the catalog service'),
+  ORDERS_URL: Url('http://127.0.0.1:8082', 'the orders service'),
+  USERS_URL: Url('http://127.0.0.1:8083', 'the users service'),
+  PAYMENTS_URL: Url('http://127.0.0.1:8084', 'the payments service'),
+  SEARCH_URL: Url('http://127.0.0.1:8085', 'the search service'),
+  /** The users service's key set; by default derived from USERS_URL. */
+  JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Per-attempt timeout of calls to the internal services. */
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+  /** Rate limits: on unless `off` (load tests only). */
+  BAZAAR_RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  /** Requests per minute per client IP on every public route. */
+  RATE_LIMIT_IP_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  /** Requests per minute per client IP on `/v1/auth/*` (login guessing is what it slows). */
+  RATE_LIMIT_AUTH_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
+  /** Requests per minute per authenticated shopper. */
+  RATE_LIMIT_USER_PER_MINUTE: Type.Integer({ minimum: 1, default: 300 }),
+  /** Allowed browser origins, comma-separated (`https://shop.example,https://admin.example`); empty: none. */
+  CORS_ORIGINS: Type.String({ default: '' }),
+  /**
+   * Whom to trust for `X-Forwarded-For` (the client IP the rate limits key on): `false`, `true`
+   * (any proxy; only behind an ingress that overwrites the header), or comma-separated
+   * addresses/CIDRs of the ingress (`10.0.0.0/8`).
+   */
+  TRUST_PROXY: Type.String({ default: 'false' }),
+  /** Largest accepted request body in bytes. */
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024, default: 65_536 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -16,4 +45,23 @@ export type Config = Static<typeof ConfigSchema>;
 /** The only place this service reads the environment. */
 export function loadServiceConfig(env: Record<string, string | undefined> = process.env): Config {
   return loadConfig(ConfigSchema, env);
+}
+
+/** `TRUST_PROXY` as Fastify's `trustProxy` option. */
+export function trustProxySetting(value: string): boolean | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  return value;
+}
+
+/** `CORS_ORIGINS` as a list. */
+export function corsOrigins(value: string): string[] {
+  return value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
+export function jwksUrl(config: Config): string {
+  return config.JWKS_URL ?? `${config.USERS_URL.replace(/\/+$/, '')}/.well-known/jwks.json`;
 }

@@ -1,39 +1,127 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import type { App } from '@bazaar/service-kit';
 import { openApiErrors } from '@bazaar/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
+import { startHarness, type Harness } from './fixtures/storefront.js';
 
-describe('storefront service', () => {
-  let database: TestDatabase<Database>;
-  let app: App;
+describe('storefront app', () => {
+  let h: Harness;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('storefront_app', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+    h = await startHarness('app', {
+      CORS_ORIGINS: 'https://shop.example',
+      BODY_LIMIT_BYTES: '2048',
     });
-    app = await buildApp(config, { db: database.db });
-    await app.ready();
   });
-  afterAll(async () => {
-    await app.close();
-    await database.drop();
-  });
+  afterAll(() => h.close());
 
   it('when its database answers, then it is ready', async () => {
-    const response = await app.inject({ url: '/health/ready' });
+    const response = await h.app.inject({ url: '/health/ready' });
     expect(response.statusCode).toBe(200);
     expect(response.json().checks.database).toBe('up');
   });
 
-  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-    const document = (await app.inject({ url: '/docs/json' })).json();
-    expect(document.openapi).toBe('3.1.0');
-    expect(await openApiErrors(document)).toEqual([]);
+  describe('OpenAPI', () => {
+    let document: Record<string, any>;
+    beforeAll(async () => {
+      document = (await h.app.inject({ url: '/docs/json' })).json();
+    });
+
+    it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
+      expect(document.openapi).toBe('3.1.0');
+      expect(await openApiErrors(document)).toEqual([]);
+    });
+
+    it('when the document is read, then it lists every public route by its whole path', () => {
+      const expected: [string, string][] = [
+        ['post', '/v1/auth/register'],
+        ['post', '/v1/auth/login'],
+        ['post', '/v1/auth/refresh'],
+        ['post', '/v1/auth/logout'],
+        ['get', '/v1/me'],
+        ['patch', '/v1/me'],
+        ['get', '/v1/me/addresses'],
+        ['post', '/v1/me/addresses'],
+        ['delete', '/v1/me/addresses/{id}'],
+        ['get', '/v1/categories'],
+        ['get', '/v1/products'],
+        ['get', '/v1/products/{id}'],
+        ['get', '/v1/search'],
+        ['post', '/v1/carts'],
+        ['get', '/v1/carts/{id}'],
+        ['put', '/v1/carts/{id}/items/{productId}'],
+        ['post', '/v1/orders'],
+        ['get', '/v1/orders'],
+        ['get', '/v1/orders/{id}'],
+        ['get', '/v1/orders/{id}/events'],
+        ['post', '/v1/orders/{id}/cancel'],
+        ['get', '/v1/orders/{id}/payments'],
+        ['post', '/v1/payments/webhooks/{provider}'],
+        ['post', '/v1/admin/products'],
+        ['patch', '/v1/admin/products/{id}'],
+        ['delete', '/v1/admin/products/{id}'],
+        ['put', '/v1/admin/products/{id}/stock'],
+        ['get', '/v1/admin/orders'],
+        ['post', '/v1/admin/orders/{id}/ship'],
+        ['get', '/v1/admin/orders/{id}/payments'],
+      ];
+      for (const [method, path] of expected) {
+        expect({ path, method, found: Boolean(document.paths[path]?.[method]) }).toEqual({
+          path,
+          method,
+          found: true,
+        });
+      }
+    });
+
+    it('when a guarded route is documented, then it names the bearer scheme, its problems and examples', () => {
+      const checkout = document.paths['/v1/orders'].post;
+      expect(checkout.security).toEqual([{ bearerAuth: [] }]);
+      expect(document.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
+      expect(Object.keys(checkout.responses)).toEqual(
+        expect.arrayContaining(['202', '400', '401', '409', '422', '429', '503']),
+      );
+      expect(checkout.responses['503'].content['application/problem+json']).toBeDefined();
+      expect(JSON.stringify(checkout.requestBody)).toContain('4242424242424242');
+      const events = document.paths['/v1/orders/{id}/events'].get;
+      expect(events.responses['200'].content['text/event-stream']).toBeDefined();
+    });
+  });
+
+  it('when any route answers, then security headers are set', async () => {
+    const response = await h.app.inject({ url: '/health/live' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toContain('max-age');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('when a configured origin asks, then CORS allows it; another origin gets no CORS headers', async () => {
+    const allowed = await h.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/products',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET' },
+    });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const other = await h.app.inject({
+      method: 'GET',
+      url: '/health/live',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('when a body is larger than the limit, then it is refused with 413 problem+json', async () => {
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'a@example.com', password: 'x'.repeat(4000) },
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(h.fakes.users.received).toHaveLength(0);
+  });
+
+  it('when a route does not exist, then 404 problem+json', async () => {
+    const response = await h.app.inject({ url: '/v1/nothing' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().code).toBe('ROUTE_NOT_FOUND');
   });
 });

@@ -1,0 +1,136 @@
+import type { App } from '@bazaar/service-kit';
+import { bearer, IdParams, problems } from '../common-schemas.js';
+import { passOn, relay, segment } from '../relay.js';
+import type { RouteDeps } from '../route-deps.js';
+import { Address, AddressList, NewAddressBody, Profile, UpdateProfileBody } from './schemas.js';
+
+const tags = ['account'];
+
+/** `/v1/me`: the shopper's profile and addresses, answered by the users service. */
+export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise<void> {
+  const guard = { preValidation: [app.requireUser, app.limitPerUser] };
+  const { users } = upstreams;
+
+  app.get(
+    '/v1/me',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'My profile',
+        security: bearer,
+        response: { 200: Profile, ...problems(401) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await users.request({
+          method: 'GET',
+          path: '/v1/me',
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.patch(
+    '/v1/me',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Change my profile',
+        security: bearer,
+        body: UpdateProfileBody,
+        response: { 200: Profile, ...problems(400, 401) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await users.request({
+          method: 'PATCH',
+          path: '/v1/me',
+          body: request.body,
+          headers: passOn(request),
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/me/addresses',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'My addresses',
+        security: bearer,
+        response: { 200: AddressList, ...problems(401) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await users.request({
+          method: 'GET',
+          path: '/v1/me/addresses',
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.post(
+    '/v1/me/addresses',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Add an address',
+        security: bearer,
+        body: NewAddressBody,
+        response: { 201: Address, ...problems(400, 401) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await users.request({
+          method: 'POST',
+          path: '/v1/me/addresses',
+          body: request.body,
+          headers: passOn(request),
+        }),
+      ),
+  );
+
+  app.delete(
+    '/v1/me/addresses/:id',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Remove an address',
+        security: bearer,
+        params: IdParams,
+        response: { 204: { description: 'Removed', type: 'null' }, ...problems(401, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await users.request({
+          method: 'DELETE',
+          path: `/v1/me/addresses/${segment(request.params.id)}`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+}

@@ -1,0 +1,19 @@
+import { Type } from '@sinclair/typebox';
+import { DateTime, ShippingAddress, Uuid } from '../common-schemas.js';
+
+export { User as Profile } from '../auth/schemas.js';
+
+export const UpdateProfileBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { minProperties: 1, examples: [{ name: 'Ada King' }] },
+);
+
+export const Address = Type.Object({
+  id: Uuid,
+  ...ShippingAddress.properties,
+  createdAt: DateTime,
+});
+
+export const AddressList = Type.Object({ items: Type.Array(Address) });
+
+export const NewAddressBody = ShippingAddress;

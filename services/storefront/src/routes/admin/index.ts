@@ -1,0 +1,206 @@
+import type { App } from '@bazaar/service-kit';
+import { CreateProductBody, Product, SetStockBody, UpdateProductBody } from '../catalog/schemas.js';
+import { bearer, IdParams, problems } from '../common-schemas.js';
+import {
+  AdminListOrdersQuery,
+  AdminOrder,
+  AdminOrderPage,
+  AdminPaymentLedger,
+} from '../orders/schemas.js';
+import { passOn, relay, segment } from '../relay.js';
+import type { RouteDeps } from '../route-deps.js';
+
+const tags = ['admin'];
+
+/**
+ * `/v1/admin/*`: the admin role is checked here before anything is forwarded (401/403 never
+ * reach a service), and again by the service that answers.
+ */
+export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<void> {
+  const guard = { preValidation: [app.requireRole('admin'), app.limitPerUser] };
+  const { catalog, orders, payments } = upstreams;
+  const product = (id: string) => `/v1/admin/products/${segment(id)}`;
+
+  app.post(
+    '/v1/admin/products',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Create a product with its initial stock',
+        security: bearer,
+        body: CreateProductBody,
+        response: { 201: Product, ...problems(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'POST',
+          path: '/v1/admin/products',
+          body: request.body,
+          headers: passOn(request),
+        }),
+      ),
+  );
+
+  app.patch(
+    '/v1/admin/products/:id',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Change a product (stock has its own route)',
+        security: bearer,
+        params: IdParams,
+        body: UpdateProductBody,
+        response: { 200: Product, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'PATCH',
+          path: product(request.params.id),
+          body: request.body,
+          headers: passOn(request),
+        }),
+      ),
+  );
+
+  app.delete(
+    '/v1/admin/products/:id',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Delete a product',
+        security: bearer,
+        params: IdParams,
+        response: {
+          204: { description: 'Deleted', type: 'null' },
+          ...problems(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'DELETE',
+          path: product(request.params.id),
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.put(
+    '/v1/admin/products/:id/stock',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Set the units available (a count, not a delta)',
+        security: bearer,
+        params: IdParams,
+        body: SetStockBody,
+        response: { 200: Product, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'PUT',
+          path: `${product(request.params.id)}/stock`,
+          body: request.body,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/admin/orders',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'All orders, newest first, optionally of one status',
+        security: bearer,
+        querystring: AdminListOrdersQuery,
+        response: { 200: AdminOrderPage, ...problems(400, 401, 403) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'GET',
+          path: '/v1/admin/orders',
+          query: request.query,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.post(
+    '/v1/admin/orders/:id/ship',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Mark a confirmed order shipped',
+        description: 'Only a confirmed order ships (409 otherwise); shipping it again answers 200.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: AdminOrder, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'POST',
+          path: `/v1/admin/orders/${segment(request.params.id)}/ship`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/admin/orders/:id/payments',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'The payment ledger of any order, with provider references',
+        security: bearer,
+        params: IdParams,
+        response: { 200: AdminPaymentLedger, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await payments.request({
+          method: 'GET',
+          path: `/v1/admin/orders/${segment(request.params.id)}/payments`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+}

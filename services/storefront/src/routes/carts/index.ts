@@ -1,0 +1,89 @@
+import type { App } from '@bazaar/service-kit';
+import { IdParams, problems } from '../common-schemas.js';
+import { passOn, relay, segment } from '../relay.js';
+import type { RouteDeps } from '../route-deps.js';
+import { Cart, CartItemParams, SetItemBody } from './schemas.js';
+
+const tags = ['carts'];
+const optionalBearer: { [scheme: string]: string[] }[] = [{}, { bearerAuth: [] }];
+
+/**
+ * `/v1/carts`: open to anyone; a cart created with a token belongs to that shopper. orders
+ * checks the optional token itself, so it is passed on as it came.
+ */
+export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<void> {
+  const { orders } = upstreams;
+
+  app.post(
+    '/v1/carts',
+    {
+      schema: {
+        tags,
+        summary: 'Open a cart',
+        security: optionalBearer,
+        response: { 201: Cart, ...problems(401) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'POST',
+          path: '/v1/carts',
+          body: {},
+          headers: passOn(request),
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/carts/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A cart with current prices and total',
+        security: optionalBearer,
+        params: IdParams,
+        response: { 200: Cart, ...problems(401, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'GET',
+          path: `/v1/carts/${segment(request.params.id)}`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.put(
+    '/v1/carts/:id/items/:productId',
+    {
+      schema: {
+        tags,
+        summary: 'Set the quantity of one product in a cart (0 removes it)',
+        security: optionalBearer,
+        params: CartItemParams,
+        body: SetItemBody,
+        response: { 200: Cart, ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'PUT',
+          path: `/v1/carts/${segment(request.params.id)}/items/${segment(request.params.productId)}`,
+          body: request.body,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+}

@@ -1,0 +1,83 @@
+import type { App } from '@bazaar/service-kit';
+import { IdParams, problems } from '../common-schemas.js';
+import { passOn, relay, segment } from '../relay.js';
+import type { RouteDeps } from '../route-deps.js';
+import { CategoryTree, ListProductsQuery, Product, ProductPage } from './schemas.js';
+
+const tags = ['catalog'];
+
+/** Public catalog reads, answered by the catalog service. */
+export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise<void> {
+  const { catalog } = upstreams;
+
+  app.get(
+    '/v1/categories',
+    {
+      schema: {
+        tags,
+        summary: 'The category tree',
+        response: { 200: CategoryTree, ...problems() },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'GET',
+          path: '/v1/categories',
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/products',
+    {
+      schema: {
+        tags,
+        summary: 'List products',
+        description:
+          'Filters by category (with its sub-categories), brand and price; keyset pagination.',
+        querystring: ListProductsQuery,
+        response: { 200: ProductPage, ...problems(400) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'GET',
+          path: '/v1/products',
+          query: request.query,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/products/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One product',
+        params: IdParams,
+        response: { 200: Product, ...problems(400, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await catalog.request({
+          method: 'GET',
+          path: `/v1/products/${segment(request.params.id)}`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+}

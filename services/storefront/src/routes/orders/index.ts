@@ -1,0 +1,195 @@
+import type { App } from '@bazaar/service-kit';
+import { Type } from '@sinclair/typebox';
+import { checkout } from '../../domain/checkout.js';
+import { bearer, IdParams, problems } from '../common-schemas.js';
+import { passOn, relay, segment } from '../relay.js';
+import type { RouteDeps } from '../route-deps.js';
+import { streamOrderEvents } from './events.js';
+import {
+  CheckoutBody,
+  CheckoutHeaders,
+  EventStreamHeaders,
+  ListOrdersQuery,
+  Order,
+  OrderPage,
+  PaymentLedger,
+} from './schemas.js';
+
+const tags = ['orders'];
+
+/** The shopper's orders: checkout, history, live status, cancel, payments. */
+export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
+  const { orders, payments } = deps.upstreams;
+  const guard = { preValidation: [app.requireUser, app.limitPerUser] };
+
+  app.post(
+    '/v1/orders',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Place an order (checkout)',
+        description:
+          'The card is exchanged at payments for a payment method; the order is placed at the ' +
+          'catalog’s prices and answered `202` while stock and payment are settled (follow it ' +
+          'with GET or the events stream). An order beyond the stock ends `cancelled` ' +
+          '(`out_of_stock`) or is refused at once with `409`; a declined card ends `cancelled` ' +
+          '(`payment_declined`).',
+        security: bearer,
+        headers: CheckoutHeaders,
+        body: CheckoutBody,
+        response: { 202: Order, ...problems(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await checkout(deps, {
+          userId: request.user!.id,
+          idempotencyKey: request.headers['idempotency-key'],
+          body: request.body,
+          headers: passOn(request),
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/orders',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'My orders, newest first',
+        security: bearer,
+        querystring: ListOrdersQuery,
+        response: { 200: OrderPage, ...problems(400, 401) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'GET',
+          path: '/v1/orders',
+          query: request.query,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/orders/:id',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'One of my orders with its status history',
+        description: 'Someone else’s order is a 404, as if it did not exist.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: Order, ...problems(400, 401, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'GET',
+          path: `/v1/orders/${segment(request.params.id)}`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/orders/:id/events',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Live status of one of my orders (server-sent events)',
+        description:
+          '`event: status` with `{ orderId, status, reason, at }`: first the current status, then ' +
+          'every change; `id` can be sent back as `Last-Event-ID` to resume. Comments keep the ' +
+          'stream open; it ends after a final status.',
+        security: bearer,
+        params: IdParams,
+        headers: EventStreamHeaders,
+        response: {
+          200: {
+            description: 'An event stream',
+            content: {
+              'text/event-stream': {
+                schema: Type.String({
+                  examples: [
+                    'id: 2\nevent: status\ndata: {"orderId":"01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77","status":"confirmed","reason":"payment_authorized","at":"2026-11-22T10:00:01.000Z"}\n\n',
+                  ],
+                }),
+              },
+            },
+          },
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request, reply) => streamOrderEvents(orders, request.params.id, request, reply),
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'Cancel one of my orders',
+        description:
+          'Stock is released and the payment refunded. An order already cancelled is answered as it is.',
+        security: bearer,
+        params: IdParams,
+        response: { 200: Order, ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await orders.request({
+          method: 'POST',
+          path: `/v1/orders/${segment(request.params.id)}/cancel`,
+          headers: passOn(request),
+          // Cancelling twice is cancelling once.
+          idempotent: true,
+        }),
+      ),
+  );
+
+  app.get(
+    '/v1/orders/:id/payments',
+    {
+      ...guard,
+      schema: {
+        tags,
+        summary: 'The payment ledger of one of my orders (authorization, capture, refund)',
+        security: bearer,
+        params: IdParams,
+        response: { 200: PaymentLedger, ...problems(400, 401, 404) },
+      },
+    },
+    async (request, reply) =>
+      relay(
+        request,
+        reply,
+        await payments.request({
+          method: 'GET',
+          path: `/v1/orders/${segment(request.params.id)}/payments`,
+          headers: passOn(request),
+          idempotent: true,
+        }),
+      ),
+  );
+}

@@ -1,0 +1,87 @@
+import type { ServiceResponse } from '@bazaar/http-client';
+import { problemType, type Problem } from '@bazaar/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Headers of an internal answer that mean something to the shopper; the rest stay inside. */
+const PASSED_BACK = ['location', 'retry-after', 'www-authenticate', 'idempotent-replayed', 'etag'];
+
+/** Problem fields never passed on, whatever a service puts there. */
+const WITHHELD = new Set(['stack', 'instance', 'cause', 'trace']);
+
+/**
+ * What an internal service receives on a shopper's behalf: the shopper's token (each service
+ * checks it itself), the idempotency key, the request id (one id across services in the logs)
+ * and the client's address. Trace context is added by the HTTP client's instrumentation.
+ */
+export function passOn(request: FastifyRequest): Record<string, string | undefined> {
+  const key = request.headers['idempotency-key'];
+  return {
+    authorization: request.headers.authorization,
+    'idempotency-key': typeof key === 'string' ? key : undefined,
+    'x-request-id': request.id,
+    'x-forwarded-for': request.ip,
+  };
+}
+
+/** The id in a path, safe to put into an internal path. */
+export const segment = (value: string): string => encodeURIComponent(value);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An internal 4xx as the storefront's problem: the service's type, title, detail, code and
+ * field errors, the public path as `instance`; nothing a service should not have said.
+ */
+export function publicProblem(request: FastifyRequest, status: number, body: unknown): Problem {
+  const source = isRecord(body) ? body : {};
+  const extensions = Object.fromEntries(
+    Object.entries(source).filter(([key]) => !WITHHELD.has(key)),
+  );
+  return {
+    ...extensions,
+    type: typeof source.type === 'string' ? source.type : problemType(`HTTP_${status}`),
+    title: typeof source.title === 'string' ? source.title : 'Request refused',
+    status,
+    instance: request.url.split('?')[0],
+  };
+}
+
+function copyHeaders(reply: FastifyReply, response: ServiceResponse): void {
+  for (const name of PASSED_BACK) {
+    const value = response.headers[name];
+    if (value === undefined) continue;
+    if (name === 'location' && typeof value === 'string') {
+      // A service may answer with its own absolute URL: keep the path only.
+      reply.header(name, value.replace(/^[a-z]+:\/\/[^/]+/i, ''));
+    } else reply.header(name, value);
+  }
+}
+
+/** Sends a problem as problem+json, past the route's response schemas. */
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(problem);
+}
+
+/**
+ * Answers with an internal service's answer: its status, its body through the route's response
+ * schema (so only public fields leave), a few meaningful headers; a 4xx as a public problem.
+ */
+export function relay(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  response: ServiceResponse,
+): FastifyReply {
+  copyHeaders(reply, response);
+  if (response.status >= 400) {
+    return sendProblem(reply, publicProblem(request, response.status, response.body));
+  }
+  reply.code(response.status);
+  if (response.status === 204 || response.body === undefined) return reply.send();
+  return reply.send(response.body);
+}
