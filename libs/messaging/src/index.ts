@@ -19,3 +19,4 @@ export {
   type InboxMessagesTable,
 } from './tables.js';
 export { exchangeNames, queueNames } from './topology.js';
+export { replayDeadLetters, type ReplayOptions } from './dead-letters.js';

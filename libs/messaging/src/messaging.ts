@@ -66,6 +66,7 @@ const DEFAULT_RELAY: RelaySettings = {
   inboxRetentionMs: 14 * 24 * 3600_000,
   pruneIntervalMs: 3600_000,
   unroutableMaxDelayMs: 5 * 60_000,
+  claimTimeoutMs: 60_000,
 };
 
 const DEFAULT_SUBSCRIPTION: SubscriptionSettings = {
@@ -111,10 +112,15 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     detach: () => undefined,
   });
 
-  const publisher = new Publisher(connection, logger);
+  const relaySettings = { ...DEFAULT_RELAY, ...options.relaySettings };
+  // A confirm must come (or time out) well before the claim's lease runs out.
+  const publisher = new Publisher(
+    connection,
+    logger,
+    Math.min(30_000, relaySettings.claimTimeoutMs / 2),
+  );
   connection.add(publisher);
 
-  const relaySettings = { ...DEFAULT_RELAY, ...options.relaySettings };
   if (options.databaseUrl && !options.relaySettings?.pollIntervalMs) {
     relaySettings.pollIntervalMs = 5000;
   }

@@ -22,6 +22,11 @@ export interface RelaySettings {
   pruneIntervalMs: number;
   /** Longest wait before an unroutable row is tried again. */
   unroutableMaxDelayMs: number;
+  /**
+   * How long a claimed row is reserved for the relay that claimed it; a relay that dies after
+   * publishing leaves it to be published again by any relay once this has passed.
+   */
+  claimTimeoutMs: number;
 }
 
 interface OutboxRow {
@@ -44,11 +49,13 @@ export interface RelayRound {
 
 /**
  * Publishes the outbox. Each round claims the oldest pending rows with
- * `FOR UPDATE SKIP LOCKED` (so several replicas share the work and none waits on another),
- * publishes them with confirms and marks the confirmed ones sent — all in one transaction, so
- * a relay that dies midway leaves its rows pending for the next round: published again,
- * deduplicated by the consumers' inbox. A status column, not a "last id seen" cursor, decides
- * what is pending, so rows of transactions that commit out of order are never skipped.
+ * `FOR UPDATE SKIP LOCKED` (so several replicas share the work and none waits on another) and
+ * leases them (`available_at` moves `claimTimeoutMs` ahead), publishes them with confirms and
+ * marks the confirmed ones sent. A relay that dies midway leaves its rows pending: when the lease
+ * runs out they are published again, and the consumers' inbox absorbs the copy. A status column,
+ * not a "last id seen" cursor, decides what is pending, so rows of transactions that commit out
+ * of order are never skipped. The claim is committed before the broker is talked to, so no
+ * transaction (nor its database session) is held open across network calls to RabbitMQ.
  */
 export class OutboxRelay {
   private readonly wakeUp = new Signal();
@@ -109,91 +116,124 @@ export class OutboxRelay {
         await sleep(delay, this.stopping.signal);
         continue;
       }
-      await this.wakeUp.wait(this.settings.pollIntervalMs);
+      await this.wakeUp.wait(await this.nextWaitMs());
     }
   }
 
-  /** One round: claim a batch, publish it, mark what the broker confirmed. */
+  /** Until the next poll, or sooner when a leased or delayed row becomes due before it. */
+  private async nextWaitMs(): Promise<number> {
+    try {
+      const { rows } = await sql<{ due: number | null }>`
+        select (extract(epoch from min(available_at) - now()) * 1000)::float8 as due
+        from outbox_events where status = 'pending'`.execute(this.db);
+      const due = rows[0]?.due;
+      if (due === null || due === undefined) return this.settings.pollIntervalMs;
+      return Math.min(this.settings.pollIntervalMs, Math.max(10, Math.ceil(due) + 5));
+    } catch {
+      return this.settings.pollIntervalMs;
+    }
+  }
+
+  /**
+   * One round: claim a batch (a lease on the rows, committed at once), publish it, then mark
+   * what the broker confirmed. No transaction stays open while the broker is talked to.
+   */
   async relayOnce(): Promise<RelayRound> {
-    return this.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<OutboxRow>`
-        select id, type, version, occurred_at, data, traceparent, tracestate, attempts
-        from outbox_events
+    const { rows: claimed } = await sql<OutboxRow & { position: number }>`
+      with claimable as (
+        select id from outbox_events
         where status = 'pending' and available_at <= now()
         order by position
         limit ${this.settings.batchSize}
-        for update skip locked`.execute(trx);
-      if (rows.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
+        for update skip locked)
+      update outbox_events o
+      set available_at = now() + ${this.settings.claimTimeoutMs} * interval '1 millisecond',
+          attempts = o.attempts + 1
+      from claimable
+      where o.id = claimable.id
+      returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
+                o.traceparent, o.tracestate, o.attempts`.execute(this.db);
+    if (claimed.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
+    const rows = claimed.sort((a, b) => a.position - b.position);
 
-      const invalid: Array<{ id: string; error: string }> = [];
-      const batch: Array<{ row: OutboxRow; message: OutgoingMessage }> = [];
-      for (const row of rows) {
-        const envelope = {
-          id: row.id,
-          type: row.type,
-          version: row.version,
-          time: row.occurred_at.toISOString(),
-          source: this.source,
-          data: row.data,
-        };
-        const problems = validateEnvelope(envelope);
-        if (problems.length) invalid.push({ id: row.id, error: problems.join('; ') });
-        else batch.push({ row, message: this.toMessage(row, envelope) });
+    const invalid: Array<{ id: string; error: string }> = [];
+    const batch: Array<{ row: OutboxRow; message: OutgoingMessage }> = [];
+    for (const row of rows) {
+      const envelope = {
+        id: row.id,
+        type: row.type,
+        version: row.version,
+        time: row.occurred_at.toISOString(),
+        source: this.source,
+        data: row.data,
+      };
+      const problems = validateEnvelope(envelope);
+      if (problems.length) invalid.push({ id: row.id, error: problems.join('; ') });
+      else batch.push({ row, message: this.toMessage(row, envelope) });
+    }
+
+    const spans = batch.map(({ row, message }) => {
+      const parent = row.traceparent
+        ? contextFrom({ traceparent: row.traceparent, tracestate: row.tracestate ?? undefined })
+        : ROOT_CONTEXT;
+      const span = startPublishSpan(parent, {
+        exchange: this.exchange,
+        routingKey: message.routingKey,
+        messageId: row.id,
+        size: message.content.length,
+      });
+      if (!row.traceparent) {
+        // Written outside any trace: the publish starts one, and the consumer joins it.
+        Object.assign(
+          message.properties.headers as object,
+          currentTraceContext(trace.setSpan(ROOT_CONTEXT, span)),
+        );
       }
+      return span;
+    });
+    let results: Array<Error | undefined>;
+    try {
+      results = await this.publisher.publishAll(batch.map((b) => b.message));
+    } catch (error) {
+      spans.forEach((span) => endSpan(span, error));
+      await this.release(batch.map((b) => b.row.id));
+      throw error;
+    }
+    // A relay that dies here has published rows it never marks: its lease runs out and they
+    // are published again — consumers' inboxes absorb the copy.
+    await this.afterPublish?.(batch.map((b) => b.row.id));
 
-      const spans = batch.map(({ row, message }) => {
-        const parent = row.traceparent
-          ? contextFrom({ traceparent: row.traceparent, tracestate: row.tracestate ?? undefined })
-          : ROOT_CONTEXT;
-        const span = startPublishSpan(parent, {
-          exchange: this.exchange,
-          routingKey: message.routingKey,
-          messageId: row.id,
-          size: message.content.length,
-        });
-        if (!row.traceparent) {
-          // Written outside any trace: the publish starts one, and the consumer joins it.
-          Object.assign(
-            message.properties.headers as object,
-            currentTraceContext(trace.setSpan(ROOT_CONTEXT, span)),
-          );
-        }
-        return span;
-      });
-      const results = await this.publisher.publishAll(batch.map((b) => b.message));
-      await this.afterPublish?.(batch.map((b) => b.row.id));
+    const sent: string[] = [];
+    const unconfirmed: string[] = [];
+    const unroutable: Array<{ row: OutboxRow; error: string }> = [];
+    results.forEach((error, index) => {
+      const { row } = batch[index]!;
+      endSpan(spans[index]!, error);
+      if (!error) {
+        sent.push(row.id);
+        this.metrics.published.inc({ type: row.type });
+      } else if (error instanceof UnroutableError) {
+        unroutable.push({ row, error: error.message });
+        this.metrics.publishFailures.inc({ reason: 'unroutable' });
+      } else {
+        unconfirmed.push(row.id);
+        this.metrics.publishFailures.inc({ reason: 'unconfirmed' });
+      }
+    });
 
-      const sent: string[] = [];
-      const unroutable: Array<{ row: OutboxRow; error: string }> = [];
-      let unconfirmed = 0;
-      results.forEach((error, index) => {
-        const { row } = batch[index]!;
-        endSpan(spans[index]!, error);
-        if (!error) {
-          sent.push(row.id);
-          this.metrics.published.inc({ type: row.type });
-        } else if (error instanceof UnroutableError) {
-          unroutable.push({ row, error: error.message });
-          this.metrics.publishFailures.inc({ reason: 'unroutable' });
-        } else {
-          unconfirmed++;
-          this.metrics.publishFailures.inc({ reason: 'unconfirmed' });
-        }
-      });
-
+    await this.db.transaction().execute(async (trx) => {
       if (sent.length) {
         await sql`
-          update outbox_events set status = 'sent', sent_at = now(), attempts = attempts + 1
+          update outbox_events set status = 'sent', sent_at = now()
           where id = any(${sent}::uuid[])`.execute(trx);
       }
       for (const { row, error } of unroutable) {
         // Nobody listens to this type yet (a consumer not deployed): try again later, slower.
-        const delay = backoffDelay(row.attempts, 1000, this.settings.unroutableMaxDelayMs);
+        const delay = backoffDelay(row.attempts - 1, 1000, this.settings.unroutableMaxDelayMs);
         this.logger.warn({ eventId: row.id, type: row.type, retryInMs: delay }, error);
         await sql`
           update outbox_events
-          set attempts = attempts + 1, last_error = ${error},
-              available_at = now() + ${delay} * interval '1 millisecond'
+          set last_error = ${error}, available_at = now() + ${delay} * interval '1 millisecond'
           where id = ${row.id}`.execute(trx);
       }
       for (const { id, error } of invalid) {
@@ -203,8 +243,17 @@ export class OutboxRelay {
           update outbox_events set status = 'failed', last_error = ${error}
           where id = ${id}`.execute(trx);
       }
-      return { claimed: rows.length, sent: sent.length, unconfirmed };
     });
+    if (unconfirmed.length) await this.release(unconfirmed);
+    return { claimed: rows.length, sent: sent.length, unconfirmed: unconfirmed.length };
+  }
+
+  /** Gives claimed rows back at once (the broker went away before confirming them). */
+  private async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await sql`
+      update outbox_events set available_at = now()
+      where id = any(${ids}::uuid[]) and status = 'pending'`.execute(this.db);
   }
 
   private toMessage(

@@ -1,5 +1,7 @@
 import type { EventEnvelope } from '@bazaar/contracts';
 import type { Migrations } from '@bazaar/db';
+import amqp, { type GetMessage } from 'amqplib';
+import type { Registry } from 'prom-client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { messagingMigrations } from '../src/index.js';
@@ -67,4 +69,36 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Reads a queue without a consumer (`basic.get`), for asserting on a DLQ. */
+export async function readQueue(url: string, queue: string): Promise<GetMessage[]> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    const messages: GetMessage[] = [];
+    for (;;) {
+      const message = await channel.get(queue, { noAck: false });
+      if (!message) break;
+      messages.push(message);
+    }
+    // Not acked: they stay in the queue for the next look.
+    await channel.close();
+    return messages;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
 }

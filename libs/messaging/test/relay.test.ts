@@ -1,0 +1,236 @@
+import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import { createMessaging, writeEvent, type Messaging } from '../src/index.js';
+import {
+  captureEvents,
+  deleteNamespace,
+  testAmqpUrl,
+  testNamespace,
+  type CapturedEvents,
+} from '../src/testing.js';
+import {
+  effectCount,
+  eventually,
+  metricValue,
+  migrations,
+  recordEffect,
+  userRegistered,
+  type TestDatabase,
+} from './support.js';
+
+const url = testAmqpUrl();
+
+describe('outbox relay', () => {
+  const namespace = testNamespace('relay');
+  let database: Db<TestDatabase>;
+  let capture: CapturedEvents;
+  const started: Array<Messaging<TestDatabase>> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase<TestDatabase>('messaging_relay', migrations);
+    capture = await captureEvents({ url, namespace, types: ['user.registered'] });
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((m) => m.stop()));
+  });
+
+  afterAll(async () => {
+    await capture?.close();
+    await deleteNamespace({ url, namespace });
+    await database?.drop();
+  });
+
+  async function start(messaging: Messaging<TestDatabase>) {
+    started.push(messaging);
+    await messaging.start();
+    return messaging;
+  }
+
+  function relayOnly(options: { registry?: Registry; db?: typeof database.db } = {}) {
+    return createMessaging({
+      url,
+      service: 'relay-test',
+      db: options.db ?? database.db,
+      databaseUrl: database.url,
+      namespace,
+      metrics: options.registry,
+      relaySettings: { batchSize: 50, claimTimeoutMs: 1500 },
+    });
+  }
+
+  async function statusOf(id: string) {
+    return database.db
+      .selectFrom('outbox_events')
+      .select(['status', 'attempts', 'last_error', 'sent_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  }
+
+  it('when a relay is killed between publishing and marking sent, then the event is published again and consumed once', async () => {
+    const queue = 'relay.users';
+    const consumer = createMessaging({
+      url,
+      service: 'relay-consumer',
+      db: database.db,
+      namespace,
+      relay: false,
+    });
+    consumer.subscribe(queue, { 'user.registered': recordEffect(queue) });
+    await start(consumer);
+
+    // Relay A "dies" right after the broker confirmed its publish, before marking the row sent
+    // (the hook throws where a killed process would stop); then it is gone for good.
+    const relayA = await start(relayOnly());
+    let published!: () => void;
+    const publishedOnce = new Promise<void>((resolve) => (published = resolve));
+    relayA.relay!.afterPublish = async () => {
+      relayA.relay!.afterPublish = undefined;
+      published();
+      throw new Error('relay killed');
+    };
+
+    const data = userRegistered('Twice');
+    const id = await database.db
+      .transaction()
+      .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
+    await publishedOnce;
+    await relayA.stop();
+    started.splice(started.indexOf(relayA), 1);
+    expect((await statusOf(id)).status).toBe('pending');
+
+    // A relay (a replica, or the restarted pod) publishes it again; the inbox absorbs it.
+    await start(relayOnly());
+    await eventually(async () => (await statusOf(id)).status === 'sent');
+    await eventually(() => capture.events.filter((e) => e.id === id).length >= 2);
+    await eventually(async () => {
+      const { rows } = await sql<{ count: number }>`
+        select count(*)::int as count from inbox_messages where message_id = ${id}`.execute(
+        database.db,
+      );
+      return rows[0]!.count === 1;
+    });
+    expect(await effectCount(database.db, data.userId)).toBe(1);
+  });
+
+  it('when two relays share one outbox with concurrent writers, then every row is published and none is skipped', async () => {
+    const registries = [new Registry(), new Registry()];
+    await Promise.all(registries.map((registry) => start(relayOnly({ registry }))));
+    const writers = 10;
+    const perWriter = 30;
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        for (let n = 0; n < perWriter; n++) {
+          await database.db.transaction().execute(async (trx) => {
+            ids.push(
+              await writeEvent(trx, {
+                type: 'user.registered',
+                data: userRegistered(`w${writer}`),
+              }),
+            );
+            // Transactions stay open for different times, so they commit out of order.
+            await sql`select pg_sleep(${(Math.random() * 20) / 1000})`.execute(trx);
+          });
+        }
+      }),
+    );
+    expect(ids).toHaveLength(writers * perWriter);
+
+    const seen = await eventually(() => {
+      const set = new Set(capture.events.map((e) => e.id));
+      return ids.every((id) => set.has(id)) ? set : undefined;
+    }, 60_000);
+    expect(ids.filter((id) => !seen.has(id))).toEqual([]);
+    const { rows } = await sql<{ status: string; count: number }>`
+      select status, count(*)::int as count from outbox_events
+      where id = any(${ids}::uuid[]) group by status`.execute(database.db);
+    expect(rows).toEqual([{ status: 'sent', count: ids.length }]);
+    const published = await Promise.all(
+      registries.map((registry) =>
+        metricValue(registry, 'messaging_published_total', { type: 'user.registered' }),
+      ),
+    );
+    expect(published[0]! + published[1]!).toBeGreaterThanOrEqual(ids.length);
+  });
+
+  it('when no queue is bound to an event type, then the publish is returned and the row is not marked sent', async () => {
+    const registry = new Registry();
+    const relay = relayOnly({ registry });
+    const id = await database.db.transaction().execute((trx) =>
+      writeEvent(trx, {
+        type: 'order.shipped',
+        data: { orderId: userRegistered().userId, userId: userRegistered().userId },
+      }),
+    );
+    await start(relay);
+
+    const row = await eventually(async () => {
+      const status = await statusOf(id);
+      return status.attempts >= 1 ? status : undefined;
+    });
+    expect(row.status).toBe('pending');
+    expect(row.sent_at).toBeNull();
+    expect(row.last_error).toContain('unroutable');
+    expect(
+      await metricValue(registry, 'messaging_publish_failures_total', { reason: 'unroutable' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(registry, 'messaging_outbox_backlog', {})).toBeGreaterThanOrEqual(1);
+
+    // Once someone listens, the row goes out on a later attempt.
+    const listener = await captureEvents({ url, namespace, types: ['order.shipped'] });
+    try {
+      await listener.waitFor((event) => event.id === id, 25_000);
+      await eventually(async () => (await statusOf(id)).status === 'sent');
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('when sent rows are older than the retention, then pruning deletes them and keeps pending ones', async () => {
+    const relay = createMessaging({
+      url,
+      service: 'prune-test',
+      db: database.db,
+      namespace,
+      relaySettings: { retentionMs: 0, inboxRetentionMs: 0 },
+    });
+    const pendingId = await database.db.transaction().execute(async (trx) => {
+      const id = await writeEvent(trx, { type: 'user.registered', data: userRegistered() });
+      await trx
+        .updateTable('outbox_events')
+        .set({ available_at: new Date(Date.now() + 3600_000) })
+        .where('id', '=', id)
+        .execute();
+      return id;
+    });
+    const sentId = await database.db
+      .transaction()
+      .execute((trx) => writeEvent(trx, { type: 'user.registered', data: userRegistered() }));
+    await start(relay);
+    await eventually(async () => (await statusOf(sentId)).status === 'sent');
+
+    const pruned = await relay.relay!.prune();
+    expect(pruned.outbox).toBeGreaterThanOrEqual(1);
+    const left = await database.db.selectFrom('outbox_events').select(['id', 'status']).execute();
+    expect(left.map((r) => r.id)).toContain(pendingId);
+    expect(left.every((r) => r.status !== 'sent')).toBe(true);
+    expect(await sql`select 1 from inbox_messages`.execute(database.db)).toMatchObject({
+      rows: [],
+    });
+  });
+
+  it('when a row no longer matches its schema, then it is marked failed instead of blocking the outbox', async () => {
+    const id = await database.db.transaction().execute(async (trx) => {
+      const written = await writeEvent(trx, { type: 'user.registered', data: userRegistered() });
+      await sql`update outbox_events set data = '{"userId": 1}' where id = ${written}`.execute(trx);
+      return written;
+    });
+    const relay = await start(relayOnly());
+    const round = await relay.relay!.relayOnce();
+    expect(round.claimed).toBeGreaterThanOrEqual(0);
+    await eventually(async () => (await statusOf(id)).status === 'failed');
+    expect((await statusOf(id)).last_error).toContain('data');
+  });
+});
