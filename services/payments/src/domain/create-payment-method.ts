@@ -29,7 +29,8 @@ export async function createPaymentMethod(
   card: CardDetails,
 ): Promise<PaymentMethodView> {
   const now = ctx.now?.() ?? new Date();
-  const problems = validateCard(card, now);
+  // Fields are named as the schema validation of the same request names them (`body.card.cvc`).
+  const problems = validateCard(card, now).map((p) => ({ ...p, field: `body.${p.field}` }));
   if (problems.length > 0) {
     throw errors.PAYMENTS_INVALID_CARD(problems.map((p) => `${p.field} ${p.message}`).join('; '), {
       errors: problems,

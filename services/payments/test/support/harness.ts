@@ -18,6 +18,7 @@ import { loadServiceConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { subscribePayments } from '../../src/events/subscriptions.js';
+import type { PaymentProvider } from '../../src/providers/provider.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import { TestProvider } from '../../src/providers/test-provider.js';
 
@@ -58,7 +59,12 @@ export interface Harness {
  */
 export async function startPayments(
   label: string,
-  options: { env?: Record<string, string>; messaging?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    messaging?: boolean;
+    /** Extra provider adapters registered beside the test provider. */
+    providers?: PaymentProvider[];
+  } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase<Database>(`payments_${label}`, migrations);
   const issuer = await createTestIssuer();
@@ -74,7 +80,7 @@ export async function startPayments(
     latencyMs: config.TEST_PROVIDER_LATENCY_MS,
     transientFailures: config.TEST_PROVIDER_TRANSIENT_FAILURES,
   });
-  const providers = createProviderRegistry([provider]);
+  const providers = createProviderRegistry([provider, ...(options.providers ?? [])]);
   const logs: string[] = [];
   const app = await buildApp(config, {
     db: database.db,

@@ -1,0 +1,143 @@
+import { v7 as uuidv7 } from 'uuid';
+import { CARDS, startPayments, type Harness } from './support/harness.js';
+
+describe('POST /internal/payment-methods', () => {
+  let h: Harness;
+  const nextYear = new Date().getUTCFullYear() + 1;
+
+  beforeAll(async () => {
+    h = await startPayments('methods', { messaging: false });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function post(card: unknown, userId = uuidv7(), extra: Record<string, string> = {}) {
+    return h.app.inject({
+      method: 'POST',
+      url: '/internal/payment-methods',
+      headers: { authorization: await h.bearer(userId), ...extra },
+      payload: card === undefined ? undefined : ({ card } as object),
+    });
+  }
+
+  it('when a shopper sends a good card, then 201 with id, brand, last4 and expiry only', async () => {
+    const userId = uuidv7();
+    const response = await post(
+      { number: '4242 4242 4242 4242', expMonth: 7, expYear: nextYear, cvc: '123' },
+      userId,
+    );
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      brand: 'visa',
+      last4: '4242',
+      expMonth: 7,
+      expYear: nextYear,
+    });
+    const row = await h.database.db
+      .selectFrom('payment_methods')
+      .selectAll()
+      .where('id', '=', body.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ user_id: userId, provider: 'test', brand: 'visa', last4: '4242' });
+    expect(row.provider_token).toMatch(/^tok_visa_[0-9a-f]{16}$/);
+  });
+
+  it('when the card is an amex with a 4-digit CVC, then it is accepted as amex', async () => {
+    const response = await post({
+      number: '378282246310005',
+      expMonth: 1,
+      expYear: nextYear,
+      cvc: '1234',
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ brand: 'amex', last4: '0005' });
+  });
+
+  it('when the number fails Luhn, then 400 names card.number and does not echo it', async () => {
+    const response = await post({
+      number: '4242424242424241',
+      expMonth: 1,
+      expYear: nextYear,
+      cvc: '123',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    const problem = response.json();
+    expect(problem).toMatchObject({
+      code: 'PAYMENTS_INVALID_CARD',
+      errors: [{ field: 'body.card.number' }],
+    });
+    expect(response.body).not.toContain('4242424242424241');
+    expect(response.body).not.toContain('424242');
+  });
+
+  it('when the card has expired, then 400 names the expiry', async () => {
+    const response = await post({ number: CARDS.visa, expMonth: 1, expYear: 2020, cvc: '123' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { field: 'body.card.expYear', message: 'the card has expired' },
+    ]);
+  });
+
+  it('when the CVC is not 3-4 digits, then 400 names card.cvc and does not echo it', async () => {
+    const response = await post({ number: CARDS.visa, expMonth: 1, expYear: nextYear, cvc: '98x' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { field: 'body.card.cvc', message: 'must be 3 or 4 digits' },
+    ]);
+    expect(response.body).not.toContain('98x');
+    expect(response.body).not.toContain(CARDS.visa);
+  });
+
+  it('when a field has the wrong type or is unknown, then 400 by schema without values', async () => {
+    const response = await post({
+      number: 4242424242424242,
+      expMonth: '12',
+      expYear: nextYear,
+      cvc: '123',
+      pin: '0000',
+    });
+    expect(response.statusCode).toBe(400);
+    const fields = response.json().errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.card.number', 'body.card.expMonth', 'body.card.pin']),
+    );
+    expect(response.body).not.toContain('4242424242424242');
+  });
+
+  it('when the body is not valid JSON, then 400 without a piece of the body', async () => {
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/internal/payment-methods',
+      headers: { authorization: await h.bearer(uuidv7()), 'content-type': 'application/json' },
+      payload: `{"card":{"number":"${CARDS.visa}","cvc":"123",`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'PAYMENTS_INVALID_BODY' });
+    expect(response.body).not.toContain('4242');
+  });
+
+  it('when the body is missing, then 400', async () => {
+    const response = await post(undefined);
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('when nobody is signed in, then 401 before the body is looked at', async () => {
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/internal/payment-methods',
+      payload: { card: { number: CARDS.visa, expMonth: 1, expYear: nextYear, cvc: '123' } },
+    });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('when requests came and went, then no log line holds a card number or CVC', () => {
+    const text = h.logs.join('\n');
+    expect(h.logs.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/4242424242424242|4242424242424241|378282246310005/);
+    expect(text).not.toContain('98x');
+  });
+});
