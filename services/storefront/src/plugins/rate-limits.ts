@@ -40,7 +40,10 @@ interface LimitResult {
  * `RateLimit-Policy` (`<limit>;w=<window>`). With several limits on one request (IP, auth,
  * shopper), the one closest to running out is shown.
  */
-function showLimit(reply: FastifyReply, result: LimitResult): void {
+function showLimit(
+  reply: FastifyReply,
+  result: Pick<LimitResult, 'max' | 'remaining' | 'ttlInSeconds'>,
+): void {
   const shown = reply.getHeader('ratelimit-remaining');
   if (shown !== undefined && Number(shown) < result.remaining) return;
   reply.header('ratelimit-limit', result.max);
@@ -75,12 +78,16 @@ export const rateLimits = fp(
       errorResponseBuilder: (_request, context) =>
         tooMany(context.max, Math.max(1, Math.ceil(context.ttl / 1000))),
     });
-    // The plugin's own hook adds headers without the policy; complete them on the way out.
-    app.addHook('onSend', async (_request, reply) => {
+    // The tightest extra limit of each request, shown on the way out: the plugin's own hook
+    // may run after ours and write its (per-IP) figures over them.
+    const tightest = new WeakMap<FastifyRequest, LimitResult>();
+    app.addHook('onSend', async (request, reply) => {
       const limit = reply.getHeader('ratelimit-limit');
       if (limit !== undefined && reply.getHeader('ratelimit-policy') === undefined) {
         reply.header('ratelimit-policy', `${limit};w=${WINDOW_SECONDS}`);
       }
+      const extra = tightest.get(request);
+      if (extra) showLimit(reply, extra);
     });
 
     const limiter = (
@@ -96,8 +103,12 @@ export const rateLimits = fp(
         if (key(request) === undefined) return;
         const result = (await check(request)) as LimitResult;
         if (result.isAllowed) return;
-        showLimit(reply, result);
-        if (result.isExceeded) throw tooMany(result.max, Math.max(1, result.ttlInSeconds));
+        const before = tightest.get(request);
+        if (!before || result.remaining < before.remaining) tightest.set(request, result);
+        if (result.isExceeded) {
+          showLimit(reply, result);
+          throw tooMany(result.max, Math.max(1, result.ttlInSeconds));
+        }
       };
     };
     app.decorate(
