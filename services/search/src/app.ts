@@ -3,6 +3,7 @@ import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { searchRoutes } from './routes/search/index.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
@@ -18,7 +19,9 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     logLevel: config.LOG_LEVEL,
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     processMetrics: config.NODE_ENV !== 'test',
+    openapi: { tags: [{ name: 'search', description: 'Product search (public)' }] },
   });
   app.health.addCheck('database', () => pingDatabase(deps.db));
+  await app.register(searchRoutes, { db: deps.db });
   return app;
 }

@@ -8,7 +8,10 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/bazaar_search',
   }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
+  /** Where the reindex reads every product from (`GET /internal/products`). */
+  CATALOG_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -2,5 +2,6 @@ import { defineErrors } from '@bazaar/service-kit';
 
 /** Every error this service answers with, by code. */
 export const errors = defineErrors({
-  SEARCH_NOT_FOUND: { status: 404, title: 'Not found' },
+  SEARCH_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  SEARCH_INVALID_PRICE_RANGE: { status: 400, title: 'Invalid price range' },
 });

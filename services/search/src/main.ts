@@ -1,18 +1,43 @@
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { migrations } from './db/migrations/index.js';
+import { subscribe } from './events/subscriptions.js';
+import { createSearchMetrics } from './metrics.js';
 
 try {
   const config = loadServiceConfig();
   await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'search' });
+  const db = createDb<Database>(config.DATABASE_URL, {
+    applicationName: 'search',
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
   await migrateToLatest(db, migrations);
   const app = await buildApp(config, { db });
+  // Search only consumes: no outbox to relay.
+  const messaging = createMessaging({
+    url: config.AMQP_URL,
+    service: 'search',
+    db,
+    logger: app.log,
+    metrics: app.metrics,
+    namespace: config.AMQP_NAMESPACE,
+    relay: false,
+  });
+  subscribe(messaging, { metrics: createSearchMetrics(app.metrics), logger: app.log });
+  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
-  await runService(app, { port: config.PORT, host: config.HOST });
+  await runService(app, {
+    port: config.PORT,
+    host: config.HOST,
+    beforeClose: () => messaging.stop(),
+  });
+  // After listening: search answers from its index while the broker is still being reached
+  // (readiness says `broker: down` until then).
+  await messaging.start();
 } catch (error) {
   exitOnStartupError(error);
 }

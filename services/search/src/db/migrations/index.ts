@@ -1,4 +1,13 @@
 import type { Migrations } from '@bazaar/db';
+import { messagingMigrations } from '@bazaar/messaging';
+import * as textSearch from './2026-11-22-01-text-search.js';
+import * as searchDocuments from './2026-11-22-02-search-documents.js';
+import * as searchWords from './2026-11-22-03-search-words.js';
 
 /** Every migration of the search database, oldest first; names are date-prefixed and frozen. */
-export const migrations: Migrations = {};
+export const migrations: Migrations = {
+  ...messagingMigrations,
+  '2026-11-22-01-text-search': textSearch,
+  '2026-11-22-02-search-documents': searchDocuments,
+  '2026-11-22-03-search-words': searchWords,
+};

@@ -1,0 +1,179 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { KeyKind } from '../domain/cursor.js';
+import type { SearchFilters } from '../domain/search-request.js';
+import type { Database } from './database.js';
+import {
+  allOf,
+  baseConditions,
+  brandCondition,
+  priceCondition,
+  type TextMatch,
+} from './search-conditions.js';
+
+/** The orders a page can be read in; `relevance` needs a text match. */
+export type PageOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
+
+export interface HitRow {
+  id: string;
+  sku: string;
+  name: string;
+  brand: string;
+  category_id: string | null;
+  price_amount: number;
+  price_currency: string;
+  stock_available: number;
+  cursor_key: string;
+  name_highlight: string;
+  description_highlight: string;
+}
+
+export interface HitsQuery {
+  match: TextMatch | null;
+  filters: SearchFilters;
+  order: PageOrder;
+  /** Start after this row (keyset): its sort key and id. */
+  after: { key: string; id: string } | null;
+  limit: number;
+}
+
+/** Rank weights for D, C, B, A: name counts ten times a description, brand four, category two. */
+const WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
+
+/**
+ * Relevance: cover density of the matched words, weighted by where they occur and scaled into
+ * 0..1 (normalization 32), plus 2 when the name is exactly the words typed, plus 4 for a match
+ * of the words as typed when typo corrections widened the query — so corrected matches always
+ * come after uncorrected ones.
+ */
+function scoreOf(match: TextMatch): RawBuilder<number> {
+  const exact = match.exactQuery
+    ? sql`case when d.search_vector @@ ${match.exactQuery}::tsquery then 4 else 0 end`
+    : sql`0`;
+  return sql<number>`(
+    ts_rank_cd(${WEIGHTS}, d.search_vector, ${match.query}::tsquery, 32)
+    + case when to_tsvector('search_simple', d.name) = to_tsvector('search_simple', ${match.phrase}::text)
+        then 2 else 0 end
+    + ${exact})::float8`;
+}
+
+interface OrderSpec {
+  key: RawBuilder<unknown>;
+  descending: boolean;
+  /** Ties broken by id, in this direction (stable, unique). */
+  idDescending: boolean;
+  kind: KeyKind;
+}
+
+function orderSpec(order: PageOrder, match: TextMatch | null): OrderSpec {
+  switch (order) {
+    case 'relevance':
+      if (!match) throw new Error('relevance needs a text match');
+      return { key: scoreOf(match), descending: true, idDescending: false, kind: 'score' };
+    case 'price_asc':
+      return { key: sql`d.price_amount`, descending: false, idDescending: false, kind: 'amount' };
+    case 'price_desc':
+      return { key: sql`d.price_amount`, descending: true, idDescending: true, kind: 'amount' };
+    case 'newest':
+      return { key: sql`d.created_at`, descending: true, idDescending: true, kind: 'time' };
+  }
+}
+
+const CASTS: Record<KeyKind, RawBuilder<unknown>> = {
+  score: sql`float8`,
+  amount: sql`bigint`,
+  time: sql`timestamptz`,
+};
+
+/** `(key, id)` strictly after the cursor in the page order. */
+function keyset(spec: OrderSpec, after: { key: string; id: string }): RawBuilder<unknown> {
+  const key = sql`${after.key}::${CASTS[spec.kind]}`;
+  const id = sql`${after.id}::uuid`;
+  if (spec.descending === spec.idDescending) {
+    return spec.descending
+      ? sql`(m.sort_key, m.id) < (${key}, ${id})`
+      : sql`(m.sort_key, m.id) > (${key}, ${id})`;
+  }
+  // Only relevance mixes directions: score descending, id ascending.
+  return sql`(m.sort_key < ${key} or (m.sort_key = ${key} and m.id > ${id}))`;
+}
+
+/** The sort key printed so that it reads back exactly. */
+function printedKey(kind: KeyKind): RawBuilder<string> {
+  if (kind === 'time') {
+    return sql<string>`to_char(p.sort_key at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  }
+  return sql<string>`p.sort_key::text`;
+}
+
+/** HTML-escaped, so a highlight is safe to show as HTML: only our `<mark>` tags are markup. */
+function escaped(column: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`replace(replace(replace(replace(${column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
+}
+
+const NAME_OPTIONS = 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>';
+const SNIPPET_OPTIONS =
+  'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
+
+/**
+ * Marks matched words. The text is parsed both stemmed and as typed (a prefix such as "runn"
+ * only matches the as-typed "running", a plural only the stem); the version with more marks
+ * wins. Without a text match: the name, and the description's first words.
+ */
+function highlights(match: TextMatch | null): RawBuilder<unknown> {
+  if (!match) {
+    return sql`${escaped(sql`p.name`)} as name_highlight,
+      ${escaped(sql`substring(p.description from '^\\s*((\\S+\\s+){0,29}\\S*)')`)} as description_highlight`;
+  }
+  const query = sql`${match.query}::tsquery`;
+  const best = (english: RawBuilder<unknown>, simple: RawBuilder<unknown>) =>
+    sql`case when ${marks(simple)} > ${marks(english)} then ${simple} else ${english} end`;
+  const headline = (config: string, column: string, options: string) =>
+    sql`ts_headline(${config}::regconfig, ${escaped(sql.ref(column))}, ${query}, ${options})`;
+  return sql`${best(
+    headline('search_english', 'p.name', NAME_OPTIONS),
+    headline('search_simple', 'p.name', NAME_OPTIONS),
+  )} as name_highlight,
+    ${best(
+      headline('search_english', 'p.description', SNIPPET_OPTIONS),
+      headline('search_simple', 'p.description', SNIPPET_OPTIONS),
+    )} as description_highlight`;
+}
+
+function marks(text: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`(length(${text}) - length(replace(${text}, '<mark>', '')))`;
+}
+
+/** One page of hits (plus one row, to tell whether another page follows), highlighted. */
+export async function findHits(db: Kysely<Database>, query: HitsQuery): Promise<HitRow[]> {
+  const spec = orderSpec(query.order, query.match);
+  const direction = sql.raw(spec.descending ? 'desc' : 'asc');
+  const idDirection = sql.raw(spec.idDescending ? 'desc' : 'asc');
+  const where = allOf([
+    ...baseConditions(query.match, query.filters),
+    brandCondition(query.filters),
+    priceCondition(query.filters),
+  ]);
+  const { rows } = await sql<HitRow>`
+    select p.id, p.sku, p.name, p.brand, p.category_id, p.price_amount, p.price_currency,
+      p.stock_available, ${printedKey(spec.kind)} as cursor_key, ${highlights(query.match)}
+    from (
+      select m.*
+      from (
+        select d.id, d.sku, d.name, d.brand, d.category_id, d.price_amount, d.price_currency,
+          d.stock_available, d.description, ${spec.key} as sort_key
+        from search_documents d
+        where ${where}
+      ) m
+      where ${query.after ? keyset(spec, query.after) : sql`true`}
+      order by m.sort_key ${direction}, m.id ${idDirection}
+      limit ${query.limit + 1}
+    ) p
+    order by p.sort_key ${direction}, p.id ${idDirection}`.execute(db);
+  return rows;
+}
+
+/** The kind of sort key an order pages by. */
+export function keyKindOf(order: PageOrder): KeyKind {
+  if (order === 'relevance') return 'score';
+  return order === 'newest' ? 'time' : 'amount';
+}

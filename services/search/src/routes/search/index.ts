@@ -1,0 +1,35 @@
+import { ProblemSchema, type App } from '@bazaar/service-kit';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { search } from '../../domain/search.js';
+import { SearchQuery, SearchReply } from './schemas.js';
+
+/** `GET /v1/search`: public, no token. */
+export async function searchRoutes(app: App, { db }: { db: Kysely<Database> }): Promise<void> {
+  app.get(
+    '/v1/search',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Full-text product search with typo tolerance, filters, facets and sorting',
+        querystring: SearchQuery,
+        response: { 200: SearchReply, 400: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { q, category, brand, minPrice, maxPrice, inStock, sort, limit, cursor } =
+        request.query;
+      return search(db, {
+        q,
+        categoryId: category,
+        brands: brand,
+        minPrice,
+        maxPrice,
+        inStock,
+        sort,
+        limit,
+        cursor,
+      });
+    },
+  );
+}
