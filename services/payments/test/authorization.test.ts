@@ -152,6 +152,26 @@ describe('authorization on stock.reserved', () => {
     expect(h.provider.calls.authorize).toBe(before);
   });
 
+  it('when the payment method belongs to a provider no longer configured, then it fails provider_error', async () => {
+    const userId = uuidv7();
+    const methodId = await h.createMethod(userId, CARDS.visa);
+    await h.database.db
+      .updateTable('payment_methods')
+      .set({ provider: 'retired' })
+      .where('id', '=', methodId)
+      .execute();
+    const orderId = uuidv7();
+    await h.publish('stock.reserved', reserved(orderId, userId, methodId));
+    const event = await h.events!.waitFor(
+      (e) => (e.data as { orderId?: string }).orderId === orderId,
+    );
+    expect(event.type).toBe('payment.failed');
+    expect(event.data).toMatchObject({
+      reason: 'provider_error',
+      message: 'payment provider retired is not configured',
+    });
+  });
+
   it('when the order was cancelled before its stock.reserved arrived, then nothing is authorized', async () => {
     const userId = uuidv7();
     const orderId = uuidv7();

@@ -1,4 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
+import { ProviderTransientError } from '../src/providers/provider.js';
+import { TestProvider } from '../src/providers/test-provider.js';
 import { CARDS, startPayments, type Harness } from './support/harness.js';
 
 describe('POST /internal/payment-methods', () => {
@@ -139,5 +141,58 @@ describe('POST /internal/payment-methods', () => {
     expect(h.logs.length).toBeGreaterThan(0);
     expect(text).not.toMatch(/4242424242424242|4242424242424241|378282246310005/);
     expect(text).not.toContain('98x');
+  });
+});
+
+describe('POST /internal/payment-methods when the provider fails', () => {
+  let h: Harness;
+  let fail: Error;
+  const card = {
+    number: CARDS.visa,
+    expMonth: 1,
+    expYear: new Date().getUTCFullYear() + 1,
+    cvc: '123',
+  };
+
+  beforeAll(async () => {
+    const broken = new TestProvider();
+    Object.assign(broken, { name: 'broken' });
+    broken.tokenize = async () => {
+      throw fail;
+    };
+    h = await startPayments('methods_broken', {
+      messaging: false,
+      env: { PAYMENT_PROVIDER: 'broken', PROVIDER_RETRY_ATTEMPTS: '2' },
+      providers: [broken],
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function post() {
+    return h.app.inject({
+      method: 'POST',
+      url: '/internal/payment-methods',
+      headers: { authorization: await h.bearer(uuidv7()) },
+      payload: { card },
+    });
+  }
+
+  it('when the provider keeps timing out, then 503 with Retry-After and nothing stored', async () => {
+    fail = new ProviderTransientError('gateway timeout');
+    const response = await post();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({ code: 'PAYMENTS_PROVIDER_UNAVAILABLE' });
+  });
+
+  it('when the provider refuses the card, then 400', async () => {
+    fail = new Error('card refused by issuer');
+    const response = await post();
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'PAYMENTS_INVALID_CARD' });
+    const stored = await h.database.db.selectFrom('payment_methods').select('id').execute();
+    expect(stored).toEqual([]);
   });
 });
