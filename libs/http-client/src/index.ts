@@ -3,6 +3,7 @@ export {
   type BreakerOptions,
   type ClientLogger,
   type HttpMethod,
+  type QueryValue,
   type RequestOptions,
   type ServiceClient,
   type ServiceClientOptions,

@@ -1,9 +1,20 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import CircuitBreaker from 'opossum';
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Pool, errors as undiciErrors } from 'undici';
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
+import {
+  buildPath,
+  errorCode,
+  readBody,
+  TIMEOUT_CODES,
+  TimedOut,
+  UNREACHABLE_CODES,
+  type Attempt,
+} from './request-parts.js';
 import { UpstreamUnavailableError, type UnavailableReason } from './upstream-unavailable-error.js';
+
+export type QueryValue = string | number | boolean;
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -50,8 +61,8 @@ export interface RequestOptions {
   method: HttpMethod;
   /** Path from the base URL, with its query string if any: `/v1/products?limit=5`. */
   path: string;
-  /** Added to the path as a query string; undefined values are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
+  /** Added to the path as a query string; undefined values are left out, arrays repeat the key. */
+  query?: Record<string, QueryValue | QueryValue[] | undefined>;
   /** Sent as JSON. */
   body?: unknown;
   /** Sent byte for byte instead of `body` (a signed webhook whose signature covers the bytes). */
@@ -103,69 +114,6 @@ export interface ServiceClient {
   isOpen(): boolean;
   /** Closes the pool's connections and stops the breaker's timers. */
   close(): Promise<void>;
-}
-
-interface Attempt {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Dispatcher.ResponseData['body'];
-}
-
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-]);
-
-class TimedOut extends Error {}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function buildPath(prefix: string, path: string, query: RequestOptions['query']): string {
-  let full = prefix + (path.startsWith('/') ? path : `/${path}`);
-  if (query) {
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) search.append(key, String(value));
-    }
-    const text = search.toString();
-    if (text) full += (full.includes('?') ? '&' : '?') + text;
-  }
-  return full;
-}
-
-async function readBody(attempt: Attempt): Promise<unknown> {
-  const text = await attempt.body.text();
-  if (text === '') return undefined;
-  const type = String(attempt.headers['content-type'] ?? '');
-  if (type.includes('json')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
 
 /**

@@ -50,7 +50,7 @@ describe('createServiceClient', () => {
     const answer = await client().request<{ echo: unknown }>({
       method: 'POST',
       path: '/internal/prices',
-      query: { limit: 5, cursor: undefined },
+      query: { limit: 5, cursor: undefined, brand: ['a', 'b c'] },
       body: { productIds: ['a'] },
       headers: {
         authorization: 'Bearer t0ken',
@@ -64,7 +64,7 @@ describe('createServiceClient', () => {
     expect(answer.headers['x-extra']).toBe('yes');
     const [seen] = server.seen;
     expect(seen.method).toBe('POST');
-    expect(seen.url).toBe('/internal/prices?limit=5');
+    expect(seen.url).toBe('/internal/prices?limit=5&brand=a&brand=b+c');
     expect(seen.headers.authorization).toBe('Bearer t0ken');
     expect(seen.headers['idempotency-key']).toBe('key-1');
     expect(seen.headers['x-request-id']).toBe('req-1');
