@@ -45,7 +45,7 @@ try {
   const config = loadServiceConfig();
   await ensureDatabase(config.DATABASE_URL);
   const db = createDb<Database>(config.DATABASE_URL, {
-    poolSize: 2,
+    poolSize: 3,
     applicationName: 'catalog-seed',
   });
   try {

@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { upsertCategory } from '../db/categories-repository.js';
 import type { Database } from '../db/database.js';
 import type { NewProduct } from '../db/products-repository.js';
-import type { ProductRecord } from '../domain/product.js';
-import { publishProducts } from '../domain/publish-products.js';
+import { toProductDocument, type ProductRecord } from '../domain/product.js';
+import { writeProductCreatedEvents } from './bulk-outbox.js';
 import { generateProducts, seedCategories, type SeedLeaf } from './generate.js';
 
 export interface SeedOptions {
@@ -11,6 +11,8 @@ export interface SeedOptions {
   products: number;
   /** Rows per insert statement and transaction. */
   chunkSize?: number;
+  /** Chunks written at once, each in its own transaction and connection (default 2). */
+  concurrency?: number;
   /** Write `product.created` to the outbox for every product added (default true). */
   events?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -44,23 +46,36 @@ export async function seedCatalog(db: Kysely<Database>, options: SeedOptions): P
     categoryId: idBySeededId.get(l.categoryId)!,
   }));
 
-  const chunkSize = options.chunkSize ?? 5000;
+  const chunkSize = options.chunkSize ?? 2000;
+  const concurrency = options.concurrency ?? 2;
   const result: SeedResult = { categories: categories.length, inserted: 0, skipped: 0 };
-  let chunk: NewProduct[] = [];
+  const events = options.events ?? true;
   let done = 0;
-  const flush = async () => {
-    const inserted = await insertChunk(db, chunk, stored, options.events ?? true);
-    result.inserted += inserted;
-    result.skipped += chunk.length - inserted;
-    done += chunk.length;
-    chunk = [];
-    options.onProgress?.(done, options.products);
+  const inFlight = new Set<Promise<void>>();
+  const flush = (chunk: NewProduct[]) => {
+    const write = insertChunk(db, chunk, stored, events).then((inserted) => {
+      result.inserted += inserted;
+      result.skipped += chunk.length - inserted;
+      done += chunk.length;
+      options.onProgress?.(done, options.products);
+      inFlight.delete(write);
+    });
+    inFlight.add(write);
+    // A failure surfaces through the race or the final wait; this keeps it from also being unhandled.
+    write.catch(() => undefined);
+    return write;
   };
+  let chunk: NewProduct[] = [];
   for (const product of generateProducts(options.seed, options.products, storedLeaves)) {
     chunk.push(product);
-    if (chunk.length >= chunkSize) await flush();
+    if (chunk.length < chunkSize) continue;
+    void flush(chunk);
+    chunk = [];
+    // While Postgres writes one chunk, the next one is generated and sent.
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
-  if (chunk.length > 0) await flush();
+  if (chunk.length > 0) void flush(chunk);
+  await Promise.all(inFlight);
   return result;
 }
 
@@ -100,7 +115,7 @@ async function insertChunk(
         updatedAt: now,
         version: 1,
       }));
-      await publishProducts(trx, 'product.created', records);
+      await writeProductCreatedEvents(trx, records.map(toProductDocument));
     }
     return added.length;
   });
