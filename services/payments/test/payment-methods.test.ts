@@ -155,8 +155,7 @@ describe('POST /internal/payment-methods when the provider fails', () => {
   };
 
   beforeAll(async () => {
-    const broken = new TestProvider();
-    Object.assign(broken, { name: 'broken' });
+    const broken = new TestProvider({ name: 'broken' });
     broken.tokenize = async () => {
       throw fail;
     };

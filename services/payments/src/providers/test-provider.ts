@@ -41,6 +41,8 @@ const TOKEN = /^tok_([A-Za-z]+)_[0-9a-f]{16}$/;
 const REFERENCE = /^auth_[0-9a-f]{24}$/;
 
 export interface TestProviderOptions {
+  /** The registry name (default `test`); another name registers a second instance. */
+  name?: string;
   /** Pause before every answer, to make the provider feel like a remote one. */
   latencyMs?: number;
   /**
@@ -78,13 +80,15 @@ function isMoney(value: unknown): value is Money {
  * with the Bazaar signature scheme.
  */
 export class TestProvider implements PaymentProvider {
-  readonly name = 'test';
+  readonly name: string;
   /** How many times each operation was called, retries and replays included. */
   readonly calls = { tokenize: 0, authorize: 0, capture: 0, void: 0, refund: 0 };
   private readonly results = new Map<string, AuthorizeResult | OperationResult>();
   private readonly failures = new Map<string, number>();
 
-  constructor(private readonly options: TestProviderOptions = {}) {}
+  constructor(private readonly options: TestProviderOptions = {}) {
+    this.name = options.name ?? 'test';
+  }
 
   /** How many distinct authorizations were granted (replays of a key count once). */
   get authorizations(): number {

@@ -7,19 +7,18 @@ import { TestProvider } from '../../src/providers/test-provider.js';
  * added without touching the saga, and drives the consumer's retry path.
  */
 export class FlakyProvider extends TestProvider {
-  override readonly name = 'flaky';
   /** Voids and refunds tried, failed ones included. */
   releaseTries = 0;
-  private failures = 0;
+  private voidFailures = 0;
 
   constructor(private readonly failVoids: number) {
-    super();
+    super({ name: 'flaky' });
   }
 
   private flaky(): void {
     this.releaseTries++;
-    if (this.failures < this.failVoids) {
-      this.failures++;
+    if (this.voidFailures < this.failVoids) {
+      this.voidFailures++;
       throw new ProviderTransientError('flaky provider: gateway timeout');
     }
   }
