@@ -1,11 +1,49 @@
+import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, type App } from '@bazaar/service-kit';
+import { createApp, ProblemSchema, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { UsersContext } from './domain/context.js';
+import { housekeeping } from './domain/housekeeping.js';
+import { createDatabaseKeyStore } from './domain/keys/database-key-store.js';
+import type { KeyStore } from './domain/keys/key-store.js';
+import { createStaticKeyStore } from './domain/keys/static-key-store.js';
+import { PasswordHasher } from './domain/password-hasher.js';
+import { addressRoutes } from './routes/addresses/index.js';
+import { authRoutes } from './routes/auth/index.js';
+import { jwksRoutes } from './routes/jwks/index.js';
+import { keyRoutes } from './routes/keys/index.js';
+import { meRoutes } from './routes/me/index.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: { write(line: string): void };
+  /** The clock; tests move it to age keys and windows. */
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The users domain as this app built it (main.ts bootstraps the admin with it). */
+    usersContext: UsersContext;
+    /** One round of key rotation/removal and cleanup (also run on a timer). */
+    runHousekeeping(): Promise<void>;
+  }
+}
+
+async function keyStoreFor(config: Config, db: Kysely<Database>): Promise<KeyStore> {
+  if (config.JWT_PRIVATE_KEYS) {
+    return createStaticKeyStore(config.JWT_PRIVATE_KEYS, config.JWT_SIGNING_KID);
+  }
+  return createDatabaseKeyStore(db, {
+    algorithm: 'EdDSA',
+    rotationMs: config.JWT_KEY_ROTATION_DAYS * 24 * 3600 * 1000,
+    publishDelayMs: config.JWT_KEY_PUBLISH_DELAY_SECONDS * 1000,
+    tokenTtlMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000,
+    encryptionSecret: config.JWT_KEYS_ENCRYPTION_SECRET,
+  });
 }
 
 /** The users service's app: plugins, routes and error handling; it never listens. */
@@ -18,7 +56,67 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     logLevel: config.LOG_LEVEL,
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     processMetrics: config.NODE_ENV !== 'test',
+    logStream: deps.logStream,
+    trustProxy: config.TRUST_PROXY,
+    openapi: {
+      components: { securitySchemes: bearerAuthScheme },
+      tags: [
+        { name: 'auth', description: 'Registration, login, tokens and their keys' },
+        { name: 'me', description: "The signed-in user's profile and addresses" },
+        { name: 'internal', description: 'Operations for other services and operators' },
+      ],
+    },
   });
+  app.addSchema(ProblemSchema);
   app.health.addCheck('database', () => pingDatabase(deps.db));
+
+  const now = deps.now ?? (() => new Date());
+  const keys = await keyStoreFor(config, deps.db);
+  // First start creates the first key; later starts load the published ones.
+  await keys.maintain(now());
+  const ctx: UsersContext = {
+    db: deps.db,
+    keys,
+    now,
+    hasher: new PasswordHasher({
+      memoryKib: config.ARGON2_MEMORY_KIB,
+      iterations: config.ARGON2_ITERATIONS,
+      parallelism: config.ARGON2_PARALLELISM,
+    }),
+    tokens: {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    throttle: {
+      windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      maxPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    },
+  };
+  app.decorate('usersContext', ctx);
+  app.decorate('runHousekeeping', () => housekeeping(ctx));
+
+  // This service checks its own tokens from its key store: no HTTP round trip to itself.
+  await app.register(authPlugin, {
+    keys: keys.verificationKeys,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  authRoutes(app, ctx);
+  meRoutes(app, ctx);
+  addressRoutes(app, ctx);
+  jwksRoutes(app, keys);
+  keyRoutes(app, ctx);
+
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      app.runHousekeeping().catch((err: unknown) => app.log.error({ err }, 'housekeeping failed'));
+    }, config.HOUSEKEEPING_INTERVAL_SECONDS * 1000);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
   return app;
 }

@@ -1,0 +1,75 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, NewUserRow, UserRow } from './database.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Inserts a user; resolves to false when the email is already taken. */
+export async function insertUser(trx: Db, user: NewUserRow): Promise<boolean> {
+  try {
+    await trx.insertInto('users').values(user).execute();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+    throw error;
+  }
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks a user's row for the rest of the transaction (address count checks). */
+export async function lockUser(trx: Transaction<Database>, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function updateUserName(
+  db: Db,
+  id: string,
+  name: string,
+  now: Date,
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ name, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Replaces a hash only if it is still the one read, so a concurrent change is never undone. */
+export async function replacePasswordHash(
+  db: Db,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: next })
+    .where('id', '=', id)
+    .where('password_hash', '=', previous)
+    .execute();
+}
+
+export async function adminExists(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb(eb.val('admin'), '=', eb.fn.any('roles')))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,49 @@
+import { v7 as uuidv7 } from 'uuid';
+import { insertUser } from '../db/users-repository.js';
+import { errors } from '../errors.js';
+import { recordUserRegistered } from '../events/user-registered.js';
+import type { UsersContext } from './context.js';
+import { normalizeEmail } from './email.js';
+import { assertPasswordPolicy } from './password-policy.js';
+import { startFamily } from './refresh-tokens.js';
+import { tokenPair, type TokenPair } from './token-pair.js';
+
+export interface Registration {
+  email: string;
+  password: string;
+  name: string;
+}
+
+/**
+ * Creates a customer account and signs it in: the user, its first refresh-token family and the
+ * `user.registered` event are written in one transaction. A taken email is a 409.
+ */
+export async function register(ctx: UsersContext, input: Registration): Promise<TokenPair> {
+  const email = normalizeEmail(input.email);
+  assertPasswordPolicy(input.password, email);
+  const passwordHash = await ctx.hasher.hash(input.password);
+  const now = ctx.now();
+  const id = uuidv7();
+  const name = input.name.trim();
+  const refreshToken = await ctx.db.transaction().execute(async (trx) => {
+    const row = {
+      id,
+      email,
+      name,
+      password_hash: passwordHash,
+      roles: ['customer'],
+      created_at: now,
+      updated_at: now,
+    };
+    if (!(await insertUser(trx, row))) return undefined;
+    await recordUserRegistered(trx, { userId: id, email, name });
+    return startFamily(trx, ctx, id, now);
+  });
+  if (!refreshToken) throw errors.USERS_EMAIL_TAKEN('an account with this email already exists');
+  return tokenPair(
+    ctx,
+    { id, email, name, roles: ['customer'], createdAt: now.toISOString() },
+    refreshToken,
+    now,
+  );
+}

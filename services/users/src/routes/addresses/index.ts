@@ -1,0 +1,66 @@
+import type { App } from '@bazaar/service-kit';
+import { Type } from '@sinclair/typebox';
+import { addAddress, deleteAddress, listAddresses } from '../../domain/addresses.js';
+import type { UsersContext } from '../../domain/context.js';
+import { bearerSecurity, Problem } from '../shared-schemas.js';
+import {
+  AddressBody,
+  AddressList,
+  AddressListQuery,
+  AddressParams,
+  AddressSchema,
+} from './schemas.js';
+
+const tags = ['me'];
+
+/** `GET/POST /v1/me/addresses`, `DELETE /v1/me/addresses/:id`. */
+export function addressRoutes(app: App, ctx: UsersContext): void {
+  app.get(
+    '/v1/me/addresses',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: "The signed-in user's addresses",
+        security: bearerSecurity,
+        querystring: AddressListQuery,
+        response: { 200: AddressList, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => listAddresses(ctx, request.user!.id, request.query),
+  );
+
+  app.post(
+    '/v1/me/addresses',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Save an address',
+        security: bearerSecurity,
+        body: AddressBody,
+        response: { 201: AddressSchema, 400: Problem, 401: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await addAddress(ctx, request.user!.id, request.body)),
+  );
+
+  app.delete(
+    '/v1/me/addresses/:id',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Delete one of the signed-in user’s addresses',
+        security: bearerSecurity,
+        params: AddressParams,
+        response: { 204: Type.Null(), 401: Problem, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      await deleteAddress(ctx, request.user!.id, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

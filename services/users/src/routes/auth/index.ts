@@ -1,0 +1,81 @@
+import type { App } from '@bazaar/service-kit';
+import { Type } from '@sinclair/typebox';
+import type { UsersContext } from '../../domain/context.js';
+import { login } from '../../domain/login.js';
+import { logout, refresh } from '../../domain/refresh.js';
+import { register } from '../../domain/register.js';
+import { Problem } from '../shared-schemas.js';
+import { LoginBody, RefreshBody, RegisterBody, TokenPairReply } from './schemas.js';
+
+const tags = ['auth'];
+
+/** `POST /v1/auth/register|login|refresh|logout`. */
+export function authRoutes(app: App, ctx: UsersContext): void {
+  app.post(
+    '/v1/auth/register',
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer account and sign in',
+        body: RegisterBody,
+        response: { 201: TokenPairReply, 400: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) => {
+      const tokens = await register(ctx, request.body);
+      request.log.info({ userId: tokens.user.id }, 'user registered');
+      return reply.code(201).send(tokens);
+    },
+  );
+
+  app.post(
+    '/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        body: LoginBody,
+        response: { 200: TokenPairReply, 400: Problem, 401: Problem, 429: Problem },
+      },
+    },
+    async (request) => {
+      const tokens = await login(ctx, { ...request.body, ip: request.ip });
+      request.log.info({ userId: tokens.user.id }, 'user logged in');
+      return tokens;
+    },
+  );
+
+  app.post(
+    '/v1/auth/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'Spend a refresh token for a new token pair',
+        description: 'A refresh token works once; presenting a spent one revokes its whole family.',
+        body: RefreshBody,
+        response: { 200: TokenPairReply, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) =>
+      refresh(ctx, request.body.refreshToken, (reuse) =>
+        request.log.warn(reuse, 'spent refresh token presented again: family revoked'),
+      ),
+  );
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      schema: {
+        tags,
+        summary: "Revoke the refresh token's family",
+        body: RefreshBody,
+        response: { 204: Type.Null(), 400: Problem },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await logout(ctx, request.body.refreshToken);
+      if (revoked) request.log.info(revoked, 'user logged out');
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { App } from '@bazaar/service-kit';
+import type { KeyStore } from '../../domain/keys/key-store.js';
+import { JwksReply } from './schemas.js';
+import type { Static } from '@sinclair/typebox';
+
+/** `GET /.well-known/jwks.json`: the public keys that verify access tokens. */
+export function jwksRoutes(app: App, keys: KeyStore): void {
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['auth'],
+        summary: 'Public keys of access tokens (JWKS)',
+        response: { 200: JwksReply },
+      },
+    },
+    async (_request, reply) => {
+      // Short: verifiers also refetch on an unknown kid, but caches in between should not lag.
+      reply.header('cache-control', 'public, max-age=60');
+      return keys.jwks() as Static<typeof JwksReply>;
+    },
+  );
+}

@@ -1,0 +1,30 @@
+import type { App } from '@bazaar/service-kit';
+import { Type } from '@sinclair/typebox';
+import type { UsersContext } from '../../domain/context.js';
+import { bearerSecurity, Problem } from '../shared-schemas.js';
+
+/** `POST /internal/keys/rotate` (admin): publish the next signing key now, ahead of schedule. */
+export function keyRoutes(app: App, ctx: UsersContext): void {
+  app.post(
+    '/internal/keys/rotate',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['internal'],
+        summary: 'Publish the next signing key (it signs after the publish delay)',
+        security: bearerSecurity,
+        response: {
+          200: Type.Object({ kid: Type.String(), publishedKids: Type.Array(Type.String()) }),
+          401: Problem,
+          403: Problem,
+          409: Problem,
+        },
+      },
+    },
+    async (request) => {
+      const kid = await ctx.keys.rotate(ctx.now());
+      request.log.info({ kid }, 'signing key rotation started');
+      return { kid, publishedKids: ctx.keys.jwks().keys.map((k) => k.kid!) };
+    },
+  );
+}

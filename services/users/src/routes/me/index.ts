@@ -1,0 +1,39 @@
+import type { App } from '@bazaar/service-kit';
+import type { UsersContext } from '../../domain/context.js';
+import { getProfile, updateProfile } from '../../domain/profile.js';
+import { bearerSecurity, Problem, UserSchema } from '../shared-schemas.js';
+import { PatchMeBody } from './schemas.js';
+
+const tags = ['me'];
+
+/** `GET/PATCH /v1/me`: the signed-in user's profile. */
+export function meRoutes(app: App, ctx: UsersContext): void {
+  app.get(
+    '/v1/me',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'The signed-in user',
+        security: bearerSecurity,
+        response: { 200: UserSchema, 401: Problem, 404: Problem },
+      },
+    },
+    async (request) => getProfile(ctx, request.user!.id),
+  );
+
+  app.patch(
+    '/v1/me',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: "Change the signed-in user's name",
+        security: bearerSecurity,
+        body: PatchMeBody,
+        response: { 200: UserSchema, 400: Problem, 401: Problem, 404: Problem },
+      },
+    },
+    async (request) => updateProfile(ctx, request.user!.id, request.body),
+  );
+}
