@@ -96,7 +96,9 @@ describe('storefront routing', () => {
 
   it('when search is asked, then query and answer pass through', async () => {
     const answer = {
-      items: [{ ...product, score: 3.2 }],
+      items: [
+        { ...product, highlight: { name: '<mark>Enamel</mark> mug', description: '' }, score: 3.2 },
+      ],
       total: 1,
       facets: {
         category: [],
@@ -106,13 +108,18 @@ describe('storefront routing', () => {
       nextCursor: null,
     };
     h.fakes.search.reply('GET /v1/search', 200, answer);
-    const response = await h.app.inject({ url: '/v1/search?q=mgu&inStock=true&sort=price_asc' });
+    const response = await h.app.inject({
+      url: '/v1/search?q=mgu&inStock=true&sort=price_asc&brand=A&brand=B',
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       total: 1,
       facets: { brand: [{ value: 'Bazaar Basics', count: 1 }] },
     });
-    expect(new URLSearchParams(h.fakes.search.received[0].query).get('q')).toBe('mgu');
+    const query = new URLSearchParams(h.fakes.search.received[0].query);
+    expect(query.get('q')).toBe('mgu');
+    expect(query.getAll('brand')).toEqual(['A', 'B']);
+    expect(response.json().items[0].score).toBeUndefined();
   });
 
   it('when a dependency is down, then 503 problem+json with Retry-After and no internal address', async () => {

@@ -2,7 +2,14 @@ import type { App } from '@bazaar/service-kit';
 import { bearer, IdParams, problems } from '../common-schemas.js';
 import { passOn, relay, segment } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
-import { Address, AddressList, NewAddressBody, Profile, UpdateProfileBody } from './schemas.js';
+import {
+  Address,
+  AddressList,
+  AddressListQuery,
+  NewAddressBody,
+  Profile,
+  UpdateProfileBody,
+} from './schemas.js';
 
 const tags = ['account'];
 
@@ -68,7 +75,8 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
         tags,
         summary: 'My addresses',
         security: bearer,
-        response: { 200: AddressList, ...problems(401) },
+        querystring: AddressListQuery,
+        response: { 200: AddressList, ...problems(400, 401) },
       },
     },
     async (request, reply) =>
@@ -78,6 +86,7 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
         await users.request({
           method: 'GET',
           path: '/v1/me/addresses',
+          query: request.query,
           headers: passOn(request),
           idempotent: true,
         }),

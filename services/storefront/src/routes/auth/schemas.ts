@@ -35,8 +35,12 @@ export const Tokens = Type.Object(
 export const RegisterBody = Type.Object(
   {
     email: Email,
-    password: Type.String({ minLength: 8, maxLength: 200 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({
+      minLength: 10,
+      maxLength: 128,
+      description: '10 to 128 characters, not containing the email’s local part',
+    }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
   },
   {
     examples: [
@@ -48,12 +52,12 @@ export const RegisterBody = Type.Object(
 export const LoginBody = Type.Object(
   {
     email: Email,
-    password: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
   },
   { examples: [{ email: 'ada@example.com', password: 'correct horse battery' }] },
 );
 
 export const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 1000 }) },
+  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
   { examples: [{ refreshToken: 'rt_2b7e1516...' }] },
 );

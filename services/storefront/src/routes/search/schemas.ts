@@ -5,18 +5,19 @@ export const SearchQuery = Type.Object({
   q: Type.Optional(
     Type.String({
       maxLength: 200,
-      description: 'Words to find; a typo or two is tolerated',
-      examples: ['mgu'],
+      description: 'Words to find (all of them; the last also as a prefix); a typo is tolerated',
+      examples: ['enamle mug'],
     }),
   ),
   category: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'Category id; includes sub-categories',
+    Type.String({ format: 'uuid', description: 'Category id; includes sub-categories' }),
+  ),
+  brand: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+      maxItems: 20,
+      description: 'Brands as the brand facet spells them; repeat for several (any of them)',
     }),
   ),
-  brand: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
   maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
   inStock: Type.Optional(Type.Boolean({ description: 'Only products with units available' })),
@@ -28,7 +29,7 @@ export const SearchQuery = Type.Object({
         Type.Literal('price_desc'),
         Type.Literal('newest'),
       ],
-      { default: 'relevance' },
+      { description: 'Default relevance (newest first without q)' },
     ),
   ),
   ...PageQuery,
@@ -38,18 +39,28 @@ export const SearchHit = Type.Object({
   id: Uuid,
   sku: Type.String(),
   name: Type.String({ examples: ['Enamel mug'] }),
-  description: Type.String(),
   brand: Type.String(),
   categoryId: Type.Union([Uuid, Type.Null()]),
   price: Money,
   stock: Type.Object({ available: Type.Integer({ minimum: 0 }) }),
+  highlight: Type.Object(
+    { name: Type.String(), description: Type.String() },
+    {
+      description: 'HTML-escaped name and description snippet, matched words in <mark>…</mark>',
+      examples: [
+        { name: '<mark>Enamel</mark> mug', description: 'Blue <mark>enamel</mark>, 350 ml' },
+      ],
+    },
+  ),
 });
 
-const Bucket = Type.Object({ value: Type.String(), count: Type.Integer({ minimum: 0 }) });
+const Bucket = Type.Object({
+  value: Type.String(),
+  label: Type.Optional(Type.String({ description: 'A category’s name' })),
+  count: Type.Integer({ minimum: 0 }),
+});
 const PriceBucket = Type.Object({
-  min: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'Minor units, inclusive; null: unbounded',
-  }),
+  min: Type.Integer({ minimum: 0, description: 'Minor units, inclusive' }),
   max: Type.Union([Type.Integer(), Type.Null()], {
     description: 'Minor units, exclusive; null: unbounded',
   }),
