@@ -1,4 +1,5 @@
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
@@ -12,10 +13,28 @@ try {
   const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'users' });
   await migrateToLatest(db, migrations);
   const app = await buildApp(config, { db });
+  // users only publishes (`user.registered`, through the outbox); it subscribes to nothing.
+  const messaging = createMessaging({
+    url: config.AMQP_URL,
+    service: 'users',
+    db,
+    databaseUrl: config.DATABASE_URL,
+    logger: app.log,
+    metrics: app.metrics,
+    namespace: config.AMQP_NAMESPACE,
+  });
+  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
   const admin = await ensureAdmin(app.usersContext, config.admin);
   if (admin === 'created') app.log.info({ email: config.admin.email }, 'admin account created');
-  await runService(app, { port: config.PORT, host: config.HOST });
+  await runService(app, {
+    port: config.PORT,
+    host: config.HOST,
+    beforeClose: () => messaging.stop(),
+  });
+  // After listening: login and the JWKS serve while the broker is still being reached (events
+  // wait in the outbox; readiness says `broker: down` until then).
+  await messaging.start();
 } catch (error) {
   exitOnStartupError(error);
 }

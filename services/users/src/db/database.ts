@@ -1,8 +1,10 @@
+import type { MessagingTables } from '@bazaar/messaging';
 import type { JWK } from 'jose';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Table types of the users database (kysely: `Generated<>` for defaults, `T | null`, never optional). */
-export interface Database {
+/** Includes the outbox and inbox tables of @bazaar/messaging. */
+export interface Database extends MessagingTables {
   users: UsersTable;
   addresses: AddressesTable;
   refresh_token_families: RefreshTokenFamiliesTable;

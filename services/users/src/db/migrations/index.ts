@@ -1,4 +1,5 @@
 import type { Migrations } from '@bazaar/db';
+import { messagingMigrations } from '@bazaar/messaging';
 import * as users from './2026-11-23-01-users.js';
 import * as addresses from './2026-11-23-02-addresses.js';
 import * as refreshTokens from './2026-11-23-03-refresh-tokens.js';
@@ -7,6 +8,7 @@ import * as loginThrottle from './2026-11-23-05-login-throttle.js';
 
 /** Every migration of the users database, oldest first; names are date-prefixed and frozen. */
 export const migrations: Migrations = {
+  ...messagingMigrations,
   '2026-11-23-01-users': users,
   '2026-11-23-02-addresses': addresses,
   '2026-11-23-03-refresh-tokens': refreshTokens,

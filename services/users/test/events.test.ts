@@ -1,0 +1,97 @@
+import { createMessaging, type Messaging } from '@bazaar/messaging';
+import {
+  captureEvents,
+  deleteNamespace,
+  testAmqpUrl,
+  testNamespace,
+  type CapturedEvents,
+} from '@bazaar/messaging/testing';
+import type { Database } from '../src/db/database.js';
+import { ensureAdmin } from '../src/domain/admin-bootstrap.js';
+import { newAccount, startUsersApp, type UsersTestApp } from './helpers.js';
+
+describe('users over RabbitMQ', () => {
+  const url = testAmqpUrl();
+  const namespace = testNamespace('users');
+  let t: UsersTestApp;
+  let messaging: Messaging<Database>;
+  let captured: CapturedEvents;
+
+  beforeAll(async () => {
+    t = await startUsersApp('users_events');
+    messaging = createMessaging({
+      url,
+      service: 'users',
+      db: t.database.db,
+      databaseUrl: t.database.url,
+      logger: t.app.log,
+      namespace,
+    });
+    t.app.health.addCheck('broker', () => messaging.check());
+    captured = await captureEvents({ url, namespace, types: ['user.registered'] });
+    await messaging.start();
+  });
+  afterAll(async () => {
+    await messaging.stop();
+    await captured.close();
+    await deleteNamespace({ url, namespace });
+    await t.close();
+  });
+
+  it('when a shopper registers, then user.registered is published through the outbox', async () => {
+    const account = newAccount({ email: '  Event.Shopper@Example.com ' });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: account,
+    });
+    expect(response.statusCode).toBe(201);
+    const userId = response.json().user.id;
+    const event = await captured.waitFor<'user.registered'>(
+      (e) => e.type === 'user.registered' && (e.data as { userId: string }).userId === userId,
+    );
+    expect(event.data).toEqual({ userId, email: 'event.shopper@example.com', name: 'Ann Shopper' });
+    expect(event.source).toBe('users');
+    // Never the password in the event.
+    expect(JSON.stringify(event)).not.toContain(account.password);
+  });
+
+  it('when a registration is refused (taken email), then no event is written', async () => {
+    const account = newAccount();
+    await t.app.inject({ method: 'POST', url: '/v1/auth/register', payload: account });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: account,
+    });
+    expect(again.statusCode).toBe(409);
+    const rows = await t.database.db
+      .selectFrom('outbox_events')
+      .select('data')
+      .where('type', '=', 'user.registered')
+      .execute();
+    const forEmail = rows.filter((r) => JSON.stringify(r.data).includes(account.email));
+    expect(forEmail).toHaveLength(1);
+  });
+
+  it('when the admin account is bootstrapped, then it is announced too', async () => {
+    await ensureAdmin(t.app.usersContext, {
+      email: 'boss@example.com',
+      password: 'boss password 1',
+    });
+    const event = await captured.waitFor<'user.registered'>(
+      (e) => (e.data as { email: string }).email === 'boss@example.com',
+    );
+    expect(event.data.name).toBe('Administrator');
+  });
+
+  it('when the broker is connected, then the service is ready', async () => {
+    const deadline = Date.now() + 20_000;
+    let ready = await t.app.inject({ url: '/health/ready' });
+    while (ready.statusCode !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ready = await t.app.inject({ url: '/health/ready' });
+    }
+    expect(ready.json()).toMatchObject({ status: 'ok', checks: { database: 'up', broker: 'up' } });
+  });
+});
