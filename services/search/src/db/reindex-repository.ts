@@ -30,11 +30,12 @@ export async function unlockReindex(conn: Kysely<Database>): Promise<void> {
 
 /**
  * The time from which the live index's changes are carried over into the new one at the swap.
- * A minute early: carrying over too much costs nothing (versions decide), too little loses.
+ * No margin is needed, and none is taken (it would carry stale rows over and defeat a
+ * recovery): a change indexed before this moment was committed by catalog before it was
+ * published, so the export, read entirely after this moment, already holds it or a newer one.
  */
 export async function changesSince(conn: Kysely<Database>): Promise<Date> {
-  const { rows } = await sql<{ since: Date }>`
-    select clock_timestamp() - interval '1 minute' as since`.execute(conn);
+  const { rows } = await sql<{ since: Date }>`select clock_timestamp() as since`.execute(conn);
   return rows[0].since;
 }
 

@@ -1,5 +1,4 @@
 import { Events, type EventData } from '@bazaar/contracts';
-import type { Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 
 /** The schema of the full product document catalog publishes in `product.*` events. */
@@ -13,8 +12,4 @@ const check = TypeCompiler.Compile(ProductDocumentSchema);
 /** The problems that keep a value from being a product document; empty when it is one. */
 export function productDocumentProblems(value: unknown): string[] {
   return [...check.Errors(value)].map((error) => `${error.path || '/'} ${error.message}`);
-}
-
-export function isProductDocument(value: unknown): value is Static<typeof ProductDocumentSchema> {
-  return check.Check(value);
 }
