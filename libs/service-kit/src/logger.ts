@@ -10,7 +10,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  'req.headers["x-bazaar-signature"]',
+  'req.headers["bazaar-signature"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.accessToken',

@@ -1,4 +1,4 @@
-import { CommonConfig, ConfigError, loadConfig } from '@bazaar/service-kit';
+import { CommonConfig, ConfigError, FaultsConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Used for webhook signatures outside production only; production must configure its own. */
@@ -9,6 +9,7 @@ const SecretList = (description: string) =>
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...FaultsConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8084 }),
   DATABASE_URL: Type.String({
     pattern: '^postgres(ql)?://',

@@ -1,3 +1,4 @@
+import { Faults } from '@bazaar/service-kit';
 import { ProviderTransientError, WebhookPayloadError } from '../src/providers/provider.js';
 import { signWebhook } from '../src/providers/bazaar-signature.js';
 import { createProviderRegistry } from '../src/providers/registry.js';
@@ -58,6 +59,18 @@ describe('the test provider', () => {
     await expect(call()).rejects.toThrow('processing error');
     await expect(call()).rejects.toThrow('processing error');
     await expect(call()).resolves.toMatchObject({ outcome: 'authorized' });
+  });
+
+  it('when the fault drill is on, then authorizations fail as transient provider errors', async () => {
+    const provider = new TestProvider({ faults: new Faults('payments.provider:error=1') });
+    const { token } = await provider.tokenize(card('4242424242424242'));
+    await expect(
+      provider.authorize({ token, amount, idempotencyKey: 'drill' }),
+    ).rejects.toBeInstanceOf(ProviderTransientError);
+    const calm = new TestProvider({ faults: new Faults('') });
+    await expect(authorize(calm, '4242424242424242')).resolves.toMatchObject({
+      outcome: 'authorized',
+    });
   });
 
   it('when the token is not one it issued, then the charge is declined', async () => {

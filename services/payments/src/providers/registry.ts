@@ -1,3 +1,4 @@
+import { Faults } from '@bazaar/service-kit';
 import type { Config } from '../config.js';
 import type { PaymentProvider } from './provider.js';
 import { TestProvider } from './test-provider.js';
@@ -25,6 +26,7 @@ export function providersFromConfig(config: Config): ProviderRegistry {
     new TestProvider({
       latencyMs: config.TEST_PROVIDER_LATENCY_MS,
       transientFailures: config.TEST_PROVIDER_TRANSIENT_FAILURES,
+      faults: new Faults(config.BAZAAR_FAULTS),
     }),
   ]);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { InjectedFault, type Faults } from '@bazaar/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cardBrand, normalizeCardNumber, type CardDetails } from '../domain/card.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from './bazaar-signature.js';
@@ -50,6 +51,8 @@ export interface TestProviderOptions {
    * before it authorizes; undefined: every try fails.
    */
   transientFailures?: number;
+  /** The drill switch: point `payments.provider` fails or slows authorizations on demand. */
+  faults?: Faults;
 }
 
 const WEBHOOK_EFFECTS: Record<string, WebhookEffect> = {
@@ -105,6 +108,16 @@ export class TestProvider implements PaymentProvider {
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
   }
 
+  /** An injected fault reads as the provider's own transient error, so the saga's retries run. */
+  private async drill(): Promise<void> {
+    try {
+      await this.options.faults?.inject('payments.provider');
+    } catch (error) {
+      if (error instanceof InjectedFault) throw new ProviderTransientError(error.message);
+      throw error;
+    }
+  }
+
   private remembered<T extends AuthorizeResult | OperationResult>(key: string, make: () => T): T {
     const known = this.results.get(key) as T | undefined;
     if (known) return known;
@@ -130,6 +143,7 @@ export class TestProvider implements PaymentProvider {
   }): Promise<AuthorizeResult> {
     this.calls.authorize++;
     await this.latency();
+    await this.drill();
     const key = `authorize|${input.idempotencyKey}`;
     const known = this.results.get(key) as AuthorizeResult | undefined;
     if (known) return known;
