@@ -363,4 +363,22 @@ describe('checkout (POST /v1/orders)', () => {
       productId: product.productId,
     });
   });
+
+  it('when catalog prices the products in different currencies, then 409 and nothing is written', async () => {
+    const euros = h.catalog.add({ price: { amount: 100, currency: 'EUR' } });
+    const dollars = h.catalog.add({ price: { amount: 100, currency: 'USD' } });
+    const response = await checkout(await h.bearer(), uuidv7(), {
+      items: [
+        { productId: euros.productId, quantity: 1 },
+        { productId: dollars.productId, quantity: 1 },
+      ],
+      shippingAddress: ADDRESS,
+      payment: paymentFor(),
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({
+      code: 'ORDERS_CURRENCY_MISMATCH',
+      currencies: ['EUR', 'USD'],
+    });
+  });
 });

@@ -20,7 +20,7 @@ async function run(
     .execute((trx) => applyTrigger(trx, orderId, command, deps, { ownerId }));
   if (outcome.kind === 'not_found') throw errors.ORDERS_NOT_FOUND(`no order ${orderId}`);
   if (outcome.kind === 'refused') {
-    throw errors.ORDERS_TRANSITION_REFUSED(outcome.why, { status: outcome.order.status });
+    throw errors.ORDERS_TRANSITION_REFUSED(outcome.why, { orderStatus: outcome.order.status });
   }
   const order = await findOrder(deps.db, orderId);
   if (!order) throw errors.ORDERS_NOT_FOUND(`no order ${orderId}`);

@@ -1,0 +1,159 @@
+import { publishEvent } from '@bazaar/messaging/testing';
+import type { App } from '@bazaar/service-kit';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { placeOrder, startHarness, type Harness } from './fixtures/harness.js';
+import { openSse, statusesOf } from './fixtures/sse-client.js';
+
+describe('live order status (GET /v1/orders/:id/events, server-sent events)', () => {
+  let h: Harness;
+  let baseUrl: string;
+
+  async function listen(app: App): Promise<string> {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }
+
+  beforeAll(async () => {
+    // Heartbeats (which also re-read the history) are a minute apart here: changes must arrive
+    // through LISTEN/NOTIFY.
+    h = await startHarness('sse', { messaging: true });
+    baseUrl = await listen(h.app);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const cancel = (orderId: string, bearer: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${orderId}/cancel`,
+      headers: { authorization: bearer },
+    });
+
+  it('when a shopper watches an order, then the current status comes first, then each change as it happens, and the stream ends at a final status', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const stream = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.contentType).toContain('text/event-stream');
+    const first = await stream.nth(1);
+    expect(first.event).toBe('status');
+    expect(JSON.parse(first.data)).toMatchObject({
+      orderId: order.id,
+      status: 'pending',
+      reason: 'placed',
+    });
+
+    await publishEvent({
+      namespace: h.namespace,
+      type: 'payment.authorized',
+      source: 'payments',
+      data: { orderId: order.id, paymentId: uuidv7(), amount: order.total, provider: 'test' },
+    });
+    expect(JSON.parse((await stream.nth(2)).data)).toMatchObject({
+      status: 'confirmed',
+      reason: 'payment_authorized',
+    });
+
+    expect((await cancel(order.id, bearer)).statusCode).toBe(200);
+    expect(JSON.parse((await stream.nth(3)).data)).toMatchObject({
+      status: 'cancelled',
+      reason: 'customer_cancelled',
+    });
+    await stream.ended;
+    expect(statusesOf(stream.events)).toEqual(['pending', 'confirmed', 'cancelled']);
+    expect(Number(stream.events[2].id)).toBeGreaterThan(Number(stream.events[0].id));
+  });
+
+  it('when the change happens on another replica, then the stream on this one still delivers it', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const other = await h.replica();
+    const otherUrl = await listen(other);
+    const stream = await openSse(`${otherUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    await stream.nth(1);
+
+    expect((await cancel(order.id, bearer)).statusCode).toBe(200); // on the first replica
+
+    await stream.nth(2);
+    await stream.ended;
+    expect(statusesOf(stream.events)).toEqual(['pending', 'cancelled']);
+  });
+
+  it('when the stream stays quiet, then heartbeats keep it open', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const chatty = await listen(await h.replica({ SSE_HEARTBEAT_MS: '200' }));
+    const stream = await openSse(`${chatty}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    await stream.nth(1);
+    const deadline = Date.now() + 20_000;
+    while (stream.comments.filter((c) => c === 'heartbeat').length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    stream.close();
+    expect(stream.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when a client resumes with Last-Event-ID, then it gets only what came after, and an order already final ends the stream', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const live = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    const first = await live.nth(1);
+    live.close();
+    await cancel(order.id, bearer);
+
+    const resumed = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+      'last-event-id': first.id!,
+    });
+    await resumed.ended;
+    expect(statusesOf(resumed.events)).toEqual(['cancelled']);
+
+    const fresh = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    await fresh.ended;
+    expect(statusesOf(fresh.events)).toEqual(['cancelled']);
+  });
+
+  it("when another shopper asks for the order's events, then 404 and no stream", async () => {
+    const order = await placeOrder(h, await h.bearer());
+    const stream = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: await h.bearer(),
+    });
+    await stream.ended;
+    expect(stream.status).toBe(404);
+    expect(stream.contentType).toContain('application/problem+json');
+  });
+
+  it('when the listening connection is lost, then it reconnects and the stream still gets the change', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const stream = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    await stream.nth(1);
+    const { rows } = await sql<{ killed: boolean }>`
+      select pg_terminate_backend(pid) as killed from pg_stat_activity
+      where application_name = 'orders-status-listener' and datname = current_database()`.execute(
+      h.db,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+
+    expect((await cancel(order.id, bearer)).statusCode).toBe(200);
+
+    await stream.nth(2);
+    await stream.ended;
+    expect(statusesOf(stream.events)).toEqual(['pending', 'cancelled']);
+  });
+});

@@ -1,0 +1,296 @@
+import type { EventType } from '@bazaar/contracts';
+import { captureEvents, publishEvent, type CapturedEvents } from '@bazaar/messaging/testing';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  eventually,
+  metricValue,
+  outbox,
+  placeOrder,
+  startHarness,
+  statusOf,
+  type Harness,
+} from './fixtures/harness.js';
+
+describe('the order saga (orders.saga consumers)', () => {
+  let h: Harness;
+  let captured: CapturedEvents;
+
+  beforeAll(async () => {
+    h = await startHarness('saga', { messaging: true });
+    captured = await captureEvents({
+      namespace: h.namespace,
+      types: ['order.created', 'order.confirmed', 'order.cancelled'],
+    });
+  });
+  afterAll(async () => {
+    await captured.close();
+    await h.close();
+  });
+
+  /** What catalog would publish after reserving the order's stock. */
+  async function stockReserved(order: Awaited<ReturnType<typeof placeOrder>>, id?: string) {
+    const created = await captured.waitFor<'order.created'>(
+      (e) => e.type === 'order.created' && (e.data as { orderId: string }).orderId === order.id,
+    );
+    return publishEvent({
+      namespace: h.namespace,
+      type: 'stock.reserved',
+      id,
+      source: 'catalog',
+      data: {
+        orderId: order.id,
+        userId: order.userId,
+        lines: created.data.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+        total: created.data.total,
+        paymentMethodId: created.data.paymentMethodId,
+      },
+    });
+  }
+
+  function paymentAuthorized(order: Awaited<ReturnType<typeof placeOrder>>) {
+    return publishEvent({
+      namespace: h.namespace,
+      type: 'payment.authorized',
+      source: 'payments',
+      data: { orderId: order.id, paymentId: uuidv7(), amount: order.total, provider: 'test' },
+    });
+  }
+
+  function paymentFailed(order: { id: string }) {
+    return publishEvent({
+      namespace: h.namespace,
+      type: 'payment.failed',
+      source: 'payments',
+      data: {
+        orderId: order.id,
+        paymentId: uuidv7(),
+        reason: 'declined',
+        message: 'card declined',
+      },
+    });
+  }
+
+  const waitForStatus = (orderId: string, status: string) =>
+    eventually(
+      () => statusOf(h.db, orderId),
+      (row) => row.status === status,
+    );
+
+  async function history(orderId: string, bearer: string) {
+    const response = await h.app.inject({
+      url: `/v1/orders/${orderId}`,
+      headers: { authorization: bearer },
+    });
+    return response
+      .json()
+      .statusHistory.map((s: { status: string; reason: string }) => [s.status, s.reason]);
+  }
+
+  const publishedFor = (type: EventType, orderId: string) =>
+    captured.events.filter(
+      (e) => e.type === type && (e.data as { orderId: string }).orderId === orderId,
+    );
+
+  it('when stock is reserved and the payment authorized, then the order is confirmed and order.confirmed is published', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+
+    await stockReserved(order);
+    await waitForStatus(order.id, 'stock_reserved');
+    await paymentAuthorized(order);
+    await waitForStatus(order.id, 'confirmed');
+
+    const confirmed = await captured.waitFor(
+      (e) => e.type === 'order.confirmed' && (e.data as { orderId: string }).orderId === order.id,
+    );
+    expect(confirmed.data).toEqual({ orderId: order.id, userId: order.userId, total: order.total });
+    expect(confirmed.source).toBe('orders');
+    expect(await history(order.id, bearer)).toEqual([
+      ['pending', 'placed'],
+      ['stock_reserved', 'stock_reserved'],
+      ['confirmed', 'payment_authorized'],
+    ]);
+  });
+
+  it('when stock is rejected, then the order is cancelled out_of_stock and nothing needs compensating', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+
+    await publishEvent({
+      namespace: h.namespace,
+      type: 'stock.rejected',
+      source: 'catalog',
+      data: {
+        orderId: order.id,
+        userId: order.userId,
+        shortages: [{ productId: uuidv7(), requested: 3, available: 1 }],
+      },
+    });
+
+    expect(await waitForStatus(order.id, 'cancelled')).toEqual({
+      status: 'cancelled',
+      cancel_reason: 'out_of_stock',
+    });
+    expect(await history(order.id, bearer)).toEqual([
+      ['pending', 'placed'],
+      ['cancelled', 'out_of_stock'],
+    ]);
+    const cancellations = (await outbox(h.db, 'order.cancelled')).filter(
+      (e) => e.data.orderId === order.id,
+    );
+    expect(cancellations).toEqual([]);
+  });
+
+  it('when the payment fails, then the order is cancelled payment_declined and order.cancelled releases the stock', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+
+    await stockReserved(order);
+    await waitForStatus(order.id, 'stock_reserved');
+    await paymentFailed(order);
+
+    expect(await waitForStatus(order.id, 'cancelled')).toEqual({
+      status: 'cancelled',
+      cancel_reason: 'payment_declined',
+    });
+    const cancelled = await captured.waitFor(
+      (e) => e.type === 'order.cancelled' && (e.data as { orderId: string }).orderId === order.id,
+    );
+    expect(cancelled.data).toEqual({
+      orderId: order.id,
+      userId: order.userId,
+      reason: 'payment_declined',
+    });
+  });
+
+  it('when payments answers before orders saw stock.reserved, then the order is confirmed and the late stock.reserved is absorbed', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+
+    await paymentAuthorized(order);
+    await waitForStatus(order.id, 'confirmed');
+    const before = await metricValue(h.app, 'orders_saga_absorbed_events_total', {
+      trigger: 'stock.reserved',
+      status: 'confirmed',
+    });
+    await stockReserved(order);
+
+    await eventually(
+      () =>
+        metricValue(h.app, 'orders_saga_absorbed_events_total', {
+          trigger: 'stock.reserved',
+          status: 'confirmed',
+        }),
+      (value) => value === before + 1,
+    );
+    expect((await statusOf(h.db, order.id)).status).toBe('confirmed');
+    expect(await history(order.id, bearer)).toEqual([
+      ['pending', 'placed'],
+      ['confirmed', 'payment_authorized'],
+    ]);
+  });
+
+  it('when events come twice (redelivered or republished), then the order moves once and nothing is retried', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const messageId = uuidv7();
+    const absorbed = (trigger: string, status: string) =>
+      metricValue(h.app, 'orders_saga_absorbed_events_total', { trigger, status });
+    const before = {
+      reserved: await absorbed('stock.reserved', 'stock_reserved'),
+      authorized: await absorbed('payment.authorized', 'confirmed'),
+      duplicates: await metricValue(h.app, 'messaging_duplicates_total', {}),
+    };
+
+    await stockReserved(order, messageId);
+    await waitForStatus(order.id, 'stock_reserved');
+    await stockReserved(order, messageId); // the same message again: the inbox drops it
+    await stockReserved(order); // the same fact in a new message: the state machine absorbs it
+    await eventually(
+      () => absorbed('stock.reserved', 'stock_reserved'),
+      (value) => value === before.reserved + 1,
+    );
+    await paymentAuthorized(order);
+    await waitForStatus(order.id, 'confirmed');
+    await paymentAuthorized(order);
+    await eventually(
+      () => absorbed('payment.authorized', 'confirmed'),
+      (value) => value === before.authorized + 1,
+    );
+    await eventually(
+      () => metricValue(h.app, 'messaging_duplicates_total', {}),
+      (value) => value === before.duplicates + 1,
+    );
+
+    expect(await history(order.id, bearer)).toEqual([
+      ['pending', 'placed'],
+      ['stock_reserved', 'stock_reserved'],
+      ['confirmed', 'payment_authorized'],
+    ]);
+    const confirmations = (await outbox(h.db, 'order.confirmed')).filter(
+      (e) => e.data.orderId === order.id,
+    );
+    expect(confirmations).toHaveLength(1);
+    expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
+  });
+
+  it('when a payment is authorized for an order already cancelled, then it is absorbed: still cancelled, nothing confirmed', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    const cancel = await h.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/cancel`,
+      headers: { authorization: bearer },
+    });
+    expect(cancel.statusCode).toBe(200);
+
+    await paymentAuthorized(order);
+    await paymentFailed(order);
+    await eventually(
+      () =>
+        metricValue(h.app, 'orders_saga_absorbed_events_total', {
+          trigger: 'payment.failed',
+          status: 'cancelled',
+        }),
+      (value) => value >= 1,
+    );
+
+    expect(await statusOf(h.db, order.id)).toEqual({
+      status: 'cancelled',
+      cancel_reason: 'customer_cancelled',
+    });
+    expect(publishedFor('order.confirmed', order.id)).toEqual([]);
+    expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
+  });
+
+  it('when an event names an order that does not exist, then it goes to the dead-letter queue at once', async () => {
+    const before = await metricValue(h.app, 'messaging_dead_lettered_total', {
+      reason: 'permanent',
+    });
+    await paymentFailed({ id: uuidv7() });
+    await eventually(
+      () => metricValue(h.app, 'messaging_dead_lettered_total', { reason: 'permanent' }),
+      (value) => value === before + 1,
+    );
+    expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
+  });
+
+  it('when the saga settles, then the placed → final latency and the transitions are measured', async () => {
+    const confirmedOrder = await placeOrder(h, await h.bearer());
+    await paymentAuthorized(confirmedOrder);
+    const cancelledOrder = await placeOrder(h, await h.bearer());
+    await paymentFailed(cancelledOrder);
+    await waitForStatus(confirmedOrder.id, 'confirmed');
+    await waitForStatus(cancelledOrder.id, 'cancelled');
+
+    const text = await h.app.metrics.metrics();
+    expect(text).toMatch(
+      /orders_saga_duration_seconds_count\{[^}]*outcome="confirmed"[^}]*\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /orders_saga_duration_seconds_count\{[^}]*outcome="cancelled"[^}]*\} [1-9]/,
+    );
+    expect(text).toMatch(/orders_status_transitions_total\{[^}]*status="confirmed"[^}]*\} [1-9]/);
+    expect(text).toMatch(/orders_by_status\{[^}]*status="confirmed"[^}]*\} [1-9]/);
+  });
+});
