@@ -10,7 +10,7 @@ import {
 import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
 import type { MessagingTables } from './tables.js';
-import { exchangeNames, queueNames } from './topology.js';
+import { declareSubscription, exchangeNames, queueNames } from './topology.js';
 import { contextFrom, endSpan, startProcessSpan } from './tracing.js';
 
 /** Handles one event inside the transaction that also records it in the inbox. */
@@ -71,7 +71,7 @@ export class Consumer<DB> implements ConnectionParticipant {
   constructor(
     private readonly db: Kysely<DB>,
     connection: BrokerConnection,
-    namespace: string,
+    private readonly namespace: string,
     readonly queue: string,
     private readonly handlers: EventHandlers<DB>,
     readonly settings: SubscriptionSettings,
@@ -108,6 +108,12 @@ export class Consumer<DB> implements ConnectionParticipant {
 
   private async consume(channel: ConfirmChannel): Promise<void> {
     if (this.cancelled) return;
+    await declareSubscription(channel, this.namespace, {
+      queue: this.queue,
+      eventTypes: this.eventTypes,
+      deliveryLimit: this.settings.deliveryLimit,
+      retryDelaysMs: this.settings.retryDelaysMs,
+    });
     await channel.prefetch(this.settings.prefetch);
     const { consumerTag } = await channel.consume(
       this.names.main,

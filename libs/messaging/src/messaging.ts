@@ -9,7 +9,7 @@ import { OutboxListener } from './outbox-listener.js';
 import { Publisher } from './publisher.js';
 import { OutboxRelay, type RelaySettings } from './relay.js';
 import type { MessagingTables } from './tables.js';
-import { declareExchanges, declareSubscription, exchangeNames } from './topology.js';
+import { declareExchanges, exchangeNames } from './topology.js';
 
 export interface MessagingOptions<DB> {
   /** AMQP URL (`amqp://guest:guest@127.0.0.1:5672`). */
@@ -91,20 +91,13 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
   const consumers: Array<Consumer<DB>> = [];
   let started = false;
 
-  // Topology first on every connection: queues may have been lost with the broker.
+  // Exchanges first on every connection (they may have been lost with the broker); each
+  // consumer declares its own queues when its channel opens, so a lost queue comes back too.
   connection.add({
     async attach(model: ChannelModel) {
       const channel = await model.createChannel();
       try {
         await declareExchanges(channel, namespace);
-        for (const consumer of consumers) {
-          await declareSubscription(channel, namespace, {
-            queue: consumer.queue,
-            eventTypes: consumer.eventTypes,
-            deliveryLimit: consumer.settings.deliveryLimit,
-            retryDelaysMs: consumer.settings.retryDelaysMs,
-          });
-        }
       } finally {
         await channel.close().catch(() => undefined);
       }

@@ -143,9 +143,13 @@ describe('outbox relay', () => {
       return ids.every((id) => set.has(id)) ? set : undefined;
     }, 60_000);
     expect(ids.filter((id) => !seen.has(id))).toEqual([]);
-    const { rows } = await sql<{ status: string; count: number }>`
-      select status, count(*)::int as count from outbox_events
-      where id = any(${ids}::uuid[]) group by status`.execute(database.db);
+    // Marked sent just after the broker confirmed: the observer may be a moment ahead.
+    const rows = await eventually(async () => {
+      const { rows: counts } = await sql<{ status: string; count: number }>`
+        select status, count(*)::int as count from outbox_events
+        where id = any(${ids}::uuid[]) group by status`.execute(database.db);
+      return counts.length === 1 && counts[0]!.status === 'sent' ? counts : undefined;
+    });
     expect(rows).toEqual([{ status: 'sent', count: ids.length }]);
     const published = await Promise.all(
       registries.map((registry) =>

@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { EventEnvelope } from '@bazaar/contracts';
 import type { Migrations } from '@bazaar/db';
 import amqp, { type GetMessage } from 'amqplib';
 import type { Registry } from 'prom-client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { messagingMigrations } from '../src/index.js';
+import { messagingMigrations, type Logger } from '../src/index.js';
 import type { MessagingTables } from '../src/tables.js';
 
 /** What a test handler records: one row per effect, no uniqueness, so duplicates would show. */
@@ -101,4 +103,38 @@ export async function metricValue(
   return values
     .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
     .reduce((sum, v) => sum + v.value, 0);
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Has the broker close the connections whose name starts with `namePrefix` (only ours: other
+ * test files share the broker), as it does on a forced close or a lost node.
+ */
+export async function closeBrokerConnections(namePrefix: string): Promise<number> {
+  // Tab-separated: `<rabbit@host.N.M.0>\t[{"connection_name","..."},...]`.
+  const { stdout } = await execFileAsync(
+    'rabbitmqctl',
+    ['list_connections', 'pid', 'client_properties', '-q'],
+    { timeout: 60_000 },
+  );
+  const pids = stdout
+    .split('\n')
+    .filter((line) => line.includes(`{"connection_name","${namePrefix}`))
+    .map((line) => line.split('\t')[0]!);
+  for (const pid of pids) {
+    await execFileAsync('rabbitmqctl', ['close_connection', pid, 'closed by a test'], {
+      timeout: 60_000,
+    });
+  }
+  return pids.length;
+}
+
+/** Silent unless `MESSAGING_TEST_LOG=1`: the library's log lines, for debugging a test. */
+export function testLogger(): Logger | undefined {
+  if (!process.env.MESSAGING_TEST_LOG) return undefined;
+  const start = Date.now();
+  const line = (level: string) => (obj: object, msg?: string) =>
+    process.stderr.write(`${Date.now() - start}ms ${level} ${msg ?? ''} ${JSON.stringify(obj)}\n`);
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

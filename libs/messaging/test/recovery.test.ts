@@ -1,0 +1,232 @@
+import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
+import amqp from 'amqplib';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import {
+  createMessaging,
+  InvalidEventError,
+  writeEvent,
+  type Messaging,
+  type MessagingOptions,
+} from '../src/index.js';
+import { deleteNamespace, publishEvent, testAmqpUrl, testNamespace } from '../src/testing.js';
+import {
+  closeBrokerConnections,
+  effectCount,
+  eventually,
+  metricValue,
+  migrations,
+  recordEffect,
+  testLogger,
+  userRegistered,
+  type TestDatabase,
+} from './support.js';
+
+const url = testAmqpUrl();
+
+describe('recovery and lifecycle', () => {
+  const namespace = testNamespace('recovery');
+  const service = `recovery-${namespace.split('.')[2]}`;
+  let database: Db<TestDatabase>;
+  const running: Array<Messaging<TestDatabase>> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase<TestDatabase>('messaging_recovery', migrations);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((m) => m.stop()));
+  });
+
+  afterAll(async () => {
+    await deleteNamespace({ url, namespace });
+    await database?.drop();
+  });
+
+  function messagingFor(queue: string, extra: Partial<MessagingOptions<TestDatabase>> = {}) {
+    const messaging = createMessaging({
+      url,
+      service,
+      db: database.db,
+      databaseUrl: database.url,
+      namespace,
+      logger: testLogger(),
+      ...extra,
+    });
+    messaging.subscribe(queue, { 'user.registered': recordEffect(queue) });
+    running.push(messaging);
+    return messaging;
+  }
+
+  async function writeUser(name: string) {
+    const data = userRegistered(name);
+    await database.db
+      .transaction()
+      .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
+    return data;
+  }
+
+  it('when the broker closes the connection, then readiness says so, it reconnects by itself and events keep flowing', async () => {
+    const messaging = messagingFor('recovery.connection');
+    await messaging.start();
+    await expect(messaging.check()).resolves.toBeUndefined();
+    const before = await writeUser('Before');
+    await eventually(async () => (await effectCount(database.db, before.userId)) === 1);
+
+    expect(await closeBrokerConnections(service)).toBeGreaterThanOrEqual(1);
+    const during = await writeUser('During');
+    // Either still down or already back, readiness never lies: wait for it to be up again.
+    await eventually(() => messaging.check().then(() => true));
+    await eventually(async () => (await effectCount(database.db, during.userId)) === 1);
+    const after = await writeUser('After');
+    await eventually(async () => (await effectCount(database.db, after.userId)) === 1);
+  });
+
+  it('when its queue is deleted under it, then the consumer redeclares it and consumes again', async () => {
+    const queue = 'recovery.channel';
+    const messaging = messagingFor(queue);
+    await messaging.start();
+    const connection = await amqp.connect(url);
+    try {
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(`${namespace}${queue}`);
+      // Back with a consumer on it (other queues of this file are bound to the same type, so
+      // a routed publish alone would not prove it).
+      await eventually(async () => {
+        const probe = await connection.createChannel();
+        probe.on('error', () => undefined);
+        const { consumerCount } = await probe.checkQueue(`${namespace}${queue}`);
+        await probe.close();
+        return consumerCount === 1;
+      });
+    } finally {
+      await connection.close();
+    }
+    await messaging.check();
+    const data = userRegistered('Back');
+    await publishEvent({ url, namespace, type: 'user.registered', data });
+    await eventually(async () => (await effectCount(database.db, data.userId)) === 1);
+    expect(await effectCount(database.db, data.userId)).toBe(1);
+  });
+
+  it('when the LISTEN connection is killed, then it reconnects and commits still wake the relay', async () => {
+    const messaging = messagingFor('recovery.listen', {
+      // Only a notification can wake this relay within the test's patience.
+      relaySettings: { pollIntervalMs: 120_000 },
+    });
+    await messaging.start();
+    const first = await writeUser('Notified');
+    await eventually(async () => (await effectCount(database.db, first.userId)) === 1);
+
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+              where application_name = 'outbox-listener' and datname = current_database()`.execute(
+      database.db,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await writeUser('Renotified');
+    await eventually(async () => (await effectCount(database.db, second.userId)) === 1);
+    expect(await messaging.relay!.backlog()).toBe(0);
+  });
+
+  it('when there is no LISTEN connection, then the relay finds events by polling', async () => {
+    const messaging = createMessaging({
+      url,
+      service,
+      db: database.db,
+      namespace,
+      relaySettings: { pollIntervalMs: 100 },
+    });
+    messaging.subscribe('recovery.polling', {
+      'user.registered': recordEffect('recovery.polling'),
+    });
+    running.push(messaging);
+    await messaging.start();
+    const data = await writeUser('Polled');
+    await eventually(
+      async () =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from effects
+          where user_id = ${data.userId} and queue = 'recovery.polling'`.execute(database.db)
+        ).rows[0]!.n === 1,
+    );
+    expect(await messaging.relay!.backlog()).toBe(0);
+  });
+
+  it('when stopping with a handler in flight, then stop waits for it and its effect is committed', async () => {
+    const queue = 'recovery.stop';
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const record = recordEffect(queue);
+    const messaging = createMessaging({ url, service, db: database.db, namespace, relay: false });
+    messaging.subscribe(queue, {
+      'user.registered': async (event, trx) => {
+        entered();
+        await released;
+        await record(event, trx);
+      },
+    });
+    await messaging.start();
+    const data = userRegistered('Slow');
+    await publishEvent({ url, namespace, type: 'user.registered', data });
+    await inHandler;
+
+    let stopped = false;
+    const stopping = messaging.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(await effectCount(database.db, data.userId)).toBe(1);
+    await expect(messaging.check()).rejects.toThrow('not connected');
+  });
+
+  it('when the broker cannot be reached, then start keeps retrying until stopped and readiness is down', async () => {
+    const messaging = createMessaging({
+      url: 'amqp://guest:guest@127.0.0.1:1',
+      service,
+      db: database.db,
+      namespace,
+    });
+    const starting = messaging.start();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await expect(messaging.check()).rejects.toThrow('not connected');
+    await messaging.stop();
+    await starting;
+  });
+
+  it('when subscriptions are declared wrongly, then subscribe says why', async () => {
+    const messaging = createMessaging({ url, service, db: database.db, namespace });
+    messaging.subscribe('recovery.twice', { 'user.registered': recordEffect('x') });
+    expect(() =>
+      messaging.subscribe('recovery.twice', { 'user.registered': recordEffect('x') }),
+    ).toThrow('subscribed twice');
+    expect(() => messaging.subscribe('recovery.none', {})).toThrow('no handlers');
+    running.push(messaging);
+    await messaging.start();
+    expect(() =>
+      messaging.subscribe('recovery.late', { 'user.registered': recordEffect('x') }),
+    ).toThrow('after start');
+  });
+
+  it('when an event does not match its schema, then writeEvent refuses it and nothing is written', async () => {
+    await expect(
+      database.db.transaction().execute((trx) =>
+        writeEvent(trx, {
+          type: 'user.registered',
+          data: { userId: 'not-a-uuid', email: 'a@b.c', name: 'x' },
+        }),
+      ),
+    ).rejects.toThrow(InvalidEventError);
+  });
+
+  it('when two instances share one metrics registry, then both count into the same series', async () => {
+    const registry = new Registry();
+    const a = createMessaging({ url, service, db: database.db, namespace, metrics: registry });
+    const b = createMessaging({ url, service, db: database.db, namespace, metrics: registry });
+    expect(a).not.toBe(b);
+    expect(await metricValue(registry, 'messaging_outbox_backlog', {})).toBeGreaterThanOrEqual(0);
+    expect(await registry.metrics()).toContain('messaging_dead_lettered_total');
+  });
+});

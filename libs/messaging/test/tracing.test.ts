@@ -1,0 +1,121 @@
+import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { createMessaging, writeEvent, type Messaging } from '../src/index.js';
+import { deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
+import { eventually, migrations, userRegistered, type TestDatabase } from './support.js';
+
+const url = testAmqpUrl();
+const QUEUE = 'tracing.users';
+
+describe('tracing', () => {
+  const namespace = testNamespace('tracing');
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  let database: Db<TestDatabase>;
+  let messaging: Messaging<TestDatabase>;
+  /** userId -> the span active inside the handler. */
+  const activeInHandler = new Map<string, { traceId: string; spanId: string }>();
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(provider);
+    database = await createTestDatabase<TestDatabase>('messaging_tracing', migrations);
+    messaging = createMessaging({
+      url,
+      service: 'tracing',
+      db: database.db,
+      databaseUrl: database.url,
+      namespace,
+    });
+    messaging.subscribe(QUEUE, {
+      'user.registered': async (event) => {
+        const span = trace.getActiveSpan();
+        if (span) activeInHandler.set(event.data.userId, span.spanContext());
+      },
+    });
+    await messaging.start();
+  });
+
+  afterAll(async () => {
+    await messaging?.stop();
+    await deleteNamespace({ url, namespace });
+    await database?.drop();
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
+
+  function spansOf(messageId: string, kind: SpanKind): ReadableSpan[] {
+    return exporter
+      .getFinishedSpans()
+      .filter((s) => s.kind === kind && s.attributes['messaging.message.id'] === messageId);
+  }
+
+  it('when an event is written inside a trace, then the publish and the consumer spans join that trace', async () => {
+    const data = userRegistered('Traced');
+    const tracer = trace.getTracer('test');
+    const { id, parent } = await tracer.startActiveSpan('POST /v1/users', async (span) => {
+      const written = await database.db
+        .transaction()
+        .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
+      span.end();
+      return { id: written, parent: span.spanContext() };
+    });
+
+    const [consumer] = await eventually(() => {
+      const found = spansOf(id, SpanKind.CONSUMER);
+      return found.length ? found : undefined;
+    });
+    const [producer] = spansOf(id, SpanKind.PRODUCER);
+
+    expect(consumer!.spanContext().traceId).toBe(parent.traceId);
+    expect(consumer!.parentSpanContext?.spanId).toBe(parent.spanId);
+    expect(consumer!.name).toBe(`process ${namespace}${QUEUE}`);
+    expect(consumer!.attributes).toMatchObject({
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': `${namespace}bazaar.events`,
+      'messaging.destination.subscription.name': `${namespace}${QUEUE}`,
+      'messaging.message.id': id,
+    });
+    expect(producer!.spanContext().traceId).toBe(parent.traceId);
+    expect(producer!.name).toBe(`publish ${namespace}bazaar.events`);
+    expect(producer!.attributes).toMatchObject({
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': `${namespace}bazaar.events`,
+      'messaging.rabbitmq.destination.routing_key': 'user.registered',
+      'messaging.message.id': id,
+    });
+    // The handler runs inside the consumer span: its logs and queries join the trace too.
+    expect(activeInHandler.get(data.userId)).toEqual(
+      expect.objectContaining({ traceId: parent.traceId, spanId: consumer!.spanContext().spanId }),
+    );
+  });
+
+  it('when an event is written outside any trace, then the consumer joins the trace its publish started', async () => {
+    const data = userRegistered('Untraced');
+    const id = await database.db
+      .transaction()
+      .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
+
+    const [consumer] = await eventually(() => {
+      const found = spansOf(id, SpanKind.CONSUMER);
+      return found.length ? found : undefined;
+    });
+    const [producer] = spansOf(id, SpanKind.PRODUCER);
+    expect(producer!.parentSpanContext).toBeUndefined();
+    expect(consumer!.spanContext().traceId).toBe(producer!.spanContext().traceId);
+    expect(consumer!.parentSpanContext?.spanId).toBe(producer!.spanContext().spanId);
+  });
+});
