@@ -4,6 +4,7 @@ import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import type { Queryable } from './db/prices-repository.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { categoryRoutes } from './routes/categories/index.js';
 import { internalRoutes } from './routes/internal/index.js';
@@ -11,6 +12,8 @@ import { productRoutes } from './routes/products/index.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
+  /** A plain pg pool on the same database, for the price lookup's named statement. */
+  pool: Queryable;
 }
 
 /** The catalog service's app: plugins, routes and error handling; it never listens. */
@@ -39,7 +42,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
-  const routeDeps = { db: deps.db };
+  const routeDeps = { db: deps.db, pool: deps.pool };
   await app.register(productRoutes, routeDeps);
   await app.register(categoryRoutes, routeDeps);
   await app.register(adminRoutes, routeDeps);

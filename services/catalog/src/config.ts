@@ -10,6 +10,8 @@ export const ConfigSchema = Type.Object({
   }),
   /** Connections in the pool: reservations hold one per in-flight order message. */
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  /** Connections of the plain pg pool serving the price lookup (checkout's hot path). */
+  PRICES_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
   /** The users service's public keys, to verify access tokens (admin routes). */
   JWKS_URL: Type.String({

@@ -1,6 +1,7 @@
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
+import pg from 'pg';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -15,7 +16,13 @@ try {
     poolSize: config.DATABASE_POOL_SIZE,
   });
   await migrateToLatest(db, migrations);
-  const app = await buildApp(config, { db });
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.PRICES_POOL_SIZE,
+    application_name: 'catalog-prices',
+  });
+  pool.on('error', () => undefined);
+  const app = await buildApp(config, { db, pool });
   const messaging = createMessaging({
     url: config.AMQP_URL,
     service: 'catalog',
@@ -27,7 +34,10 @@ try {
   });
   subscribe(messaging, app.log);
   app.health.addCheck('broker', () => messaging.check());
-  app.addHook('onClose', () => db.destroy());
+  app.addHook('onClose', async () => {
+    await pool.end();
+    await db.destroy();
+  });
   await runService(app, {
     port: config.PORT,
     host: config.HOST,

@@ -1,6 +1,8 @@
 import type { EventData } from '@bazaar/contracts';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../src/db/database.js';
 import { releaseStock } from '../src/domain/release-stock.js';
 import { reserveStock } from '../src/domain/reserve-stock.js';
 import {
@@ -13,11 +15,22 @@ import {
 
 describe('stock reservations', () => {
   let context: TestContext;
+  // Hundreds of orders queue for 20 connections here, as deliveries do for the service's pool;
+  // on a busy machine a queued order may wait longer than the default 5 s pool timeout, which
+  // would be a test artefact, not a reservation failure. So: the same database, a patient pool.
+  let db: Kysely<Database>;
 
   beforeAll(async () => {
     context = await createTestContext('reservations');
+    const pool = new pg.Pool({
+      connectionString: context.database.url,
+      max: 20,
+      connectionTimeoutMillis: 120_000,
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   });
   afterAll(async () => {
+    await db.destroy();
     await context.close();
   });
 
@@ -29,9 +42,9 @@ describe('stock reservations', () => {
     paymentMethodId: uuidv7(),
   });
   const reserve = (data: EventData<'order.created'>) =>
-    context.db.transaction().execute((trx) => reserveStock(trx, data));
+    db.transaction().execute((trx) => reserveStock(trx, data));
   const release = (data: { orderId: string; userId: string }) =>
-    context.db.transaction().execute((trx) => releaseStock(trx, data));
+    db.transaction().execute((trx) => releaseStock(trx, data));
   const reservedUnits = async (productId: string) => {
     const row = await sql<{ units: number }>`
       select coalesce(sum(l.quantity), 0)::int as units
@@ -116,7 +129,7 @@ describe('stock reservations', () => {
     );
     expect([reserved.length, rejected.length]).toEqual([50, 250]);
     expect(rejected.every((e) => e.data.shortages[0].available === 0)).toBe(true);
-  });
+  }, 120_000);
 
   it('when stock would go below zero by any path, then the CHECK constraint refuses it', async () => {
     const product = await makeProduct(context.db, { stock: 1 });
@@ -153,7 +166,7 @@ describe('stock reservations', () => {
     // Cancelling every order gives back exactly what was taken.
     await Promise.all(orders.map(release));
     for (const product of products) expect(await availableOf(context.db, product.id)).toBe(60);
-  });
+  }, 120_000);
 
   it('when the same order.created is handled twice, even at once, then it reserves once', async () => {
     const product = await makeProduct(context.db, { stock: 10 });

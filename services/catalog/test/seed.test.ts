@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { getCategoryTree } from '../src/domain/category-tree.js';
-import { seedCatalog } from '../src/seed/seed-catalog.js';
+import { seedCatalog, seedCatalogIfEmpty } from '../src/seed/seed-catalog.js';
 import { outboxEvents } from './fixtures/context.js';
 
 describe('demo catalog seeding', () => {
@@ -84,5 +84,19 @@ describe('demo catalog seeding', () => {
       inserted: 20,
     });
     expect(await outboxEvents(first.db, 'product.created')).toHaveLength(250);
+  });
+
+  it('when seeding only if empty, then an empty catalog is seeded and a used one left alone', async () => {
+    const empty = await createTestDatabase<Database>('catalog_seed_empty', migrations);
+    try {
+      expect(await seedCatalogIfEmpty(empty.db, { seed: 1, products: 30 })).toMatchObject({
+        inserted: 30,
+      });
+      expect(await seedCatalogIfEmpty(empty.db, { seed: 2, products: 30 })).toEqual({
+        existing: 30,
+      });
+    } finally {
+      await empty.drop();
+    }
   });
 });

@@ -6,8 +6,7 @@ import { exitOnStartupError } from '@bazaar/service-kit';
 import { loadServiceConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { migrations } from '../db/migrations/index.js';
-import { countProducts } from '../db/products-repository.js';
-import { seedCatalog } from '../seed/seed-catalog.js';
+import { seedCatalog, seedCatalogIfEmpty } from '../seed/seed-catalog.js';
 
 const USAGE = `usage: seed [--seed N] [--products N] [--if-empty] [--no-events]
   --seed N       the catalog's seed: the same seed gives the same catalog (default 42)
@@ -50,23 +49,27 @@ try {
   });
   try {
     await migrateToLatest(db, migrations);
-    const existing = await countProducts(db);
-    if (options.ifEmpty && existing > 0) {
-      console.log(`catalog: ${existing} products already there, not seeding`);
-    } else {
-      const started = Date.now();
+    const started = Date.now();
+    const seedOptions = {
+      seed: options.seed,
+      products: options.products,
+      events: options.events,
+      onProgress: (done: number, total: number) => {
+        const seconds = (Date.now() - started) / 1000;
+        console.log(
+          `  ${done}/${total} products (${Math.round(done / Math.max(seconds, 0.001))}/s)`,
+        );
+      },
+    };
+    if (!options.ifEmpty) {
       console.log(`catalog: seeding ${options.products} products (seed ${options.seed})...`);
-      const result = await seedCatalog(db, {
-        seed: options.seed,
-        products: options.products,
-        events: options.events,
-        onProgress: (done, total) => {
-          const seconds = (Date.now() - started) / 1000;
-          console.log(
-            `  ${done}/${total} products (${Math.round(done / Math.max(seconds, 0.001))}/s)`,
-          );
-        },
-      });
+    }
+    const result = options.ifEmpty
+      ? await seedCatalogIfEmpty(db, seedOptions)
+      : await seedCatalog(db, seedOptions);
+    if ('existing' in result) {
+      console.log(`catalog: ${result.existing} products already there, not seeding`);
+    } else {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
         `catalog: ${result.categories} categories, ${result.inserted} products added, ` +

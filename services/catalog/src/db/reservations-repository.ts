@@ -82,11 +82,3 @@ export async function markReleased(db: Db, orderId: string): Promise<ReservedLin
     .execute();
   return rows.map((r) => ({ productId: r.product_id, quantity: r.quantity }));
 }
-
-export async function findReservation(db: Db, orderId: string) {
-  return db
-    .selectFrom('reservations')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .executeTakeFirst();
-}

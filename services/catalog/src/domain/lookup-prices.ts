@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { findPrices } from '../db/prices-repository.js';
+import { findPrices, type Queryable } from '../db/prices-repository.js';
 import type { Money } from './product.js';
 
 export interface PriceItem {
@@ -16,11 +14,11 @@ export interface PriceItem {
  * order asked (duplicates once); ids that match no product are listed in `unknown`.
  */
 export async function lookupPrices(
-  db: Kysely<Database>,
+  pool: Queryable,
   productIds: readonly string[],
 ): Promise<{ items: PriceItem[]; unknown: string[] }> {
   const ids = [...new Set(productIds.map((id) => id.toLowerCase()))];
-  const rows = await findPrices(db, ids);
+  const rows = await findPrices(pool, ids);
   const byId = new Map(rows.map((r) => [r.productId, r]));
   const items: PriceItem[] = [];
   const unknown: string[] = [];

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { upsertCategory } from '../db/categories-repository.js';
 import type { Database } from '../db/database.js';
-import type { NewProduct } from '../db/products-repository.js';
+import { countProducts, type NewProduct } from '../db/products-repository.js';
 import { toProductDocument, type ProductRecord } from '../domain/product.js';
 import { writeProductCreatedEvents } from './bulk-outbox.js';
 import { generateProducts, seedCategories, type SeedLeaf } from './generate.js';
@@ -119,4 +119,17 @@ async function insertChunk(
     }
     return added.length;
   });
+}
+
+/**
+ * What `pnpm start` runs: seeds only a catalog with no products at all, so a restart never adds
+ * to (or fights with) a catalog someone has been using. Resolves to what was done.
+ */
+export async function seedCatalogIfEmpty(
+  db: Kysely<Database>,
+  options: SeedOptions,
+): Promise<SeedResult | { existing: number }> {
+  const existing = await countProducts(db);
+  if (existing > 0) return { existing };
+  return seedCatalog(db, options);
 }

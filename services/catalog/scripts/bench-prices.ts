@@ -1,0 +1,141 @@
+// Benchmark (not a test): price lookups per second for a 10-id batch (`POST /internal/prices`)
+// next to a bare Fastify + pg route reading one row by primary key, on this machine.
+//   pnpm --filter @bazaar/catalog bench:prices [-- --seconds 10 --connections 10]
+// The parent process prepares a throwaway database and drives autocannon; the servers run in a
+// child process, so the load generator does not share their event loop.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadServiceConfig } from '../src/config.js';
+import type { Database } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations/index.js';
+import { seedCatalog } from '../src/seed/seed-catalog.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function serve(databaseUrl: string): Promise<void> {
+  // The catalog app as it runs in production, minus telemetry and per-request info logs.
+  const config = loadServiceConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  });
+  const db = createDb<Database>(databaseUrl, { poolSize: 10 });
+  const catalogPool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  const catalog = await buildApp(config, { db, pool: catalogPool });
+  await catalog.listen({ port: 0, host: '127.0.0.1' });
+
+  // The ceiling: Fastify and pg with nothing else, a named (prepared) primary-key statement.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const bare = Fastify();
+  bare.get<{ Params: { id: string } }>('/products/:id', async (request) => {
+    const { rows } = await pool.query({
+      name: 'product-by-id',
+      text: 'select id, price_amount, price_currency from products where id = $1',
+      values: [request.params.id],
+    });
+    return rows[0];
+  });
+  // The same 10-id query as the catalog's, on the bare stack: what the framework layers cost.
+  bare.post<{ Body: { productIds: string[] } }>('/prices', async (request) => {
+    const { rows } = await pool.query({
+      name: 'prices',
+      text: `select p.id as "productId", p.sku, p.name, p.price_amount as amount,
+                    p.price_currency as currency, coalesce(s.available, 0) as available
+               from products p left join stock s on s.product_id = p.id
+              where p.id = any($1::uuid[])`,
+      values: [request.body.productIds],
+    });
+    return { items: rows };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app: { server: { address(): unknown } }) =>
+    (app.server.address() as { port: number }).port;
+  process.send!({ catalog: port(catalog), bare: port(bare) });
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) =>
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const option = (name: string, fallback: number) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : fallback;
+  };
+  const seconds = option('seconds', 10);
+  const connections = option('connections', 10);
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/bazaar_bench_catalog_${process.pid}`;
+  await ensureDatabase(databaseUrl);
+  let child: ChildProcess | undefined;
+  try {
+    const db = createDb<Database>(databaseUrl, { poolSize: 2 });
+    await migrateToLatest(db, migrations);
+    await seedCatalog(db, { seed: 1, products: 1000, events: false });
+    const ids = (await db.selectFrom('products').select('id').execute()).map((r) => r.id);
+    await db.destroy();
+
+    child = fork(fileURLToPath(import.meta.url), ['--serve', databaseUrl], { stdio: 'inherit' });
+    const ports = await new Promise<{ catalog: number; bare: number }>((resolve) =>
+      child!.once('message', (m) => resolve(m as { catalog: number; bare: number })),
+    );
+    let n = 0;
+    const batch = () => Array.from({ length: 10 }, () => ids[n++ % ids.length]);
+    const scenarios: [string, autocannon.Options][] = [
+      [
+        'bare Fastify + pg, 1 row by primary key',
+        {
+          url: `http://127.0.0.1:${ports.bare}`,
+          requests: [
+            { setupRequest: (r) => ({ ...r, path: `/products/${ids[n++ % ids.length]}` }) },
+          ],
+        },
+      ],
+      [
+        'bare Fastify + pg, same 10-id query',
+        {
+          url: `http://127.0.0.1:${ports.bare}/prices`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          requests: [
+            { setupRequest: (r) => ({ ...r, body: JSON.stringify({ productIds: batch() }) }) },
+          ],
+        },
+      ],
+      [
+        'catalog POST /internal/prices, 10 ids',
+        {
+          url: `http://127.0.0.1:${ports.catalog}/internal/prices`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          requests: [
+            { setupRequest: (r) => ({ ...r, body: JSON.stringify({ productIds: batch() }) }) },
+          ],
+        },
+      ],
+    ];
+    out(`${seconds} s per scenario, ${connections} connections, node ${process.version}`);
+    for (const [name, options] of scenarios) {
+      await run({ ...options, duration: 2, connections }); // warm-up
+      const result = await run({ ...options, duration: seconds, connections });
+      out(
+        `${name.padEnd(42)} ${Math.round(result.requests.average).toString().padStart(6)} req/s` +
+          `  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms` +
+          `  non-2xx ${result.non2xx}  errors ${result.errors}`,
+      );
+    }
+  } finally {
+    child?.kill();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+if (process.argv[2] === '--serve') await serve(process.argv[3]);
+else await main();
