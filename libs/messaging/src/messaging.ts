@@ -166,6 +166,8 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       if (started) return;
       started = true;
       await connection.connect();
+      // stop() while still connecting: stay stopped.
+      if (connection.isStopped) return;
       relay?.start();
       listener?.start();
       logger.info(
