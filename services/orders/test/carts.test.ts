@@ -139,6 +139,21 @@ describe('carts', () => {
     }
   });
 
+  it('when catalog is down, then changing a cart is 503 and the cart is unchanged', async () => {
+    const cart = await newCart();
+    const product = h.catalog.add();
+    await setItem(cart.id, product.productId, 2);
+    h.catalog.mode = 'error';
+    try {
+      expect((await setItem(cart.id, product.productId, 0)).statusCode).toBe(503);
+    } finally {
+      h.catalog.mode = 'ok';
+    }
+    expect((await readCart(cart.id)).json().items).toMatchObject([
+      { productId: product.productId, quantity: 2 },
+    ]);
+  });
+
   it('when a cart already holds 100 products, then a 101st is refused with 409', async () => {
     const cart = await newCart();
     const products = Array.from({ length: 101 }, () => h.catalog.add());

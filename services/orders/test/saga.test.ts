@@ -275,6 +275,28 @@ describe('the order saga (orders.saga consumers)', () => {
     expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
   });
 
+  it('when the authorized amount differs from the total, then the order is still confirmed (and the mismatch logged)', async () => {
+    const order = await placeOrder(h, await h.bearer());
+    await publishEvent({
+      namespace: h.namespace,
+      type: 'payment.authorized',
+      source: 'payments',
+      data: {
+        orderId: order.id,
+        paymentId: uuidv7(),
+        amount: { amount: order.total.amount + 1, currency: 'EUR' },
+        provider: 'test',
+      },
+    });
+    expect((await waitForStatus(order.id, 'confirmed')).status).toBe('confirmed');
+  });
+
+  it('when messaging is wired, then readiness checks the broker too', async () => {
+    const response = await h.app.inject({ url: '/health/ready' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().checks).toEqual({ database: 'up', broker: 'up' });
+  });
+
   it('when the saga settles, then the placed → final latency and the transitions are measured', async () => {
     const confirmedOrder = await placeOrder(h, await h.bearer());
     await paymentAuthorized(confirmedOrder);

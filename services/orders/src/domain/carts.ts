@@ -103,8 +103,9 @@ export async function getCart(
 
 /**
  * Sets one item's quantity (1..99); 0 removes it. A product catalog does not know is a 400
- * naming it. The cart row is locked while it changes, so a checkout in progress and an edit
- * never interleave; a checked-out cart is read-only (409).
+ * naming it. Prices are looked up before anything is written, so when catalog is away the
+ * answer is a 503 and the cart is unchanged. The cart row is locked while it changes, so a
+ * checkout in progress and an edit never interleave; a checked-out cart is read-only (409).
  */
 export async function setCartItem(
   deps: CartDeps,
@@ -122,22 +123,21 @@ export async function setCartItem(
   if (before.orderId) {
     throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cartId} became order ${before.orderId}`);
   }
-  if (quantity > 0) {
-    const lookup = await lookupPricesOrFail(deps.catalog, [productId], input.authorization);
-    if (!lookup.items.some((p) => p.productId === productId)) {
-      throw errors.ORDERS_UNKNOWN_PRODUCTS(`unknown products: ${productId}`, {
-        productIds: [productId],
-      });
-    }
+  const ids = [...new Set([...before.items.map((i) => i.productId), productId])];
+  const lookup = await lookupPricesOrFail(deps.catalog, ids, input.authorization);
+  if (quantity > 0 && !lookup.items.some((p) => p.productId === productId)) {
+    throw errors.ORDERS_UNKNOWN_PRODUCTS(`unknown products: ${productId}`, {
+      productIds: [productId],
+    });
   }
 
   const after = await deps.db.transaction().execute(async (trx) => {
-    const cart = await findCart(trx, cartId, { lock: true });
-    if (cart?.orderId) {
+    const cart = (await findCart(trx, cartId, { lock: true }))!;
+    if (cart.orderId) {
       throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cartId} became order ${cart.orderId}`);
     }
-    const isNew = !cart!.items.some((i) => i.productId === productId);
-    if (quantity > 0 && isNew && cart!.items.length >= MAX_CART_ITEMS) {
+    const isNew = !cart.items.some((i) => i.productId === productId);
+    if (quantity > 0 && isNew && cart.items.length >= MAX_CART_ITEMS) {
       throw errors.ORDERS_CART_FULL(`a cart holds at most ${MAX_CART_ITEMS} different products`);
     }
     const at = deps.now();
@@ -145,5 +145,8 @@ export async function setCartItem(
     else await upsertCartItem(trx, cartId, productId, quantity, at);
     return (await findCart(trx, cartId))!;
   });
-  return priced(deps, after, input.authorization);
+  // Another request may have added an item meanwhile: price it too rather than call it missing.
+  if (after.items.some((i) => !ids.includes(i.productId)))
+    return priced(deps, after, input.authorization);
+  return cartView(after, lookup);
 }

@@ -49,7 +49,7 @@ export interface PlaceOrderInput {
 export interface PlaceOrderResult {
   /** True when this is the stored first answer to an earlier request with the same key. */
   replayed: boolean;
-  status: number;
+  /** The order as answered (202) the first time. */
   body: OrderView;
 }
 
@@ -72,7 +72,7 @@ function replay(stored: StoredAnswer, print: string): PlaceOrderResult {
       'this Idempotency-Key was used with a different request body; use a new key for a new order',
     );
   }
-  return { replayed: true, status: stored.status, body: stored.body as OrderView };
+  return { replayed: true, body: stored.body as OrderView };
 }
 
 function requestedLines(request: CheckoutRequest, cart: CartRecord | undefined): RequestedLine[] {
@@ -206,5 +206,5 @@ export async function placeOrder(
     return replay(winner!, print);
   }
   deps.metrics.transitioned('pending', 'placed');
-  return { replayed: false, status: 202, body };
+  return { replayed: false, body };
 }

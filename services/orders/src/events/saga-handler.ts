@@ -2,7 +2,11 @@ import type { EventEnvelope } from '@bazaar/contracts';
 import { PermanentError, type Logger } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
-import { applyTrigger, type TransitionDeps } from '../domain/apply-transition.js';
+import {
+  applyTrigger,
+  type TransitionDeps,
+  type TransitionOutcome,
+} from '../domain/apply-transition.js';
 import type { SagaEvent } from '../domain/order-state.js';
 
 export interface SagaDeps extends TransitionDeps {
@@ -19,7 +23,7 @@ export async function handleSagaEvent(
   trx: Transaction<Database>,
   event: EventEnvelope<SagaEvent>,
   deps: SagaDeps,
-): Promise<void> {
+): Promise<Exclude<TransitionOutcome, { kind: 'not_found' }>> {
   const { orderId } = event.data as { orderId: string };
   const context = { orderId, eventId: event.id, eventType: event.type };
   const outcome = await applyTrigger(trx, orderId, event.type, deps);
@@ -28,12 +32,17 @@ export async function handleSagaEvent(
       throw new PermanentError(`${event.type} ${event.id} names unknown order ${orderId}`);
     case 'transitioned':
       deps.log.info({ ...context, from: outcome.from, to: outcome.to }, 'order moved');
-      return;
-    case 'absorbed':
-      deps.log.warn({ ...context, status: outcome.order.status }, `absorbed: ${outcome.why}`);
-      return;
-    /* c8 ignore next 3 -- events are never refused nor unchanged (commands are) */
+      return outcome;
     default:
-      deps.log.warn({ ...context, outcome: outcome.kind }, 'saga event changed nothing');
+      // `absorbed` (events are never `refused` or `unchanged`: those answer commands).
+      deps.log.warn(
+        {
+          ...context,
+          status: outcome.order.status,
+          why: 'why' in outcome ? outcome.why : outcome.kind,
+        },
+        'saga event absorbed: acknowledged without effect',
+      );
+      return outcome;
   }
 }

@@ -7,11 +7,11 @@ import { handleSagaEvent, type SagaDeps } from '../saga-handler.js';
  * published so catalog releases the reserved stock.
  */
 export function onPaymentFailed(deps: SagaDeps): EventHandler<Database, 'payment.failed'> {
-  return (event, trx) => {
+  return async (event, trx) => {
     deps.log.info(
       { orderId: event.data.orderId, reason: event.data.reason, paymentId: event.data.paymentId },
       'payment failed',
     );
-    return handleSagaEvent(trx, event, deps);
+    await handleSagaEvent(trx, event, deps);
   };
 }

@@ -8,11 +8,11 @@ import { handleSagaEvent, type SagaDeps } from '../saga-handler.js';
  * `stock.reserved`, never started.
  */
 export function onStockRejected(deps: SagaDeps): EventHandler<Database, 'stock.rejected'> {
-  return (event, trx) => {
+  return async (event, trx) => {
     deps.log.info(
       { orderId: event.data.orderId, shortages: event.data.shortages },
       'stock rejected',
     );
-    return handleSagaEvent(trx, event, deps);
+    await handleSagaEvent(trx, event, deps);
   };
 }

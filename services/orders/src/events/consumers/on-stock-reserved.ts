@@ -4,5 +4,7 @@ import { handleSagaEvent, type SagaDeps } from '../saga-handler.js';
 
 /** catalog reserved every line: `pending` → `stock_reserved` (payments now authorizes). */
 export function onStockReserved(deps: SagaDeps): EventHandler<Database, 'stock.reserved'> {
-  return (event, trx) => handleSagaEvent(trx, event, deps);
+  return async (event, trx) => {
+    await handleSagaEvent(trx, event, deps);
+  };
 }
