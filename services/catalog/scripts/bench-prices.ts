@@ -1,9 +1,10 @@
 // Benchmark (not a test): price lookups per second for a 10-id batch (`POST /internal/prices`)
 // next to a bare Fastify + pg route reading one row by primary key, on this machine.
-//   pnpm --filter @bazaar/catalog bench:prices [-- --seconds 10 --connections 10]
+//   pnpm --filter @bazaar/catalog bench:prices [-- --seconds 5 --rounds 3 --connections 10]
 // The parent process prepares a throwaway database and drives autocannon; the servers run in a
 // child process, so the load generator does not share their event loop.
 import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@bazaar/db';
 import autocannon from 'autocannon';
@@ -70,8 +71,9 @@ async function main(): Promise<void> {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? Number(args[i + 1]) : fallback;
   };
-  const seconds = option('seconds', 10);
+  const seconds = option('seconds', 5);
   const connections = option('connections', 10);
+  const rounds = option('rounds', 3);
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/bazaar_bench_catalog_${process.pid}`;
   await ensureDatabase(databaseUrl);
   let child: ChildProcess | undefined;
@@ -121,14 +123,30 @@ async function main(): Promise<void> {
         },
       ],
     ];
-    out(`${seconds} s per scenario, ${connections} connections, node ${process.version}`);
-    for (const [name, options] of scenarios) {
-      await run({ ...options, duration: 2, connections }); // warm-up
-      const result = await run({ ...options, duration: seconds, connections });
+    out(`${rounds} rounds of ${seconds} s per scenario (interleaved), ${connections} connections`);
+    out(
+      `node ${process.version}, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    const results = new Map<string, autocannon.Result[]>();
+    for (let round = 0; round < rounds; round++) {
+      // Interleaved rounds, so a burst of load from elsewhere on the machine hits every
+      // scenario alike; the median round is reported.
+      for (const [name, options] of scenarios) {
+        await run({ ...options, duration: 1, connections }); // warm-up
+        const result = await run({ ...options, duration: seconds, connections });
+        results.set(name, [...(results.get(name) ?? []), result]);
+      }
+    }
+    for (const [name, runs] of results) {
+      const sorted = [...runs].sort((a, b) => a.requests.average - b.requests.average);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      const all = runs.map((r) => Math.round(r.requests.average)).join('/');
       out(
-        `${name.padEnd(42)} ${Math.round(result.requests.average).toString().padStart(6)} req/s` +
-          `  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms` +
-          `  non-2xx ${result.non2xx}  errors ${result.errors}`,
+        `${name.padEnd(42)} ${Math.round(median.requests.average).toString().padStart(6)} req/s` +
+          ` (rounds ${all})  p50 ${median.latency.p50} ms  p99 ${median.latency.p99} ms` +
+          `  non-2xx ${runs.reduce((n, r) => n + r.non2xx, 0)}`,
       );
     }
   } finally {

@@ -8,8 +8,8 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/bazaar_catalog',
   }),
-  /** Connections in the pool: reservations hold one per in-flight order message. */
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  /** Connections in the kysely pool: each in-flight order message (prefetch 16) holds one. */
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   /** Connections of the plain pg pool serving the price lookup (checkout's hot path). */
   PRICES_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
