@@ -26,6 +26,8 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 25_000): Pr
   }
 }
 
+jest.setTimeout(90_000);
+
 describe('catalog over RabbitMQ', () => {
   const url = testAmqpUrl();
   const namespace = testNamespace('catalog');
