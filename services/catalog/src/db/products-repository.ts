@@ -196,8 +196,13 @@ export async function touchProducts(db: Db, ids: readonly string[]): Promise<voi
   }
 }
 
-/** Deletes a product (its stock goes with it); the version it had, or undefined when unknown. */
+/**
+ * Deletes a product and its stock; the version it had, or undefined when unknown. The stock row
+ * goes first, explicitly: stock before product is the lock order of reservations and stock
+ * changes, which a cascade from the product row would reverse (and could deadlock with).
+ */
 export async function deleteProduct(db: Db, id: string): Promise<number | undefined> {
+  await db.deleteFrom('stock').where('product_id', '=', id).execute();
   const row = await db
     .deleteFrom('products')
     .where('id', '=', id)
