@@ -19,11 +19,11 @@ describe('search service', () => {
     });
     app = await buildApp(config, { db: database.db });
     await app.ready();
-  });
+  }, 60_000);
   afterAll(async () => {
     await app.close();
     await database.drop();
-  });
+  }, 60_000);
 
   it('when its database answers, then it is ready', async () => {
     const response = await app.inject({ url: '/health/ready' });

@@ -55,13 +55,13 @@ describe('search fed by product events over RabbitMQ', () => {
     app.health.addCheck('broker', () => messaging.check());
     await app.ready();
     await messaging.start();
-  });
+  }, 60_000);
   afterAll(async () => {
     await messaging.stop();
     await deleteNamespace({ url, namespace, queues: [PRODUCTS_QUEUE] });
     await app.close();
     await database.drop();
-  });
+  }, 60_000);
 
   const hits = async (q: string) =>
     (await app.inject({ url: `/v1/search?q=${encodeURIComponent(q)}` })).json().items as {

@@ -11,7 +11,7 @@ describe('indexing product events', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase<Database>('search_indexing', migrations);
-  });
+  }, 60_000);
   afterAll(() => database.drop());
 
   const index = (doc: ProductDocument) =>

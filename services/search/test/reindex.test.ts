@@ -24,12 +24,12 @@ describe('reindexing from catalog', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase<Database>('search_reindex', migrations);
-  });
+  }, 60_000);
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     await Promise.all(stubs.splice(0).map((stub) => stub.close()));
     await database.drop();
-  });
+  }, 60_000);
 
   async function catalog(options: CatalogStubOptions, pageSize = 2) {
     const stub = await startCatalogStub(options);
@@ -238,7 +238,7 @@ describe('reindexing from catalog', () => {
     expect(stdout).toMatch(/done, 3 products in [\d.]+ s \(0 skipped, 0 changes carried over/);
     expect(stub.requests.map((r) => r.limit)).toEqual(['2', '2']);
     expect(await names()).toEqual(['Cli candle', 'Cli carpet', 'Cli clock']);
-  });
+  }, 90_000);
 
   it('when `pnpm reindex` is given a page size out of range, then it exits 1 saying so', async () => {
     const run = promisify(execFile)(
@@ -254,5 +254,5 @@ describe('reindexing from catalog', () => {
       code: 1,
       stderr: expect.stringContaining('--page-size'),
     });
-  });
+  }, 90_000);
 });

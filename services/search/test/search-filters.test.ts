@@ -91,7 +91,7 @@ describe('search filters, facets and sorting', () => {
   beforeAll(async () => {
     ctx = await startSearchApp('search_filters');
     await indexAll(ctx.database.db, all);
-  });
+  }, 60_000);
   afterAll(() => ctx.close());
 
   const get = async (params: Parameters<typeof searchVia>[1]) => {

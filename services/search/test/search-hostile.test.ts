@@ -11,7 +11,7 @@ describe('hostile and odd input', () => {
       product({ name: 'Drop table lamp', brand: "O'Reilly" }),
       product({ name: '東京 tea cup', brand: 'Kyoto' }),
     ]);
-  });
+  }, 60_000);
   afterAll(() => ctx.close());
 
   const queries: [string, string][] = [

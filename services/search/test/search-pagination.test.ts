@@ -23,7 +23,7 @@ describe('pagination', () => {
   beforeAll(async () => {
     ctx = await startSearchApp('search_paging');
     await indexAll(ctx.database.db, docs);
-  });
+  }, 60_000);
   afterAll(() => ctx.close());
 
   type Params = Record<string, string | number>;

@@ -51,7 +51,7 @@ describe('full-text matching', () => {
   beforeAll(async () => {
     ctx = await startSearchApp('search_text');
     await indexAll(ctx.database.db, Object.values(docs));
-  });
+  }, 60_000);
   afterAll(() => ctx.close());
 
   const find = async (q: string, params: Record<string, string> = {}) => {

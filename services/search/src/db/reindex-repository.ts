@@ -85,7 +85,11 @@ export async function loadShadowDocuments(
     .execute();
 }
 
-/** Fills the shadow dictionary from the shadow documents, and refreshes planner statistics. */
+/**
+ * Fills the shadow dictionary from the shadow documents, then vacuums (so the facet counts'
+ * index-only scans need not visit the heap from the first search on) and refreshes planner
+ * statistics. Runs outside any transaction, as VACUUM must.
+ */
 export async function finishShadowTables(conn: Kysely<Database>): Promise<void> {
   await sql`
     insert into search_words_next (word)
@@ -96,8 +100,8 @@ export async function finishShadowTables(conn: Kysely<Database>): Promise<void> 
     )}) w
     where not d.deleted
     on conflict do nothing`.execute(conn);
-  await sql`analyze search_documents_next`.execute(conn);
-  await sql`analyze search_words_next`.execute(conn);
+  await sql`vacuum (analyze) search_documents_next`.execute(conn);
+  await sql`vacuum (analyze) search_words_next`.execute(conn);
 }
 
 /** Columns one can insert into (not generated), as the live table has them now. */

@@ -3,6 +3,7 @@ import { messagingMigrations } from '@bazaar/messaging';
 import * as textSearch from './2026-11-22-01-text-search.js';
 import * as searchDocuments from './2026-11-22-02-search-documents.js';
 import * as searchWords from './2026-11-22-03-search-words.js';
+import * as facetsIndex from './2026-11-22-04-facets-index.js';
 
 /** Every migration of the search database, oldest first; names are date-prefixed and frozen. */
 export const migrations: Migrations = {
@@ -10,4 +11,5 @@ export const migrations: Migrations = {
   '2026-11-22-01-text-search': textSearch,
   '2026-11-22-02-search-documents': searchDocuments,
   '2026-11-22-03-search-words': searchWords,
+  '2026-11-22-04-facets-index': facetsIndex,
 };

@@ -1,0 +1,142 @@
+// Index freshness under a stream of product updates: this script plays catalog (each update
+// written to an outbox in its own transaction, published by the messaging relay with confirms)
+// while the real search consumer indexes them from RabbitMQ. Freshness per update is exact:
+// the row's `indexed_at` minus the product's `updatedAt` (stamped when the update was made).
+//   pnpm bench:freshness [--rates=50,200,500] [--seconds=15] [--database-url=...]
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createDb, migrateToLatest } from '@bazaar/db';
+import { createMessaging, writeEvent } from '@bazaar/messaging';
+import { deleteNamespace } from '@bazaar/messaging/testing';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import type { Database, SearchDocumentRow } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations/index.js';
+import type { ProductDocument } from '../src/domain/product-document.js';
+import { PRODUCTS_QUEUE, subscribe } from '../src/events/subscriptions.js';
+import { createSearchMetrics } from '../src/metrics.js';
+import { DEFAULT_BENCH_DATABASE, flags, quantile } from './bench-catalog.js';
+
+const options = flags(process.argv.slice(2));
+const url = options.get('database-url') ?? DEFAULT_BENCH_DATABASE;
+const amqpUrl = options.get('amqp-url') ?? 'amqp://guest:guest@127.0.0.1:5672';
+const rates = (options.get('rates') ?? '50,200,500').split(',').map(Number);
+const seconds = Number(options.get('seconds') ?? 15);
+const namespace = `bench.freshness.${randomBytes(3).toString('hex')}.`;
+
+const db = createDb<Database>(url, { poolSize: 20 });
+await migrateToLatest(db, migrations);
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const registry = new Registry();
+const consumer = createMessaging({
+  url: amqpUrl,
+  service: 'search',
+  db,
+  namespace,
+  relay: false,
+  metrics: registry,
+  logger: quiet,
+});
+subscribe(consumer, { metrics: createSearchMetrics(registry), logger: quiet });
+const producer = createMessaging({
+  url: amqpUrl,
+  service: 'catalog',
+  db,
+  databaseUrl: url,
+  namespace,
+  logger: quiet,
+});
+await consumer.start();
+await producer.start();
+
+function toDocument(row: SearchDocumentRow): ProductDocument {
+  return {
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    brand: row.brand,
+    category:
+      row.category_id === null
+        ? null
+        : {
+            id: row.category_id,
+            name: row.category_name ?? '',
+            ancestorIds: row.category_path.slice(0, -1),
+          },
+    price: { amount: row.price_amount, currency: row.price_currency },
+    stock: { available: row.stock_available },
+    attributes: row.attributes,
+    createdAt: new Date(row.created_at!).toISOString(),
+    updatedAt: new Date(row.updated_at!).toISOString(),
+    version: row.version,
+  };
+}
+
+const needed = rates.reduce((sum, rate) => sum + rate * seconds, 0);
+const docs = (
+  await db
+    .selectFrom('search_documents')
+    .selectAll()
+    .where('deleted', '=', false)
+    .orderBy(sql`random()`)
+    .limit(needed)
+    .execute()
+).map(toDocument);
+
+const ms = (value: number) => `${(value * 1000).toFixed(0)} ms`;
+process.stdout.write(`freshness over ${docs.length} distinct products, ${seconds} s per rate\n\n`);
+process.stdout.write(
+  '| updates/s asked | sent/s | p50 | p95 | p99 | max |\n|---:|---:|---:|---:|---:|---:|\n',
+);
+let next = 0;
+for (const rate of rates) {
+  const phaseStart = new Date();
+  const started = performance.now();
+  let sent = 0;
+  const inFlight = new Set<Promise<void>>();
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    while (sent < due && inFlight.size < 16) {
+      const doc = docs[next++];
+      sent += 1;
+      const update: ProductDocument = {
+        ...doc,
+        price: { ...doc.price, amount: doc.price.amount + 1 },
+        updatedAt: new Date().toISOString(),
+        version: doc.version + 1,
+      };
+      const write = db
+        .transaction()
+        .execute(async (trx) => {
+          await writeEvent(trx, { type: 'product.updated', data: { product: update } });
+        })
+        .finally(() => inFlight.delete(write));
+      inFlight.add(write);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 120_000;
+  let rows: { seconds: number }[] = [];
+  for (;;) {
+    rows = (
+      await sql<{ seconds: number }>`
+        select extract(epoch from indexed_at - updated_at)::float8 as seconds
+        from search_documents where updated_at >= ${phaseStart}`.execute(db)
+    ).rows;
+    if (rows.length >= sent || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const lags = rows.map((row) => row.seconds).sort((a, b) => a - b);
+  process.stdout.write(
+    `| ${rate} | ${Math.round(sent / elapsed)} | ${ms(quantile(lags, 0.5))} | ${ms(quantile(lags, 0.95))} | ` +
+      `${ms(quantile(lags, 0.99))} | ${ms(lags.at(-1) ?? Number.NaN)} |${rows.length < sent ? ` (${sent - rows.length} not indexed in time)` : ''}\n`,
+  );
+}
+
+await producer.stop();
+await consumer.stop();
+await deleteNamespace({ url: amqpUrl, namespace, queues: [PRODUCTS_QUEUE] });
+await db.destroy();
