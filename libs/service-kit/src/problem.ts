@@ -70,6 +70,17 @@ export function toProblem(
       ...error.extensions,
     };
   }
+  if (error.name === 'InjectedFault') {
+    // A drill (BAZAAR_FAULTS) made this call fail: answer as a dependency that is away would.
+    return {
+      type: problemType('INJECTED_FAULT'),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'a fault drill is running',
+      instance,
+      code: 'INJECTED_FAULT',
+    };
+  }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const errors = fastifyError.validation.map((e) => ({
@@ -125,7 +136,12 @@ export function installProblemHandlers(app: FastifyInstance): void {
     } else {
       request.log.info({ problem: problem.code, status: problem.status }, 'request refused');
     }
-    const headers = error instanceof AppError ? error.headers : {};
+    const headers =
+      error instanceof AppError
+        ? error.headers
+        : problem.status === 503
+          ? { 'retry-after': '1' }
+          : {};
     return sendProblem(reply, problem, headers);
   });
 

@@ -34,3 +34,20 @@ describe('fault switch', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 });
+
+describe('an injected fault in a route', () => {
+  it('when a drill fails a call, then the answer is 503 problem+json with Retry-After', async () => {
+    const { createApp } = await import('../src/index.js');
+    const app = await createApp({ name: 'drill', version: '0.0.0', logLevel: 'silent' });
+    const faults = new Faults('demo.point:error=1');
+    app.get('/drill', async () => {
+      await faults.inject('demo.point');
+      return { ok: true };
+    });
+    const response = await app.inject({ url: '/drill' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({ code: 'INJECTED_FAULT', status: 503 });
+    await app.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, type App } from '@bazaar/service-kit';
+import { createApp, Faults, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -42,7 +42,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
-  const routeDeps = { db: deps.db, pool: deps.pool };
+  const routeDeps = { db: deps.db, pool: deps.pool, faults: new Faults(config.BAZAAR_FAULTS) };
   await app.register(productRoutes, routeDeps);
   await app.register(categoryRoutes, routeDeps);
   await app.register(adminRoutes, routeDeps);

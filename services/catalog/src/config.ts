@@ -1,8 +1,9 @@
-import { CommonConfig, loadConfig } from '@bazaar/service-kit';
+import { CommonConfig, FaultsConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...FaultsConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8081 }),
   DATABASE_URL: Type.String({
     pattern: '^postgres(ql)?://',

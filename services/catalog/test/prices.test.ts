@@ -90,3 +90,24 @@ describe('internal price lookup and export', () => {
     );
   });
 });
+
+describe('the price lookup under a fault drill', () => {
+  it('when BAZAAR_FAULTS fails catalog.prices, then the lookup answers 503 with Retry-After', async () => {
+    const drilled = await createTestContext('prices_drill', {
+      BAZAAR_FAULTS: 'catalog.prices:error=1',
+    });
+    try {
+      const product = await makeProduct(drilled.db);
+      const response = await drilled.app.inject({
+        method: 'POST',
+        url: '/internal/prices',
+        payload: { productIds: [product.id] },
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json()).toMatchObject({ code: 'INJECTED_FAULT' });
+    } finally {
+      await drilled.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { tagSpan } from '@bazaar/telemetry';
 import { ProblemSchema, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import { createProduct } from '../../domain/create-product.js';
@@ -18,6 +19,10 @@ const errorReplies = {
 
 /** Admin writes; each needs an access token with the `admin` role, checked before the body. */
 export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {
+  // The product's id on the request's span (these routes are their own plugin), for tag search.
+  app.addHook('preHandler', async (request) => {
+    tagSpan({ productId: (request.params as { id?: string } | undefined)?.id });
+  });
   const guard = { onRequest: app.requireRole('admin') };
   const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
 

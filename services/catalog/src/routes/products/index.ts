@@ -1,3 +1,4 @@
+import { tagSpan } from '@bazaar/telemetry';
 import { ProblemSchema, type App } from '@bazaar/service-kit';
 import { getProduct } from '../../domain/get-product.js';
 import { listProducts } from '../../domain/list-products.js';
@@ -6,6 +7,10 @@ import { ListProductsQuery, ProductPage, ProductParams, ProductSchema } from './
 
 /** Public reads: the product list with filters and one product. */
 export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> {
+  // The product's id on the request's span (these routes are their own plugin), for tag search.
+  app.addHook('preHandler', async (request) => {
+    tagSpan({ productId: (request.params as { id?: string } | undefined)?.id });
+  });
   app.get(
     '/v1/products',
     {

@@ -1,4 +1,6 @@
 import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { tagSpan } from '@bazaar/telemetry';
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { cancelOrder } from '../../domain/order-commands.js';
 import { getOwnOrder, listOrderPage } from '../../domain/order-queries.js';
@@ -16,6 +18,11 @@ import {
 } from './schemas.js';
 
 const security = [{ bearerAuth: [] }];
+
+/** The order's id on the request's span, for Jaeger's tag search. */
+const tagOrder = async (request: FastifyRequest) => {
+  tagSpan({ orderId: (request.params as { id?: string }).id });
+};
 
 /** A shopper's orders: checkout, history, live status, cancel. Someone else's order is a 404. */
 export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -51,6 +58,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         request: request.body,
         authorization: request.headers.authorization,
       });
+      tagSpan({ orderId: result.body.id });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(202).send(result.body);
     },
@@ -78,6 +86,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
     '/v1/orders/:id',
     {
       onRequest: app.requireUser,
+      preHandler: tagOrder,
       schema: {
         tags: ['orders'],
         summary: 'One of the shopper’s orders, with its status history',
@@ -93,6 +102,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
     '/v1/orders/:id/events',
     {
       onRequest: app.requireUser,
+      preHandler: tagOrder,
       schema: {
         tags: ['orders'],
         summary: 'Live status of an order (server-sent events)',
@@ -128,6 +138,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
     '/v1/orders/:id/cancel',
     {
       onRequest: app.requireUser,
+      preHandler: tagOrder,
       schema: {
         tags: ['orders'],
         summary: 'Cancel an order that has not shipped (stock released, payment refunded)',

@@ -1,4 +1,5 @@
 import type { App } from '@bazaar/service-kit';
+import { tagSpan } from '@bazaar/telemetry';
 import { Type } from '@sinclair/typebox';
 import { checkout } from '../../domain/checkout.js';
 import { bearer, IdParams, problems } from '../common-schemas.js';
@@ -21,6 +22,10 @@ const tags = ['orders'];
 export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
   const { orders, payments } = deps.upstreams;
   const guard = { preValidation: [app.requireUser, app.limitPerUser] };
+  // The order's id on the request's span (these routes are their own plugin), for tag search.
+  app.addHook('preHandler', async (request) => {
+    tagSpan({ orderId: (request.params as { id?: string } | undefined)?.id });
+  });
 
   app.post(
     '/v1/orders',
@@ -41,17 +46,16 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         response: { 202: Order, ...problems(400, 401, 404, 409, 422) },
       },
     },
-    async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await checkout(deps, {
-          userId: request.user!.id,
-          idempotencyKey: request.headers['idempotency-key'],
-          body: request.body,
-          headers: passOn(request),
-        }),
-      ),
+    async (request, reply) => {
+      const answer = await checkout(deps, {
+        userId: request.user!.id,
+        idempotencyKey: request.headers['idempotency-key'],
+        body: request.body,
+        headers: passOn(request),
+      });
+      if (answer.status === 202) tagSpan({ orderId: (answer.body as { id: string }).id });
+      return relay(request, reply, answer);
+    },
   );
 
   app.get(
