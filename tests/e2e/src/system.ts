@@ -79,28 +79,39 @@ async function waitReady(service: RunningService): Promise<void> {
   throw new Error(`${service.name} not ready after ${READY_TIMEOUT_MS} ms; see ${service.logFile}`);
 }
 
+/** How a test file wants the system: telemetry on (to a receiver it runs), more log lines. */
+export interface SystemOptions {
+  /** Extra environment for every service (`OTEL_EXPORTER_OTLP_ENDPOINT`, ...). */
+  env?: Record<string, string>;
+  /** Start each service as production does, behind `--import @bazaar/telemetry/register`. */
+  telemetry?: boolean;
+  logLevel?: string;
+}
+
 function launch(
   name: string,
   dir: string,
   port: number,
   env: Record<string, string>,
   logDir: string,
+  options: SystemOptions,
 ): RunningService {
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile);
   // From sources (the `@bazaar/source` condition, TypeScript through tsx): no build step, and
-  // always the code in the tree. Telemetry stays off: nothing collects it here.
+  // always the code in the tree. Telemetry stays off unless the test file collects it.
+  const telemetry = options.telemetry ? ['--import', '@bazaar/telemetry/register'] : [];
   const child = spawn(
     process.execPath,
-    ['--conditions=@bazaar/source', '--import', 'tsx', 'src/main.ts'],
+    ['--conditions=@bazaar/source', '--import', 'tsx', ...telemetry, 'src/main.ts'],
     {
       cwd: join(ROOT, 'services', dir),
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         NODE_ENV: 'test',
-        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-        OTEL_SDK_DISABLED: 'true',
+        LOG_LEVEL: options.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',
+        OTEL_SDK_DISABLED: options.telemetry ? 'false' : 'true',
         HOST: '127.0.0.1',
         PORT: String(port),
         ...env,
@@ -151,7 +162,7 @@ process.once('exit', () => {
  * with its own database (`bazaar_e2e_<run>_<service>`), one RabbitMQ namespace for the run, service
  * URLs passed by environment. `stop()` stops them and drops the databases and the namespace.
  */
-export async function startSystem(label: string): Promise<System> {
+export async function startSystem(label: string, options: SystemOptions = {}): Promise<System> {
   const run = `${label.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
   const namespace = `e2e.${run.replace(/_/g, '-')}.`;
   const logDir = join(tmpdir(), 'bazaar-e2e', run);
@@ -175,10 +186,11 @@ export async function startSystem(label: string): Promise<System> {
     BAZAAR_RATE_LIMITS: 'off',
     BAZAAR_ADMIN_EMAIL: ADMIN.email,
     BAZAAR_ADMIN_PASSWORD: ADMIN.password,
+    ...options.env,
   };
   const services: RunningService[] = [];
   const start = (name: string, dir: string, port: number, env: Record<string, string>) => {
-    const service = launch(name, dir, port, env, logDir);
+    const service = launch(name, dir, port, env, logDir, options);
     services.push(service);
     running.add(service);
     return service;
