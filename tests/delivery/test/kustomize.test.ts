@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { hasDefaultDeny, isAllowed, type Endpoint, type Port } from '../src/k8s/network-policy.js';
 import { podSpecOf, restrictedViolations } from '../src/k8s/pod-security.js';
 import {
@@ -42,6 +43,36 @@ describe('kustomize bases', () => {
         .map((o) => o.kind)
         .sort();
       expect(kinds).toEqual(['ConfigMap', 'Deployment', 'Service', 'ServiceAccount']);
+    },
+  );
+});
+
+describe('a release of one service', () => {
+  it.each(['staging', 'prod'] as const)(
+    'when catalog gets a new image in %s, then only catalog objects change',
+    (overlay) => {
+      const copy = mkdtempSync(join(tmpdir(), 'bazaar-release-'));
+      try {
+        cpSync(join(ROOT, 'kustomize'), join(copy, 'kustomize'), { recursive: true });
+        const file = join(copy, 'kustomize', 'overlays', overlay, 'kustomization.yaml');
+        // What `kustomize edit set image bazaar/catalog=<registry>/catalog:<sha>` does.
+        const document = parseDocument(readFileSync(file, 'utf8'));
+        const images = document.get('images') as {
+          items: { get(k: string): unknown; set(k: string, v: unknown): void }[];
+        };
+        const entry = images.items.find((i) => i.get('name') === 'bazaar/catalog')!;
+        entry.set('newTag', 'f'.repeat(40));
+        writeFileSync(file, document.toString());
+
+        const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+        const before = new Map(renderOverlay(overlay).map((o) => [key(o), JSON.stringify(o)]));
+        const after = renderKustomization(join(copy, 'kustomize', 'overlays', overlay));
+        const changed = after.filter((o) => before.get(key(o)) !== JSON.stringify(o)).map(key);
+        expect(changed).toEqual(['Deployment/catalog']);
+        expect(after).toHaveLength(before.size);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
     },
   );
 });
