@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   const written = new Map<string, number>();
   const latencies: number[] = [];
   let handled = 0;
+  let failed = 0;
   let resolveHandled: (() => void) | undefined;
 
   const messaging = createMessaging({
@@ -128,11 +129,14 @@ async function main(): Promise<void> {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const id = uuidv7();
       written.set(id, performance.now());
-      void db
-        .transaction()
-        .execute((trx) => writeEvent(trx, { id, type: 'user.registered', data: user() }));
+      db.transaction()
+        .execute((trx) => writeEvent(trx, { id, type: 'user.registered', data: user() }))
+        .catch((error: unknown) => {
+          failed++;
+          process.stderr.write(`write failed: ${String(error)}\n`);
+        });
     }
-    while (handled < target) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (handled + failed < target) await new Promise((resolve) => setTimeout(resolve, 20));
     summary(`end-to-end latency at ${RATE} events/s for ${STREAM_SECONDS} s`, latencies.splice(0));
     out(
       `load average after: ${loadavg()

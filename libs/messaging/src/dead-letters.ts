@@ -23,7 +23,7 @@ export async function replayDeadLetters(
   options: ReplayOptions,
 ): Promise<{ replayed: number; skipped: number }> {
   const names = queueNames(options.namespace ?? '', options.queue, []);
-  const connection = await amqp.connect(options.url);
+  const connection = await amqp.connect(options.url, { noDelay: true });
   connection.on('error', () => undefined);
   let replayed = 0;
   let skipped = 0;

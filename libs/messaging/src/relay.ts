@@ -139,20 +139,27 @@ export class OutboxRelay {
    * what the broker confirmed. No transaction stays open while the broker is talked to.
    */
   async relayOnce(): Promise<RelayRound> {
-    const { rows: claimed } = await sql<OutboxRow & { position: number }>`
-      with claimable as (
-        select id from outbox_events
-        where status = 'pending' and available_at <= now()
-        order by position
-        limit ${this.settings.batchSize}
-        for update skip locked)
-      update outbox_events o
-      set available_at = now() + ${this.settings.claimTimeoutMs} * interval '1 millisecond',
-          attempts = o.attempts + 1
-      from claimable
-      where o.id = claimable.id
-      returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
-                o.traceparent, o.tracestate, o.attempts`.execute(this.db);
+    // The relay's own writes need no flush to disk before going on: a claim lost in a crash
+    // only makes rows available again, a lost "sent" mark only publishes a row twice (the
+    // inbox absorbs it). Skipping the commit's fsync takes a disk wait off every round.
+    const claimed = await this.db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      const { rows } = await sql<OutboxRow & { position: number }>`
+        with claimable as (
+          select id from outbox_events
+          where status = 'pending' and available_at <= now()
+          order by position
+          limit ${this.settings.batchSize}
+          for update skip locked)
+        update outbox_events o
+        set available_at = now() + ${this.settings.claimTimeoutMs} * interval '1 millisecond',
+            attempts = o.attempts + 1
+        from claimable
+        where o.id = claimable.id
+        returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
+                  o.traceparent, o.tracestate, o.attempts`.execute(trx);
+      return rows;
+    });
     if (claimed.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
     const rows = claimed.sort((a, b) => a.position - b.position);
 
@@ -222,6 +229,7 @@ export class OutboxRelay {
     });
 
     await this.db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
       if (sent.length) {
         await sql`
           update outbox_events set status = 'sent', sent_at = now()

@@ -42,7 +42,7 @@ export async function captureEvents(options: {
   namespace: string;
   types?: EventType[];
 }): Promise<CapturedEvents> {
-  const connection = await amqp.connect(options.url ?? testAmqpUrl());
+  const connection = await amqp.connect(options.url ?? testAmqpUrl(), { noDelay: true });
   connection.on('error', () => undefined);
   const channel = await connection.createChannel();
   const { events: exchange } = exchangeNames(options.namespace);
@@ -121,7 +121,7 @@ export async function publishEvent<T extends EventType>(options: {
     const problems = validateEnvelope(envelope);
     if (problems.length) throw new InvalidEventError(options.type, problems);
   }
-  const connection = await amqp.connect(options.url ?? testAmqpUrl());
+  const connection = await amqp.connect(options.url ?? testAmqpUrl(), { noDelay: true });
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createConfirmChannel();
@@ -162,7 +162,7 @@ export async function deleteNamespace(options: {
   queues?: string[];
 }): Promise<void> {
   if (!options.namespace) throw new Error('refusing to delete the production namespace');
-  const connection = await amqp.connect(options.url ?? testAmqpUrl());
+  const connection = await amqp.connect(options.url ?? testAmqpUrl(), { noDelay: true });
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
