@@ -13,3 +13,4 @@ export { toProblem, type Problem } from './problem.js';
 export { ProblemSchema, CommonConfig, LogLevelSchema } from './schemas.js';
 export { runService, exitOnStartupError, type RunOptions } from './run-service.js';
 export { Faults, FaultsConfig, InjectedFault, parseFaults, type FaultSpec } from './faults.js';
+export { type MetricsSettings } from './metrics.js';
