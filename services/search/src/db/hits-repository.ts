@@ -153,6 +153,10 @@ export async function findHits(db: Kysely<Database>, query: HitsQuery): Promise<
     brandCondition(query.filters),
     priceCondition(query.filters),
   ]);
+  // A computed score is evaluated once per row only behind a fence (`offset 0`); unfenced,
+  // the keyset filter would compute it again. Column keys stay unfenced, so the keyset and
+  // the order reach their indexes (deep pages of "newest" or a price sort stay cheap).
+  const fence = spec.kind === 'score' ? sql`offset 0` : sql``;
   const { rows } = await sql<HitRow>`
     select p.id, p.sku, p.name, p.brand, p.category_id, p.price_amount, p.price_currency,
       p.stock_available, ${printedKey(spec.kind)} as cursor_key, ${highlights(query.match)}
@@ -163,6 +167,7 @@ export async function findHits(db: Kysely<Database>, query: HitsQuery): Promise<
           d.stock_available, d.description, ${spec.key} as sort_key
         from search_documents d
         where ${where}
+        ${fence}
       ) m
       where ${query.after ? keyset(spec, query.after) : sql`true`}
       order by m.sort_key ${direction}, m.id ${idDirection}
