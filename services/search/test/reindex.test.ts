@@ -144,6 +144,46 @@ describe('reindexing from catalog', () => {
     expect(late).toBe('stale');
   });
 
+  it('when searches run throughout the rebuild and the swap, then each sees the whole old or the whole new index', async () => {
+    const old = Array.from({ length: 6 }, (_, i) => product({ name: `Swap old ${i}` }));
+    const fresh = Array.from({ length: 9 }, (_, i) => product({ name: `Swap new ${i}` }));
+    await indexAll(database.db, old);
+    const { readPage } = await catalog({
+      products: () => fresh,
+      beforePage: () => new Promise((resolve) => setTimeout(resolve, 50)),
+    });
+    const seen: string[] = [];
+    let running = true;
+    const searching = (async () => {
+      while (running) {
+        const { items, total } = await search(database.db, {
+          q: 'swap',
+          sort: 'price_asc',
+          limit: 50,
+        });
+        const names = items.map((hit) => hit.name);
+        // Each statement sees one whole index; the page and the total are two statements, so
+        // at the swap instant they may come from either side, as with any concurrent change.
+        const page =
+          names.every((name) => name.startsWith('Swap old')) && names.length === 6
+            ? 'old'
+            : names.every((name) => name.startsWith('Swap new')) && names.length === 9
+              ? 'new'
+              : `mixed page: ${names.join(', ')}`;
+        seen.push(page);
+        if (total !== 6 && total !== 9) seen.push(`total ${total}`);
+      }
+    })();
+    await reindex(database.db, readPage);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    running = false;
+    await searching;
+    expect(seen.filter((state) => state !== 'old' && state !== 'new')).toEqual([]);
+    expect(seen[0]).toBe('old');
+    expect(seen.at(-1)).toBe('new');
+    expect(seen.lastIndexOf('old')).toBeLessThan(seen.indexOf('new'));
+  });
+
   it('when catalog exports a document that breaks the schema, then it is skipped and reported', async () => {
     const good = product({ name: 'Valid vase' });
     const broken = { ...product({ name: 'Broken bowl' }), price: { amount: -5, currency: 'EUR' } };
