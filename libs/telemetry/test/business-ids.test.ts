@@ -43,3 +43,24 @@ describe('business ids on spans', () => {
     }
   });
 });
+
+describe('flushTraces', () => {
+  it('when the exporter cannot reach the collector, then flushing still resolves', async () => {
+    const { flushTraces } = await import('../src/index.js');
+    let flushed = 0;
+    const unreachable = {
+      getTracer: () => trace.getTracer('noop'),
+      forceFlush: async () => {
+        flushed += 1;
+        throw new Error('connect ECONNREFUSED 127.0.0.1:4318');
+      },
+    };
+    trace.setGlobalTracerProvider(unreachable as never);
+    try {
+      await expect(flushTraces()).resolves.toBeUndefined();
+      expect(flushed).toBe(1);
+    } finally {
+      trace.disable();
+    }
+  });
+});
