@@ -27,6 +27,8 @@ export interface BrokerConnectionOptions {
  */
 export class BrokerConnection {
   private model: ChannelModel | undefined;
+  /** Connected and every participant attached. */
+  private attached = false;
   private connecting: Promise<void> | undefined;
   private readonly participants: ConnectionParticipant[] = [];
   private readonly stopping = new AbortController();
@@ -36,8 +38,9 @@ export class BrokerConnection {
 
   constructor(private readonly options: BrokerConnectionOptions) {}
 
+  /** Connected, with every participant's channels open. */
   get isOpen(): boolean {
-    return this.model !== undefined;
+    return this.attached;
   }
 
   get isStopped(): boolean {
@@ -63,7 +66,7 @@ export class BrokerConnection {
 
   /** Resolves when the connection is open, or when the connection is closed for good. */
   whenOpen(): Promise<void> {
-    if (this.model || this.isStopped) return Promise.resolve();
+    if (this.attached || this.isStopped) return Promise.resolve();
     return new Promise((resolve) => this.openWaiters.push(resolve));
   }
 
@@ -72,6 +75,7 @@ export class BrokerConnection {
     for (let attempt = 0; !this.isStopped; attempt++) {
       let model: ChannelModel | undefined;
       try {
+        logger.debug({ attempt }, 'message broker connecting');
         model = await amqp.connect(this.connectUrl(), {
           clientProperties: { connection_name: this.options.name },
           timeout: 10_000,
@@ -89,12 +93,14 @@ export class BrokerConnection {
         const opened = model;
         model.on('close', () => this.onClose(opened));
         this.model = model;
-        for (const participant of this.participants) {
+        for (const [index, participant] of this.participants.entries()) {
           if (this.model !== model) throw new Error('connection closed while attaching');
+          logger.debug({ participant: index }, 'message broker attaching');
           await participant.attach(model);
         }
         if (this.model !== model) throw new Error('connection closed while attaching');
         if (this.isStopped) return;
+        this.attached = true;
         this.connectCount++;
         if (attempt > 0 || this.connectCount > 1) {
           logger.info({ attempts: attempt + 1 }, 'message broker connection recovered');
@@ -132,6 +138,7 @@ export class BrokerConnection {
   private onClose(model: ChannelModel): void {
     if (this.model !== model) return;
     this.model = undefined;
+    this.attached = false;
     for (const participant of this.participants) participant.detach();
     if (this.isStopped) return;
     this.options.logger.warn({}, 'message broker connection lost; reconnecting');
@@ -143,6 +150,7 @@ export class BrokerConnection {
     this.stopping.abort();
     const model = this.model;
     this.model = undefined;
+    this.attached = false;
     for (const participant of this.participants) participant.detach();
     const waiters = this.openWaiters;
     this.openWaiters = [];

@@ -103,6 +103,9 @@ export class OutboxRelay {
       if (!this.publisher.ready) {
         // Broker away: nothing is lost (rows stay pending); wait for the connection.
         await Promise.race([this.connection.whenOpen(), sleep(1000, this.stopping.signal)]);
+        // Never spin on resolved promises: that would starve the event loop (and with it the
+        // very channel being opened).
+        if (!this.publisher.ready) await sleep(100, this.stopping.signal);
         continue;
       }
       try {
