@@ -20,8 +20,12 @@ export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client that loses its connection emits on the pool: log-worthy, never fatal.
+  // A connection the server drops (a restart, a killed session) emits `error`: on the pool when
+  // the client is idle, on the client itself while checked out (a transaction waiting on other
+  // work). Either way the query in flight fails and the pool replaces the client; unheard, the
+  // event would crash the process.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -96,3 +96,25 @@ describe('ensureDatabase', () => {
     }
   });
 });
+
+describe('a dropped connection', () => {
+  it('when the server ends a checked-out session, then the query fails and the process and pool carry on', async () => {
+    const database = await createTestDatabase('db_dropped');
+    try {
+      const failure = database.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        const admin = createDb(database.url, { poolSize: 1 });
+        await sql`select pg_terminate_backend(${rows[0].pid})`.execute(admin);
+        await admin.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sql`select 1`.execute(trx);
+      });
+      await expect(failure).rejects.toThrow();
+      await expect(sql`select 1 as one`.execute(database.db)).resolves.toMatchObject({
+        rows: [{ one: 1 }],
+      });
+    } finally {
+      await database.drop();
+    }
+  });
+});
