@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
 import type { MessagingTables } from './tables.js';
 import { declareSubscription, exchangeNames, queueNames } from './topology.js';
-import { contextFrom, endSpan, startProcessSpan } from './tracing.js';
+import { contextFrom, endSpan, eventIdAttributes, startProcessSpan } from './tracing.js';
 
 /** Handles one event inside the transaction that also records it in the inbox. */
 export type EventHandler<DB, T extends EventType = EventType> = (
@@ -181,6 +181,7 @@ export class Consumer<DB> implements ConnectionParticipant {
       return this.deadLetter(channel, message, 'invalid', problems.join('; '));
     }
     const event = envelope as EventEnvelope;
+    trace.getActiveSpan()?.setAttributes(eventIdAttributes(event.data));
     const handler = this.handlers[event.type] as EventHandler<DB> | undefined;
     if (!handler) {
       return this.deadLetter(

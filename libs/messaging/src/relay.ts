@@ -8,7 +8,13 @@ import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
 import type { OutgoingMessage, Publisher } from './publisher.js';
 import type { MessagingTables } from './tables.js';
-import { contextFrom, currentTraceContext, endSpan, startPublishSpan } from './tracing.js';
+import {
+  contextFrom,
+  currentTraceContext,
+  endSpan,
+  eventIdAttributes,
+  startPublishSpan,
+} from './tracing.js';
 
 export interface RelaySettings {
   /** Rows claimed and published per transaction. */
@@ -192,6 +198,7 @@ export class OutboxRelay {
         messageId: row.id,
         size: message.content.length,
       });
+      span.setAttributes(eventIdAttributes(row.data));
       if (!row.traceparent) {
         // Written outside any trace: the publish starts one, and the consumer joins it.
         Object.assign(

@@ -8,8 +8,25 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { businessAttributes } from '@bazaar/telemetry';
 
 const TRACER = '@bazaar/messaging';
+
+/**
+ * The business ids an event's data names (`orderId`, `userId`, `productId`, `paymentId`, or a
+ * `product` document's id) as span attributes, so an order's saga is found by `order.id` at
+ * every hop. Ids only: nothing else of the data reaches a span.
+ */
+export function eventIdAttributes(data: unknown): Record<string, string> {
+  const fields = (data ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return businessAttributes({
+    orderId: text(fields.orderId),
+    userId: text(fields.userId),
+    productId: text(fields.productId) ?? text((fields.product as { id?: unknown } | undefined)?.id),
+    paymentId: text(fields.paymentId),
+  });
+}
 
 export interface TraceCarrier {
   traceparent?: string;

@@ -87,7 +87,10 @@ describe('tracing', () => {
       'messaging.destination.name': `${namespace}bazaar.events`,
       'messaging.destination.subscription.name': `${namespace}${QUEUE}`,
       'messaging.message.id': id,
+      // The event's ids, for Jaeger's tag search; nothing else of its data (no email, no name).
+      'user.id': data.userId,
     });
+    expect(JSON.stringify(consumer!.attributes)).not.toContain(data.email);
     expect(producer!.spanContext().traceId).toBe(parent.traceId);
     expect(producer!.name).toBe(`publish ${namespace}bazaar.events`);
     expect(producer!.attributes).toMatchObject({
@@ -96,6 +99,7 @@ describe('tracing', () => {
       'messaging.destination.name': `${namespace}bazaar.events`,
       'messaging.rabbitmq.destination.routing_key': 'user.registered',
       'messaging.message.id': id,
+      'user.id': data.userId,
     });
     // The handler runs inside the consumer span: its logs and queries join the trace too.
     expect(activeInHandler.get(data.userId)).toEqual(
@@ -117,5 +121,27 @@ describe('tracing', () => {
     expect(producer!.parentSpanContext).toBeUndefined();
     expect(consumer!.spanContext().traceId).toBe(producer!.spanContext().traceId);
     expect(consumer!.parentSpanContext?.spanId).toBe(producer!.spanContext().spanId);
+  });
+});
+
+describe('eventIdAttributes', () => {
+  it('when event data names ids, then they become span attributes and nothing else does', async () => {
+    const { eventIdAttributes } = await import('../src/tracing.js');
+    expect(
+      eventIdAttributes({
+        orderId: 'o1',
+        userId: 'u1',
+        paymentId: 'p1',
+        reason: 'timeout',
+        total: { amount: 1 },
+      }),
+    ).toEqual({ 'order.id': 'o1', 'user.id': 'u1', 'payment.id': 'p1' });
+    expect(eventIdAttributes({ product: { id: 'prod1', name: 'Teapot' } })).toEqual({
+      'product.id': 'prod1',
+    });
+    expect(eventIdAttributes({ productId: 'prod2', version: 3 })).toEqual({
+      'product.id': 'prod2',
+    });
+    expect(eventIdAttributes(null)).toEqual({});
   });
 });

@@ -62,7 +62,8 @@ describe('one order, one trace', () => {
         s.traceId === traceId &&
         s.service === service &&
         s.kind === CONSUMER &&
-        s.attributes['messaging.rabbitmq.destination.routing_key'] === type,
+        s.attributes['messaging.rabbitmq.destination.routing_key'] === type &&
+        s.attributes['order.id'] === orderId,
     );
 
   it(
