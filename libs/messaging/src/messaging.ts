@@ -65,7 +65,9 @@ const DEFAULT_RELAY: RelaySettings = {
   retentionMs: 7 * 24 * 3600_000,
   inboxRetentionMs: 14 * 24 * 3600_000,
   pruneIntervalMs: 3600_000,
-  unroutableMaxDelayMs: 5 * 60_000,
+  // Events nobody subscribes to yet (user.registered today) are retried at most hourly: cheap,
+  // and they go out within the hour once a consumer binds their type.
+  unroutableMaxDelayMs: 3600_000,
   claimTimeoutMs: 60_000,
 };
 
@@ -118,8 +120,10 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     relaySettings.pollIntervalMs = 5000;
   }
   let relay: OutboxRelay | undefined;
-  const metrics = createMessagingMetrics(options.metrics ?? new Registry(), () =>
-    relay ? relay.backlog() : Promise.resolve(0),
+  const metrics = createMessagingMetrics(
+    options.metrics ?? new Registry(),
+    () => (relay ? relay.backlog() : Promise.resolve(0)),
+    () => (relay ? relay.unrouted() : Promise.resolve(0)),
   );
   if (options.relay !== false) {
     relay = new OutboxRelay(

@@ -22,8 +22,26 @@ function metric<M extends Metric>(registry: Registry, name: string, create: () =
 export function createMessagingMetrics(
   registry: Registry,
   backlog: () => Promise<number>,
+  unrouted: () => Promise<number> = async () => 0,
 ): MessagingMetrics {
   const registers = [registry];
+  metric(
+    registry,
+    'messaging_outbox_unrouted',
+    () =>
+      new Gauge({
+        name: 'messaging_outbox_unrouted',
+        help: 'Outbox events waiting for a subscriber: no queue is bound to their type yet',
+        registers,
+        async collect() {
+          try {
+            this.set(await unrouted());
+          } catch {
+            // The database is away: readiness reports it; keep the last value.
+          }
+        },
+      }),
+  );
   metric(
     registry,
     'messaging_outbox_backlog',

@@ -248,7 +248,9 @@ export class OutboxRelay {
       for (const { row, error } of unroutable) {
         // Nobody listens to this type yet (a consumer not deployed): try again later, slower.
         const delay = backoffDelay(row.attempts - 1, 1000, this.settings.unroutableMaxDelayMs);
-        this.logger.warn({ eventId: row.id, type: row.type, retryInMs: delay }, error);
+        // Said once per event; its later tries are routine until a consumer binds its type.
+        const log = row.attempts <= 1 ? this.logger.warn : this.logger.debug;
+        log.call(this.logger, { eventId: row.id, type: row.type, retryInMs: delay }, error);
         await sql`
           update outbox_events
           set last_error = ${error}, available_at = now() + ${delay} * interval '1 millisecond'
@@ -327,10 +329,25 @@ export class OutboxRelay {
     }
   }
 
-  /** Rows written and not yet published. */
+  /**
+   * Rows written and not yet published, apart from those waiting for a subscriber (an event
+   * type no queue is bound to yet): those are counted by {@link unrouted}, so a backlog means
+   * the relay or the broker is behind, never merely an event nobody consumes.
+   */
   async backlog(): Promise<number> {
-    const { rows } = await sql<{ count: number }>`
-      select count(*)::int as count from outbox_events where status = 'pending'`.execute(this.db);
-    return rows[0]?.count ?? 0;
+    return (await this.pendingCounts()).backlog;
+  }
+
+  /** Rows whose last publish found no queue bound to their type: waiting for a consumer. */
+  async unrouted(): Promise<number> {
+    return (await this.pendingCounts()).unrouted;
+  }
+
+  private async pendingCounts(): Promise<{ backlog: number; unrouted: number }> {
+    const { rows } = await sql<{ backlog: number; unrouted: number }>`
+      select count(*) filter (where last_error is null or last_error not like 'unroutable%')::int as backlog,
+             count(*) filter (where last_error like 'unroutable%')::int as unrouted
+      from outbox_events where status = 'pending'`.execute(this.db);
+    return rows[0] ?? { backlog: 0, unrouted: 0 };
   }
 }
