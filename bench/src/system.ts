@@ -27,7 +27,6 @@ export async function startSystem(
       ...process.env,
       BAZAAR_RATE_LIMITS: 'off',
       LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
       ...env,
     },
   });
