@@ -71,6 +71,11 @@ const { result } = concurrently(
   })),
   { prefix: '{name}', killOthersOn: ['failure'], restartTries: 0 },
 );
+// Settles when every service has stopped: 0 after a clean stop (Ctrl-C), 1 when one failed.
+const finished = result.then(
+  () => 0,
+  () => 1,
+);
 
 async function waitReady(service, deadline) {
   while (Date.now() < deadline) {
@@ -86,7 +91,10 @@ async function waitReady(service, deadline) {
 }
 
 const deadline = Date.now() + 90_000;
-const ready = await Promise.all(SERVICES.map((s) => waitReady(s, deadline)));
+const ready = await Promise.race([
+  Promise.all(SERVICES.map((s) => waitReady(s, deadline))),
+  finished.then(() => SERVICES.map(() => false)),
+]);
 if (ready.every(Boolean)) {
   console.log(
     [
@@ -104,7 +112,4 @@ if (ready.every(Boolean)) {
   console.error(`Not ready after 90 s: ${late.join(', ')} (see their output above).`);
 }
 
-result.then(
-  () => process.exit(0),
-  () => process.exit(1),
-);
+process.exit(await finished);
