@@ -133,6 +133,14 @@ export class Consumer<DB> implements ConnectionParticipant {
     this.consumerTag = consumerTag;
   }
 
+  /** Messages waiting in this subscription's dead-letter queue; undefined while its channel is down. */
+  async deadLetterDepth(): Promise<number | undefined> {
+    const channel = this.managed.current;
+    if (!channel) return undefined;
+    const { messageCount } = await channel.checkQueue(this.names.deadLetter);
+    return messageCount;
+  }
+
   /** Stops taking deliveries, waits for the ones in hand, closes the channel. */
   async stop(timeoutMs: number): Promise<void> {
     this.cancelled = true;

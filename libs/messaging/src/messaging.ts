@@ -124,6 +124,12 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     options.metrics ?? new Registry(),
     () => (relay ? relay.backlog() : Promise.resolve(0)),
     () => (relay ? relay.unrouted() : Promise.resolve(0)),
+    async () => {
+      const depths = await Promise.all(
+        consumers.map(async (c) => [c.queue, await c.deadLetterDepth().catch(() => undefined)]),
+      );
+      return Object.fromEntries(depths.filter(([, depth]) => depth !== undefined));
+    },
   );
   if (options.relay !== false) {
     relay = new OutboxRelay(

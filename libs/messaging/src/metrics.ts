@@ -23,8 +23,29 @@ export function createMessagingMetrics(
   registry: Registry,
   backlog: () => Promise<number>,
   unrouted: () => Promise<number> = async () => 0,
+  deadLetterDepths: () => Promise<Record<string, number>> = async () => ({}),
 ): MessagingMetrics {
   const registers = [registry];
+  metric(
+    registry,
+    'messaging_dlq_depth',
+    () =>
+      new Gauge({
+        name: 'messaging_dlq_depth',
+        help: 'Messages waiting in a dead-letter queue, by subscription queue (asked of the broker on scrape)',
+        labelNames: ['queue'],
+        registers,
+        async collect() {
+          try {
+            for (const [queue, depth] of Object.entries(await deadLetterDepths())) {
+              this.set({ queue }, depth);
+            }
+          } catch {
+            // The broker is away: readiness reports it; keep the last values.
+          }
+        },
+      }),
+  );
   metric(
     registry,
     'messaging_outbox_unrouted',

@@ -122,6 +122,11 @@ describe('consumer failures', () => {
       }),
     ).toBe(1);
 
+    // Operators see it waiting: the DLQ depth, asked of the broker when metrics are scraped.
+    expect(
+      await metricValue(registry, 'messaging_dlq_depth', { queue: QUEUE }),
+    ).toBeGreaterThanOrEqual(1);
+
     // The bug is fixed: replaying the DLQ handles it, once.
     failing.delete(poisoned.userId);
     const { replayed } = await replayDeadLetters({
