@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
+import { createDb, ensureDatabase } from './database.js';
 
 /** A service's migrations by name; names are date-prefixed so their order is their age. */
 export type Migrations = Record<string, Migration>;
@@ -36,4 +37,21 @@ export async function migrateToLatest(
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
     }
   });
+}
+
+/**
+ * What a service's `migrate` command (and its Kubernetes init container) does: create the
+ * database the URL names when it is missing, run pending migrations on one connection, close.
+ */
+export async function migrateDatabase(
+  url: string,
+  migrations: Migrations,
+): Promise<MigrationResult[]> {
+  await ensureDatabase(url);
+  const db = createDb(url, { poolSize: 1 });
+  try {
+    return await migrateToLatest(db, migrations);
+  } finally {
+    await db.destroy();
+  }
 }

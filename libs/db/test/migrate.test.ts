@@ -3,6 +3,7 @@ import {
   createDb,
   ensureDatabase,
   dropDatabase,
+  migrateDatabase,
   migrateToLatest,
   type Migrations,
 } from '../src/index.js';
@@ -115,6 +116,20 @@ describe('a dropped connection', () => {
       });
     } finally {
       await database.drop();
+    }
+  });
+});
+
+describe('migrateDatabase', () => {
+  it('when the database is missing, then it is created and migrated, and a second run applies nothing', async () => {
+    const url = new URL(testServerUrl());
+    url.pathname = `/bazaar_test_migrate_cli_${Date.now()}`;
+    try {
+      const first = await migrateDatabase(url.toString(), migrations);
+      expect(first.map((r) => r.status)).toEqual(['Success', 'Success']);
+      expect(await migrateDatabase(url.toString(), migrations)).toEqual([]);
+    } finally {
+      await dropDatabase(url.toString());
     }
   });
 });
