@@ -92,16 +92,27 @@ describe('one order, one trace', () => {
       for (const service of ['storefront', 'payments', 'orders', 'catalog']) {
         expect(trace.some((s) => s.service === service && s.kind === SERVER)).toBe(true);
       }
-      // Every span that names the order is in this one trace, but for the shopper's later reads
-      // (GET /v1/orders/:id while waiting), each of which is a trace of its own.
-      const isRead = (id: string) => {
-        const root = spans.find((s) => s.traceId === id && !s.parentSpanId);
-        return (
-          (root?.attributes['http.request.method'] ?? root?.attributes['http.method']) === 'GET'
+      // Every span that names the order is in this one trace, but for the shopper's reads.
+      // A shopper's read of the order (GET /v1/orders/:id while waiting) is a trace of its own,
+      // rooted in a GET at the storefront. Let in-flight batches land before telling them apart.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const isRead = (id: string) =>
+        receiver.spans.some(
+          (s) =>
+            s.traceId === id &&
+            s.service === 'storefront' &&
+            s.kind === SERVER &&
+            (s.attributes['http.request.method'] ?? s.attributes['http.method']) === 'GET',
         );
-      };
-      const traces = new Set(ofOrder(spans).map((s) => s.traceId));
-      expect([...traces].filter((id) => !isRead(id))).toEqual([traceId]);
+      const traces = new Set(ofOrder(receiver.spans).map((s) => s.traceId));
+      const describe = (id: string) =>
+        id === traceId
+          ? id
+          : `${id}: ${spans
+              .filter((s) => s.traceId === id)
+              .map((s) => `${s.service} ${s.name} (${s.kind})`)
+              .join(', ')}`;
+      expect([...traces].filter((id) => !isRead(id)).map(describe)).toEqual([traceId]);
     },
     STEP_MS,
   );
