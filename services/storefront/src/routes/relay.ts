@@ -1,6 +1,7 @@
-import type { ServiceResponse } from '@bazaar/http-client';
+import type { RequestOptions, ServiceResponse } from '@bazaar/http-client';
 import { problemType, type Problem } from '@bazaar/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Upstream } from '../clients/upstreams.js';
 
 /** Headers of an internal answer that mean something to the shopper; the rest stay inside. */
 const PASSED_BACK = ['location', 'retry-after', 'www-authenticate', 'idempotent-replayed', 'etag'];
@@ -84,4 +85,17 @@ export function relay(
   reply.code(response.status);
   if (response.status === 204 || response.body === undefined) return reply.send();
   return reply.send(response.body);
+}
+
+/**
+ * Sends the shopper's request on to an internal service (with {@link passOn}'s headers) and
+ * relays its answer: what most public routes are, one line each.
+ */
+export async function forward(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  upstream: Pick<Upstream, 'request'>,
+  call: Omit<RequestOptions, 'headers'>,
+): Promise<FastifyReply> {
+  return relay(request, reply, await upstream.request({ ...call, headers: passOn(request) }));
 }

@@ -1,6 +1,6 @@
 import type { App } from '@bazaar/service-kit';
 import { bearer, IdParams, problems } from '../common-schemas.js';
-import { passOn, relay, segment } from '../relay.js';
+import { forward, segment } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 import {
   Address,
@@ -30,16 +30,11 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await users.request({
-          method: 'GET',
-          path: '/v1/me',
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, users, {
+        method: 'GET',
+        path: '/v1/me',
+        idempotent: true,
+      }),
   );
 
   app.patch(
@@ -55,16 +50,11 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await users.request({
-          method: 'PATCH',
-          path: '/v1/me',
-          body: request.body,
-          headers: passOn(request),
-        }),
-      ),
+      forward(request, reply, users, {
+        method: 'PATCH',
+        path: '/v1/me',
+        body: request.body,
+      }),
   );
 
   app.get(
@@ -80,17 +70,12 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await users.request({
-          method: 'GET',
-          path: '/v1/me/addresses',
-          query: request.query,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, users, {
+        method: 'GET',
+        path: '/v1/me/addresses',
+        query: request.query,
+        idempotent: true,
+      }),
   );
 
   app.post(
@@ -106,16 +91,11 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await users.request({
-          method: 'POST',
-          path: '/v1/me/addresses',
-          body: request.body,
-          headers: passOn(request),
-        }),
-      ),
+      forward(request, reply, users, {
+        method: 'POST',
+        path: '/v1/me/addresses',
+        body: request.body,
+      }),
   );
 
   app.delete(
@@ -131,15 +111,10 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await users.request({
-          method: 'DELETE',
-          path: `/v1/me/addresses/${segment(request.params.id)}`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, users, {
+        method: 'DELETE',
+        path: `/v1/me/addresses/${segment(request.params.id)}`,
+        idempotent: true,
+      }),
   );
 }

@@ -7,7 +7,7 @@ import {
   AdminOrderPage,
   AdminPaymentLedger,
 } from '../orders/schemas.js';
-import { passOn, relay, segment } from '../relay.js';
+import { forward, segment } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 
 const tags = ['admin'];
@@ -34,16 +34,11 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'POST',
-          path: '/v1/admin/products',
-          body: request.body,
-          headers: passOn(request),
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'POST',
+        path: '/v1/admin/products',
+        body: request.body,
+      }),
   );
 
   app.patch(
@@ -60,16 +55,11 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'PATCH',
-          path: product(request.params.id),
-          body: request.body,
-          headers: passOn(request),
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'PATCH',
+        path: product(request.params.id),
+        body: request.body,
+      }),
   );
 
   app.delete(
@@ -88,16 +78,11 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'DELETE',
-          path: product(request.params.id),
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'DELETE',
+        path: product(request.params.id),
+        idempotent: true,
+      }),
   );
 
   app.put(
@@ -114,17 +99,12 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'PUT',
-          path: `${product(request.params.id)}/stock`,
-          body: request.body,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'PUT',
+        path: `${product(request.params.id)}/stock`,
+        body: request.body,
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -140,17 +120,12 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'GET',
-          path: '/v1/admin/orders',
-          query: request.query,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'GET',
+        path: '/v1/admin/orders',
+        query: request.query,
+        idempotent: true,
+      }),
   );
 
   app.post(
@@ -167,16 +142,11 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'POST',
-          path: `/v1/admin/orders/${segment(request.params.id)}/ship`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'POST',
+        path: `/v1/admin/orders/${segment(request.params.id)}/ship`,
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -192,15 +162,10 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await payments.request({
-          method: 'GET',
-          path: `/v1/admin/orders/${segment(request.params.id)}/payments`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, payments, {
+        method: 'GET',
+        path: `/v1/admin/orders/${segment(request.params.id)}/payments`,
+        idempotent: true,
+      }),
   );
 }

@@ -1,6 +1,6 @@
 import type { App } from '@bazaar/service-kit';
 import { IdParams, problems } from '../common-schemas.js';
-import { passOn, relay, segment } from '../relay.js';
+import { forward, segment } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Cart, CartItemParams, SetItemBody } from './schemas.js';
 
@@ -25,16 +25,11 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'POST',
-          path: '/v1/carts',
-          body: {},
-          headers: passOn(request),
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'POST',
+        path: '/v1/carts',
+        body: {},
+      }),
   );
 
   app.get(
@@ -49,16 +44,11 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'GET',
-          path: `/v1/carts/${segment(request.params.id)}`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'GET',
+        path: `/v1/carts/${segment(request.params.id)}`,
+        idempotent: true,
+      }),
   );
 
   app.put(
@@ -74,16 +64,11 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'PUT',
-          path: `/v1/carts/${segment(request.params.id)}/items/${segment(request.params.productId)}`,
-          body: request.body,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'PUT',
+        path: `/v1/carts/${segment(request.params.id)}/items/${segment(request.params.productId)}`,
+        body: request.body,
+        idempotent: true,
+      }),
   );
 }

@@ -1,6 +1,6 @@
 import type { App } from '@bazaar/service-kit';
 import { IdParams, problems } from '../common-schemas.js';
-import { passOn, relay, segment } from '../relay.js';
+import { forward, segment } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 import { CategoryTree, ListProductsQuery, Product, ProductPage } from './schemas.js';
 
@@ -20,16 +20,11 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'GET',
-          path: '/v1/categories',
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'GET',
+        path: '/v1/categories',
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -45,17 +40,12 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'GET',
-          path: '/v1/products',
-          query: request.query,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'GET',
+        path: '/v1/products',
+        query: request.query,
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -69,15 +59,10 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await catalog.request({
-          method: 'GET',
-          path: `/v1/products/${segment(request.params.id)}`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, catalog, {
+        method: 'GET',
+        path: `/v1/products/${segment(request.params.id)}`,
+        idempotent: true,
+      }),
   );
 }

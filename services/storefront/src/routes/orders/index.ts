@@ -3,7 +3,7 @@ import { tagSpan } from '@bazaar/telemetry';
 import { Type } from '@sinclair/typebox';
 import { checkout } from '../../domain/checkout.js';
 import { bearer, IdParams, problems } from '../common-schemas.js';
-import { passOn, relay, segment } from '../relay.js';
+import { forward, passOn, relay, segment } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 import { streamOrderEvents } from './events.js';
 import {
@@ -71,17 +71,12 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'GET',
-          path: '/v1/orders',
-          query: request.query,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'GET',
+        path: '/v1/orders',
+        query: request.query,
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -98,16 +93,11 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'GET',
-          path: `/v1/orders/${segment(request.params.id)}`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'GET',
+        path: `/v1/orders/${segment(request.params.id)}`,
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -159,17 +149,12 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await orders.request({
-          method: 'POST',
-          path: `/v1/orders/${segment(request.params.id)}/cancel`,
-          headers: passOn(request),
-          // Cancelling twice is cancelling once.
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, orders, {
+        method: 'POST',
+        path: `/v1/orders/${segment(request.params.id)}/cancel`,
+        // Cancelling twice is cancelling once.
+        idempotent: true,
+      }),
   );
 
   app.get(
@@ -185,15 +170,10 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await payments.request({
-          method: 'GET',
-          path: `/v1/orders/${segment(request.params.id)}/payments`,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, payments, {
+        method: 'GET',
+        path: `/v1/orders/${segment(request.params.id)}/payments`,
+        idempotent: true,
+      }),
   );
 }

@@ -1,6 +1,6 @@
 import type { App } from '@bazaar/service-kit';
 import { problems } from '../common-schemas.js';
-import { passOn, relay } from '../relay.js';
+import { forward } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 import { SearchQuery, SearchResult } from './schemas.js';
 
@@ -18,16 +18,11 @@ export async function searchRoutes(app: App, { upstreams }: RouteDeps): Promise<
       },
     },
     async (request, reply) =>
-      relay(
-        request,
-        reply,
-        await upstreams.search.request({
-          method: 'GET',
-          path: '/v1/search',
-          query: request.query,
-          headers: passOn(request),
-          idempotent: true,
-        }),
-      ),
+      forward(request, reply, upstreams.search, {
+        method: 'GET',
+        path: '/v1/search',
+        query: request.query,
+        idempotent: true,
+      }),
   );
 }
