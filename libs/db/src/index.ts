@@ -5,4 +5,4 @@ export {
   pingDatabase,
   type DbOptions,
 } from './database.js';
-export { migrateDatabase, migrateToLatest, type Migrations } from './migrate.js';
+export { migrateDatabase, migrateToLatest, openDatabase, type Migrations } from './migrate.js';

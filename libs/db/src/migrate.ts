@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
-import { createDb, ensureDatabase } from './database.js';
+import { createDb, ensureDatabase, type DbOptions } from './database.js';
 
 /** A service's migrations by name; names are date-prefixed so their order is their age. */
 export type Migrations = Record<string, Migration>;
@@ -37,6 +37,26 @@ export async function migrateToLatest(
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
     }
   });
+}
+
+/**
+ * A service's database, ready to use: created when the URL names one that does not exist yet,
+ * migrated to the latest schema, with a pool as `options` say. What every service does at start.
+ */
+export async function openDatabase<DB>(
+  url: string,
+  migrations: Migrations,
+  options: DbOptions = {},
+): Promise<Kysely<DB>> {
+  await ensureDatabase(url);
+  const db = createDb<DB>(url, options);
+  try {
+    await migrateToLatest(db, migrations);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
 }
 
 /**

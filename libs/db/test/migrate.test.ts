@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Generated, type Kysely } from 'kysely';
 import {
   createDb,
   ensureDatabase,
   dropDatabase,
   migrateDatabase,
   migrateToLatest,
+  openDatabase,
   type Migrations,
 } from '../src/index.js';
 import { createTestDatabase, testServerUrl } from '../src/testing.js';
@@ -129,6 +130,25 @@ describe('migrateDatabase', () => {
       expect(first.map((r) => r.status)).toEqual(['Success', 'Success']);
       expect(await migrateDatabase(url.toString(), migrations)).toEqual([]);
     } finally {
+      await dropDatabase(url.toString());
+    }
+  });
+});
+
+describe('openDatabase', () => {
+  it('when a service starts on a missing database, then it gets it created, migrated and pooled', async () => {
+    const url = new URL(testServerUrl());
+    url.pathname = `/bazaar_test_open_${Date.now()}`;
+    const db = await openDatabase<{
+      widget: { id: Generated<number>; name: string; colour: string | null };
+    }>(url.toString(), migrations, { poolSize: 2 });
+    try {
+      await db.insertInto('widget').values({ name: 'sprocket', colour: 'red' }).execute();
+      expect(await db.selectFrom('widget').select('colour').executeTakeFirst()).toEqual({
+        colour: 'red',
+      });
+    } finally {
+      await db.destroy();
       await dropDatabase(url.toString());
     }
   });

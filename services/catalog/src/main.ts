@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { openDatabase } from '@bazaar/db';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import pg from 'pg';
@@ -10,12 +10,10 @@ import { subscribe } from './events/subscriptions.js';
 
 try {
   const config = loadServiceConfig();
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, {
+  const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'catalog',
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  await migrateToLatest(db, migrations);
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: config.PRICES_POOL_SIZE,

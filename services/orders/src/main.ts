@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { openDatabase } from '@bazaar/db';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
@@ -9,12 +9,10 @@ import { subscribeAll } from './events/subscriptions.js';
 
 try {
   const config = loadServiceConfig();
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, {
+  const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'orders',
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  await migrateToLatest(db, migrations);
   const app = await buildApp(config, { db });
   const messaging = createMessaging({
     url: config.AMQP_URL,

@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { openDatabase } from '@bazaar/db';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp, paymentsContext } from './app.js';
@@ -10,9 +10,9 @@ import { providersFromConfig } from './providers/registry.js';
 
 try {
   const config = loadServiceConfig();
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'payments' });
-  await migrateToLatest(db, migrations);
+  const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
+    applicationName: 'payments',
+  });
   const providers = providersFromConfig(config);
   const app = await buildApp(config, { db, providers });
   const messaging = createMessaging({

@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { openDatabase } from '@bazaar/db';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
@@ -10,12 +10,10 @@ import { createSearchMetrics } from './metrics.js';
 
 try {
   const config = loadServiceConfig();
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, {
+  const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'search',
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  await migrateToLatest(db, migrations);
   const app = await buildApp(config, { db });
   // Search only consumes: no outbox to relay.
   const messaging = createMessaging({

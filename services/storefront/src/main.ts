@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { openDatabase } from '@bazaar/db';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
 import { createUpstreams } from './clients/upstreams.js';
@@ -11,9 +11,9 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 try {
   const config = loadServiceConfig();
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'storefront' });
-  await migrateToLatest(db, migrations);
+  const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
+    applicationName: 'storefront',
+  });
   const upstreams = createUpstreams(config);
   const app = await buildApp(config, { db, upstreams });
   const purge = () =>

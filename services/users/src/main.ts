@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
+import { openDatabase } from '@bazaar/db';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
@@ -9,9 +9,9 @@ import { ensureAdmin } from './domain/admin-bootstrap.js';
 
 try {
   const config = loadServiceConfig();
-  await ensureDatabase(config.DATABASE_URL);
-  const db = createDb<Database>(config.DATABASE_URL, { applicationName: 'users' });
-  await migrateToLatest(db, migrations);
+  const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
+    applicationName: 'users',
+  });
   const app = await buildApp(config, { db });
   // users only publishes (`user.registered`, through the outbox); it subscribes to nothing.
   const messaging = createMessaging({
