@@ -1,5 +1,12 @@
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
-import { createMessaging, writeEvent, type Messaging } from '../src/index.js';
+import {
+  createMessaging,
+  InvalidEventError,
+  writeEvent,
+  writeEvents,
+  type Messaging,
+} from '../src/index.js';
 import { deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
 import {
   effectCount,
@@ -76,5 +83,33 @@ describe('messaging end to end', () => {
     expect(await effectCount(database.db, rolledBack.userId)).toBe(0);
     const rows = await database.db.selectFrom('outbox_events').select('data').execute();
     expect(rows.map((r) => (r.data as { userId: string }).userId)).not.toContain(rolledBack.userId);
+  });
+
+  it('when many events are written at once, then each is delivered once; one invalid event writes none', async () => {
+    const many = Array.from({ length: 1_203 }, (_, i) => userRegistered(`Bulk ${i}`));
+    const ids = await database.db.transaction().execute((trx) =>
+      writeEvents(
+        trx,
+        many.map((data) => ({ type: 'user.registered' as const, data })),
+      ),
+    );
+    expect(new Set(ids).size).toBe(many.length);
+    const last = many[many.length - 1]!;
+    await eventually(async () => (await effectCount(database.db, last.userId)) === 1, 60_000);
+    await eventually(async () => (await effectCount(database.db, many[0]!.userId)) === 1);
+
+    const broken = [
+      { type: 'user.registered' as const, data: userRegistered('Fine') },
+      { type: 'user.registered' as const, data: { userId: 'not-an-id' } as never },
+    ];
+    await expect(
+      database.db.transaction().execute((trx) => writeEvents(trx, broken)),
+    ).rejects.toBeInstanceOf(InvalidEventError);
+    const fine = await database.db
+      .selectFrom('outbox_events')
+      .select('id')
+      .where(sql`data->>'name'`, '=', 'Fine')
+      .execute();
+    expect(fine).toEqual([]);
   });
 });

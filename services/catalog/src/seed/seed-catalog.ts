@@ -1,9 +1,9 @@
+import { writeEvents } from '@bazaar/messaging';
 import { sql, type Kysely } from 'kysely';
 import { upsertCategory } from '../db/categories-repository.js';
 import type { Database } from '../db/database.js';
 import { countProducts, type NewProduct } from '../db/products-repository.js';
 import { toProductDocument, type ProductRecord } from '../domain/product.js';
-import { writeProductCreatedEvents } from './bulk-outbox.js';
 import { generateProducts, seedCategories, type SeedLeaf } from './generate.js';
 
 export interface SeedOptions {
@@ -115,7 +115,13 @@ async function insertChunk(
         updatedAt: now,
         version: 1,
       }));
-      await writeProductCreatedEvents(trx, records.map(toProductDocument));
+      await writeEvents(
+        trx,
+        records.map((record) => ({
+          type: 'product.created' as const,
+          data: { product: toProductDocument(record) },
+        })),
+      );
     }
     return added.length;
   });
