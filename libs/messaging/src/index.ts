@@ -20,3 +20,4 @@ export {
 } from './tables.js';
 export { exchangeNames, queueNames } from './topology.js';
 export { replayDeadLetters, type ReplayOptions } from './dead-letters.js';
+export { republishUnrouted } from './republish-unrouted.js';

@@ -65,9 +65,6 @@ const DEFAULT_RELAY: RelaySettings = {
   retentionMs: 7 * 24 * 3600_000,
   inboxRetentionMs: 14 * 24 * 3600_000,
   pruneIntervalMs: 3600_000,
-  // Events nobody subscribes to yet (user.registered today) are retried at most hourly: cheap,
-  // and they go out within the hour once a consumer binds their type.
-  unroutableMaxDelayMs: 3600_000,
   claimTimeoutMs: 60_000,
 };
 
@@ -123,7 +120,6 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
   const metrics = createMessagingMetrics(
     options.metrics ?? new Registry(),
     () => (relay ? relay.backlog() : Promise.resolve(0)),
-    () => (relay ? relay.unrouted() : Promise.resolve(0)),
     async () => {
       const depths = await Promise.all(
         consumers.map(async (c) => [c.queue, await c.deadLetterDepth().catch(() => undefined)]),

@@ -3,6 +3,7 @@ import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
 export interface MessagingMetrics {
   published: Counter<'type'>;
   publishFailures: Counter<'reason'>;
+  unrouted: Counter<'type'>;
   consumed: Counter<'queue' | 'type'>;
   duplicates: Counter<'queue'>;
   retried: Counter<'queue'>;
@@ -22,7 +23,6 @@ function metric<M extends Metric>(registry: Registry, name: string, create: () =
 export function createMessagingMetrics(
   registry: Registry,
   backlog: () => Promise<number>,
-  unrouted: () => Promise<number> = async () => 0,
   deadLetterDepths: () => Promise<Record<string, number>> = async () => ({}),
 ): MessagingMetrics {
   const registers = [registry];
@@ -42,23 +42,6 @@ export function createMessagingMetrics(
             }
           } catch {
             // The broker is away: readiness reports it; keep the last values.
-          }
-        },
-      }),
-  );
-  metric(
-    registry,
-    'messaging_outbox_unrouted',
-    () =>
-      new Gauge({
-        name: 'messaging_outbox_unrouted',
-        help: 'Outbox events waiting for a subscriber: no queue is bound to their type yet',
-        registers,
-        async collect() {
-          try {
-            this.set(await unrouted());
-          } catch {
-            // The database is away: readiness reports it; keep the last value.
           }
         },
       }),
@@ -98,8 +81,19 @@ export function createMessagingMetrics(
       () =>
         new Counter({
           name: 'messaging_publish_failures_total',
-          help: 'Outbox publishes that failed (unroutable, nacked, broker away), by reason',
+          help: 'Outbox publishes that failed (nacked, broker away), by reason',
           labelNames: ['reason'],
+          registers,
+        }),
+    ),
+    unrouted: metric(
+      registry,
+      'messaging_unrouted_total',
+      () =>
+        new Counter({
+          name: 'messaging_unrouted_total',
+          help: 'Events the broker returned because no queue is bound to their type, by type',
+          labelNames: ['type'],
           registers,
         }),
     ),

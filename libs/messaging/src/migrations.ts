@@ -79,6 +79,37 @@ const inbox: Migration = {
   },
 };
 
+const unrouted: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    // An event no queue is bound to is kept as 'unrouted' (for the retention, like sent rows)
+    // instead of staying pending and being published again and again.
+    await sql`alter table outbox_events drop constraint outbox_events_status_check`.execute(db);
+    await sql`
+      alter table outbox_events add constraint outbox_events_status_check
+      check (status in ('pending', 'sent', 'unrouted', 'failed'))`.execute(db);
+    await sql`drop index outbox_events_sent_at`.execute(db);
+    await sql`
+      create index outbox_events_sent_at on outbox_events (sent_at)
+      where status in ('sent', 'unrouted')`.execute(db);
+    await sql`
+      update outbox_events set status = 'unrouted', sent_at = now()
+      where status = 'pending' and last_error like 'unroutable%'`.execute(db);
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    await sql`update outbox_events set status = 'pending' where status = 'unrouted'`.execute(db);
+    await sql`alter table outbox_events drop constraint outbox_events_status_check`.execute(db);
+    await sql`
+      alter table outbox_events add constraint outbox_events_status_check
+      check (status in ('pending', 'sent', 'failed'))`.execute(db);
+    await sql`drop index outbox_events_sent_at`.execute(db);
+    await sql`create index outbox_events_sent_at on outbox_events (sent_at) where status = 'sent'`.execute(
+      db,
+    );
+  },
+};
+
 /**
  * The outbox and inbox tables; spread them first into a service's migrations:
  * `{ ...messagingMigrations, '2026-11-22-01-products': { up } }`.
@@ -86,4 +117,6 @@ const inbox: Migration = {
 export const messagingMigrations: Record<string, Migration> = {
   '2026-11-01-01-messaging-outbox': outbox,
   '2026-11-01-02-messaging-inbox': inbox,
+  // After every service's own first migrations, so databases that ran those stay in order.
+  '2026-11-24-01-messaging-unrouted': unrouted,
 };

@@ -26,8 +26,6 @@ export interface RelaySettings {
   /** Inbox rows older than this are deleted (keep it longer than any redelivery can take). */
   inboxRetentionMs: number;
   pruneIntervalMs: number;
-  /** Longest wait before an unroutable row is tried again. */
-  unroutableMaxDelayMs: number;
   /**
    * How long a claimed row is reserved for the relay that claimed it; a relay that dies after
    * publishing leaves it to be published again by any relay once this has passed.
@@ -68,6 +66,8 @@ export class OutboxRelay {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** Event types already reported as unrouted: said once per type, then counted only. */
+  private readonly unroutedTypes = new Set<string>();
   /** Test hook: runs after a batch is published and before it is marked sent. */
   afterPublish: ((ids: string[]) => Promise<void>) | undefined;
 
@@ -222,7 +222,7 @@ export class OutboxRelay {
 
     const sent: string[] = [];
     const unconfirmed: string[] = [];
-    const unroutable: Array<{ row: OutboxRow; error: string }> = [];
+    const unroutable: string[] = [];
     results.forEach((error, index) => {
       const { row } = batch[index]!;
       endSpan(spans[index]!, error);
@@ -230,8 +230,9 @@ export class OutboxRelay {
         sent.push(row.id);
         this.metrics.published.inc({ type: row.type });
       } else if (error instanceof UnroutableError) {
-        unroutable.push({ row, error: error.message });
-        this.metrics.publishFailures.inc({ reason: 'unroutable' });
+        unroutable.push(row.id);
+        this.metrics.unrouted.inc({ type: row.type });
+        this.warnUnroutedOnce(row.type, error.message);
       } else {
         unconfirmed.push(row.id);
         this.metrics.publishFailures.inc({ reason: 'unconfirmed' });
@@ -245,16 +246,15 @@ export class OutboxRelay {
           update outbox_events set status = 'sent', sent_at = now()
           where id = any(${sent}::uuid[])`.execute(trx);
       }
-      for (const { row, error } of unroutable) {
-        // Nobody listens to this type yet (a consumer not deployed): try again later, slower.
-        const delay = backoffDelay(row.attempts - 1, 1000, this.settings.unroutableMaxDelayMs);
-        // Said once per event; its later tries are routine until a consumer binds its type.
-        const log = row.attempts <= 1 ? this.logger.warn : this.logger.debug;
-        log.call(this.logger, { eventId: row.id, type: row.type, retryInMs: delay }, error);
+      if (unroutable.length) {
+        // Nobody subscribes to these types (yet): a publish is a fact, not a request, so the
+        // row is done; it is kept for the retention, and `republishUnrouted` sends such rows
+        // again once a consumer binds their type.
         await sql`
           update outbox_events
-          set last_error = ${error}, available_at = now() + ${delay} * interval '1 millisecond'
-          where id = ${row.id}`.execute(trx);
+          set status = 'unrouted', sent_at = now(),
+              last_error = 'unroutable: no queue bound to ' || type
+          where id = any(${unroutable}::uuid[])`.execute(trx);
       }
       for (const { id, error } of invalid) {
         // Cannot happen for rows written by writeEvent unless the catalogue changed since.
@@ -266,6 +266,12 @@ export class OutboxRelay {
     });
     if (unconfirmed.length) await this.release(unconfirmed);
     return { claimed: rows.length, sent: sent.length, unconfirmed: unconfirmed.length };
+  }
+
+  private warnUnroutedOnce(type: string, error: string): void {
+    if (this.unroutedTypes.has(type)) return;
+    this.unroutedTypes.add(type);
+    this.logger.warn({ type }, `${error}; such events are kept as unrouted, not retried`);
   }
 
   /** Gives claimed rows back at once (the broker went away before confirming them). */
@@ -304,7 +310,7 @@ export class OutboxRelay {
       (limit) => sql`
         delete from outbox_events where id in (
           select id from outbox_events
-          where status = 'sent' and sent_at < now() - ${this.settings.retentionMs} * interval '1 millisecond'
+          where status in ('sent', 'unrouted') and sent_at < now() - ${this.settings.retentionMs} * interval '1 millisecond'
           limit ${limit})`,
     );
     const inbox = await this.pruneBatches(
@@ -329,25 +335,10 @@ export class OutboxRelay {
     }
   }
 
-  /**
-   * Rows written and not yet published, apart from those waiting for a subscriber (an event
-   * type no queue is bound to yet): those are counted by {@link unrouted}, so a backlog means
-   * the relay or the broker is behind, never merely an event nobody consumes.
-   */
+  /** Rows written and not yet published: a backlog means the relay or the broker is behind. */
   async backlog(): Promise<number> {
-    return (await this.pendingCounts()).backlog;
-  }
-
-  /** Rows whose last publish found no queue bound to their type: waiting for a consumer. */
-  async unrouted(): Promise<number> {
-    return (await this.pendingCounts()).unrouted;
-  }
-
-  private async pendingCounts(): Promise<{ backlog: number; unrouted: number }> {
-    const { rows } = await sql<{ backlog: number; unrouted: number }>`
-      select count(*) filter (where last_error is null or last_error not like 'unroutable%')::int as backlog,
-             count(*) filter (where last_error like 'unroutable%')::int as unrouted
-      from outbox_events where status = 'pending'`.execute(this.db);
-    return rows[0] ?? { backlog: 0, unrouted: 0 };
+    const { rows } = await sql<{ backlog: number }>`
+      select count(*)::int as backlog from outbox_events where status = 'pending'`.execute(this.db);
+    return rows[0]?.backlog ?? 0;
   }
 }

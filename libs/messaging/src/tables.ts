@@ -6,7 +6,12 @@ export const INBOX_TABLE = 'inbox_messages';
 /** `NOTIFY` channel the outbox trigger signals on commit; the relay `LISTEN`s to it. */
 export const OUTBOX_CHANNEL = 'bazaar_outbox';
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed';
+/**
+ * `pending` until the broker confirms it (`sent`) or returns it because no queue is bound to its
+ * type (`unrouted`: kept for the retention, `republishUnrouted` sends it again); `failed` when
+ * its data no longer matches its schema.
+ */
+export type OutboxStatus = 'pending' | 'sent' | 'unrouted' | 'failed';
 
 export interface OutboxEventsTable {
   /** The message id (UUIDv7), also the envelope id and the AMQP `messageId`. */
@@ -22,9 +27,10 @@ export interface OutboxEventsTable {
   status: Generated<OutboxStatus>;
   attempts: Generated<number>;
   last_error: string | null;
-  /** Not before this time (an unroutable row waits before it is tried again). */
+  /** Not before this time (a claimed row is leased to its relay until then). */
   available_at: Generated<Date>;
   created_at: Generated<Date>;
+  /** When the broker confirmed it, or returned it unrouted. */
   sent_at: Date | null;
 }
 

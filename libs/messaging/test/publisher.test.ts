@@ -98,7 +98,6 @@ describe('publisher and relay edge cases', () => {
         retentionMs: 1000,
         inboxRetentionMs: 1000,
         pruneIntervalMs: 60_000,
-        unroutableMaxDelayMs: 1000,
         claimTimeoutMs: 60_000,
       },
       silentLogger,

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
-import { createMessaging, writeEvent, type Messaging } from '../src/index.js';
+import { createMessaging, republishUnrouted, writeEvent, type Messaging } from '../src/index.js';
 import {
   captureEvents,
   deleteNamespace,
@@ -159,7 +159,7 @@ describe('outbox relay', () => {
     expect(published[0]! + published[1]!).toBeGreaterThanOrEqual(ids.length);
   });
 
-  it('when no queue is bound to an event type, then the publish is returned and the row is not marked sent', async () => {
+  it('when no queue is bound to an event type, then the row is kept as unrouted, not retried, and republishUnrouted sends it once someone listens', async () => {
     const registry = new Registry();
     const relay = relayOnly({ registry });
     const id = await database.db.transaction().execute((trx) =>
@@ -172,21 +172,26 @@ describe('outbox relay', () => {
 
     const row = await eventually(async () => {
       const status = await statusOf(id);
-      return status.attempts >= 1 ? status : undefined;
+      return status.status === 'unrouted' ? status : undefined;
     });
-    expect(row.status).toBe('pending');
-    expect(row.sent_at).toBeNull();
-    expect(row.last_error).toContain('unroutable');
-    expect(
-      await metricValue(registry, 'messaging_publish_failures_total', { reason: 'unroutable' }),
-    ).toBeGreaterThanOrEqual(1);
-    // It waits for a subscriber: counted apart from the backlog, so the backlog alert speaks
-    // only of a relay or broker that is behind.
-    expect(await metricValue(registry, 'messaging_outbox_unrouted', {})).toBe(1);
+    expect(row.attempts).toBe(1);
+    expect(row.sent_at).not.toBeNull();
+    expect(row.last_error).toBe('unroutable: no queue bound to order.shipped');
+    expect(await metricValue(registry, 'messaging_unrouted_total', { type: 'order.shipped' })).toBe(
+      1,
+    );
+    // Not a backlog: the relay and the broker are not behind.
+    expect(await metricValue(registry, 'messaging_outbox_backlog', {})).toBe(0);
+    // Not published again by later rounds.
+    await relay.relay!.relayOnce();
+    expect((await statusOf(id)).attempts).toBe(1);
 
-    // Once someone listens, the row goes out on a later attempt.
+    // Once someone listens, an operator sends the kept rows of that type again.
     const listener = await captureEvents({ url, namespace, types: ['order.shipped'] });
     try {
+      expect(await republishUnrouted(database.db, { types: ['user.registered'] })).toBe(0);
+      expect(await republishUnrouted(database.db, { types: ['order.shipped'] })).toBe(1);
+      relay.relay!.wake();
       await listener.waitFor((event) => event.id === id, 25_000);
       await eventually(async () => (await statusOf(id)).status === 'sent');
     } finally {
@@ -194,7 +199,7 @@ describe('outbox relay', () => {
     }
   });
 
-  it('when sent rows are older than the retention, then pruning deletes them and keeps pending ones', async () => {
+  it('when sent and unrouted rows are older than the retention, then pruning deletes them and keeps pending ones', async () => {
     const relay = createMessaging({
       url,
       service: 'prune-test',
@@ -211,6 +216,15 @@ describe('outbox relay', () => {
         .execute();
       return id;
     });
+    const unroutedId = await database.db.transaction().execute(async (trx) => {
+      const id = await writeEvent(trx, { type: 'user.registered', data: userRegistered() });
+      await trx
+        .updateTable('outbox_events')
+        .set({ status: 'unrouted', sent_at: new Date(Date.now() - 1000) })
+        .where('id', '=', id)
+        .execute();
+      return id;
+    });
     const sentId = await database.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data: userRegistered() }));
@@ -218,10 +232,11 @@ describe('outbox relay', () => {
     await eventually(async () => (await statusOf(sentId)).status === 'sent');
 
     const pruned = await relay.relay!.prune();
-    expect(pruned.outbox).toBeGreaterThanOrEqual(1);
+    expect(pruned.outbox).toBeGreaterThanOrEqual(2);
     const left = await database.db.selectFrom('outbox_events').select(['id', 'status']).execute();
     expect(left.map((r) => r.id)).toContain(pendingId);
-    expect(left.every((r) => r.status !== 'sent')).toBe(true);
+    expect(left.map((r) => r.id)).not.toContain(unroutedId);
+    expect(left.every((r) => r.status === 'pending')).toBe(true);
     expect(await sql`select 1 from inbox_messages`.execute(database.db)).toMatchObject({
       rows: [],
     });
