@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { setServerRoute } from '@bazaar/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installHealth } from './health.js';
 import { loggerOptions, type LogLevel } from './logger.js';
@@ -67,6 +68,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // The request's server span is named after the route it matched (`GET /v1/orders/:id`).
+  app.addHook('onRequest', (request, _reply, done) => {
+    setServerRoute(request.routeOptions.url);
+    done();
+  });
   installProblemHandlers(app);
   // While closing, answers to in-flight requests end their keep-alive connection, so the
   // server can finish closing as soon as they are sent.

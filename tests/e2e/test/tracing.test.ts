@@ -92,6 +92,12 @@ describe('one order, one trace', () => {
       for (const service of ['storefront', 'payments', 'orders', 'catalog']) {
         expect(trace.some((s) => s.service === service && s.kind === SERVER)).toBe(true);
       }
+      // Server spans are named after the route they matched.
+      expect(checkout).toMatchObject({
+        name: 'POST /v1/orders',
+        kind: SERVER,
+        attributes: expect.objectContaining({ 'http.route': '/v1/orders' }),
+      });
       // Every span that names the order is in this one trace, but for the shopper's reads.
       // A shopper's read of the order (GET /v1/orders/:id while waiting) is a trace of its own,
       // rooted in a GET at the storefront. Let in-flight batches land before telling them apart.
