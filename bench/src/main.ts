@@ -5,6 +5,10 @@
 //   pnpm bench -- --url http://127.0.0.1:8080   use a system that is already running
 //   pnpm bench -- --quick           tiny numbers: a smoke run of the harness
 //   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing
+//   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
+//                                   as it is; --quick leaves the catalog as it is)
+//   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
+//                                   write and read (defaults: the local system's)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +18,7 @@ import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
 import { flashSale } from './scenarios/flash-sale.js';
 import { search } from './scenarios/search.js';
+import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { Storefront } from './storefront.js';
 import { startSystem, startTraceSink, type RunningSystem } from './system.js';
 
@@ -29,6 +34,10 @@ const { values } = parseArgs({
     amqp: { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
     'admin-email': { type: 'string', default: 'admin@bazaar.local' },
     'admin-password': { type: 'string', default: 'bazaar-admin' },
+    'search-products': { type: 'string', default: '100000' },
+    'catalog-database-url': { type: 'string' },
+    'search-database-url': { type: 'string' },
+    'catalog-url': { type: 'string', default: 'http://127.0.0.1:8081' },
   },
 });
 
@@ -36,10 +45,11 @@ const only = new Set(values.only!.split(','));
 const quick = values.quick!;
 const connections = quick ? 4 : Number(values.connections);
 const durationSeconds = quick ? 1 : Number(values.duration);
+const searchProducts = quick ? 0 : Number(values['search-products']);
 const progress = (line: string) => process.stderr.write(`\r\x1b[2K${line}`);
 const results: Record<string, unknown> = {
   machine: machine(),
-  parameters: { connections, durationSeconds, quick, scenarios: [...only] },
+  parameters: { connections, durationSeconds, quick, scenarios: [...only], searchProducts },
   startedAt: new Date().toISOString(),
 };
 
@@ -95,6 +105,27 @@ if (scenarios.length > 0) {
       values['admin-password']!,
     );
     const load = { connections, durationSeconds, onProgress: progress };
+    // Seeded before every scenario, so browse too always sees the same catalog.
+    let searchCatalog: SearchCatalog | null = null;
+    if (only.has('search') && searchProducts > 0) {
+      searchCatalog = await ensureSearchCatalog(storefront, {
+        products: searchProducts,
+        catalogDatabaseUrl: values['catalog-database-url'] ?? `${values.postgres}/bazaar_catalog`,
+        searchDatabaseUrl: values['search-database-url'] ?? `${values.postgres}/bazaar_search`,
+        catalogUrl: values['catalog-url']!,
+        onProgress: (line) => progress(`search catalog: ${line.slice(0, 90)}`),
+      });
+      printTable('Search catalog', [
+        ['products', searchCatalog.products.toLocaleString('en')],
+        [
+          'seeded',
+          searchCatalog.seeded ? `${searchCatalog.totalSeconds.toFixed(1)} s` : 'already',
+          searchCatalog.seeded
+            ? `seed ${searchCatalog.seedSeconds.toFixed(1)} s, reindex ${searchCatalog.reindexSeconds.toFixed(1)} s`
+            : undefined,
+        ],
+      ]);
+    }
     if (only.has('browse')) {
       const figures = await browse(storefront, load);
       results.browse = figures;
@@ -114,7 +145,7 @@ if (scenarios.length > 0) {
       ]);
     }
     if (only.has('search')) {
-      const figures = await search(storefront, load);
+      const figures = await search(storefront, { ...load, catalog: searchCatalog });
       results.search = figures;
       printTable(`Search (${figures.catalogSize} products, ${figures.queries} queries)`, [
         [

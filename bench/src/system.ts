@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
+export const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
   existsSync(join(dir, 'pnpm-workspace.yaml')),
 )!;
 

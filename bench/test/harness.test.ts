@@ -33,4 +33,21 @@ describe('bench harness', () => {
     );
     expect(queries.some((q) => q.includes('minPrice='))).toBe(true);
   });
+
+  it('when the catalog has categories, then the mix also filters by them and browses them without text', () => {
+    const category = '0190f5e3-0000-7000-8000-000000000001';
+    const queries = buildQueries(
+      ['Aurora Swift Laptop', 'Nimbus Quiet Headphones'],
+      ['Aurora', 'Nimbus'],
+      [category],
+    );
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        `q=swift&category=${category}`,
+        `category=${category}&sort=price_asc`,
+        'q=swift%20lapto',
+        'q=&sort=newest',
+      ]),
+    );
+  });
 });

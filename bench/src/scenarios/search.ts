@@ -1,9 +1,13 @@
 import type { Request } from 'autocannon';
 import { runLoad, type LoadFigures } from '../load.js';
 import type { Storefront } from '../storefront.js';
+import type { SearchCatalog } from './search-catalog.js';
 
 export interface SearchFigures {
+  /** Products search held during the run. */
   catalogSize: number;
+  /** How the catalog got there in this run (seeded now, or found seeded). */
+  catalog: SearchCatalog | null;
   queries: number;
   /** As fast as it goes at the given connections. */
   saturated: LoadFigures;
@@ -18,40 +22,83 @@ export function typo(word: string): string {
   return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
 }
 
-/** Realistic queries built from the catalog itself: words of product names, prefixes, typos, filters. */
-export function buildQueries(names: string[], brands: string[]): string[] {
-  const words = [
-    ...new Set(names.flatMap((n) => n.toLowerCase().split(/\W+/)).filter((w) => w.length >= 4)),
-  ];
+const q = (text: string) => `q=${encodeURIComponent(text)}`;
+
+/**
+ * Realistic queries built from the catalog itself: words of product names as typed, prefixes
+ * (search as you type), typos, two words, price ranges sorted by price, brand and category
+ * filters, category pages without text, and the no-text browse of everything.
+ */
+export function buildQueries(names: string[], brands: string[], categories: string[] = []) {
+  const split = (name: string) =>
+    name
+      .toLowerCase()
+      .split(/[^\p{L}]+/u)
+      .filter((w) => w.length >= 4);
+  const words = [...new Set(names.flatMap(split))];
   const queries: string[] = [];
   for (const [i, word] of words.slice(0, 40).entries()) {
-    queries.push(`q=${encodeURIComponent(word)}`);
-    queries.push(`q=${encodeURIComponent(word.slice(0, 3))}`);
-    queries.push(`q=${encodeURIComponent(typo(word))}`);
-    if (i % 3 === 0)
-      queries.push(`q=${encodeURIComponent(word)}&minPrice=1000&maxPrice=20000&sort=price_asc`);
+    queries.push(q(word), q(word.slice(0, 3)), q(typo(word)));
+    if (i % 3 === 0) queries.push(`${q(word)}&minPrice=1000&maxPrice=20000&sort=price_asc`);
     if (i % 4 === 0 && brands.length)
-      queries.push(
-        `q=${encodeURIComponent(word)}&brand=${encodeURIComponent(brands[i % brands.length])}`,
-      );
+      queries.push(`${q(word)}&brand=${encodeURIComponent(brands[i % brands.length])}`);
+    if (i % 4 === 1 && categories.length)
+      queries.push(`${q(word)}&category=${categories[i % categories.length]}`);
   }
-  queries.push('q=&sort=newest');
+  // Two words of one name, the second one still being typed ("edge ultrab").
+  for (const name of names.slice(0, 10)) {
+    const [first, second] = split(name).slice(-2);
+    if (first && second) queries.push(q(`${first} ${second.slice(0, 5)}`));
+  }
+  // Category pages: no text, a price sort, now and then only what is in stock.
+  for (const [i, category] of categories.entries()) {
+    queries.push(`category=${category}&sort=${i % 2 ? 'price_desc' : 'price_asc'}`);
+    if (i % 3 === 0) queries.push(`category=${category}&inStock=true`);
+  }
+  queries.push('q=&sort=newest', 'q=&inStock=true&sort=price_asc');
   return queries;
+}
+
+interface Page {
+  total: number;
+  items: { name: string; brand: string }[];
+  facets: { category: { value: string }[] };
+}
+
+/**
+ * Names and brands sampled across the catalog's categories (the most populated ones), so the
+ * words come from the whole catalog rather than its newest products — which, after a checkout
+ * run, are the load generator's own "Bench product"s (no category, so never sampled here).
+ */
+async function sampleCatalog(storefront: Storefront) {
+  const all = await storefront.expect<Page>(200, 'GET', '/v1/search?q=&limit=100');
+  const categories = all.facets.category.map((c) => c.value).slice(0, 12);
+  const names: string[] = [];
+  const brands = new Set<string>();
+  for (const category of categories) {
+    const page = await storefront.expect<Page>(
+      200,
+      'GET',
+      `/v1/search?category=${category}&sort=price_desc&limit=4`,
+    );
+    names.push(...page.items.map((i) => i.name));
+    for (const item of page.items) brands.add(item.brand);
+  }
+  if (names.length === 0) names.push(...all.items.map((i) => i.name));
+  return { total: all.total, names, brands: [...brands], categories };
 }
 
 export async function search(
   storefront: Storefront,
-  settings: { connections: number; durationSeconds: number; onProgress?: (line: string) => void },
+  settings: {
+    connections: number;
+    durationSeconds: number;
+    catalog?: SearchCatalog | null;
+    onProgress?: (line: string) => void;
+  },
 ): Promise<SearchFigures> {
-  const all = await storefront.expect<{ total: number; items: { name: string; brand: string }[] }>(
-    200,
-    'GET',
-    '/v1/search?q=&limit=100',
-  );
-  const queries = buildQueries(
-    all.items.map((i) => i.name),
-    [...new Set(all.items.map((i) => i.brand))],
-  );
+  const sample = await sampleCatalog(storefront);
+  const queries = buildQueries(sample.names, sample.brands, sample.categories);
   let next = 0;
   const requests: Request[] = [
     {
@@ -62,8 +109,20 @@ export async function search(
       }),
     },
   ];
-  const load = { url: storefront.url, requests, ...settings };
+  const load = {
+    url: storefront.url,
+    requests,
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+    onProgress: settings.onProgress,
+  };
   const saturated = await runLoad({ ...load, title: 'search: saturated' });
   const at200 = await runLoad({ ...load, title: 'search: 200 req/s', overallRate: 200 });
-  return { catalogSize: all.total, queries: queries.length, saturated, at200 };
+  return {
+    catalogSize: sample.total,
+    catalog: settings.catalog ?? null,
+    queries: queries.length,
+    saturated,
+    at200,
+  };
 }
