@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { prepareStatements, StatementNames } from './prepared-statements.js';
 
 // Counts and bigint ids come back as numbers: every value Bazaar stores in int8 fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -9,9 +10,17 @@ export interface DbOptions {
   poolSize?: number;
   /** Name shown in `pg_stat_activity`. */
   applicationName?: string;
+  /**
+   * Run parameterized queries as named prepared statements, planned once per connection
+   * (default true; see `prepared-statements.ts`).
+   */
+  preparedStatements?: boolean;
 }
 
-/** A Kysely instance over a `pg` pool; `db.destroy()` closes the pool. */
+/**
+ * A Kysely instance over a `pg` pool; `db.destroy()` closes the pool. Its parameterized queries
+ * run as named prepared statements unless `preparedStatements: false`.
+ */
 export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -25,7 +34,11 @@ export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
   // work). Either way the query in flight fails and the pool replaces the client; unheard, the
   // event would crash the process.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const names = options.preparedStatements === false ? undefined : new StatementNames();
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    if (names) prepareStatements(client, names);
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -42,4 +42,9 @@ export const CommonConfig = {
   DEPLOYMENT_ENVIRONMENT: Type.String({ default: 'local' }),
   /** Prefix for RabbitMQ exchange and queue names; empty in real deployments, unique per e2e run. */
   AMQP_NAMESPACE: Type.String({ default: '', pattern: '^[a-z0-9._-]*$' }),
+  /**
+   * Parameterized queries run as named prepared statements, planned once per connection; `false`
+   * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
 };

@@ -13,6 +13,7 @@ try {
   const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'catalog',
     poolSize: config.DATABASE_POOL_SIZE,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,

@@ -12,6 +12,7 @@ try {
   const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'orders',
     poolSize: config.DATABASE_POOL_SIZE,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const app = await buildApp(config, { db });
   const messaging = createMessaging({

@@ -12,6 +12,7 @@ try {
   const config = loadServiceConfig();
   const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'payments',
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const providers = providersFromConfig(config);
   const app = await buildApp(config, { db, providers });

@@ -13,6 +13,7 @@ try {
   const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'search',
     poolSize: config.DATABASE_POOL_SIZE,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const app = await buildApp(config, { db });
   // Search only consumes: no outbox to relay.

@@ -13,6 +13,7 @@ try {
   const config = loadServiceConfig();
   const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'storefront',
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const upstreams = createUpstreams(config);
   const app = await buildApp(config, { db, upstreams });

@@ -11,6 +11,7 @@ try {
   const config = loadServiceConfig();
   const db = await openDatabase<Database>(config.DATABASE_URL, migrations, {
     applicationName: 'users',
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const app = await buildApp(config, { db });
   // users only publishes (`user.registered`, through the outbox); it subscribes to nothing.

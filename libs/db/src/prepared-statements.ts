@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+
+/** Statements worth preparing: parameterized reads and writes (never migrations' scripts). */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+const STALE_PLAN = '0A000';
+
+/**
+ * Which SQL texts a process runs as named prepared statements, and their names.
+ *
+ * Postgres plans an unnamed statement every time it runs; planning a three-table join here takes
+ * several times as long as executing it. A named statement is planned once per connection (a
+ * generic plan after five runs, when it is as good). Kysely compiles the same text for the same
+ * query shape, so a service has a few dozen texts; `limit` bounds the rest (IN lists of
+ * every length), which simply run unnamed.
+ */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly limit = 500) {}
+
+  nameOf(text: string): string | undefined {
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < this.limit && PREPARABLE.test(text)) {
+      const operation = /^\s*(\w+)/.exec(text)![1]!.toLowerCase();
+      name = `${operation}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+}
+
+/**
+ * Makes a pool client run kysely's parameterized queries as named prepared statements.
+ *
+ * A table whose columns change under a running process (a rolling deploy's migration) makes
+ * Postgres refuse a prepared `select *` once ("cached plan must not change result type"); the
+ * client then prepares its statements again under new names, so only that one query fails.
+ */
+export function prepareStatements(client: pg.ClientBase, names: StatementNames): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let generation = 0;
+  const prepared = (text: string, values: unknown[]) => {
+    const name = names.nameOf(text);
+    if (!name) return query(text, values);
+    return query({ name: generation ? `${name}_${generation}` : name, text, values }).catch(
+      (error: unknown) => {
+        if ((error as { code?: string }).code === STALE_PLAN) generation += 1;
+        throw error;
+      },
+    );
+  };
+  client.query = ((...args: unknown[]) => {
+    const [text, values] = args;
+    return args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length
+      ? prepared(text, values)
+      : query(...args);
+  }) as typeof client.query;
+}

@@ -1,0 +1,80 @@
+import { sql, type Kysely } from 'kysely';
+import { createDb } from '../src/index.js';
+import { StatementNames } from '../src/prepared-statements.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing.js';
+
+interface Tables {
+  gadget: { id: number; name: string };
+}
+
+const preparedNames = async (db: Kysely<Tables>) =>
+  (
+    await sql<{ name: string }>`select name from pg_prepared_statements order by name`.execute(db)
+  ).rows.map((r) => r.name);
+
+describe('prepared statements', () => {
+  let database: TestDatabase<Tables>;
+  const opened: Kysely<Tables>[] = [];
+  const open = (options: { preparedStatements?: boolean } = {}) => {
+    const db = createDb<Tables>(database.url, { poolSize: 1, ...options });
+    opened.push(db);
+    return db;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('db_prepared');
+    await sql`
+      create table gadget (id integer primary key, name text not null);
+      insert into gadget values (1, 'sprocket'), (2, 'widget');`.execute(database.db);
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((db) => db.destroy()));
+    await database.drop();
+  });
+
+  it('when a parameterized query runs, then it runs as a named statement, once prepared per connection', async () => {
+    const db = open();
+    const byId = (id: number) =>
+      db.selectFrom('gadget').select('name').where('id', '=', id).executeTakeFirst();
+    expect(await byId(1)).toEqual({ name: 'sprocket' });
+    expect(await byId(2)).toEqual({ name: 'widget' });
+    const names = await preparedNames(db);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^select_[0-9a-f]{16}$/);
+    // Statements without parameters (transaction control, scripts) run as they are.
+    await db.transaction().execute(async (trx) => {
+      await sql`select 1; select 2`.execute(trx);
+    });
+    expect(await preparedNames(db)).toEqual(names);
+  });
+
+  it('when prepared statements are off, then nothing is prepared', async () => {
+    const db = open({ preparedStatements: false });
+    await db.selectFrom('gadget').select('name').where('id', '=', 1).execute();
+    expect(await preparedNames(db)).toEqual([]);
+  });
+
+  it('when a table changes under a prepared select *, then one query fails and the next is prepared again', async () => {
+    const db = open();
+    const all = () =>
+      db.selectFrom('gadget').selectAll().where('id', '>', 0).orderBy('id').execute();
+    expect(await all()).toHaveLength(2);
+    await sql`alter table gadget add column colour text`.execute(database.db);
+
+    await expect(all()).rejects.toMatchObject({ code: '0A000' });
+    expect(await all()).toEqual([
+      { id: 1, name: 'sprocket', colour: null },
+      { id: 2, name: 'widget', colour: null },
+    ]);
+  });
+
+  it('when a process has prepared as many texts as its limit, then further texts run unnamed', () => {
+    const names = new StatementNames(2);
+    const first = names.nameOf('select $1::int');
+    expect(first).toMatch(/^select_/);
+    expect(names.nameOf('select $1::int')).toBe(first);
+    expect(names.nameOf('update t set a = $1')).toMatch(/^update_/);
+    expect(names.nameOf('delete from t where a = $1')).toBeUndefined();
+    expect(new StatementNames().nameOf('create table t (a int)')).toBeUndefined();
+  });
+});
