@@ -1,7 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import { insertStatusChange, lockOrderHead, updateOrderStatus } from '../db/orders-repository.js';
-import { notifyStatusChange } from '../db/status-notifications.js';
 import { writeTransitionEvent } from '../events/order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
 import type { OrderHead } from './order.js';
@@ -27,7 +26,8 @@ export type TransitionOutcome =
 
 /**
  * Moves a locked order as `decision` says, in the caller's transaction: the new status, a
- * history row with time and reason, the events to publish (outbox), a NOTIFY for live streams.
+ * history row with time and reason (its trigger notifies live streams), the events to publish
+ * (outbox).
  */
 export async function moveOrder(
   trx: Transaction<Database>,
@@ -42,7 +42,6 @@ export async function moveOrder(
   for (const type of decision.publish) {
     await writeTransitionEvent(trx, type, order, decision.reason, at);
   }
-  await notifyStatusChange(trx, order.id);
   deps.metrics.transitioned(decision.to, decision.reason);
   if (settlesSaga(order.status, decision.to)) {
     deps.metrics.settled(decision.to, (at.getTime() - order.createdAt.getTime()) / 1000);

@@ -8,7 +8,6 @@ import {
   type StoredAnswer,
 } from '../db/idempotency-repository.js';
 import { insertOrder, insertStatusChange } from '../db/orders-repository.js';
-import { notifyStatusChange } from '../db/status-notifications.js';
 import { errors } from '../errors.js';
 import { writeOrderCreated } from '../events/order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
@@ -197,7 +196,6 @@ export async function placeOrder(
     await insertOrder(trx, { ...order, cartId: cart?.id ?? null });
     await insertStatusChange(trx, order.id, 'pending', 'placed', at);
     await writeOrderCreated(trx, { ...order, paymentMethodId: order.payment.methodId }, at);
-    await notifyStatusChange(trx, order.id);
     return true;
   });
   if (!claimed) {

@@ -3,6 +3,7 @@ import { messagingMigrations } from '@bazaar/messaging';
 import * as carts from './2026-11-23-01-carts.js';
 import * as orders from './2026-11-23-02-orders.js';
 import * as idempotencyKeys from './2026-11-23-03-idempotency-keys.js';
+import * as statusNotifyTrigger from './2026-11-24-02-status-notify-trigger.js';
 
 /** Every migration of the orders database, oldest first; names are date-prefixed and frozen. */
 export const migrations: Migrations = {
@@ -10,4 +11,5 @@ export const migrations: Migrations = {
   '2026-11-23-01-carts': carts,
   '2026-11-23-02-orders': orders,
   '2026-11-23-03-idempotency-keys': idempotencyKeys,
+  '2026-11-24-02-status-notify-trigger': statusNotifyTrigger,
 };
