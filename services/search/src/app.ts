@@ -3,6 +3,8 @@ import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { FacetCache } from './domain/facet-cache.js';
+import { registerFacetCacheMetrics } from './metrics.js';
 import { searchRoutes } from './routes/search/index.js';
 
 export interface Dependencies {
@@ -22,6 +24,11 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     openapi: { tags: [{ name: 'search', description: 'Product search (public)' }] },
   });
   app.health.addCheck('database', () => pingDatabase(deps.db));
-  await app.register(searchRoutes, { db: deps.db });
+  const facetCache = new FacetCache({
+    ttlMs: config.FACET_CACHE_TTL_MS,
+    maxEntries: config.FACET_CACHE_ENTRIES,
+  });
+  registerFacetCacheMetrics(app.metrics, facetCache);
+  await app.register(searchRoutes, { db: deps.db, facetCache });
   return app;
 }

@@ -1,4 +1,5 @@
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { FacetCache } from './domain/facet-cache.js';
 
 /** The search service's own series, in the app's registry (`app.metrics`). */
 export interface SearchMetrics {
@@ -29,4 +30,19 @@ export function createSearchMetrics(
       freshness.observe({ event }, Number.isFinite(seconds) ? Math.max(0, seconds) : 0);
     },
   };
+}
+
+/** `search_facet_cache_lookups_total{result="hit"|"miss"}`, read from the cache on scrape. */
+export function registerFacetCacheMetrics(registry: Registry, cache: FacetCache): void {
+  new Counter({
+    name: 'search_facet_cache_lookups_total',
+    help: 'Searches whose total and facet counts were served from the cache (hit) or counted (miss)',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ result: 'hit' }, cache.hits);
+      this.inc({ result: 'miss' }, cache.misses);
+    },
+  });
 }

@@ -6,6 +6,7 @@ import type { TextMatch } from '../db/search-conditions.js';
 import { buildTextQuery, findCorrections } from '../db/text-query-repository.js';
 import { errors } from '../errors.js';
 import { decodeCursor, encodeCursor, fingerprint, type MatchMode } from './cursor.js';
+import { facetKey, type FacetCache, type FacetSummary } from './facet-cache.js';
 import { priceFacets } from './price-buckets.js';
 import type {
   Facets,
@@ -25,9 +26,14 @@ export const FACET_VALUES = 20;
 /**
  * Searches the index: full text over the words typed (the last one as a prefix while typed),
  * widened by typo corrections when the words as typed find fewer than {@link FUZZY_MIN_HITS}
- * products; filters, facets, a total and one keyset-paged, highlighted page of hits.
+ * products; filters, facets, a total and one keyset-paged, highlighted page of hits. The total
+ * and facets come from `cache` when it holds them (see {@link FacetCache}); hits never do.
  */
-export async function search(db: Kysely<Database>, request: SearchRequest): Promise<SearchResult> {
+export async function search(
+  db: Kysely<Database>,
+  request: SearchRequest,
+  cache?: FacetCache,
+): Promise<SearchResult> {
   const filters = filtersOf(request);
   const terms = parseSearchTerms(request.q);
   const order: PageOrder =
@@ -35,15 +41,19 @@ export async function search(db: Kysely<Database>, request: SearchRequest): Prom
   const print = fingerprint([terms, filters, request.sort]);
   const position = request.cursor ? decodeCursor(request.cursor, print, keyKindOf(order)) : null;
   const after = position ? { key: position.key, id: position.id } : null;
+  const summarize = async (match: TextMatch | null): Promise<FacetSummary> => {
+    const counts = await countFacets(db, match, filters);
+    return { total: counts.total, facets: toFacets(counts) };
+  };
   const read = (match: TextMatch | null) =>
     Promise.all([
-      countFacets(db, match, filters),
+      cache ? cache.get(facetKey(match, filters), () => summarize(match)) : summarize(match),
       findHits(db, { match, filters, order, after, limit: request.limit }),
     ]);
 
   let mode: MatchMode = 'browse';
   let match: TextMatch | null = null;
-  let counts: FacetCounts;
+  let counts: FacetSummary;
   let rows: HitRow[];
   if (terms.words.length === 0) {
     [counts, rows] = await read(null);
@@ -74,7 +84,7 @@ export async function search(db: Kysely<Database>, request: SearchRequest): Prom
   return {
     items: page.map(toHit),
     total: counts.total,
-    facets: toFacets(counts),
+    facets: counts.facets,
     nextCursor:
       rows.length > request.limit && last
         ? encodeCursor({ mode, key: last.cursor_key, id: last.id }, print)

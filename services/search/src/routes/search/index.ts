@@ -1,11 +1,15 @@
 import { ProblemSchema, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { FacetCache } from '../../domain/facet-cache.js';
 import { search } from '../../domain/search.js';
 import { SearchQuery, SearchReply } from './schemas.js';
 
 /** `GET /v1/search`: public, no token. */
-export async function searchRoutes(app: App, { db }: { db: Kysely<Database> }): Promise<void> {
+export async function searchRoutes(
+  app: App,
+  { db, facetCache }: { db: Kysely<Database>; facetCache: FacetCache },
+): Promise<void> {
   app.get(
     '/v1/search',
     {
@@ -19,17 +23,21 @@ export async function searchRoutes(app: App, { db }: { db: Kysely<Database> }): 
     async (request) => {
       const { q, category, brand, minPrice, maxPrice, inStock, sort, limit, cursor } =
         request.query;
-      return search(db, {
-        q,
-        categoryId: category,
-        brands: brand,
-        minPrice,
-        maxPrice,
-        inStock,
-        sort,
-        limit,
-        cursor,
-      });
+      return search(
+        db,
+        {
+          q,
+          categoryId: category,
+          brands: brand,
+          minPrice,
+          maxPrice,
+          inStock,
+          sort,
+          limit,
+          cursor,
+        },
+        facetCache,
+      );
     },
   );
 }
