@@ -144,15 +144,17 @@ describe('product reads', () => {
     }
   });
 
-  it('when a product is read by id, then it comes back; an unknown id is a 404 problem', async () => {
+  it('when a product is read by id, then it comes back, shareable for 5 s; an unknown id is a 404 problem', async () => {
     const [first] = (await list('')).body.items;
     const found = await context.app.inject({ url: `/v1/products/${first.id}` });
     expect(found.statusCode).toBe(200);
     expect(found.json()).toEqual(first);
+    expect(found.headers['cache-control']).toBe('public, max-age=5');
     const missing = await context.app.inject({
       url: '/v1/products/01890000-0000-7000-8000-000000000000',
     });
     expect(missing.statusCode).toBe(404);
+    expect(missing.headers['cache-control']).toBeUndefined();
     expect(missing.json().code).toBe('CATALOG_PRODUCT_NOT_FOUND');
     const malformed = await context.app.inject({ url: '/v1/products/42' });
     expect(malformed.statusCode).toBe(400);

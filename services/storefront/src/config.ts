@@ -20,6 +20,11 @@ export const ConfigSchema = Type.Object({
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Per-attempt timeout of calls to the internal services. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+  /**
+   * Anonymous answers kept for as long as their service's `Cache-Control: public, max-age`
+   * allows (catalog's product reads); 0 keeps none.
+   */
+  RESPONSE_CACHE_ENTRIES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
   /** Rate limits: on unless `off` (load tests only). */
   BAZAAR_RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Requests per minute per client IP on every public route. */

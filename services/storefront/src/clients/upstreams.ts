@@ -8,6 +8,7 @@ import {
   type StreamResponse,
 } from '@bazaar/http-client';
 import type { Config } from '../config.js';
+import { ResponseCache } from './response-cache.js';
 import { errors } from '../errors.js';
 
 export const UPSTREAM_NAMES = ['catalog', 'orders', 'users', 'payments', 'search'] as const;
@@ -35,13 +36,35 @@ export function toPublicError(error: unknown): unknown {
   );
 }
 
-/** Wraps a client so that unavailability is thrown as the public 503. */
-export function upstream(name: UpstreamName, client: ServiceClient): Upstream {
+/** The cache key of an anonymous GET; undefined for anything a cache must not answer. */
+function cacheKey(name: UpstreamName, options: RequestOptions): string | undefined {
+  if (options.method !== 'GET' || options.headers?.authorization) return undefined;
+  return `${name} ${options.path} ${JSON.stringify(options.query ?? {})}`;
+}
+
+/** The shopper asked for a fresh answer (`Cache-Control: no-cache`, a browser's reload). */
+const wantsFresh = (options: RequestOptions) =>
+  /no-cache|max-age=0/i.test(options.headers?.['cache-control'] ?? '');
+
+/**
+ * Wraps a client so that unavailability is thrown as the public 503, and anonymous GETs are
+ * answered from `cache` while the service's `Cache-Control` says they may be.
+ */
+export function upstream(
+  name: UpstreamName,
+  client: ServiceClient,
+  cache?: ResponseCache,
+): Upstream {
   return {
     name,
     async request<T>(options: RequestOptions) {
+      const key = cache && cacheKey(name, options);
+      const kept = key && !wantsFresh(options) ? cache.get(key) : undefined;
+      if (kept) return kept as ServiceResponse<T>;
       try {
-        return await client.request<T>(options);
+        const response = await client.request<T>(options);
+        if (key) cache.set(key, response);
+        return response;
       } catch (error) {
         throw toPublicError(error);
       }
@@ -66,6 +89,7 @@ export function createUpstreams(
     | 'PAYMENTS_URL'
     | 'SEARCH_URL'
     | 'UPSTREAM_TIMEOUT_MS'
+    | 'RESPONSE_CACHE_ENTRIES'
   >,
   logger?: ClientLogger,
 ): Upstreams {
@@ -84,8 +108,9 @@ export function createUpstreams(
       logger,
     }),
   );
+  const cache = new ResponseCache(config.RESPONSE_CACHE_ENTRIES);
   const wrapped = Object.fromEntries(
-    clients.map((client) => [client.name, upstream(client.name as UpstreamName, client)]),
+    clients.map((client) => [client.name, upstream(client.name as UpstreamName, client, cache)]),
   ) as Record<UpstreamName, Upstream>;
   return {
     ...wrapped,

@@ -4,19 +4,30 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Upstream } from '../clients/upstreams.js';
 
 /** Headers of an internal answer that mean something to the shopper; the rest stay inside. */
-const PASSED_BACK = ['location', 'retry-after', 'www-authenticate', 'idempotent-replayed', 'etag'];
+const PASSED_BACK = [
+  'location',
+  'retry-after',
+  'www-authenticate',
+  'idempotent-replayed',
+  'etag',
+  'cache-control',
+  'age',
+];
 
 /** Problem fields never passed on, whatever a service puts there. */
 const WITHHELD = new Set(['stack', 'instance', 'cause', 'trace']);
 
 /**
  * What an internal service receives on a shopper's behalf: the shopper's token (each service
- * checks it itself), the idempotency key, the request id (one id across services in the logs)
- * and the client's address. Trace context is added by the HTTP client's instrumentation.
+ * checks it itself), the idempotency key, the request id (one id across services in the logs),
+ * the client's address, and its `Cache-Control` (a reload asks for a fresh answer). Trace
+ * context is added by the HTTP client's instrumentation.
  */
 export function passOn(request: FastifyRequest): Record<string, string | undefined> {
   const key = request.headers['idempotency-key'];
+  const cacheControl = request.headers['cache-control'];
   return {
+    'cache-control': typeof cacheControl === 'string' ? cacheControl : undefined,
     authorization: request.headers.authorization,
     'idempotency-key': typeof key === 'string' ? key : undefined,
     'x-request-id': request.id,

@@ -5,6 +5,13 @@ import { listProducts } from '../../domain/list-products.js';
 import type { RouteDeps } from '../route-deps.js';
 import { ListProductsQuery, ProductPage, ProductParams, ProductSchema } from './schemas.js';
 
+/**
+ * Public product reads may be shared (by the storefront's cache, a CDN, a browser) this long:
+ * a shopper may see a price or a stock count up to 5 s old; checkout always prices and reserves
+ * from the database.
+ */
+export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5';
+
 /** Public reads: the product list with filters and one product. */
 export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> {
   // The product's id on the request's span (these routes are their own plugin), for tag search.
@@ -22,7 +29,11 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         response: { 200: ProductPage, 400: ProblemSchema },
       },
     },
-    async (request) => listProducts(db, request.query),
+    async (request, reply) => {
+      const page = await listProducts(db, request.query);
+      reply.header('cache-control', PUBLIC_READ_CACHE_CONTROL);
+      return page;
+    },
   );
 
   app.get(
@@ -35,6 +46,10 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         response: { 200: ProductSchema, 404: ProblemSchema },
       },
     },
-    async (request) => getProduct(db, request.params.id),
+    async (request, reply) => {
+      const product = await getProduct(db, request.params.id);
+      reply.header('cache-control', PUBLIC_READ_CACHE_CONTROL);
+      return product;
+    },
   );
 }
