@@ -158,6 +158,16 @@ if (scenarios.length > 0) {
           perSecond(figures.at200.requestsPerSecond),
           `p50 ${ms(figures.at200.latency.p50)}, p99 ${ms(figures.at200.latency.p99)}`,
         ],
+        [
+          'uncached, saturated',
+          perSecond(figures.uncachedSaturated.requestsPerSecond),
+          `p50 ${ms(figures.uncachedSaturated.latency.p50)}, p99 ${ms(figures.uncachedSaturated.latency.p99)}`,
+        ],
+        [
+          'uncached, 200 req/s',
+          perSecond(figures.uncachedAt200.requestsPerSecond),
+          `p50 ${ms(figures.uncachedAt200.latency.p50)}, p99 ${ms(figures.uncachedAt200.latency.p99)}`,
+        ],
       ]);
     }
     if (only.has('checkout')) {

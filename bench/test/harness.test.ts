@@ -1,6 +1,6 @@
 import { runCeilings } from '../src/ceilings/run-ceilings.js';
 import { percentiles } from '../src/load.js';
-import { buildQueries, typo } from '../src/scenarios/search.js';
+import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
 
 describe('bench harness', () => {
   it('when the ceilings run with tiny numbers, then each one reports throughput and latency', async () => {
@@ -49,5 +49,13 @@ describe('bench harness', () => {
         'q=&sort=newest',
       ]),
     );
+  });
+
+  it('when a query is made uncached, then each request is distinct and keeps the words and filters of its query', () => {
+    expect(uncached('q=lamp', 7)).toBe('q=lamp&maxPrice=1000000007');
+    expect(uncached('q=lamp&minPrice=1000&maxPrice=20000&sort=price_asc', 1234)).toBe(
+      'q=lamp&minPrice=1000&maxPrice=20234&sort=price_asc',
+    );
+    expect(new Set([0, 1, 2].map((n) => uncached('q=&sort=newest', n))).size).toBe(3);
   });
 });

@@ -13,6 +13,12 @@ export interface SearchFigures {
   saturated: LoadFigures;
   /** At a fixed 200 requests per second: the latency a shopper sees at that load. */
   at200: LoadFigures;
+  /**
+   * The same two with every request made unique (see {@link uncached}), so no cache of search
+   * or in front of it answers: what each search costs when it is counted afresh.
+   */
+  uncachedSaturated: LoadFigures;
+  uncachedAt200: LoadFigures;
 }
 
 /** One letter swapped with its neighbour: the typo a shopper makes. */
@@ -59,6 +65,18 @@ export function buildQueries(names: string[], brands: string[], categories: stri
   return queries;
 }
 
+/**
+ * The `n`th request of a query, made unique without changing what it costs: a price bound no
+ * product reaches (10 million euros) when it has none, or its upper bound raised by up to 9.99 €
+ * when it has one. Search caches totals and facets per query and filters, so every such request
+ * is counted afresh; 1,000 variants per query never repeat within a cache's few seconds.
+ */
+export function uncached(query: string, n: number): string {
+  const bound = /maxPrice=(\d+)/.exec(query);
+  if (bound) return query.replace(bound[0], `maxPrice=${Number(bound[1]) + (n % 1000)}`);
+  return `${query}&maxPrice=${1_000_000_000 + n}`;
+}
+
 interface Page {
   total: number;
   items: { name: string; brand: string }[];
@@ -100,29 +118,40 @@ export async function search(
   const sample = await sampleCatalog(storefront);
   const queries = buildQueries(sample.names, sample.brands, sample.categories);
   let next = 0;
-  const requests: Request[] = [
+  const cycle = (unique: boolean): Request[] => [
     {
       method: 'GET',
-      setupRequest: (req) => ({
-        ...req,
-        path: `/v1/search?${queries[next++ % queries.length]}&limit=20`,
-      }),
+      setupRequest: (req) => {
+        const n = next++;
+        const query = queries[n % queries.length];
+        return { ...req, path: `/v1/search?${unique ? uncached(query, n) : query}&limit=20` };
+      },
     },
   ];
   const load = {
     url: storefront.url,
-    requests,
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
     onProgress: settings.onProgress,
   };
-  const saturated = await runLoad({ ...load, title: 'search: saturated' });
-  const at200 = await runLoad({ ...load, title: 'search: 200 req/s', overallRate: 200 });
+  const run = (unique: boolean, rate?: number) =>
+    runLoad({
+      ...load,
+      requests: cycle(unique),
+      overallRate: rate,
+      title: `search${unique ? ', uncached' : ''}: ${rate ? `${rate} req/s` : 'saturated'}`,
+    });
+  const saturated = await run(false);
+  const at200 = await run(false, 200);
+  const uncachedSaturated = await run(true);
+  const uncachedAt200 = await run(true, 200);
   return {
     catalogSize: sample.total,
     catalog: settings.catalog ?? null,
     queries: queries.length,
     saturated,
     at200,
+    uncachedSaturated,
+    uncachedAt200,
   };
 }
