@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCeilings } from './ceilings/run-ceilings.js';
-import { machine, ms, perSecond, printTable, ratio, saveResults } from './report.js';
+import { machine, ms, perSecond, printTable, ratio, saveResults, type Row } from './report.js';
 import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
 import { flashSale } from './scenarios/flash-sale.js';
@@ -137,11 +137,16 @@ if (scenarios.length > 0) {
           perSecond(figures.mix.requestsPerSecond),
           `p99 ${ms(figures.mix.latency.p99)}`,
         ],
-        [
-          'product detail',
-          perSecond(figures.productDetail.requestsPerSecond),
-          `p99 ${ms(figures.productDetail.latency.p99)}${pg ? `, ${ratio(figures.productDetail.requestsPerSecond, pg.requestsPerSecond)} of Fastify + pg` : ''}`,
-        ],
+        ...(
+          [
+            ['product detail', figures.productDetail],
+            ['product detail, uncached', figures.productDetailUncached],
+          ] as const
+        ).map(([label, detail]): Row => [
+          label,
+          perSecond(detail.requestsPerSecond),
+          `p99 ${ms(detail.latency.p99)}${pg ? `, ${ratio(detail.requestsPerSecond, pg.requestsPerSecond)} of Fastify + pg` : ''}`,
+        ]),
       ]);
     }
     if (only.has('search')) {

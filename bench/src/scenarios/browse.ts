@@ -5,8 +5,13 @@ import type { Storefront } from '../storefront.js';
 export interface BrowseFigures {
   /** The shop mix: mostly product pages, some list pages, a few carts. */
   mix: LoadFigures;
-  /** Product detail alone, to set beside the bare Fastify + pg route. */
+  /**
+   * Product detail alone, to set beside the bare Fastify + pg route: as shoppers get it (500
+   * popular products, answered from the storefront's cache while catalog's max-age allows).
+   */
   productDetail: LoadFigures;
+  /** The same reads with `Cache-Control: no-cache`: every one goes through to catalog and pg. */
+  productDetailUncached: LoadFigures;
 }
 
 async function productIds(storefront: Storefront): Promise<string[]> {
@@ -52,5 +57,10 @@ export async function browse(
     title: 'browse: product detail',
     requests: [detail],
   });
-  return { mix, productDetail };
+  const productDetailUncached = await runLoad({
+    ...load,
+    title: 'browse: product detail, uncached',
+    requests: [{ ...detail, headers: { 'cache-control': 'no-cache' } }],
+  });
+  return { mix, productDetail, productDetailUncached };
 }
