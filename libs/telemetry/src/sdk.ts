@@ -42,7 +42,9 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK {
         ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
       }),
       new UndiciInstrumentation(),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A span per query, none per pool checkout: those doubled the spans of every order (a
+      // wait for a connection shows as the gap before the query's span).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   sdk.start();
