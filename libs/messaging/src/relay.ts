@@ -148,27 +148,21 @@ export class OutboxRelay {
    * what the broker confirmed. No transaction stays open while the broker is talked to.
    */
   async relayOnce(): Promise<RelayRound> {
-    // The relay's own writes need no flush to disk before going on: a claim lost in a crash
-    // only makes rows available again, a lost "sent" mark only publishes a row twice (the
-    // inbox absorbs it). Skipping the commit's fsync takes a disk wait off every round.
-    const claimed = await this.db.transaction().execute(async (trx) => {
-      await sql`set local synchronous_commit = off`.execute(trx);
-      const { rows } = await sql<OutboxRow & { position: number }>`
-        with claimable as (
-          select id from outbox_events
-          where status = 'pending' and available_at <= now()
-          order by position
-          limit ${this.settings.batchSize}
-          for update skip locked)
-        update outbox_events o
-        set available_at = now() + ${this.settings.claimTimeoutMs} * interval '1 millisecond',
-            attempts = o.attempts + 1
-        from claimable
-        where o.id = claimable.id
-        returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
-                  o.traceparent, o.tracestate, o.attempts`.execute(trx);
-      return rows;
-    });
+    // One statement, its own transaction: the lease is taken and committed at once.
+    const { rows: claimed } = await sql<OutboxRow & { position: number }>`
+      with claimable as (
+        select id from outbox_events
+        where status = 'pending' and available_at <= now()
+        order by position
+        limit ${this.settings.batchSize}
+        for update skip locked)
+      update outbox_events o
+      set available_at = now() + ${this.settings.claimTimeoutMs} * interval '1 millisecond',
+          attempts = o.attempts + 1
+      from claimable
+      where o.id = claimable.id
+      returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
+                o.traceparent, o.tracestate, o.attempts`.execute(this.db);
     if (claimed.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
     const rows = claimed.sort((a, b) => a.position - b.position);
 
@@ -239,31 +233,30 @@ export class OutboxRelay {
       }
     });
 
-    await this.db.transaction().execute(async (trx) => {
-      await sql`set local synchronous_commit = off`.execute(trx);
-      if (sent.length) {
-        await sql`
-          update outbox_events set status = 'sent', sent_at = now()
-          where id = any(${sent}::uuid[])`.execute(trx);
-      }
-      if (unroutable.length) {
-        // Nobody subscribes to these types (yet): a publish is a fact, not a request, so the
-        // row is done; it is kept for the retention, and `republishUnrouted` sends such rows
-        // again once a consumer binds their type.
-        await sql`
-          update outbox_events
-          set status = 'unrouted', sent_at = now(),
-              last_error = 'unroutable: no queue bound to ' || type
-          where id = any(${unroutable}::uuid[])`.execute(trx);
-      }
-      for (const { id, error } of invalid) {
-        // Cannot happen for rows written by writeEvent unless the catalogue changed since.
-        this.logger.error({ eventId: id, problems: error }, 'outbox event fails its schema');
-        await sql`
-          update outbox_events set status = 'failed', last_error = ${error}
-          where id = ${id}`.execute(trx);
-      }
-    });
+    // Each mark is one statement on its own: a relay that dies between them only leaves rows
+    // to be published again when their lease runs out.
+    if (sent.length) {
+      await sql`
+        update outbox_events set status = 'sent', sent_at = now()
+        where id = any(${sent}::uuid[])`.execute(this.db);
+    }
+    if (unroutable.length) {
+      // Nobody subscribes to these types (yet): a publish is a fact, not a request, so the
+      // row is done; it is kept for the retention, and `republishUnrouted` sends such rows
+      // again once a consumer binds their type.
+      await sql`
+        update outbox_events
+        set status = 'unrouted', sent_at = now(),
+            last_error = 'unroutable: no queue bound to ' || type
+        where id = any(${unroutable}::uuid[])`.execute(this.db);
+    }
+    for (const { id, error } of invalid) {
+      // Cannot happen for rows written by writeEvent unless the catalogue changed since.
+      this.logger.error({ eventId: id, problems: error }, 'outbox event fails its schema');
+      await sql`
+        update outbox_events set status = 'failed', last_error = ${error}
+        where id = ${id}`.execute(this.db);
+    }
     if (unconfirmed.length) await this.release(unconfirmed);
     return { claimed: rows.length, sent: sent.length, unconfirmed: unconfirmed.length };
   }
