@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { FacetCache, facetKey, type FacetSummary } from '../src/domain/facet-cache.js';
 
 const summary = (total: number): FacetSummary => ({
@@ -63,8 +64,14 @@ describe('facet cache', () => {
   });
 
   it('when only sort-independent parts of a search differ, then the keys tell them apart', () => {
-    const match = { query: "'lamp'", exactQuery: null, phrase: 'lamp' };
-    expect(facetKey(match, {})).toBe(facetKey({ ...match, phrase: 'lamps' }, {}));
+    const match = {
+      query: sql`'lamp'::tsquery`,
+      exactQuery: null,
+      key: '[["lamp"],true]',
+      phrase: 'lamp',
+    };
+    expect(facetKey(match, {})).toBe(facetKey({ ...match, phrase: 'Lamp' }, {}));
+    expect(facetKey(match, {})).not.toBe(facetKey({ ...match, key: '[["lamp"],false]' }, {}));
     expect(facetKey(match, {})).not.toBe(facetKey(null, {}));
     expect(facetKey(match, { brands: ['A'] })).not.toBe(facetKey(match, { brands: ['B'] }));
     expect(facetKey(match, { minPrice: 1 })).not.toBe(facetKey(match, { maxPrice: 1 }));

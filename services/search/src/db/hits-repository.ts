@@ -47,10 +47,10 @@ const WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
  */
 function scoreOf(match: TextMatch): RawBuilder<number> {
   const exact = match.exactQuery
-    ? sql`case when d.search_vector @@ ${match.exactQuery}::tsquery then 4 else 0 end`
+    ? sql`case when d.search_vector @@ ${match.exactQuery} then 4 else 0 end`
     : sql`0`;
   return sql<number>`(
-    ts_rank_cd(${WEIGHTS}, d.search_vector, ${match.query}::tsquery, 32)
+    ts_rank_cd(${WEIGHTS}, d.search_vector, ${match.query}, 32)
     + case when d.name_vector = to_tsvector('search_simple', ${match.phrase}::text) then 2 else 0 end
     + ${exact})::float8`;
 }
@@ -114,7 +114,7 @@ const SNIPPET_OPTIONS =
   'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "';
 
 /**
- * Marks matched words: a lateral subquery over one hit `p` giving `name_highlight` and
+ * Marks matched words: a lateral subquery over one hit `d` giving `name_highlight` and
  * `description_highlight`. The text is parsed both stemmed and as typed (a prefix such as
  * "runn" only matches the as-typed "running", a plural only the stem); the version with more
  * marks wins. Each headline is computed once, behind a fence (`offset 0`): inlined, the choice
@@ -123,10 +123,10 @@ const SNIPPET_OPTIONS =
  */
 function highlights(match: TextMatch | null): RawBuilder<unknown> {
   if (!match) {
-    return sql`select ${escaped(sql`p.name`)} as name_highlight,
-      ${escaped(sql`substring(p.description from '^\\s*((\\S+\\s+){0,29}\\S*)')`)} as description_highlight`;
+    return sql`select ${escaped(sql`d.name`)} as name_highlight,
+      ${escaped(sql`substring(d.description from '^\\s*((\\S+\\s+){0,29}\\S*)')`)} as description_highlight`;
   }
-  const query = sql`${match.query}::tsquery`;
+  const query = match.query;
   const headline = (config: string, column: string, options: string) =>
     sql`ts_headline(${config}::regconfig, ${escaped(sql.ref(column))}, ${query}, ${options})`;
   const best = (english: string, simple: string) => {
@@ -137,10 +137,10 @@ function highlights(match: TextMatch | null): RawBuilder<unknown> {
     select ${best('name_english', 'name_simple')} as name_highlight,
       ${best('description_english', 'description_simple')} as description_highlight
     from (
-      select ${headline('search_english', 'p.name', NAME_OPTIONS)} as name_english,
-        ${headline('search_simple', 'p.name', NAME_OPTIONS)} as name_simple,
-        ${headline('search_english', 'p.description', SNIPPET_OPTIONS)} as description_english,
-        ${headline('search_simple', 'p.description', SNIPPET_OPTIONS)} as description_simple
+      select ${headline('search_english', 'd.name', NAME_OPTIONS)} as name_english,
+        ${headline('search_simple', 'd.name', NAME_OPTIONS)} as name_simple,
+        ${headline('search_english', 'd.description', SNIPPET_OPTIONS)} as description_english,
+        ${headline('search_simple', 'd.description', SNIPPET_OPTIONS)} as description_simple
       offset 0
     ) h`;
 }
@@ -166,15 +166,16 @@ export async function findHits(db: Kysely<Database>, query: HitsQuery): Promise<
   // instead of ~5). Without text the column-keyed sorts stay unfenced, so the keyset and the
   // order reach their indexes (deep pages of "newest" or a price sort stay cheap).
   const fence = spec.kind === 'score' || query.match ? sql`offset 0` : sql``;
+  // Only the id and the sort key travel through the sort: every matching row is read to rank
+  // it, but the page's 21 rows alone are then read again (by primary key) for what is shown.
   const { rows } = await sql<HitRow>`
-    select p.id, p.sku, p.name, p.brand, p.category_id, p.price_amount, p.price_currency,
-      p.stock_available, ${printedKey(spec.kind)} as cursor_key, h.name_highlight,
+    select d.id, d.sku, d.name, d.brand, d.category_id, d.price_amount, d.price_currency,
+      d.stock_available, ${printedKey(spec.kind)} as cursor_key, h.name_highlight,
       h.description_highlight
     from (
-      select m.*
+      select m.id, m.sort_key
       from (
-        select d.id, d.sku, d.name, d.brand, d.category_id, d.price_amount, d.price_currency,
-          d.stock_available, d.description, ${spec.key} as sort_key
+        select d.id, ${spec.key} as sort_key
         from search_documents d
         where ${where}
         ${fence}
@@ -183,6 +184,7 @@ export async function findHits(db: Kysely<Database>, query: HitsQuery): Promise<
       order by m.sort_key ${direction}, m.id ${idDirection}
       limit ${query.limit + 1}
     ) p
+    join search_documents d on d.id = p.id
     cross join lateral (${highlights(query.match)}) h
     order by p.sort_key ${direction}, p.id ${idDirection}`.execute(db);
   return rows;

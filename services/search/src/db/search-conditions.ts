@@ -3,10 +3,12 @@ import type { SearchFilters } from '../domain/search-request.js';
 
 /** The text part of a search: the tsquery to match, and what ranks first. */
 export interface TextMatch {
-  /** Postgres' text form of the tsquery that decides which products match. */
-  query: string;
+  /** The tsquery that decides which products match (an expression: see `textQuery`). */
+  query: RawBuilder<unknown>;
   /** With typo corrections: the uncorrected query; its matches rank above corrected ones. */
-  exactQuery: string | null;
+  exactQuery: RawBuilder<unknown> | null;
+  /** Tells this query apart from any other (the words, their modes and alternatives). */
+  key: string;
   /** The words typed, joined by spaces: a product named exactly so ranks first. */
   phrase: string;
 }
@@ -17,7 +19,7 @@ export function baseConditions(
   filters: SearchFilters,
 ): RawBuilder<unknown>[] {
   const conditions: RawBuilder<unknown>[] = [sql`not d.deleted`];
-  if (match) conditions.push(sql`d.search_vector @@ ${match.query}::tsquery`);
+  if (match) conditions.push(sql`d.search_vector @@ ${match.query}`);
   if (filters.categoryId) {
     conditions.push(sql`d.category_path @> array[${filters.categoryId}::uuid]`);
   }

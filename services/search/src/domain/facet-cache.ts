@@ -74,13 +74,13 @@ export class FacetCache {
 }
 
 /**
- * The cache key of a search's counts: Postgres' own text of the tsquery (so "Lamp", "lamp" and
- * "lamps" share one entry when they become the same query) and the normalized filters. Sort,
- * page and limit do not change the counts, so they are not part of it.
+ * The cache key of a search's counts: the normalized words and their alternatives (so "Lamp"
+ * and "lamp" share one entry) and the normalized filters. Sort, page and limit do not change
+ * the counts, so they are not part of it.
  */
 export function facetKey(match: TextMatch | null, filters: SearchFilters): string {
   return JSON.stringify([
-    match?.query ?? null,
+    match?.key ?? null,
     filters.categoryId ?? null,
     filters.brands ?? null,
     filters.minPrice ?? null,

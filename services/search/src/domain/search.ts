@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { countFacets, type FacetCounts } from '../db/facets-repository.js';
 import { findHits, keyKindOf, type HitRow, type PageOrder } from '../db/hits-repository.js';
 import type { TextMatch } from '../db/search-conditions.js';
-import { buildTextQuery, findCorrections } from '../db/text-query-repository.js';
+import { findCorrections, textQuery } from '../db/text-query-repository.js';
 import { errors } from '../errors.js';
 import { decodeCursor, encodeCursor, fingerprint, type MatchMode } from './cursor.js';
 import { facetKey, type FacetCache, type FacetSummary } from './facet-cache.js';
@@ -59,8 +59,9 @@ export async function search(
     [counts, rows] = await read(null);
   } else {
     const exact: TextMatch = {
-      query: await buildTextQuery(db, terms),
+      query: textQuery(terms),
       exactQuery: null,
+      key: JSON.stringify([terms.words, terms.lastIsPrefix]),
       phrase: terms.words.join(' '),
     };
     // A later page keeps the mode of the first, or its rows would shift under the cursor.
@@ -124,8 +125,9 @@ async function widen(
   const corrections = await findCorrections(db, candidates);
   if (corrections.size === 0) return null;
   return {
-    query: await buildTextQuery(db, terms, corrections),
+    query: textQuery(terms, corrections),
     exactQuery: exact.query,
+    key: JSON.stringify([exact.key, [...corrections]]),
     phrase: exact.phrase,
   };
 }
