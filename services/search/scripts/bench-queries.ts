@@ -2,6 +2,7 @@
 // `pnpm bench:generate`: each query shape alone (p50/p95/p99, one request at a time), then a
 // mix from several concurrent clients. No telemetry is loaded (add --import to measure it).
 //   pnpm bench:queries [--runs=200] [--clients=8] [--seconds=15] [--database-url=...]
+//                      [--facet-cache-ms=0]
 import { performance } from 'node:perf_hooks';
 import { createDb } from '@bazaar/db';
 import { buildApp } from '../src/app.js';
@@ -16,7 +17,14 @@ const clients = Number(options.get('clients') ?? 8);
 const seconds = Number(options.get('seconds') ?? 15);
 
 const db = createDb<Database>(url, { poolSize: 10 });
-const config = loadServiceConfig({ DATABASE_URL: url, NODE_ENV: 'test', LOG_LEVEL: 'warn' });
+// The facet cache is off: every request pays for its counts, so each shape's figure is its
+// real cost (`--facet-cache-ms=5000` measures the service as deployed).
+const config = loadServiceConfig({
+  DATABASE_URL: url,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  FACET_CACHE_TTL_MS: options.get('facet-cache-ms') ?? '0',
+});
 const app = await buildApp(config, { db });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
