@@ -27,14 +27,21 @@ async function alterDatabase(db: Kysely<any>, clause: string): Promise<void> {
     .execute(db);
 }
 
+const SETTINGS = [
+  ['random_page_cost', '1.1'],
+  ['max_parallel_workers_per_gather', '0'],
+  ['plan_cache_mode', 'force_custom_plan'],
+] as const;
+
 export async function up(db: Kysely<any>): Promise<void> {
-  await alterDatabase(db, 'set random_page_cost = 1.1');
-  await alterDatabase(db, 'set max_parallel_workers_per_gather = 0');
-  await alterDatabase(db, 'set plan_cache_mode = force_custom_plan');
+  for (const [name, value] of SETTINGS) {
+    await alterDatabase(db, `set ${name} = ${value}`);
+    // Also this session's: a service migrates on a connection of the pool it then serves from,
+    // and a database default only reaches sessions opened after it.
+    await sql.raw(`set ${name} = ${value}`).execute(db);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await alterDatabase(db, 'reset random_page_cost');
-  await alterDatabase(db, 'reset max_parallel_workers_per_gather');
-  await alterDatabase(db, 'reset plan_cache_mode');
+  for (const [name] of SETTINGS) await alterDatabase(db, `reset ${name}`);
 }
