@@ -3,6 +3,8 @@ import type pg from 'pg';
 
 /** Statements worth preparing: parameterized reads and writes (never migrations' scripts). */
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/** The first table a statement names, for a name a trace reader recognizes. */
+const TABLE = /\b(?:into|update|from)\s+"?([a-z_][a-z0-9_]*)"?/i;
 const STALE_PLAN = '0A000';
 
 /**
@@ -22,8 +24,12 @@ export class StatementNames {
   nameOf(text: string): string | undefined {
     let name = this.names.get(text);
     if (name === undefined && this.names.size < this.limit && PREPARABLE.test(text)) {
+      // `insert_order_lines_3f2a9c1b04d2`: operation, table, and a hash of the text; at most
+      // 63 characters, Postgres' longest name.
       const operation = /^\s*(\w+)/.exec(text)![1]!.toLowerCase();
-      name = `${operation}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      const table = (TABLE.exec(text)?.[1] ?? '').toLowerCase().slice(0, 36);
+      const hash = createHash('sha1').update(text).digest('hex').slice(0, 12);
+      name = [operation, table, hash].filter(Boolean).join('_');
       this.names.set(text, name);
     }
     return name;

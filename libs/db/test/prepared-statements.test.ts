@@ -40,7 +40,7 @@ describe('prepared statements', () => {
     expect(await byId(2)).toEqual({ name: 'widget' });
     const names = await preparedNames(db);
     expect(names).toHaveLength(1);
-    expect(names[0]).toMatch(/^select_[0-9a-f]{16}$/);
+    expect(names[0]).toMatch(/^select_gadget_[0-9a-f]{12}$/);
     // Statements without parameters (transaction control, scripts) run as they are.
     await db.transaction().execute(async (trx) => {
       await sql`select 1; select 2`.execute(trx);
@@ -73,7 +73,7 @@ describe('prepared statements', () => {
     const first = names.nameOf('select $1::int');
     expect(first).toMatch(/^select_/);
     expect(names.nameOf('select $1::int')).toBe(first);
-    expect(names.nameOf('update t set a = $1')).toMatch(/^update_/);
+    expect(names.nameOf('update t set a = $1')).toMatch(/^update_t_[0-9a-f]{12}$/);
     expect(names.nameOf('delete from t where a = $1')).toBeUndefined();
     expect(new StatementNames().nameOf('create table t (a int)')).toBeUndefined();
   });
