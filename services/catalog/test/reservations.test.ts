@@ -27,6 +27,9 @@ describe('stock reservations', () => {
       max: 20,
       connectionTimeoutMillis: 120_000,
     });
+    // As createDb does: a session the server ends (the database dropped at the end) must not
+    // become an unhandled 'error' event of the pool.
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   });
   afterAll(async () => {
