@@ -1,6 +1,6 @@
 import type { App } from '@bazaar/service-kit';
 import { bearer, problems } from '../common-schemas.js';
-import { passOn, relay } from '../relay.js';
+import { forward } from '../relay.js';
 import type { RouteDeps } from '../route-deps.js';
 import { LoginBody, RefreshBody, RegisterBody, Tokens } from './schemas.js';
 
@@ -8,8 +8,7 @@ const tags = ['auth'];
 
 /** `/v1/auth/*`: accounts and tokens, answered by the users service; stricter rate limits. */
 export async function authRoutes(app: App, { upstreams }: RouteDeps): Promise<void> {
-  const forward = (path: string, body: unknown, request: Parameters<typeof passOn>[0]) =>
-    upstreams.users.request({ method: 'POST', path, body, headers: passOn(request) });
+  const { users } = upstreams;
 
   app.post(
     '/v1/auth/register',
@@ -23,7 +22,11 @@ export async function authRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(request, reply, await forward('/v1/auth/register', request.body, request)),
+      forward(request, reply, users, {
+        method: 'POST',
+        path: '/v1/auth/register',
+        body: request.body,
+      }),
   );
 
   app.post(
@@ -38,7 +41,11 @@ export async function authRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(request, reply, await forward('/v1/auth/login', request.body, request)),
+      forward(request, reply, users, {
+        method: 'POST',
+        path: '/v1/auth/login',
+        body: request.body,
+      }),
   );
 
   app.post(
@@ -54,7 +61,11 @@ export async function authRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(request, reply, await forward('/v1/auth/refresh', request.body, request)),
+      forward(request, reply, users, {
+        method: 'POST',
+        path: '/v1/auth/refresh',
+        body: request.body,
+      }),
   );
 
   app.post(
@@ -71,6 +82,10 @@ export async function authRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
       },
     },
     async (request, reply) =>
-      relay(request, reply, await forward('/v1/auth/logout', request.body, request)),
+      forward(request, reply, users, {
+        method: 'POST',
+        path: '/v1/auth/logout',
+        body: request.body,
+      }),
   );
 }
