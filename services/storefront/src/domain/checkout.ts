@@ -34,7 +34,7 @@ export interface CheckoutDeps {
   upstreams: Pick<Upstreams, 'payments' | 'orders'>;
 }
 
-interface PaymentMethodAnswer {
+interface PaymentMethod {
   id: string;
   brand: string;
   last4: string;
@@ -57,8 +57,14 @@ function sameCard(row: CheckoutPaymentMethodRow, card: Card): boolean {
   );
 }
 
-function isMethod(body: unknown): body is PaymentMethodAnswer {
-  const b = body as Partial<PaymentMethodAnswer> | undefined;
+const methodOf = (row: CheckoutPaymentMethodRow): PaymentMethod => ({
+  id: row.payment_method_id,
+  brand: row.brand,
+  last4: row.last4,
+});
+
+function isMethod(body: unknown): body is PaymentMethod {
+  const b = body as Partial<PaymentMethod> | undefined;
   return typeof b?.id === 'string' && typeof b.brand === 'string' && typeof b.last4 === 'string';
 }
 
@@ -90,38 +96,41 @@ function withCardFields(answer: ServiceResponse): ServiceResponse {
 export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promise<ServiceResponse> {
   const { card } = input.body.payment;
   const remembered = await findCheckoutPaymentMethod(deps.db, input.userId, input.idempotencyKey);
-  let method: { id: string; brand: string; last4: string };
   if (remembered && sameCard(remembered, card)) {
-    method = { id: remembered.payment_method_id, brand: remembered.brand, last4: remembered.last4 };
-  } else {
-    const exchanged = await deps.upstreams.payments.request<unknown>({
-      method: 'POST',
-      path: '/internal/payment-methods',
-      body: { card },
-      headers: input.headers,
-    });
-    if (exchanged.status >= 400) return withCardFields(exchanged);
-    if (!isMethod(exchanged.body)) {
-      throw errors.STOREFRONT_BAD_UPSTREAM_ANSWER(
-        'the card could not be exchanged for a payment method',
-      );
-    }
-    const answer = exchanged.body;
-    if (remembered) {
-      method = answer; // another card under a used key: orders will say 422
-    } else {
-      const claimed = await claimCheckoutPaymentMethod(deps.db, {
-        user_id: input.userId,
-        idempotency_key: input.idempotencyKey,
-        payment_method_id: answer.id,
-        brand: answer.brand,
-        last4: answer.last4,
-        exp_month: card.expMonth,
-        exp_year: card.expYear,
-      });
-      method = { id: claimed.payment_method_id, brand: claimed.brand, last4: claimed.last4 };
-    }
+    return placeOrder(deps, input, methodOf(remembered));
   }
+  const exchanged = await deps.upstreams.payments.request<unknown>({
+    method: 'POST',
+    path: '/internal/payment-methods',
+    body: { card },
+    headers: input.headers,
+  });
+  if (exchanged.status >= 400) return withCardFields(exchanged);
+  if (!isMethod(exchanged.body)) {
+    throw errors.STOREFRONT_BAD_UPSTREAM_ANSWER(
+      'the card could not be exchanged for a payment method',
+    );
+  }
+  // Another card under a used key: orders will say 422.
+  if (remembered) return placeOrder(deps, input, exchanged.body);
+  const claimed = await claimCheckoutPaymentMethod(deps.db, {
+    user_id: input.userId,
+    idempotency_key: input.idempotencyKey,
+    payment_method_id: exchanged.body.id,
+    brand: exchanged.body.brand,
+    last4: exchanged.body.last4,
+    exp_month: card.expMonth,
+    exp_year: card.expYear,
+  });
+  return placeOrder(deps, input, methodOf(claimed));
+}
+
+/** The order at orders, with the payment method in place of the card. */
+function placeOrder(
+  deps: CheckoutDeps,
+  input: CheckoutInput,
+  method: PaymentMethod,
+): Promise<ServiceResponse> {
   const { payment: _card, ...order } = input.body;
   return deps.upstreams.orders.request({
     method: 'POST',
