@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { ResponseCache } from './response-cache.js';
 import { errors } from '../errors.js';
 
-export const UPSTREAM_NAMES = ['catalog', 'orders', 'users', 'payments', 'search'] as const;
+const UPSTREAM_NAMES = ['catalog', 'orders', 'users', 'payments', 'search'] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
 
 /** One internal service as the routes call it: its failures already turned into public errors. */
@@ -27,7 +27,7 @@ export type Upstreams = Record<UpstreamName, Upstream> & { close(): Promise<void
  * A dependency that is down becomes a 503 with `Retry-After`. The public detail names no
  * service and no address: which internal service failed is for the logs, not for shoppers.
  */
-export function toPublicError(error: unknown): unknown {
+function toPublicError(error: unknown): unknown {
   if (!(error instanceof UpstreamUnavailableError)) return error;
   return errors.STOREFRONT_DEPENDENCY_UNAVAILABLE(
     `a service this request needs is unavailable; try again in ${error.retryAfter} s`,
@@ -50,15 +50,11 @@ const wantsFresh = (options: RequestOptions) =>
  * Wraps a client so that unavailability is thrown as the public 503, and anonymous GETs are
  * answered from `cache` while the service's `Cache-Control` says they may be.
  */
-export function upstream(
-  name: UpstreamName,
-  client: ServiceClient,
-  cache?: ResponseCache,
-): Upstream {
+function upstream(name: UpstreamName, client: ServiceClient, cache: ResponseCache): Upstream {
   return {
     name,
     async request<T>(options: RequestOptions) {
-      const key = cache && cacheKey(name, options);
+      const key = cacheKey(name, options);
       const kept = key && !wantsFresh(options) ? cache.get(key) : undefined;
       if (kept) return kept as ServiceResponse<T>;
       try {
