@@ -1,5 +1,5 @@
 import type { Money } from './money.js';
-import type { Order, ShippingAddress } from './order.js';
+import type { Order, OrderLine, ShippingAddress } from './order.js';
 import type { OrderStatus, StatusReason } from './order-state.js';
 
 /** An order as the API shows it (JSON-ready: times are ISO strings, no card data, no token). */
@@ -8,14 +8,7 @@ export interface OrderView {
   userId: string;
   status: OrderStatus;
   cancelReason: string | null;
-  lines: {
-    productId: string;
-    sku: string;
-    name: string;
-    quantity: number;
-    unitPrice: Money;
-    lineTotal: Money;
-  }[];
+  lines: OrderLine[];
   total: Money;
   statusHistory: { status: OrderStatus; reason: StatusReason; at: string }[];
   shippingAddress: ShippingAddress;
@@ -30,14 +23,7 @@ export function orderView(order: Order): OrderView {
     userId: order.userId,
     status: order.status,
     cancelReason: order.cancelReason,
-    lines: order.lines.map((line) => ({
-      productId: line.productId,
-      sku: line.sku,
-      name: line.name,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      lineTotal: line.lineTotal,
-    })),
+    lines: order.lines,
     total: order.total,
     statusHistory: order.statusHistory.map((change) => ({
       status: change.status,

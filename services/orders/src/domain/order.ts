@@ -1,5 +1,6 @@
 import type { Money } from './money.js';
 import type { OrderStatus, StatusReason } from './order-state.js';
+import type { PricedLine } from './pricing.js';
 
 export interface ShippingAddress {
   name: string;
@@ -18,14 +19,8 @@ export interface PaymentMethod {
   last4: string;
 }
 
-export interface OrderLine {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-}
+/** A line of an order: as catalog priced it at checkout, kept with the order. */
+export type OrderLine = PricedLine;
 
 export interface StatusChange {
   /** Position in the order's history (also the SSE event id). */
