@@ -69,9 +69,15 @@ describe('storefront reads through the cache', () => {
     expect(h.fakes.catalog.received).toHaveLength(1);
 
     // A reload asks for a fresh answer, and refreshes the kept one.
-    await read({ 'cache-control': 'no-cache' });
+    const renamed = { ...answers.product, name: 'Renamed' };
+    h.fakes.catalog.reply(`GET /v1/products/${ID}`, 200, renamed, {
+      'cache-control': 'public, max-age=30',
+    });
+    expect((await read({ 'cache-control': 'no-cache' })).json()).toMatchObject({ name: 'Renamed' });
     expect(h.fakes.catalog.received).toHaveLength(2);
     expect(h.fakes.catalog.received[1]!.headers['cache-control']).toBe('no-cache');
+    expect((await read()).json()).toMatchObject({ name: 'Renamed' });
+    expect(h.fakes.catalog.received).toHaveLength(2);
   });
 
   it('when a shopper sends a token, or catalog does not mark the answer, then every read reaches catalog', async () => {
