@@ -8,8 +8,13 @@ export interface RunOptions {
   host?: string;
   /** How long in-flight work may take to finish after SIGTERM before the process exits 1. */
   shutdownTimeoutMs?: number;
-  /** Work to stop before the HTTP server closes (consumers, relays): runs first on shutdown. */
-  beforeClose?: () => Promise<void>;
+  /**
+   * The service's message broker connection (`createMessaging` of `@bazaar/messaging` fits):
+   * readiness checks it as `broker`; it starts once the server listens, so HTTP serves while the
+   * broker is still being reached (`broker: down` until then, events wait in the outbox); on
+   * shutdown it stops first (consumers, relay), before the HTTP server closes.
+   */
+  broker?: { start(): Promise<void>; stop(): Promise<void>; check(): Promise<void> };
 }
 
 /**
@@ -18,14 +23,17 @@ export interface RunOptions {
  * takes longer than `shutdownTimeoutMs`, so Kubernetes never waits on a stuck pod.
  */
 export async function runService(app: App, options: RunOptions): Promise<void> {
+  const { broker } = options;
+  if (broker) app.health.addCheck('broker', () => broker.check());
   closeWithGrace({ delay: options.shutdownTimeoutMs ?? 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an unexpected error');
     else app.log.info({ signal }, 'shutting down');
-    await options.beforeClose?.();
+    await broker?.stop();
     await app.close();
     await flushTraces();
   });
   await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
+  await broker?.start();
 }
 
 /**

@@ -12,7 +12,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('graceful shutdown', () => {
-  it('when SIGTERM arrives during a slow request, then the request finishes and the process exits 0', async () => {
+  it('when SIGTERM arrives during a slow request, then the request finishes, the broker stops first and the process exits 0', async () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
@@ -26,12 +26,15 @@ describe('graceful shutdown', () => {
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OTEL_SDK_DISABLED: 'true' } },
     );
     const exited = once(child, 'exit');
+    let output = '';
     await new Promise<void>((resolve) =>
-      child.stdout.on(
-        'data',
-        (chunk: Buffer) => chunk.toString().includes('listening') && resolve(),
-      ),
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('listening\n')) resolve();
+      }),
     );
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(await ready.json()).toMatchObject({ checks: { broker: 'up' } });
 
     const pending = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({
       status: r.status,
@@ -43,5 +46,12 @@ describe('graceful shutdown', () => {
     await expect(pending).resolves.toEqual({ status: 200, body: { done: true } });
     const [code] = await exited;
     expect(code).toBe(0);
+    // The broker starts once the server listens and stops before it closes.
+    expect(output.split('\n')).toEqual([
+      'broker started (listening: true)',
+      'listening',
+      'broker stopped (listening: true)',
+      '',
+    ]);
   });
 });

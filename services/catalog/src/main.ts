@@ -32,19 +32,11 @@ try {
     namespace: config.AMQP_NAMESPACE,
   });
   subscribe(messaging, app.log);
-  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', async () => {
     await pool.end();
     await db.destroy();
   });
-  await runService(app, {
-    port: config.PORT,
-    host: config.HOST,
-    beforeClose: () => messaging.stop(),
-  });
-  // After listening: reads and the price lookup serve while the broker is still being reached
-  // (readiness says `broker: down` until then; events wait in the outbox).
-  await messaging.start();
+  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
 } catch (error) {
   exitOnStartupError(error);
 }

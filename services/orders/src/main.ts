@@ -25,16 +25,8 @@ try {
     namespace: config.AMQP_NAMESPACE,
   });
   subscribeAll(messaging, { ...app.saga, log: app.log });
-  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
-  await runService(app, {
-    port: config.PORT,
-    host: config.HOST,
-    beforeClose: () => messaging.stop(),
-  });
-  // After listening: reads serve while the broker is still being reached (readiness says
-  // `broker: down` until then); orders placed meanwhile wait in the outbox.
-  await messaging.start();
+  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
 } catch (error) {
   exitOnStartupError(error);
 }

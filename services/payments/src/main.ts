@@ -26,14 +26,8 @@ try {
     namespace: config.AMQP_NAMESPACE,
   });
   subscribePayments(messaging, paymentsContext(config, providers, app.log));
-  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
-  await messaging.start();
-  await runService(app, {
-    port: config.PORT,
-    host: config.HOST,
-    beforeClose: () => messaging.stop(),
-  });
+  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
 } catch (error) {
   exitOnStartupError(error);
 }

@@ -27,16 +27,8 @@ try {
     relay: false,
   });
   subscribe(messaging, { metrics: createSearchMetrics(app.metrics), logger: app.log });
-  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
-  await runService(app, {
-    port: config.PORT,
-    host: config.HOST,
-    beforeClose: () => messaging.stop(),
-  });
-  // After listening: search answers from its index while the broker is still being reached
-  // (readiness says `broker: down` until then).
-  await messaging.start();
+  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
 } catch (error) {
   exitOnStartupError(error);
 }

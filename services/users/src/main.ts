@@ -24,18 +24,10 @@ try {
     metrics: app.metrics,
     namespace: config.AMQP_NAMESPACE,
   });
-  app.health.addCheck('broker', () => messaging.check());
   app.addHook('onClose', () => db.destroy());
   const admin = await ensureAdmin(app.usersContext, config.admin);
   if (admin === 'created') app.log.info({ email: config.admin.email }, 'admin account created');
-  await runService(app, {
-    port: config.PORT,
-    host: config.HOST,
-    beforeClose: () => messaging.stop(),
-  });
-  // After listening: login and the JWKS serve while the broker is still being reached (events
-  // wait in the outbox; readiness says `broker: down` until then).
-  await messaging.start();
+  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
 } catch (error) {
   exitOnStartupError(error);
 }
