@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -66,13 +66,4 @@ export async function pruneIdempotencyKeys(db: Db, olderThan: Date): Promise<num
     .where('created_at', '<', olderThan)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
-}
-
-/** Rows kept, for tests and operations. */
-export async function countIdempotencyKeys(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .select(sql<number>`count(*)::int`.as('count'))
-    .executeTakeFirstOrThrow();
-  return row.count;
 }

@@ -14,9 +14,6 @@ import { lookupPricesOrFail } from './lookup-prices.js';
 import { sum, type Money } from './money.js';
 import { priceLine, type PricedLine } from './pricing.js';
 
-/** Bounds of one item's quantity; 0 in an update removes the item. */
-export const MIN_QUANTITY = 1;
-export const MAX_QUANTITY = 99;
 /** Most distinct products in one cart: what one price lookup (and one order) can hold. */
 export const MAX_CART_ITEMS = MAX_LOOKUP_IDS;
 
