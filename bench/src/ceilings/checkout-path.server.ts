@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
+import { serveCeiling } from './spawn-server.js';
 
 const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 });
 const prices = new Pool(process.env.BENCH_PRICES_URL!, { connections: 20 });
@@ -50,14 +51,7 @@ app.post<{ Body: { itemId: number; quantity: number } }>('/orders', async (reque
   );
   return reply.code(202).send({ id });
 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(`listening ${(app.server.address() as { port: number }).port}\n`);
-process.on(
-  'SIGTERM',
-  () =>
-    void app
-      .close()
-      .then(() => connection.close())
-      .then(() => Promise.all([pool.end(), prices.close()]))
-      .then(() => process.exit(0)),
-);
+await serveCeiling(app, async () => {
+  await connection.close();
+  await Promise.all([pool.end(), prices.close()]);
+});

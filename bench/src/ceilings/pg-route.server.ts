@@ -2,6 +2,7 @@
 // statement), the shape of a product-detail read without any of the platform around it.
 import Fastify from 'fastify';
 import pg from 'pg';
+import { serveCeiling } from './spawn-server.js';
 
 const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 });
 const app = Fastify({ logger: false });
@@ -14,13 +15,4 @@ app.get<{ Params: { id: string } }>('/items/:id', async (request, reply) => {
   if (rows.length === 0) return reply.code(404).send({ error: 'not found' });
   return rows[0];
 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(`listening ${(app.server.address() as { port: number }).port}\n`);
-process.on(
-  'SIGTERM',
-  () =>
-    void app
-      .close()
-      .then(() => pool.end())
-      .then(() => process.exit(0)),
-);
+await serveCeiling(app, () => pool.end());

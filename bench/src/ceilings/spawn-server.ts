@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 
 // The servers sit beside this file; found from the working directory (the bench package when
 // run by `pnpm bench`, the repository root under jest).
@@ -46,4 +48,24 @@ export async function spawnServer(
       await exited;
     },
   };
+}
+
+/**
+ * The server side of {@link spawnServer}: listens on a free port, says which, and on SIGTERM
+ * closes the app, then `release` (its pools and connections), and exits.
+ */
+export async function serveCeiling(
+  app: FastifyInstance,
+  release: () => Promise<unknown> = async () => undefined,
+): Promise<void> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(`listening ${(app.server.address() as AddressInfo).port}\n`);
+  process.on(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(release)
+        .then(() => process.exit(0)),
+  );
 }
