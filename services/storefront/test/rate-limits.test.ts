@@ -66,7 +66,7 @@ describe('storefront rate limits', () => {
     expect([first.statusCode, second.statusCode]).toEqual([401, 401]);
     expect(second.headers['ratelimit-limit']).toBe('2');
     expect(third.statusCode).toBe(429);
-    expect(third.headers['retry-after']).toBeDefined();
+    expect(Number(third.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 
   it('when one shopper goes over their limit from many IPs, then 429; another shopper is unaffected', async () => {
