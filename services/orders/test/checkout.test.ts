@@ -367,6 +367,11 @@ describe('checkout (POST /v1/orders)', () => {
   it('when catalog prices the products in different currencies, then 409 and nothing is written', async () => {
     const euros = h.catalog.add({ price: { amount: 100, currency: 'EUR' } });
     const dollars = h.catalog.add({ price: { amount: 100, currency: 'USD' } });
+    const before = await Promise.all([
+      count('orders'),
+      count('outbox_events'),
+      count('idempotency_keys'),
+    ]);
     const response = await checkout(await h.bearer(), uuidv7(), {
       items: [
         { productId: euros.productId, quantity: 1 },
@@ -380,5 +385,11 @@ describe('checkout (POST /v1/orders)', () => {
       code: 'ORDERS_CURRENCY_MISMATCH',
       currencies: ['EUR', 'USD'],
     });
+    const after = await Promise.all([
+      count('orders'),
+      count('outbox_events'),
+      count('idempotency_keys'),
+    ]);
+    expect(after).toEqual(before);
   });
 });
