@@ -226,7 +226,12 @@ describe('recovery and lifecycle', () => {
     const a = createMessaging({ url, service, db: database.db, namespace, metrics: registry });
     const b = createMessaging({ url, service, db: database.db, namespace, metrics: registry });
     expect(a).not.toBe(b);
-    expect(await metricValue(registry, 'messaging_outbox_backlog', {})).toBeGreaterThanOrEqual(0);
+    await database.db
+      .transaction()
+      .execute((trx) => writeEvent(trx, { type: 'user.registered', data: userRegistered() }));
+    const backlog = await b.relay!.backlog();
+    expect(backlog).toBeGreaterThan(0);
+    expect(await metricValue(registry, 'messaging_outbox_backlog', {})).toBe(backlog);
     expect(await registry.metrics()).toContain('messaging_dead_lettered_total');
   });
 });
