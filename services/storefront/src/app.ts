@@ -1,10 +1,7 @@
 import { authPlugin, bearerAuthScheme, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
 import { createApp, type App } from '@bazaar/service-kit';
-import type { Kysely } from 'kysely';
-import type { Upstreams } from './clients/upstreams.js';
 import { jwksUrl, trustProxySetting, type Config } from './config.js';
-import type { Database } from './db/database.js';
 import { rateLimits } from './plugins/rate-limits.js';
 import { security } from './plugins/security.js';
 import { accountRoutes } from './routes/account/index.js';
@@ -14,12 +11,8 @@ import { cartRoutes } from './routes/carts/index.js';
 import { catalogRoutes } from './routes/catalog/index.js';
 import { orderRoutes } from './routes/orders/index.js';
 import { paymentWebhookRoutes } from './routes/payments/index.js';
+import type { RouteDeps } from './routes/route-deps.js';
 import { searchRoutes } from './routes/search/index.js';
-
-export interface Dependencies {
-  db: Kysely<Database>;
-  upstreams: Upstreams;
-}
 
 const TAGS = [
   { name: 'auth', description: 'Accounts and tokens (stricter rate limits)' },
@@ -36,7 +29,7 @@ const TAGS = [
  * here; every answer composed from the internal services, whose failures become public
  * problems (4xx passed through, a service down is 503 with `Retry-After`).
  */
-export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
+export async function buildApp(config: Config, deps: RouteDeps): Promise<App> {
   const app = await createApp({
     name: 'storefront',
     version: '0.1.0',
