@@ -9,6 +9,7 @@ import { publishPaymentAuthorized, publishPaymentFailed } from '../events/publis
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from './card.js';
 import type { PaymentsContext } from './context.js';
+import { operationKey } from './provider-operation.js';
 import { withRetries } from './retry.js';
 
 export interface AuthorizationRequest {
@@ -27,11 +28,6 @@ export type AuthorizationOutcome =
   | 'duplicate'
   /** The order was cancelled before its stock was reserved: nothing to charge. */
   | 'cancelled';
-
-/** The provider's idempotency key for an order's authorization: one order, one authorization. */
-export function authorizationKey(orderId: string): string {
-  return `order-${orderId}-authorize`;
-}
 
 type Attempt = Omit<NewPaymentAttempt, 'id' | 'payment_id'>;
 
@@ -83,7 +79,8 @@ async function callProvider(
       provider.authorize({
         token: method.provider_token,
         amount: request.total,
-        idempotencyKey: authorizationKey(request.orderId),
+        // One order, one authorization.
+        idempotencyKey: operationKey(request.orderId, 'authorize'),
       }),
     ctx.retry,
   );
