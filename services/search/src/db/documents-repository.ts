@@ -24,6 +24,34 @@ export function toDocumentRow(product: ProductDocument): NewSearchDocumentRow {
   };
 }
 
+/** What a product document sets, besides its id: a newer version replaces all of it. */
+const DOCUMENT_COLUMNS = [
+  'version',
+  'sku',
+  'name',
+  'description',
+  'brand',
+  'category_id',
+  'category_name',
+  'category_path',
+  'price_amount',
+  'price_currency',
+  'stock_available',
+  'attributes',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof NewSearchDocumentRow>;
+
+/**
+ * `column = excluded.column` for each of a document's columns, for an upsert's update (of the
+ * live table or the reindex's shadow copy). Typed `never`: each value is its own column's.
+ */
+export function fromExcluded(): Record<(typeof DOCUMENT_COLUMNS)[number], RawBuilder<never>> {
+  return Object.fromEntries(
+    DOCUMENT_COLUMNS.map((column) => [column, sql.ref<never>(`excluded.${column}`)]),
+  ) as Record<(typeof DOCUMENT_COLUMNS)[number], RawBuilder<never>>;
+}
+
 /**
  * Writes a product's document unless the index already holds this version or a newer one (a
  * newer document or a tombstone). Returns whether it was written.
@@ -38,24 +66,11 @@ export async function upsertDocument(
     .onConflict((conflict) =>
       conflict
         .column('id')
-        .doUpdateSet((eb) => ({
-          version: eb.ref('excluded.version'),
+        .doUpdateSet({
+          ...fromExcluded(),
           deleted: false,
-          sku: eb.ref('excluded.sku'),
-          name: eb.ref('excluded.name'),
-          description: eb.ref('excluded.description'),
-          brand: eb.ref('excluded.brand'),
-          category_id: eb.ref('excluded.category_id'),
-          category_name: eb.ref('excluded.category_name'),
-          category_path: eb.ref('excluded.category_path'),
-          price_amount: eb.ref('excluded.price_amount'),
-          price_currency: eb.ref('excluded.price_currency'),
-          stock_available: eb.ref('excluded.stock_available'),
-          attributes: eb.ref('excluded.attributes'),
-          created_at: eb.ref('excluded.created_at'),
-          updated_at: eb.ref('excluded.updated_at'),
           indexed_at: sql<Date>`clock_timestamp()`,
-        }))
+        })
         .where('search_documents.version', '<', (eb) => eb.ref('excluded.version')),
     )
     .returning('id')

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, SearchDocumentsTable, SearchWordsTable } from './database.js';
-import { dictionaryWords, toDocumentRow } from './documents-repository.js';
+import { dictionaryWords, fromExcluded, toDocumentRow } from './documents-repository.js';
 import type { ProductDocument } from '../domain/product-document.js';
 
 /*
@@ -64,25 +64,26 @@ export async function loadShadowDocuments(
     .onConflict((conflict) =>
       conflict
         .column('id')
-        .doUpdateSet((eb) => ({
-          version: eb.ref('excluded.version'),
-          sku: eb.ref('excluded.sku'),
-          name: eb.ref('excluded.name'),
-          description: eb.ref('excluded.description'),
-          brand: eb.ref('excluded.brand'),
-          category_id: eb.ref('excluded.category_id'),
-          category_name: eb.ref('excluded.category_name'),
-          category_path: eb.ref('excluded.category_path'),
-          price_amount: eb.ref('excluded.price_amount'),
-          price_currency: eb.ref('excluded.price_currency'),
-          stock_available: eb.ref('excluded.stock_available'),
-          attributes: eb.ref('excluded.attributes'),
-          created_at: eb.ref('excluded.created_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-        }))
+        .doUpdateSet(fromExcluded())
         .where('search_documents_next.version', '<', (eb) => eb.ref('excluded.version')),
     )
     .execute();
+}
+
+/**
+ * Adds to the shadow dictionary the words of the documents in `rows` (a table or a CTE with
+ * `name`, `brand`, `category_name` and `deleted`), as `dictionaryText` joins them.
+ */
+function insertShadowWords(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    insert into search_words_next (word)
+    select distinct w.lexeme
+    from ${rows} d
+    cross join lateral (${dictionaryWords(
+      sql`d.name || ' ' || d.brand || ' ' || coalesce(d.category_name, '')`,
+    )}) w
+    where not d.deleted
+    on conflict do nothing`;
 }
 
 /**
@@ -91,15 +92,7 @@ export async function loadShadowDocuments(
  * statistics. Runs outside any transaction, as VACUUM must.
  */
 export async function finishShadowTables(conn: Kysely<Database>): Promise<void> {
-  await sql`
-    insert into search_words_next (word)
-    select distinct w.lexeme
-    from search_documents_next d
-    cross join lateral (${dictionaryWords(
-      sql`d.name || ' ' || d.brand || ' ' || coalesce(d.category_name, '')`,
-    )}) w
-    where not d.deleted
-    on conflict do nothing`.execute(conn);
+  await insertShadowWords(sql.table('search_documents_next')).execute(conn);
   await sql`vacuum (analyze) search_documents_next`.execute(conn);
   await sql`vacuum (analyze) search_words_next`.execute(conn);
 }
@@ -180,16 +173,7 @@ export async function swapInShadowTables(conn: Kysely<Database>, since: Date): P
         where n.version < excluded.version or (excluded.deleted and n.version = excluded.version)
         returning n.name, n.brand, n.category_name, n.deleted
       ),
-      words as (
-        insert into search_words_next (word)
-        select distinct w.lexeme
-        from carried c
-        cross join lateral (${dictionaryWords(
-          sql`c.name || ' ' || c.brand || ' ' || coalesce(c.category_name, '')`,
-        )}) w
-        where not c.deleted
-        on conflict do nothing
-      )
+      words as (${insertShadowWords(sql.table('carried'))})
       select count(*)::int as carried from carried`.execute(trx);
     await swapTable(trx, 'search_documents', 'search_documents_next');
     await swapTable(trx, 'search_words', 'search_words_next');
