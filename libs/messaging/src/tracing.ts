@@ -5,6 +5,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type Span,
 } from '@opentelemetry/api';
@@ -62,6 +63,17 @@ export interface MessageSpanInfo {
   size: number;
 }
 
+/** The attributes a message's publish and process spans share (OpenTelemetry's conventions). */
+function messageAttributes(info: MessageSpanInfo): Attributes {
+  return {
+    'messaging.system': 'rabbitmq',
+    'messaging.destination.name': info.exchange,
+    'messaging.rabbitmq.destination.routing_key': info.routingKey,
+    'messaging.message.id': info.messageId,
+    'messaging.message.body.size': info.size,
+  };
+}
+
 /**
  * The PRODUCER span of one publish, following OpenTelemetry's messaging conventions: named
  * `publish <exchange>`, a child of the context the event was written in.
@@ -72,13 +84,9 @@ export function startPublishSpan(parent: Context, info: MessageSpanInfo): Span {
     {
       kind: SpanKind.PRODUCER,
       attributes: {
-        'messaging.system': 'rabbitmq',
+        ...messageAttributes(info),
         'messaging.operation.type': 'send',
         'messaging.operation.name': 'publish',
-        'messaging.destination.name': info.exchange,
-        'messaging.rabbitmq.destination.routing_key': info.routingKey,
-        'messaging.message.id': info.messageId,
-        'messaging.message.body.size': info.size,
       },
     },
     parent,
@@ -95,15 +103,11 @@ export function startProcessSpan(
     {
       kind: SpanKind.CONSUMER,
       attributes: {
-        'messaging.system': 'rabbitmq',
+        ...messageAttributes(info),
         'messaging.operation.type': 'process',
         'messaging.operation.name': 'process',
-        'messaging.destination.name': info.exchange,
         'messaging.destination.subscription.name': info.queue,
-        'messaging.rabbitmq.destination.routing_key': info.routingKey,
         'messaging.rabbitmq.message.delivery_tag': info.deliveryTag,
-        'messaging.message.id': info.messageId,
-        'messaging.message.body.size': info.size,
         'messaging.rabbitmq.message.redelivered': info.redelivered,
       },
     },
