@@ -72,6 +72,22 @@ describe('tokens of the users service checked by another service', () => {
     return jwt.sign(key.privateKey);
   }
 
+  /** A token with the users service's claims, signed under `header` with a key it never gave out. */
+  function forge(
+    roles: string[],
+    header: { alg: string; kid: string },
+    key: Parameters<SignJWT['sign']>[0],
+  ) {
+    return new SignJWT({ roles })
+      .setProtectedHeader({ ...header, typ: 'at+jwt' })
+      .setSubject(userId)
+      .setIssuer('bazaar-users')
+      .setAudience('bazaar')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(key);
+  }
+
   async function expect401(token: string) {
     const response = await call(token);
     expect(response.statusCode).toBe(401);
@@ -105,15 +121,7 @@ describe('tokens of the users service checked by another service', () => {
   it('when the signature is wrong, then 401', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     const kid = users.app.usersContext.keys.signer(new Date()).kid;
-    const token = await new SignJWT({ roles: ['admin'] })
-      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
-      .setSubject(userId)
-      .setIssuer('bazaar-users')
-      .setAudience('bazaar')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(privateKey);
-    await expect401(token);
+    await expect401(await forge(['admin'], { alg: 'EdDSA', kid }, privateKey));
     const [h, , s] = customerToken.split('.');
     const elevated = Buffer.from(
       JSON.stringify({
@@ -127,15 +135,8 @@ describe('tokens of the users service checked by another service', () => {
   it('when the token is HS256 signed with the public key, then 401', async () => {
     const jwks = (await users.app.inject({ url: '/.well-known/jwks.json' })).json();
     const publicJwk = jwks.keys[0];
-    const token = await new SignJWT({ roles: ['admin'] })
-      .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid, typ: 'at+jwt' })
-      .setSubject(userId)
-      .setIssuer('bazaar-users')
-      .setAudience('bazaar')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
-    await expect401(token);
+    const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
+    await expect401(await forge(['admin'], { alg: 'HS256', kid: publicJwk.kid }, secret));
   });
 
   it('when the token has expired, then 401', async () => {
@@ -162,15 +163,8 @@ describe('tokens of the users service checked by another service', () => {
 
   it('when the token names an unknown kid, then 401', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const token = await new SignJWT({ roles: ['customer'] })
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'not-a-published-kid', typ: 'at+jwt' })
-      .setSubject(userId)
-      .setIssuer('bazaar-users')
-      .setAudience('bazaar')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(privateKey);
-    await expect401(token);
+    const kid = 'not-a-published-kid';
+    await expect401(await forge(['customer'], { alg: 'EdDSA', kid }, privateKey));
   });
 
   it('when a customer token is sent to an admin route, then 403', async () => {
