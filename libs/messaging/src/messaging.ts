@@ -53,7 +53,10 @@ export interface Messaging<DB> {
   start(): Promise<void>;
   /** Cancels consumers, waits for in-flight handlers, stops the relay, closes the connection. */
   stop(): Promise<void>;
-  /** Readiness: resolves when the broker connection and every channel are up, throws otherwise. */
+  /**
+   * Resolves when the broker connection and every channel are up, throws otherwise (the same
+   * state as the `messaging_broker_connected` gauge). Not a readiness check: see the README.
+   */
   check(): Promise<void>;
   /** The relay, for tests and tools (`relayOnce`, `prune`, `backlog`). */
   readonly relay: OutboxRelay | undefined;
@@ -117,6 +120,13 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     relaySettings.pollIntervalMs = 5000;
   }
   let relay: OutboxRelay | undefined;
+  /** What is down on the broker side, or undefined when everything is open. */
+  const brokerProblem = (): string | undefined => {
+    if (!connection.isOpen) return 'message broker not connected';
+    if (!publisher.ready) return 'publisher channel not open';
+    const down = consumers.filter((c) => !c.ready).map((c) => c.queue);
+    return down.length ? `consumer channels not open: ${down.join(', ')}` : undefined;
+  };
   const metrics = createMessagingMetrics(
     options.metrics ?? new Registry(),
     () => (relay ? relay.backlog() : Promise.resolve(0)),
@@ -126,6 +136,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       );
       return Object.fromEntries(depths.filter(([, depth]) => depth !== undefined));
     },
+    () => brokerProblem() === undefined,
   );
   if (options.relay !== false) {
     relay = new OutboxRelay(
@@ -192,10 +203,8 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     },
 
     async check() {
-      if (!connection.isOpen) throw new Error('message broker not connected');
-      if (!publisher.ready) throw new Error('publisher channel not open');
-      const down = consumers.filter((c) => !c.ready).map((c) => c.queue);
-      if (down.length) throw new Error(`consumer channels not open: ${down.join(', ')}`);
+      const problem = brokerProblem();
+      if (problem) throw new Error(problem);
     },
   };
 }

@@ -24,8 +24,24 @@ export function createMessagingMetrics(
   registry: Registry,
   backlog: () => Promise<number>,
   deadLetterDepths: () => Promise<Record<string, number>> = async () => ({}),
+  connected: () => boolean = () => false,
 ): MessagingMetrics {
   const registers = [registry];
+  // The broker's state is a metric and an alert, not a readiness check: while the broker is
+  // away the service keeps serving and its events wait in the outbox.
+  metric(
+    registry,
+    'messaging_broker_connected',
+    () =>
+      new Gauge({
+        name: 'messaging_broker_connected',
+        help: '1 when the broker connection, the publisher channel and every consumer channel are open, else 0',
+        registers,
+        collect() {
+          this.set(connected() ? 1 : 0);
+        },
+      }),
+  );
   metric(
     registry,
     'messaging_dlq_depth',
@@ -41,7 +57,7 @@ export function createMessagingMetrics(
               this.set({ queue }, depth);
             }
           } catch {
-            // The broker is away: readiness reports it; keep the last values.
+            // The broker is away: messaging_broker_connected reports it; keep the last values.
           }
         },
       }),

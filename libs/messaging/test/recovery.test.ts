@@ -66,17 +66,20 @@ describe('recovery and lifecycle', () => {
     return data;
   }
 
-  it('when the broker closes the connection, then readiness says so, it reconnects by itself and events keep flowing', async () => {
-    const messaging = messagingFor('recovery.connection');
+  it('when the broker closes the connection, then check() says so, it reconnects by itself and events keep flowing', async () => {
+    const registry = new Registry();
+    const messaging = messagingFor('recovery.connection', { metrics: registry });
     await messaging.start();
     await expect(messaging.check()).resolves.toBeUndefined();
+    expect(await metricValue(registry, 'messaging_broker_connected', {})).toBe(1);
     const before = await writeUser('Before');
     await eventually(async () => (await effectCount(database.db, before.userId)) === 1);
 
     expect(await closeBrokerConnections(service)).toBeGreaterThanOrEqual(1);
     const during = await writeUser('During');
-    // Either still down or already back, readiness never lies: wait for it to be up again.
+    // Either still down or already back, check() never lies: wait for it to be up again.
     await eventually(() => messaging.check().then(() => true));
+    expect(await metricValue(registry, 'messaging_broker_connected', {})).toBe(1);
     await eventually(async () => (await effectCount(database.db, during.userId)) === 1);
     const after = await writeUser('After');
     await eventually(async () => (await effectCount(database.db, after.userId)) === 1);
@@ -182,16 +185,19 @@ describe('recovery and lifecycle', () => {
     await expect(messaging.check()).rejects.toThrow('not connected');
   });
 
-  it('when the broker cannot be reached, then start keeps retrying until stopped and readiness is down', async () => {
+  it('when the broker cannot be reached, then start keeps retrying until stopped and messaging_broker_connected is 0', async () => {
+    const registry = new Registry();
     const messaging = createMessaging({
       url: 'amqp://guest:guest@127.0.0.1:1',
       service,
       db: database.db,
       namespace,
+      metrics: registry,
     });
     const starting = messaging.start();
     await new Promise((resolve) => setTimeout(resolve, 600));
     await expect(messaging.check()).rejects.toThrow('not connected');
+    expect(await metricValue(registry, 'messaging_broker_connected', {})).toBe(0);
     await messaging.stop();
     await starting;
   });

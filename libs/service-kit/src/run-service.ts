@@ -9,12 +9,14 @@ export interface RunOptions {
   /** How long in-flight work may take to finish after SIGTERM before the process exits 1. */
   shutdownTimeoutMs?: number;
   /**
-   * The service's message broker connection (`createMessaging` of `@bazaar/messaging` fits):
-   * readiness checks it as `broker`; it starts once the server listens, so HTTP serves while the
-   * broker is still being reached (`broker: down` until then, events wait in the outbox); on
-   * shutdown it stops first (consumers, relay), before the HTTP server closes.
+   * The service's message broker connection (`createMessaging` of `@bazaar/messaging` fits): it
+   * starts once the server listens, so HTTP serves while the broker is still being reached; on
+   * shutdown it stops first (consumers, relay), before the HTTP server closes. It is deliberately
+   * not a readiness check: readiness means "can serve requests", and writes carry on through the
+   * outbox while the broker is away. Its state is the `messaging_broker_connected` gauge and the
+   * `BazaarBrokerDisconnected` alert (docs/runbook.md) instead.
    */
-  broker?: { start(): Promise<void>; stop(): Promise<void>; check(): Promise<void> };
+  broker?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 /**
@@ -24,7 +26,6 @@ export interface RunOptions {
  */
 export async function runService(app: App, options: RunOptions): Promise<void> {
   const { broker } = options;
-  if (broker) app.health.addCheck('broker', () => broker.check());
   closeWithGrace({ delay: options.shutdownTimeoutMs ?? 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an unexpected error');
     else app.log.info({ signal }, 'shutting down');

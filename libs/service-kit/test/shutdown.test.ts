@@ -34,7 +34,7 @@ describe('graceful shutdown', () => {
       }),
     );
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
-    expect(await ready.json()).toMatchObject({ checks: { broker: 'up' } });
+    expect(ready.status).toBe(200);
 
     const pending = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({
       status: r.status,
