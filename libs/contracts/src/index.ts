@@ -9,3 +9,10 @@ export {
   type EventEnvelope,
   type EventType,
 } from './envelope.js';
+export {
+  PUBLISHERS,
+  SUBSCRIPTIONS,
+  TOPOLOGY,
+  type SubscriptionDeclaration,
+  type Topology,
+} from './topology.js';

@@ -7,10 +7,16 @@ import {
   type BrokerConnection,
   type ConnectionParticipant,
 } from './broker-connection.js';
+import { UnroutableError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
 import type { MessagingTables } from './tables.js';
-import { declareSubscription, exchangeNames, queueNames } from './topology.js';
+import {
+  declareRetryQueues,
+  declareSubscriptionQueues,
+  exchangeNames,
+  queueNames,
+} from './topology.js';
 import { contextFrom, endSpan, eventIdAttributes, startProcessSpan } from './tracing.js';
 
 /** Handles one event inside the transaction that also records it in the inbox. */
@@ -32,7 +38,7 @@ export interface SubscriptionSettings {
 }
 
 /** Why a message went to the dead-letter queue. */
-export type DeadLetterKind = 'invalid' | 'unhandled' | 'permanent' | 'exhausted';
+export type DeadLetterKind = 'invalid' | 'forbidden' | 'unhandled' | 'permanent' | 'exhausted';
 
 /** Headers this library sets; a DLQ message says why it is there. */
 export const HEADERS = {
@@ -65,6 +71,9 @@ export class Consumer<DB> implements ConnectionParticipant {
   private consumerTag: string | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private cancelled = false;
+  // Filled by `basic.return` (sent before the confirm of the same message): a retry or
+  // dead-letter republish that reached no queue.
+  private returned = new Set<string>();
   readonly names: ReturnType<typeof queueNames>;
   private readonly exchanges: ReturnType<typeof exchangeNames>;
 
@@ -77,6 +86,8 @@ export class Consumer<DB> implements ConnectionParticipant {
     readonly settings: SubscriptionSettings,
     private readonly logger: Logger,
     private readonly metrics: MessagingMetrics,
+    /** Who may publish each type (the envelope's `source`); any source when absent. */
+    private readonly publishers?: Readonly<Partial<Record<string, string>>>,
   ) {
     this.names = queueNames(namespace, queue, settings.retryDelaysMs);
     this.exchanges = exchangeNames(namespace);
@@ -108,12 +119,17 @@ export class Consumer<DB> implements ConnectionParticipant {
 
   private async consume(channel: ConfirmChannel): Promise<void> {
     if (this.cancelled) return;
-    await declareSubscription(channel, this.namespace, {
+    this.returned = new Set();
+    channel.on('return', (message: ConsumeMessage) => {
+      const id = message.properties.messageId as string | undefined;
+      if (id) this.returned.add(id);
+    });
+    await declareSubscriptionQueues(channel, this.namespace, {
       queue: this.queue,
       eventTypes: this.eventTypes,
       deliveryLimit: this.settings.deliveryLimit,
-      retryDelaysMs: this.settings.retryDelaysMs,
     });
+    await declareRetryQueues(channel, this.namespace, this.queue, this.settings.retryDelaysMs);
     await channel.prefetch(this.settings.prefetch);
     const { consumerTag } = await channel.consume(
       this.names.main,
@@ -173,7 +189,15 @@ export class Consumer<DB> implements ConnectionParticipant {
       endSpan(span);
     } catch (error) {
       endSpan(span, error);
-      this.logger.error({ err: error, queue: this.queue }, 'message handling failed');
+      // Neither acked nor safely handed on (a republish not confirmed or returned, a database
+      // error before the handler): closing the channel returns every unacked message to the
+      // queue, and reopening it redeclares the topology (a deleted retry or dead-letter queue
+      // comes back) before the redelivery.
+      this.logger.error(
+        { err: error, queue: this.queue },
+        'message handling failed; reopening the channel',
+      );
+      void channel.close().catch(() => undefined);
     }
   }
 
@@ -190,6 +214,8 @@ export class Consumer<DB> implements ConnectionParticipant {
     }
     const event = envelope as EventEnvelope;
     trace.getActiveSpan()?.setAttributes(eventIdAttributes(event.data));
+    const forbidden = this.forbidden(event, message);
+    if (forbidden) return this.deadLetter(channel, message, 'forbidden', forbidden);
     const handler = this.handlers[event.type] as EventHandler<DB> | undefined;
     if (!handler) {
       return this.deadLetter(
@@ -229,6 +255,29 @@ export class Consumer<DB> implements ConnectionParticipant {
     }
   }
 
+  /**
+   * Why this service must not believe the event's publisher, or undefined: its `source` is not
+   * the declared publisher of its type, or the AMQP `appId` or routing key say otherwise than
+   * its envelope (a publisher allowed one routing key carrying another type).
+   */
+  private forbidden(event: EventEnvelope, message: ConsumeMessage): string | undefined {
+    const expected = this.publishers?.[event.type];
+    if (this.publishers && event.source !== expected) {
+      return `${event.type} may come only from ${expected ?? 'nobody'}, not from ${event.source}`;
+    }
+    const appId = message.properties.appId as string | undefined;
+    if (appId !== undefined && appId !== event.source) {
+      return `published by ${appId} as ${event.source}`;
+    }
+    if (
+      message.fields.exchange === this.exchanges.events &&
+      message.fields.routingKey !== event.type
+    ) {
+      return `${event.type} published under routing key ${message.fields.routingKey}`;
+    }
+    return undefined;
+  }
+
   private async retry(
     channel: ConfirmChannel,
     message: ConsumeMessage,
@@ -258,8 +307,9 @@ export class Consumer<DB> implements ConnectionParticipant {
       },
       'handler failed; retrying later',
     );
-    // Straight into the retry queue (default exchange); it dead-letters back after its TTL.
-    await this.republish(channel, message, '', retryQueue, {
+    // Into the attempt's retry queue through the retries exchange (no write on the default
+    // exchange needed); it dead-letters back into the main queue after its TTL.
+    await this.republish(channel, message, this.exchanges.retries, retryQueue, {
       [HEADERS.attempts]: failures,
       [HEADERS.lastError]: errorText(error),
     });
@@ -285,7 +335,11 @@ export class Consumer<DB> implements ConnectionParticipant {
     this.metrics.deadLettered.inc({ queue: this.queue, reason: kind });
   }
 
-  /** Publishes a copy with extra headers, waits for its confirm, then acks the original. */
+  /**
+   * Publishes a copy with extra headers, `mandatory`, waits for its confirm, then acks the
+   * original. A copy that reached no queue (returned) or was not confirmed throws: the original
+   * is not acked and comes back.
+   */
   private async republish(
     channel: ConfirmChannel,
     message: ConsumeMessage,
@@ -301,13 +355,18 @@ export class Consumer<DB> implements ConnectionParticipant {
       contentType: properties.contentType,
       timestamp: properties.timestamp,
       persistent: true,
+      mandatory: true,
       headers: { ...stripBrokerHeaders(properties.headers), ...extraHeaders },
     };
+    const id = String(properties.messageId ?? '');
     await new Promise<void>((resolve, reject) => {
       try {
-        channel.publish(exchange, routingKey, message.content, options, (error: unknown) =>
-          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
-        );
+        channel.publish(exchange, routingKey, message.content, options, (error: unknown) => {
+          const returned = this.returned.delete(id);
+          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          else if (returned) reject(new UnroutableError(routingKey, 'NO_ROUTE'));
+          else resolve();
+        });
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }

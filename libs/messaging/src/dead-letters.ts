@@ -1,6 +1,6 @@
 import amqp, { type GetMessage } from 'amqplib';
 import { HEADERS } from './consumer.js';
-import { queueNames } from './topology.js';
+import { exchangeNames, queueNames } from './topology.js';
 
 export interface ReplayOptions {
   url: string;
@@ -29,6 +29,8 @@ export async function replayDeadLetters(
   let skipped = 0;
   try {
     const channel = await connection.createConfirmChannel();
+    const returned = new Set<string>();
+    channel.on('return', (back: GetMessage) => returned.add(String(back.properties.messageId)));
     const { messageCount } = await channel.checkQueue(names.deadLetter);
     const limit = Math.min(options.limit ?? messageCount, messageCount);
     const keep: GetMessage[] = [];
@@ -49,9 +51,11 @@ export async function replayDeadLetters(
       }
       const deadLetter = message.properties.headers?.[HEADERS.deadLetterReason];
       if (deadLetter !== undefined) headers['x-bazaar-replayed-from'] = String(deadLetter);
+      // Through the retries exchange (bound to the main queue under its name), `mandatory`: a
+      // message that reaches no queue is not confirmed away from the DLQ.
       await new Promise<void>((resolve, reject) => {
         channel.publish(
-          '',
+          exchangeNames(options.namespace ?? '').retries,
           names.main,
           message.content,
           {
@@ -61,11 +65,14 @@ export async function replayDeadLetters(
             contentType: message.properties.contentType,
             timestamp: message.properties.timestamp,
             persistent: true,
+            mandatory: true,
             headers,
           },
           (error: unknown) => (error ? reject(error as Error) : resolve()),
         );
       });
+      if (returned.has(String(message.properties.messageId)))
+        throw new Error(`${names.main} does not exist: start its consumer first`);
       channel.ack(message);
       replayed++;
     }

@@ -1,3 +1,4 @@
+import type { Topology } from '@bazaar/contracts';
 import type { ChannelModel } from 'amqplib';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
@@ -9,7 +10,7 @@ import { OutboxListener } from './outbox-listener.js';
 import { Publisher } from './publisher.js';
 import { OutboxRelay, type RelaySettings } from './relay.js';
 import type { MessagingTables } from './tables.js';
-import { declareExchanges, exchangeNames } from './topology.js';
+import { declareExchanges, declareSubscriptionQueues, exchangeNames } from './topology.js';
 
 export interface MessagingOptions<DB> {
   /** AMQP URL (`amqp://guest:guest@127.0.0.1:5672`). */
@@ -36,6 +37,15 @@ export interface MessagingOptions<DB> {
   subscriptionDefaults?: Partial<SubscriptionSettings>;
   /** How long `stop()` waits for in-flight handlers. */
   stopTimeoutMs?: number;
+  /**
+   * The system's declared topology (`TOPOLOGY` of `@bazaar/contracts` in every service): every
+   * subscription's queue, dead-letter queue and bindings are declared on every connection,
+   * before anything is published, so no event waits on its consumer having run once; this
+   * process's `subscribe` calls must match its entries for `service`; and consumers accept an
+   * event only from the declared publisher of its type. Without it (library tests), each
+   * consumer declares only its own queues and any publisher is accepted.
+   */
+  topology?: Topology;
 }
 
 export interface Messaging<DB> {
@@ -93,13 +103,22 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
   const consumers: Array<Consumer<DB>> = [];
   let started = false;
 
-  // Exchanges first on every connection (they may have been lost with the broker); each
-  // consumer declares its own queues when its channel opens, so a lost queue comes back too.
+  const topology = options.topology;
+  // Exchanges and the declared topology first on every connection, before the relay publishes
+  // (they may have been lost with the broker); each consumer declares its own queues again
+  // when its channel opens, so a queue deleted under it comes back too.
   connection.add({
     async attach(model: ChannelModel) {
       const channel = await model.createChannel();
       try {
         await declareExchanges(channel, namespace);
+        for (const [queue, declaration] of Object.entries(topology?.subscriptions ?? {})) {
+          await declareSubscriptionQueues(channel, namespace, {
+            queue,
+            eventTypes: declaration.types,
+            deliveryLimit: declaration.deliveryLimit ?? DEFAULT_SUBSCRIPTION.deliveryLimit,
+          });
+        }
       } finally {
         await channel.close().catch(() => undefined);
       }
@@ -165,15 +184,18 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
         throw new Error(`queue ${queue} is subscribed twice`);
       }
       if (Object.keys(handlers).length === 0) throw new Error(`queue ${queue} has no handlers`);
+      const resolved = { ...DEFAULT_SUBSCRIPTION, ...options.subscriptionDefaults, ...settings };
+      if (topology) checkDeclared(topology, options.service, queue, handlers, resolved);
       const consumer = new Consumer(
         options.db,
         connection,
         namespace,
         queue,
         handlers,
-        { ...DEFAULT_SUBSCRIPTION, ...options.subscriptionDefaults, ...settings },
+        resolved,
         logger,
         metrics,
+        topology?.publishers,
       );
       consumers.push(consumer);
       connection.add(consumer);
@@ -207,4 +229,35 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       if (problem) throw new Error(problem);
     },
   };
+}
+
+/**
+ * A subscription must be the one the topology declares for this service, with exactly its
+ * types: every other service declares (and routes into) the queue as the topology says, so a
+ * difference would lose events or refuse the queue's arguments.
+ */
+function checkDeclared(
+  topology: Topology,
+  service: string,
+  queue: string,
+  handlers: object,
+  settings: SubscriptionSettings,
+): void {
+  const declaration = topology.subscriptions[queue];
+  const where = 'SUBSCRIPTIONS of @bazaar/contracts';
+  if (!declaration) throw new Error(`queue ${queue} is not declared in ${where}`);
+  if (declaration.service !== service) {
+    throw new Error(`queue ${queue} belongs to ${declaration.service} in ${where}, not ${service}`);
+  }
+  const handled = Object.keys(handlers).sort();
+  const declared = [...declaration.types].sort();
+  if (handled.join() !== declared.join()) {
+    throw new Error(
+      `queue ${queue} handles ${handled.join(', ')} but ${where} binds it to ${declared.join(', ')}`,
+    );
+  }
+  const limit = declaration.deliveryLimit ?? DEFAULT_SUBSCRIPTION.deliveryLimit;
+  if (settings.deliveryLimit !== limit) {
+    throw new Error(`queue ${queue} has deliveryLimit ${limit} in ${where}`);
+  }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   Events,
+  PUBLISHERS,
   validateEnvelope,
   type EventData,
   type EventEnvelope,
@@ -95,7 +96,8 @@ export async function captureEvents(options: {
 
 /**
  * Publishes an event onto the namespace's exchange as another service would (valid envelope,
- * persistent, confirmed, with the active trace context); returns its envelope. Fails when no
+ * persistent, confirmed, with the active trace context; `source` defaults to the type's declared
+ * publisher, `PUBLISHERS` of `@bazaar/contracts`); returns its envelope. Fails when no
  * queue is bound to the type — the subscriber under test has not started yet.
  */
 export async function publishEvent<T extends EventType>(options: {
@@ -114,7 +116,7 @@ export async function publishEvent<T extends EventType>(options: {
     type: options.type,
     version: Events[options.type]?.current ?? 1,
     time: options.time ?? new Date().toISOString(),
-    source: options.source ?? 'test',
+    source: options.source ?? PUBLISHERS[options.type] ?? 'test',
     data: options.data,
   };
   if (options.validate !== false) {

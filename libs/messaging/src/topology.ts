@@ -15,17 +15,26 @@ export function exchangeNames(namespace: string) {
 export interface SubscriptionTopology {
   /** Logical name (`catalog.orders`). */
   queue: string;
-  eventTypes: string[];
+  eventTypes: readonly string[];
   deliveryLimit: number;
-  retryDelaysMs: number[];
 }
 
+/**
+ * The generation of the queues' arguments, part of their names. RabbitMQ refuses to redeclare
+ * a queue with other arguments (PRECONDITION_FAILED), so a change of arguments is a new
+ * generation: the new queues are declared beside the old ones, which are drained and deleted
+ * by hand (docs/runbook.md, "Moving to new queue generations"). v2: at-least-once dead-lettering
+ * (`x-dead-letter-strategy`, `x-overflow: reject-publish`) and quorum retry queues.
+ */
+export const QUEUE_GENERATION = 'v2';
+
 /** Queue names of one subscription. */
-export function queueNames(namespace: string, queue: string, retryDelaysMs: number[]) {
-  const main = `${namespace}${queue}`;
+export function queueNames(namespace: string, queue: string, retryDelaysMs: readonly number[]) {
+  const main = `${namespace}${queue}.${QUEUE_GENERATION}`;
   return {
     main,
-    deadLetter: `${main}.dlq`,
+    // Unchanged across generations (its arguments are): dead letters stay where operators look.
+    deadLetter: `${namespace}${queue}.dlq`,
     // The delay is in the name: a queue's TTL cannot change once declared, so a new delay is
     // a new queue (an old one drains into the main queue by itself).
     retries: retryDelaysMs.map((delay) => `${main}.retry.${delay}ms`),
@@ -59,17 +68,29 @@ export async function declareExchanges(channel: Channel, namespace: string): Pro
 }
 
 /**
- * Declares one subscription: its quorum queue bound to its event types, with a delivery limit
- * and a dead-letter exchange into `<queue>.dlq`; the dead-letter queue; one retry queue per
- * delay, whose messages expire back into the main queue.
+ * Dead-lettering by the broker (delivery limit, TTL) that keeps the message until the target
+ * queue confirmed it, instead of dropping it when the target is missing or full. RabbitMQ
+ * (3.10+) honours it only on quorum queues with `reject-publish` overflow.
  */
-export async function declareSubscription(
+const AT_LEAST_ONCE = {
+  'x-queue-type': 'quorum',
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+} as const;
+
+/**
+ * Declares what must exist before anyone publishes to a subscription: its quorum queue bound
+ * to its event types, with a delivery limit and at-least-once dead-lettering into
+ * `<queue>.dlq`, and the dead-letter queue. Every service declares every subscription of the
+ * topology (so an event published before its consumer ever ran waits for it); idempotent.
+ */
+export async function declareSubscriptionQueues(
   channel: Channel,
   namespace: string,
   topology: SubscriptionTopology,
 ): Promise<void> {
   const exchanges = exchangeNames(namespace);
-  const names = queueNames(namespace, topology.queue, topology.retryDelaysMs);
+  const names = queueNames(namespace, topology.queue, []);
   remember(namespace, names.deadLetter);
   await channel.assertQueue(names.deadLetter, {
     durable: true,
@@ -81,7 +102,7 @@ export async function declareSubscription(
   await channel.assertQueue(names.main, {
     durable: true,
     arguments: {
-      'x-queue-type': 'quorum',
+      ...AT_LEAST_ONCE,
       // Counts redeliveries after a crash or a lost channel: a message that kills its consumer
       // every time ends in the DLQ instead of looping forever.
       'x-delivery-limit': topology.deliveryLimit,
@@ -93,17 +114,33 @@ export async function declareSubscription(
     await channel.bindQueue(names.main, exchanges.events, type);
   }
   await channel.bindQueue(names.main, exchanges.retries, names.main);
+}
 
-  for (const [index, delay] of topology.retryDelaysMs.entries()) {
+/**
+ * Declares a consumer's retry queues, one per delay: a failed message is published into the
+ * attempt's queue through the retries exchange (routing key = the retry queue's name) and,
+ * after the queue's TTL, dead-lettered back into the main queue (routing key = its name).
+ */
+export async function declareRetryQueues(
+  channel: Channel,
+  namespace: string,
+  queue: string,
+  retryDelaysMs: readonly number[],
+): Promise<void> {
+  const exchanges = exchangeNames(namespace);
+  const names = queueNames(namespace, queue, retryDelaysMs);
+  for (const [index, delay] of retryDelaysMs.entries()) {
     const retry = names.retries[index]!;
     remember(namespace, retry);
     await channel.assertQueue(retry, {
       durable: true,
       arguments: {
+        ...AT_LEAST_ONCE,
         'x-message-ttl': delay,
         'x-dead-letter-exchange': exchanges.retries,
         'x-dead-letter-routing-key': names.main,
       },
     });
+    await channel.bindQueue(retry, exchanges.retries, retry);
   }
 }

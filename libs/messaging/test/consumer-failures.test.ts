@@ -7,6 +7,7 @@ import {
   HEADERS,
   PermanentError,
   replayDeadLetters,
+  queueNames,
   type Messaging,
 } from '../src/index.js';
 import { deleteNamespace, publishEvent, testAmqpUrl, testNamespace } from '../src/testing.js';
@@ -27,7 +28,7 @@ const RETRY_DELAYS = [300, 1000, 3000];
 
 describe('consumer failures', () => {
   const namespace = testNamespace('failures');
-  const dlq = `${namespace}${QUEUE}.dlq`;
+  const { main, deadLetter: dlq } = queueNames(namespace, QUEUE, []);
   const registry = new Registry();
   let database: Db<TestDatabase>;
   let messaging: Messaging<TestDatabase>;
@@ -183,7 +184,7 @@ describe('consumer failures', () => {
       const notJson = uuidv7();
       const unhandled = uuidv7();
       // Straight into the queue, as a misconfigured producer or a wrong binding would.
-      channel.sendToQueue(`${namespace}${QUEUE}`, Buffer.from('{not json'), { messageId: notJson });
+      channel.sendToQueue(main, Buffer.from('{not json'), { messageId: notJson });
       const envelope = {
         id: unhandled,
         type: 'order.shipped',
@@ -192,7 +193,7 @@ describe('consumer failures', () => {
         source: 'test',
         data: { orderId: uuidv7(), userId: uuidv7() },
       };
-      channel.sendToQueue(`${namespace}${QUEUE}`, Buffer.from(JSON.stringify(envelope)), {
+      channel.sendToQueue(main, Buffer.from(JSON.stringify(envelope)), {
         messageId: unhandled,
       });
       await channel.waitForConfirms();

@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import {
   createMessaging,
   InvalidEventError,
+  queueNames,
   writeEvent,
   type Messaging,
   type MessagingOptions,
@@ -92,13 +93,13 @@ describe('recovery and lifecycle', () => {
     const connection = await amqp.connect(url);
     try {
       const channel = await connection.createChannel();
-      await channel.deleteQueue(`${namespace}${queue}`);
+      await channel.deleteQueue(queueNames(namespace, queue, []).main);
       // Back with a consumer on it (other queues of this file are bound to the same type, so
       // a routed publish alone would not prove it).
       await eventually(async () => {
         const probe = await connection.createChannel();
         probe.on('error', () => undefined);
-        const { consumerCount } = await probe.checkQueue(`${namespace}${queue}`);
+        const { consumerCount } = await probe.checkQueue(queueNames(namespace, queue, []).main);
         await probe.close();
         return consumerCount === 1;
       });

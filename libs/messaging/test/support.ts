@@ -73,11 +73,13 @@ export async function eventually<T>(
   }
 }
 
-/** Reads a queue without a consumer (`basic.get`), for asserting on a DLQ. */
+/** Reads a queue without a consumer (`basic.get`), for asserting on a DLQ; fails if it is missing. */
 export async function readQueue(url: string, queue: string): Promise<GetMessage[]> {
   const connection = await amqp.connect(url);
+  connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
     const messages: GetMessage[] = [];
     for (;;) {
       const message = await channel.get(queue, { noAck: false });

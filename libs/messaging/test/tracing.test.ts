@@ -8,7 +8,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import { createMessaging, writeEvent, type Messaging } from '../src/index.js';
+import { createMessaging, queueNames, writeEvent, type Messaging } from '../src/index.js';
 import { deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
 import { eventually, migrations, userRegistered, type TestDatabase } from './support.js';
 
@@ -80,12 +80,12 @@ describe('tracing', () => {
 
     expect(consumer!.spanContext().traceId).toBe(parent.traceId);
     expect(consumer!.parentSpanContext?.spanId).toBe(parent.spanId);
-    expect(consumer!.name).toBe(`process ${namespace}${QUEUE}`);
+    expect(consumer!.name).toBe(`process ${queueNames(namespace, QUEUE, []).main}`);
     expect(consumer!.attributes).toMatchObject({
       'messaging.system': 'rabbitmq',
       'messaging.operation.type': 'process',
       'messaging.destination.name': `${namespace}bazaar.events`,
-      'messaging.destination.subscription.name': `${namespace}${QUEUE}`,
+      'messaging.destination.subscription.name': queueNames(namespace, QUEUE, []).main,
       'messaging.message.id': id,
       // The event's ids, for Jaeger's tag search; nothing else of its data (no email, no name).
       'user.id': data.userId,

@@ -1,4 +1,5 @@
 import { openDatabase } from '@bazaar/db';
+import { TOPOLOGY } from '@bazaar/contracts';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import pg from 'pg';
@@ -30,6 +31,8 @@ try {
     logger: app.log,
     metrics: app.metrics,
     namespace: config.AMQP_NAMESPACE,
+    // Declares every service's queues before publishing; accepts events from their publishers only.
+    topology: TOPOLOGY,
   });
   subscribe(messaging, app.log);
   app.addHook('onClose', async () => {

@@ -1,4 +1,5 @@
 import { openDatabase } from '@bazaar/db';
+import { TOPOLOGY } from '@bazaar/contracts';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
@@ -23,6 +24,8 @@ try {
     logger: app.log,
     metrics: app.metrics,
     namespace: config.AMQP_NAMESPACE,
+    // Declares every service's queues before publishing; accepts events from their publishers only.
+    topology: TOPOLOGY,
   });
   subscribeAll(messaging, { ...app.saga, log: app.log });
   app.addHook('onClose', () => db.destroy());
