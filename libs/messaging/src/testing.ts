@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import {
   Events,
   PUBLISHERS,
@@ -16,6 +18,22 @@ import { currentTraceContext } from './tracing.js';
 /** The broker tests run against: `TEST_AMQP_URL` or the local default. */
 export function testAmqpUrl(): string {
   return process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+}
+
+/**
+ * Runs `rabbitmqctl` against the broker the tests use: the node named by `TEST_RABBITMQ_NODE`
+ * (`rabbitmqctl -n <node>`), else the local default node. Point `TEST_AMQP_URL` and
+ * `TEST_RABBITMQ_NODE` at a private node to run the disruptive tests beside a shared broker.
+ * Resolves with its standard output.
+ */
+export async function rabbitmqctl(...args: string[]): Promise<string> {
+  const node = process.env.TEST_RABBITMQ_NODE;
+  const { stdout } = await promisify(execFile)(
+    'rabbitmqctl',
+    [...(node ? ['-n', node] : []), ...args],
+    { timeout: 120_000 },
+  );
+  return stdout;
 }
 
 /** A unique prefix for one test file's exchanges and queues (`test.<label>.<random>.`). */

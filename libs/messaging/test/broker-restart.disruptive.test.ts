@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import { sql } from 'kysely';
 import { createMessaging, writeEvent, type Messaging } from '../src/index.js';
-import { deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
+import { deleteNamespace, rabbitmqctl, testAmqpUrl, testNamespace } from '../src/testing.js';
 import {
   eventually,
   migrations,
@@ -16,17 +14,13 @@ import {
 /*
  * Stops and starts the shared RabbitMQ: run alone (`jest -c jest.disruptive.config.cjs`), after
  * every other test. The outage is kept to a few seconds and the broker is always started again.
+ * `TEST_AMQP_URL` and `TEST_RABBITMQ_NODE` point it at another node (a private one in development).
  */
 
-const run = promisify(execFile);
 const url = testAmqpUrl();
 const QUEUE = 'restart.users';
 const TOTAL = 2000;
 const PER_TRANSACTION = 20;
-
-async function rabbitmqctl(command: 'stop_app' | 'start_app'): Promise<void> {
-  await run('rabbitmqctl', [command], { timeout: 120_000 });
-}
 
 async function count(db: Db<TestDatabase>['db'], query: ReturnType<typeof sql<{ n: number }>>) {
   return (await query.execute(db)).rows[0]!.n;

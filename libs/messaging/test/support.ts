@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { EventEnvelope } from '@bazaar/contracts';
 import type { Migrations } from '@bazaar/db';
 import amqp, { type GetMessage } from 'amqplib';
@@ -7,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { messagingMigrations, type Logger } from '../src/index.js';
+import { rabbitmqctl } from '../src/testing.js';
 import type { MessagingTables } from '../src/tables.js';
 
 /** What a test handler records: one row per effect, no uniqueness, so duplicates would show. */
@@ -107,27 +106,19 @@ export async function metricValue(
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-const execFileAsync = promisify(execFile);
-
 /**
  * Has the broker close the connections whose name starts with `namePrefix` (only ours: other
  * test files share the broker), as it does on a forced close or a lost node.
  */
 export async function closeBrokerConnections(namePrefix: string): Promise<number> {
   // Tab-separated: `<rabbit@host.N.M.0>\t[{"connection_name","..."},...]`.
-  const { stdout } = await execFileAsync(
-    'rabbitmqctl',
-    ['list_connections', 'pid', 'client_properties', '-q'],
-    { timeout: 60_000 },
-  );
+  const stdout = await rabbitmqctl('list_connections', 'pid', 'client_properties', '-q');
   const pids = stdout
     .split('\n')
     .filter((line) => line.includes(`{"connection_name","${namePrefix}`))
     .map((line) => line.split('\t')[0]!);
   for (const pid of pids) {
-    await execFileAsync('rabbitmqctl', ['close_connection', pid, 'closed by a test'], {
-      timeout: 60_000,
-    });
+    await rabbitmqctl('close_connection', pid, 'closed by a test');
   }
   return pids.length;
 }

@@ -1,18 +1,18 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { dropDatabase } from '@bazaar/db';
-import { deleteNamespace } from '@bazaar/messaging/testing';
+import { deleteNamespace, rabbitmqctl } from '@bazaar/messaging/testing';
 
 export const SERVICES = ['users', 'catalog', 'orders', 'payments', 'search', 'storefront'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 const ROOT = resolve(__dirname, '../../..');
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// With `TEST_RABBITMQ_NODE`, the node `rabbitmqctl` reaches (a private broker in development).
 const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -138,11 +138,7 @@ async function stopService(service: RunningService): Promise<void> {
 /** Queues of a namespace, as the broker lists them (the services declared them, not this process). */
 async function queuesOf(namespace: string): Promise<string[]> {
   try {
-    const { stdout } = await promisify(execFile)(
-      'rabbitmqctl',
-      ['list_queues', 'name', '--quiet', '--no-table-headers'],
-      { timeout: 60_000 },
-    );
+    const stdout = await rabbitmqctl('list_queues', 'name', '--quiet', '--no-table-headers');
     return stdout
       .split('\n')
       .map((line) => line.trim())

@@ -1,0 +1,118 @@
+import { rabbitmqctl } from '@bazaar/messaging/testing';
+import { api, poll, type Api } from '../src/api.js';
+import {
+  ADDRESS,
+  adminToken,
+  card,
+  CARDS,
+  createProduct,
+  expectStatus,
+  placeOrder,
+  register,
+  settledOrder,
+} from '../src/shop.js';
+import { SERVICES, startSystem, type System } from '../src/system.js';
+
+/*
+ * Stops RabbitMQ while shoppers keep going: run alone (`jest -c jest.disruptive.config.cjs`),
+ * after every other test, since it stops the broker the other tests use. In development point
+ * it at a private node: `TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:5673
+ * TEST_RABBITMQ_NODE=hbroker@localhost` (docs/runbook.md, "Fault drills"). The broker is always
+ * started again.
+ */
+
+const STARTUP_MS = 240_000;
+const ORDERS_DURING_OUTAGE = 5;
+const BACKENDS = SERVICES.filter((name) => name !== 'storefront');
+
+/** A service's `messaging_broker_connected` as its /metrics says it. */
+async function brokerConnected(base: string): Promise<number | undefined> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('messaging_broker_connected'));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+describe('a RabbitMQ outage', () => {
+  let system: System;
+  let shop: Api;
+
+  beforeAll(async () => {
+    system = await startSystem('broker_outage');
+    shop = api(system.storefront);
+  }, STARTUP_MS);
+  afterAll(async () => {
+    await system?.stop();
+  }, STARTUP_MS);
+
+  it('when RabbitMQ stops, then every service stays ready, browsing, login and checkout go on (orders accepted), and every accepted order is confirmed once it is back', async () => {
+    const admin = await adminToken(shop);
+    const product = await createProduct(shop, admin, { name: 'Storm Lantern', stock: 100 });
+    const shopper = await register(shop, 'outage');
+    const order = {
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddress: ADDRESS,
+      payment: card(CARDS.ok),
+    };
+    // The saga works before the outage.
+    const before = await placeOrder(shop, shopper.token, order);
+    expectStatus('checkout before the outage', before, 202);
+    expect((await settledOrder(shop, shopper.token, before.body.id, 60_000)).status).toBe(
+      'confirmed',
+    );
+
+    const accepted: string[] = [];
+    await rabbitmqctl('stop_app');
+    try {
+      // Every backend has noticed: its gauge says so (and nothing else does).
+      for (const name of BACKENDS) {
+        const connected = await poll(
+          () => brokerConnected(system.urls[name]),
+          (value) => value === 0,
+          { timeoutMs: 30_000 },
+        );
+        expect({ name, connected }).toEqual({ name, connected: 0 });
+      }
+      for (const name of SERVICES) {
+        const ready = await fetch(`${system.urls[name]}/health/ready`);
+        expect({ name, status: ready.status }).toEqual({ name, status: 200 });
+      }
+
+      // Browsing.
+      const list = await shop.get('/v1/products?limit=10');
+      expectStatus('browse products', list, 200);
+      expectStatus('read product', await shop.get(`/v1/products/${product.id}`), 200);
+      // Login, and a registration (its user.registered waits in the outbox).
+      const login = await shop.post('/v1/auth/login', {
+        email: shopper.email,
+        password: 'a long enough passphrase',
+      });
+      expectStatus('login', login, 200);
+      await register(shop, 'outage-newcomer');
+      // Checkout: accepted, the saga waits for the broker.
+      for (let i = 0; i < ORDERS_DURING_OUTAGE; i++) {
+        const answer = await placeOrder(shop, login.body.accessToken, order);
+        expectStatus(`checkout ${i} during the outage`, answer, 202);
+        accepted.push(answer.body.id);
+      }
+      const pending = await shop.get(`/v1/orders/${accepted[0]}`, { token: shopper.token });
+      expectStatus('read order during the outage', pending, 200);
+      expect(pending.body.status).toBe('pending');
+    } finally {
+      await rabbitmqctl('start_app');
+    }
+
+    // Once the broker is back, every order accepted during the outage settles, confirmed.
+    const settled = await Promise.all(
+      accepted.map(async (id) => (await settledOrder(shop, shopper.token, id, 120_000)).status),
+    );
+    expect(settled).toEqual(accepted.map(() => 'confirmed'));
+    for (const name of BACKENDS) {
+      const connected = await poll(
+        () => brokerConnected(system.urls[name]),
+        (value) => value === 1,
+        { timeoutMs: 60_000 },
+      );
+      expect({ name, connected }).toEqual({ name, connected: 1 });
+    }
+  }, 600_000);
+});
