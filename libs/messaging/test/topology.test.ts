@@ -1,5 +1,5 @@
-import type { EventEnvelope, Topology } from '@bazaar/contracts';
-import { PUBLISHERS } from '@bazaar/contracts';
+import type { EventEnvelope, EventType, Topology } from '@bazaar/contracts';
+import { PUBLISHERS, TOPOLOGY as BAZAAR } from '@bazaar/contracts';
 import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import amqp from 'amqplib';
 import { sql, type Transaction } from 'kysely';
@@ -107,6 +107,58 @@ describe('declared topology', () => {
     await crm.start();
     await eventually(async () => (await effects('topo.crm', user.userId)) === 1);
     expect(await effectCount(database.db, user.userId)).toBe(2);
+  });
+
+  it("with Bazaar's topology, when orders publishes order.created and order.cancelled before catalog and payments ever started, then each reaches every queue it is declared for", async () => {
+    const bazaar = (service: string) => messaging(service, { topology: BAZAAR });
+    const orders = bazaar('orders');
+    await orders.start();
+    const orderId = uuidv7();
+    const userId = uuidv7();
+    await database.db.transaction().execute(async (trx) => {
+      await writeEvent(trx, {
+        type: 'order.created',
+        data: {
+          orderId,
+          userId,
+          lines: [
+            { productId: uuidv7(), quantity: 1, unitPrice: { amount: 500, currency: 'EUR' } },
+          ],
+          total: { amount: 500, currency: 'EUR' },
+          paymentMethodId: uuidv7(),
+        },
+      });
+      await writeEvent(trx, {
+        type: 'order.cancelled',
+        data: { orderId, userId, reason: 'customer_cancelled' },
+      });
+    });
+    await eventually(() => orders.relay!.backlog().then((n) => n === 0));
+
+    // Later, the consumers start for the first time: each gets what its queues are bound to.
+    const seen: string[] = [];
+    const record = (queue: string) => async (event: EventEnvelope) => {
+      if ((event.data as { orderId?: string }).orderId === orderId) {
+        seen.push(`${queue} ${event.type}`);
+      }
+    };
+    for (const service of ['catalog', 'payments']) {
+      const consumer = bazaar(service);
+      for (const [queue, declaration] of Object.entries(BAZAAR.subscriptions)) {
+        if (declaration.service !== service) continue;
+        const handlers = Object.fromEntries(
+          declaration.types.map((type: EventType) => [type, record(queue)]),
+        );
+        consumer.subscribe(queue, handlers);
+      }
+      await consumer.start();
+    }
+    await eventually(() => seen.length === 3);
+    expect(seen.sort()).toEqual([
+      'catalog.orders order.cancelled',
+      'catalog.orders order.created',
+      'payments.orders order.cancelled',
+    ]);
   });
 
   it('when a payment.authorized comes from anyone but payments, then it is dead-lettered as forbidden and never handled', async () => {
