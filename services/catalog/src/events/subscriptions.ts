@@ -11,7 +11,11 @@ export interface Logger {
 /** The queue catalog consumes order events from (`<namespace>catalog.orders`). */
 export const ORDERS_QUEUE = 'catalog.orders';
 
-/** Every subscription of the catalog service, in one place. */
+/**
+ * Every subscription of the catalog service, in one place.
+ * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts`
+ * (every service declares them before publishing): a new handler's type goes there too.
+ */
 export function subscribe(messaging: Messaging<Database>, log: Logger): void {
   messaging.subscribe(ORDERS_QUEUE, {
     'order.created': onOrderCreated(log),

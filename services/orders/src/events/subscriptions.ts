@@ -9,7 +9,11 @@ import type { SagaDeps } from './saga-handler.js';
 /** The queue carrying the saga's answers from catalog and payments to orders. */
 export const SAGA_QUEUE = 'orders.saga';
 
-/** Every subscription of the orders service, in one place. */
+/**
+ * Every subscription of the orders service, in one place.
+ * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts`
+ * (every service declares them before publishing): a new handler's type goes there too.
+ */
 export function subscribeAll(messaging: Messaging<Database>, deps: SagaDeps): void {
   messaging.subscribe(SAGA_QUEUE, {
     'stock.reserved': onStockReserved(deps),

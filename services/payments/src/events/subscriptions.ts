@@ -8,6 +8,8 @@ import { onStockReserved } from './consumers/stock-reserved.js';
 /**
  * Every event payments consumes, in one place. Each queue is durable and payments' own; each
  * handler runs in a transaction with the inbox row, so a redelivered message has its effect once.
+ * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts` (every
+ * service declares them before publishing): a new handler's type goes there too.
  */
 export function subscribePayments(messaging: Messaging<Database>, ctx: PaymentsContext): void {
   messaging.subscribe('payments.stock', {
