@@ -93,6 +93,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
       maxPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      backoffBaseSeconds: config.LOGIN_BACKOFF_BASE_SECONDS,
+      backoffMaxSeconds: config.LOGIN_BACKOFF_MAX_SECONDS,
     },
   };
   app.decorate('usersContext', ctx);

@@ -36,9 +36,15 @@ export const ConfigSchema = Type.Object({
   ARGON2_ITERATIONS: Type.Integer({ minimum: 2, default: 2 }),
   ARGON2_PARALLELISM: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
 
+  /** An address's attempts are counted in fixed windows; an account's failures are forgotten after a quiet window. */
   LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /** Failures an account gets before its backoff starts. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 30 }),
+  /** The wait after the first failure past the free ones; it doubles with each further one... */
+  LOGIN_BACKOFF_BASE_SECONDS: Type.Integer({ minimum: 1, default: 1 }),
+  /** ...up to this (and never past the window). */
+  LOGIN_BACKOFF_MAX_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
 
   BAZAAR_ADMIN_EMAIL: Type.Optional(Type.String({ minLength: 3 })),
   BAZAAR_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),

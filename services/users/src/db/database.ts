@@ -77,4 +77,5 @@ export interface LoginFailuresTable {
   key: string;
   window_started_at: Time;
   failures: number;
+  not_before: NullableTime;
 }

@@ -1,52 +1,97 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 
-export interface FailureCount {
-  key: string;
-  windowStartedAt: Date;
-  failures: number;
+/** How one attempt is charged: the keys, the clock and the limits, in the units SQL wants. */
+export interface AttemptCharge {
+  account: string;
+  ip: string;
+  now: Date;
+  /** Counts that started (address) or last moved (account) at or before this are forgotten. */
+  windowStart: Date;
+  maxPerIp: number;
+  /** Failures of an account before its backoff starts. */
+  freePerAccount: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
 }
 
-/** Counts of the keys whose window is still open at `now`. */
-export async function readFailures(
-  db: Kysely<Database>,
-  keys: string[],
-  windowStart: Date,
-): Promise<FailureCount[]> {
+/** What refused an attempt, with the time it may be retried (null when the row went meanwhile). */
+export interface Refusal {
+  key: string;
+  retryAt: Date | null;
+}
+
+/**
+ * Charges one login attempt to its account and its address and says which of the two refused
+ * it — in ONE statement, before the password is checked. The check and the increment are the
+ * same `INSERT ... ON CONFLICT DO UPDATE ... WHERE`: Postgres locks the conflicting row and
+ * evaluates the WHERE on its latest version, so 50 concurrent attempts against a limit of 10
+ * charge exactly 10 (a "read the count, then add one" pair let all 50 through). A row the WHERE
+ * refuses is left as it is and not returned.
+ *
+ * - The address row is a fixed window: up to `maxPerIp` attempts from its first one.
+ * - The account row counts failures and forgets them after a quiet window (its
+ *   `window_started_at` moves with every attempt); past `freePerAccount` failures each attempt
+ *   sets `not_before` = now + base·2^(failures − free), capped at `backoffMaxMs`, and an attempt
+ *   before it is refused.
+ *
+ * The two rows are upserted in key order (`account:` before `ip:`), so two attempts never
+ * deadlock. One refused row does not undo the other's charge: an attempt refused by one key
+ * still counts against the other (a delayed account hammered from an address uses up that
+ * address's allowance).
+ */
+export async function chargeAttempt(db: Kysely<Database>, c: AttemptCharge): Promise<Refusal[]> {
+  const failures = sql`case when f.window_started_at <= ${c.windowStart} then 1 else f.failures + 1 end`;
+  // The wait after the nth failure; the exponent is bounded so power() never overflows.
+  const delay = (n: unknown) =>
+    sql`case when ${n} < ${c.freePerAccount} then null
+        else ${c.now}::timestamptz + least(${c.backoffMaxMs}::float8,
+          ${c.backoffBaseMs}::float8 * power(2, least(${n} - ${c.freePerAccount}, 40)))
+          * interval '1 millisecond' end`;
+  const charged = await sql<{ key: string }>`
+    insert into login_failures as f (key, window_started_at, failures, not_before)
+    values (${c.account}, ${c.now}, 1, ${delay(sql`1`)}), (${c.ip}, ${c.now}, 1, null)
+    on conflict (key) do update set
+      failures = ${failures},
+      window_started_at = case when f.key = ${c.account} or f.window_started_at <= ${c.windowStart}
+        then ${c.now}::timestamptz else f.window_started_at end,
+      not_before = case when f.key = ${c.account} then ${delay(failures)} else null end
+    where f.window_started_at <= ${c.windowStart}
+       or (f.key = ${c.account} and (f.not_before is null or f.not_before <= ${c.now}))
+       or (f.key = ${c.ip} and f.failures < ${c.maxPerIp})
+    returning f.key`.execute(db);
+  const refused = [c.account, c.ip].filter((k) => !charged.rows.some((r) => r.key === k));
+  if (refused.length === 0) return [];
+  // Only to tell the client when to come back: a hint, read after the fact.
   const rows = await db
     .selectFrom('login_failures')
-    .selectAll()
-    .where('key', 'in', keys)
-    .where('window_started_at', '>', windowStart)
+    .select(['key', 'window_started_at', 'not_before'])
+    .where('key', 'in', refused)
     .execute();
-  return rows.map((r) => ({
-    key: r.key,
-    windowStartedAt: r.window_started_at,
-    failures: r.failures,
-  }));
+  return refused.map((key) => {
+    const row = rows.find((r) => r.key === key);
+    if (!row) return { key, retryAt: null };
+    const retryAt =
+      key === c.account
+        ? row.not_before
+        : new Date(row.window_started_at.getTime() + (c.now.getTime() - c.windowStart.getTime()));
+    return { key, retryAt };
+  });
 }
 
-/** Adds a failure to each key: in its open window, or starting a new one at `now`. */
-export async function addFailure(
+/**
+ * After a successful login: the account's failures are forgotten and the address gets its
+ * attempt back (an address's count is of failed and refused attempts, not of shoppers signing in).
+ */
+export async function settleSuccess(
   db: Kysely<Database>,
-  keys: string[],
-  now: Date,
-  windowStart: Date,
+  keys: { account: string; ip: string },
 ): Promise<void> {
-  await db
-    .insertInto('login_failures')
-    .values(keys.map((key) => ({ key, window_started_at: now, failures: 1 })))
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        failures: sql`case when login_failures.window_started_at <= ${windowStart} then 1 else login_failures.failures + 1 end`,
-        window_started_at: sql`case when login_failures.window_started_at <= ${windowStart} then ${now}::timestamptz else login_failures.window_started_at end`,
-      }),
-    )
-    .execute();
-}
-
-export async function clearFailures(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+  await sql`
+    with cleared as (delete from login_failures where key = ${keys.account})
+    update login_failures set failures = greatest(failures - 1, 0) where key = ${keys.ip}`.execute(
+    db,
+  );
 }
 
 /** Housekeeping: counters whose window closed before `windowStart`. */

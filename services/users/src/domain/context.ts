@@ -12,8 +12,11 @@ export interface TokenSettings {
 
 export interface ThrottleSettings {
   windowSeconds: number;
+  /** Failures an account gets before its backoff starts. */
   maxPerAccount: number;
   maxPerIp: number;
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
 }
 
 /** Everything the users domain works with; built once by the app, handed to domain functions. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { addFailure, clearFailures, readFailures } from '../db/login-failures-repository.js';
+import { chargeAttempt, settleSuccess } from '../db/login-failures-repository.js';
 import { errors } from '../errors.js';
 import type { ThrottleSettings } from './context.js';
 
@@ -9,52 +9,51 @@ export function throttleKeys(email: string, ip: string): { account: string; ip: 
   return { account: `account:${email}`, ip: `ip:${ip}` };
 }
 
-function windowStart(settings: ThrottleSettings, now: Date): Date {
-  return new Date(now.getTime() - settings.windowSeconds * 1000);
-}
-
 /**
- * Refuses with 429 and `Retry-After` while the account or the address has had its fill of
- * failures in the current window — before the password is even checked, so a correct guess
- * during a lockout is no different from a wrong one.
+ * Charges the attempt before the password is checked, and refuses it with 429 and
+ * `Retry-After` when its account is in backoff or its address has used its window's attempts —
+ * so a correct guess while refused is no different from a wrong one. The check and the charge
+ * are one statement (see `chargeAttempt`): concurrent attempts cannot all pass one check.
+ *
+ * An account is slowed down, never locked: past its free failures each attempt waits
+ * base·2^n (capped), so its owner, who knows the password, gets in after at most the cap
+ * however long someone else guesses, while the guesser gets a few attempts an hour.
  */
-export async function assertNotThrottled(
+export async function chargeLoginAttempt(
   db: Kysely<Database>,
   settings: ThrottleSettings,
   keys: { account: string; ip: string },
   now: Date,
 ): Promise<void> {
-  const counts = await readFailures(db, [keys.account, keys.ip], windowStart(settings, now));
-  let retryAfter = 0;
-  for (const count of counts) {
-    const limit = count.key === keys.account ? settings.maxPerAccount : settings.maxPerIp;
-    if (count.failures < limit) continue;
-    const opensAt = count.windowStartedAt.getTime() + settings.windowSeconds * 1000;
-    retryAfter = Math.max(retryAfter, Math.ceil((opensAt - now.getTime()) / 1000));
-  }
-  if (retryAfter > 0) {
-    throw errors.USERS_TOO_MANY_LOGIN_FAILURES(
-      `too many failed logins; try again in ${retryAfter} s`,
-      { retryAfter },
-      { 'retry-after': String(retryAfter) },
-    );
-  }
+  const windowMs = settings.windowSeconds * 1000;
+  const refusals = await chargeAttempt(db, {
+    ...keys,
+    now,
+    windowStart: new Date(now.getTime() - windowMs),
+    maxPerIp: settings.maxPerIp,
+    freePerAccount: settings.maxPerAccount,
+    backoffBaseMs: settings.backoffBaseSeconds * 1000,
+    // A wait past the window would outlive the count it is based on.
+    backoffMaxMs: Math.min(settings.backoffMaxSeconds * 1000, windowMs),
+  });
+  if (refusals.length === 0) return;
+  const retryAfter = Math.max(
+    1,
+    ...refusals.map((r) =>
+      r.retryAt ? Math.ceil((r.retryAt.getTime() - now.getTime()) / 1000) : 1,
+    ),
+  );
+  throw errors.USERS_TOO_MANY_LOGIN_FAILURES(
+    `too many failed logins; try again in ${retryAfter} s`,
+    { retryAfter },
+    { 'retry-after': String(retryAfter) },
+  );
 }
 
-export async function recordLoginFailure(
-  db: Kysely<Database>,
-  settings: ThrottleSettings,
-  keys: { account: string; ip: string },
-  now: Date,
-): Promise<void> {
-  // Always in the same order: two attempts upserting both rows never deadlock.
-  await addFailure(db, [keys.account, keys.ip].sort(), now, windowStart(settings, now));
-}
-
-/** A successful login clears its account's count; the address's count stays (one good account must not launder an address's guesses). */
+/** A successful login clears its account's count and gives its address the attempt back (one good account must not launder an address's failures). */
 export async function recordLoginSuccess(
   db: Kysely<Database>,
-  keys: { account: string },
+  keys: { account: string; ip: string },
 ): Promise<void> {
-  await clearFailures(db, keys.account);
+  await settleSuccess(db, keys);
 }
