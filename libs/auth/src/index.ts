@@ -1,11 +1,18 @@
 export { authPlugin, bearerAuthScheme, type AuthGuard, type AuthPluginOptions } from './plugin.js';
 export {
+  ACCESS_TOKEN_ALGORITHMS,
   createTokenVerifier,
   type AccessTokenAlgorithm,
   type TokenVerifier,
   type VerifierOptions,
 } from './verifier.js';
-export { JwksCache, KeysUnavailableError, type JwksCacheOptions } from './jwks-cache.js';
+export {
+  algorithmOf,
+  JwksCache,
+  KeysUnavailableError,
+  usableKeys,
+  type JwksCacheOptions,
+} from './jwks-cache.js';
 export { authErrors } from './errors.js';
 export {
   ROLES,

@@ -3,6 +3,7 @@ import {
   errors as joseErrors,
   type FlattenedJWSInput,
   type JSONWebKeySet,
+  type JWK,
   type JWSHeaderParameters,
   type KeyLike,
 } from 'jose';
@@ -17,6 +18,8 @@ export interface JwksCacheOptions {
   /** How long a key set may still be used while the issuer cannot be reached. */
   maxStaleMs?: number;
   timeoutMs?: number;
+  /** The allow-list: keys published for any other algorithm are dropped (default EdDSA, ES256). */
+  algorithms?: readonly string[];
   /** Told when a fetch fails and stale keys are used (never given a token). */
   onFetchError?: (error: unknown) => void;
 }
@@ -27,6 +30,31 @@ export class KeysUnavailableError extends Error {
     super('JWKS could not be fetched', { cause });
     this.name = 'KeysUnavailableError';
   }
+}
+
+/**
+ * The algorithm a published key is for: its `alg`, or — when the issuer left it out — the one
+ * its key type allows (Ed25519 → EdDSA, P-256 → ES256). Undefined for anything else.
+ */
+export function algorithmOf(jwk: JWK): string | undefined {
+  if (jwk.alg) return jwk.alg;
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  return undefined;
+}
+
+/**
+ * The keys of a set that may verify access tokens, each pinned to its one algorithm (jose then
+ * accepts a token for a key only when the token's `alg` is the key's).
+ */
+export function usableKeys(set: JSONWebKeySet, algorithms: readonly string[]): JSONWebKeySet {
+  const keys = Array.isArray(set?.keys) ? set.keys : [];
+  return {
+    keys: keys
+      .filter((jwk) => (jwk.use ?? 'sig') === 'sig')
+      .map((jwk) => ({ ...jwk, alg: algorithmOf(jwk) }))
+      .filter((jwk) => jwk.alg !== undefined && algorithms.includes(jwk.alg)),
+  };
 }
 
 type GetKey = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<KeyLike>;
@@ -41,6 +69,7 @@ export class JwksCache {
   private readonly cooldownMs: number;
   private readonly maxStaleMs: number;
   private readonly timeoutMs: number;
+  private readonly algorithms: readonly string[];
   private local: GetKey | undefined;
   private fetchedAt = 0;
   private attemptedAt = 0;
@@ -53,6 +82,7 @@ export class JwksCache {
     this.cooldownMs = options.cooldownMs ?? 30_000;
     this.maxStaleMs = options.maxStaleMs ?? 60 * 60_000;
     this.timeoutMs = options.timeoutMs ?? 2_000;
+    this.algorithms = options.algorithms ?? ['EdDSA', 'ES256'];
   }
 
   /** A jose key resolver: `jwtVerify(token, cache.getKey, ...)`. */
@@ -88,7 +118,7 @@ export class JwksCache {
       });
       if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
       const set = (await response.json()) as JSONWebKeySet;
-      this.local = createLocalJWKSet(set) as GetKey;
+      this.local = createLocalJWKSet(usableKeys(set, this.algorithms)) as GetKey;
       this.fetchedAt = Date.now();
     } catch (error) {
       this.options.onFetchError?.(error);

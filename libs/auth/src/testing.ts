@@ -29,10 +29,10 @@ export interface TestIssuer {
   currentKid: string;
   /** How many times the key set was fetched. */
   readonly jwksRequests: number;
-  /** A real EdDSA access token, as the users service would sign it. */
+  /** A real access token (EdDSA or ES256, as its key), as the users service would sign it. */
   sign(claims: TestTokenClaims): Promise<string>;
-  /** Publishes a new key and signs with it from now on; the old one stays published. */
-  rotate(): Promise<string>;
+  /** Publishes a new key (of `algorithm`, default the issuer's) and signs with it from now on; the old one stays published. */
+  rotate(algorithm?: TestKeyAlgorithm): Promise<string>;
   /** Stops publishing a key (tokens it signed should then fail). */
   removeKey(kid: string): void;
   /** The published public keys. */
@@ -40,29 +40,37 @@ export interface TestIssuer {
   close(): Promise<void>;
 }
 
+/** The key types the users service signs with: Ed25519 (`EdDSA`) or P-256 (`ES256`). */
+export type TestKeyAlgorithm = 'EdDSA' | 'ES256';
+
 interface TestKey {
   kid: string;
+  alg: TestKeyAlgorithm;
   privateKey: KeyLike;
   publicJwk: JWK;
 }
 
-async function newKey(): Promise<TestKey> {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+async function newKey(alg: TestKeyAlgorithm): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(
+    alg,
+    alg === 'EdDSA' ? { crv: 'Ed25519' } : {},
+  );
   const kid = randomUUID();
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
-  return { kid, privateKey, publicJwk };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { kid, alg, privateKey, publicJwk };
 }
 
 /**
- * A local stand-in for the users service's token issuing: a real Ed25519 key, a real JWKS over
+ * A local stand-in for the users service's token issuing: a real Ed25519 (or P-256) key, a real JWKS over
  * HTTP on 127.0.0.1, real signed tokens. A service's tests need no users service:
  * `const issuer = await createTestIssuer(); register(authPlugin, { jwksUrl: issuer.jwksUrl, ... })`.
  */
 export async function createTestIssuer(
-  options: { issuer?: string; audience?: string } = {},
+  options: { issuer?: string; audience?: string; algorithm?: TestKeyAlgorithm } = {},
 ): Promise<TestIssuer> {
+  const algorithm = options.algorithm ?? 'EdDSA';
   const keys = new Map<string, TestKey>();
-  const first = await newKey();
+  const first = await newKey(algorithm);
   keys.set(first.kid, first);
   let current = first;
   let requests = 0;
@@ -97,7 +105,7 @@ export async function createTestIssuer(
       const now = Math.floor(Date.now() / 1000);
       const roles = claims.roles === null ? {} : { roles: claims.roles ?? ['customer'] };
       return new SignJWT({ ...claims.extra, ...roles })
-        .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: claims.type ?? ACCESS_TOKEN_TYPE })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: claims.type ?? ACCESS_TOKEN_TYPE })
         .setSubject(claims.sub)
         .setIssuer(claims.issuer ?? issuer)
         .setAudience(claims.audience ?? audience)
@@ -106,8 +114,8 @@ export async function createTestIssuer(
         .setJti(randomUUID())
         .sign(key.privateKey);
     },
-    async rotate() {
-      current = await newKey();
+    async rotate(next = algorithm) {
+      current = await newKey(next);
       keys.set(current.kid, current);
       return current.kid;
     },

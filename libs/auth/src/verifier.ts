@@ -6,6 +6,25 @@ import { ACCESS_TOKEN_TYPE, ROLES, type AuthUser, type Role } from './user.js';
 /** Asymmetric algorithms an access token may be signed with; never `none`, never HMAC. */
 export type AccessTokenAlgorithm = 'EdDSA' | 'ES256';
 
+/**
+ * The allow-list: the algorithms the users service signs with. A token is accepted only under
+ * the algorithm its key is published with (see `JwksCache`), and only if that is one of these.
+ */
+export const ACCESS_TOKEN_ALGORITHMS: readonly AccessTokenAlgorithm[] = ['EdDSA', 'ES256'];
+
+function allowedAlgorithms(asked: readonly string[] | undefined): AccessTokenAlgorithm[] {
+  const algorithms = asked ?? ACCESS_TOKEN_ALGORITHMS;
+  const foreign = algorithms.filter((a) => !ACCESS_TOKEN_ALGORITHMS.includes(a as never));
+  if (foreign.length > 0 || algorithms.length === 0) {
+    throw new Error(
+      `@bazaar/auth: algorithms must be some of ${ACCESS_TOKEN_ALGORITHMS.join(', ')} (got ${
+        algorithms.join(', ') || 'none'
+      })`,
+    );
+  }
+  return [...algorithms] as AccessTokenAlgorithm[];
+}
+
 export interface VerifierOptions {
   /** The users service's key set; or give `keys` instead (the users service checks its own). */
   jwksUrl?: string;
@@ -13,7 +32,10 @@ export interface VerifierOptions {
   keys?: JWTVerifyGetKey;
   issuer: string;
   audience: string;
-  /** The algorithms accepted, pinned: EdDSA unless told otherwise. */
+  /**
+   * Narrows the allow-list (default: all of `ACCESS_TOKEN_ALGORITHMS`). Whatever is allowed, a
+   * token must use the algorithm its key is published with.
+   */
   algorithms?: AccessTokenAlgorithm[];
   /** Clock skew tolerated on `exp`, `iat` and `nbf`, seconds (default 5). */
   clockToleranceSeconds?: number;
@@ -57,9 +79,10 @@ function reasonOf(error: unknown): string {
 
 /**
  * Checks Bazaar access tokens: signature against the issuer's published keys, algorithm
- * pinned, `typ` `at+jwt`, `iss`, `aud`, `exp` (and `sub`, `iat`) required and checked.
+ * pinned to the one the token's key is published with (from the allow-list), `typ` `at+jwt`, `iss`, `aud`, `exp` (and `sub`, `iat`) required and checked.
  */
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const algorithms = allowedAlgorithms(options.algorithms);
   let keys = options.keys;
   if (!keys) {
     if (!options.jwksUrl) throw new Error('@bazaar/auth: give jwksUrl or keys');
@@ -69,12 +92,13 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       cooldownMs: options.jwksCooldownMs,
       maxStaleMs: options.jwksMaxStaleMs,
       timeoutMs: options.jwksTimeoutMs,
+      algorithms,
       onFetchError: options.onJwksError,
     }).getKey;
   }
   const resolver = keys;
   const verifyOptions = {
-    algorithms: options.algorithms ?? ['EdDSA'],
+    algorithms,
     issuer: options.issuer,
     audience: options.audience,
     typ: ACCESS_TOKEN_TYPE,

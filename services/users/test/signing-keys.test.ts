@@ -1,7 +1,9 @@
-import { createTokenVerifier } from '@bazaar/auth';
+import { authPlugin, createTokenVerifier } from '@bazaar/auth';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import { createApp, type App } from '@bazaar/service-kit';
 import { exportJWK, generateKeyPair } from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { createDatabaseKeyStore } from '../src/domain/keys/database-key-store.js';
@@ -184,6 +186,43 @@ describe('signing keys from the deployment (JWT_PRIVATE_KEYS)', () => {
       });
       await expect(verifier.verify(response.json().accessToken)).resolves.toBeTruthy();
     } finally {
+      await t.close();
+    }
+  });
+
+  it('when the deployment signs with ES256, then users itself and another service (default options) accept its tokens', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const t = await startUsersApp('users_es256_e2e', { JWT_PRIVATE_KEYS: pem });
+    let other: App | undefined;
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = t.app.server.address() as AddressInfo;
+      other = await createApp({ name: 'verifier', version: '0.0.0', logLevel: 'silent' });
+      await other.register(authPlugin, {
+        jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        issuer: 'bazaar-users',
+        audience: 'bazaar',
+      });
+      other.get('/v1/orders', { preHandler: other.requireUser }, async (request) => ({
+        userId: request.user!.id,
+      }));
+      await other.ready();
+
+      const registered = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/register',
+        payload: newAccount(),
+      });
+      const { accessToken, user } = registered.json();
+      expect(decodeJwt(accessToken).header.alg).toBe('ES256');
+      const me = await t.app.inject({ url: '/v1/me', headers: bearer(accessToken) });
+      expect(me.statusCode).toBe(200);
+      const orders = await other.inject({ url: '/v1/orders', headers: bearer(accessToken) });
+      expect(orders.statusCode).toBe(200);
+      expect(orders.json()).toEqual({ userId: user.id });
+    } finally {
+      await other?.close();
       await t.close();
     }
   });
