@@ -1,9 +1,16 @@
 // `pnpm start`: check Postgres and RabbitMQ, build, seed a demo catalog when empty, run all six
-// services with prefixed output, say when they are ready and where; Ctrl-C stops them all.
+// services with prefixed output, say when they are ready and where. A service that crashes is
+// restarted with backoff while the others keep serving (scripts/supervise.mjs); Ctrl-C stops
+// them all.
+//
+// `pnpm start -- --from-source` runs the TypeScript sources without building (as each
+// service's `dev` does). Side by side with another copy (tests): `BAZAAR_BASE_PORT` moves the
+// six ports (storefront at the base, catalog +1, ...), `BAZAAR_DATABASE_PREFIX` names the
+// databases (`<prefix><service>`, default `bazaar_`), `AMQP_NAMESPACE` the broker's names.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import concurrently from 'concurrently';
+import { say, supervise } from './supervise.mjs';
 
 export const SERVICES = [
   { name: 'storefront', port: 8080, color: 'magenta' },
@@ -16,6 +23,27 @@ export const SERVICES = [
 
 const postgresUrl = process.env.BAZAAR_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const fromSource = process.argv.includes('--from-source');
+const portShift = Number(process.env.BAZAAR_BASE_PORT ?? 8080) - 8080;
+const databasePrefix = process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_';
+
+const portOf = (service) => service.port + portShift;
+const urlOf = (name) => `http://127.0.0.1:${portOf(SERVICES.find((s) => s.name === name))}`;
+function databaseUrlOf(name) {
+  const url = new URL(postgresUrl);
+  url.pathname = `/${databasePrefix}${name}`;
+  return url.toString();
+}
+// Where each service finds the others (their defaults when the ports are not moved).
+const links = {
+  CATALOG_URL: urlOf('catalog'),
+  ORDERS_URL: urlOf('orders'),
+  USERS_URL: urlOf('users'),
+  PAYMENTS_URL: urlOf('payments'),
+  SEARCH_URL: urlOf('search'),
+  STOREFRONT_URL: urlOf('storefront'),
+  JWKS_URL: `${urlOf('users')}/.well-known/jwks.json`,
+};
 
 function reachable(url, defaultPort) {
   const { hostname, port } = new URL(url);
@@ -53,34 +81,58 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-console.log('Building libraries and services...');
-execSync('pnpm build', { stdio: 'inherit' });
+if (fromSource) {
+  console.log('Running from sources (--from-source): nothing is built.');
+} else {
+  console.log('Building libraries and services...');
+  execSync('pnpm build', { stdio: 'inherit' });
+}
 
 const catalogScripts = JSON.parse(readFileSync('services/catalog/package.json', 'utf8')).scripts;
 if (catalogScripts['seed:if-empty']) {
-  execSync('pnpm --filter @bazaar/catalog run seed:if-empty', { stdio: 'inherit' });
+  execSync('pnpm --filter @bazaar/catalog run seed:if-empty', {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: databaseUrlOf('catalog') },
+  });
 }
 
-const { result } = concurrently(
-  SERVICES.filter((s) => existsSync(`services/${s.name}/dist/main.js`)).map((s) => ({
+// From sources, tsx must be loaded before the telemetry hook (itself TypeScript there).
+const [loader, main] = fromSource
+  ? [['--conditions=@bazaar/source', '--import', 'tsx'], 'src/main.ts']
+  : [[], 'dist/main.js'];
+const runnable = SERVICES.filter((s) => existsSync(`services/${s.name}/${main}`));
+const supervisor = supervise(
+  runnable.map((s) => ({
     name: s.name,
-    prefixColor: s.color,
+    color: s.color,
     cwd: `services/${s.name}`,
-    command: 'node --enable-source-maps --import @bazaar/telemetry/register dist/main.js',
-    env: { NODE_ENV: process.env.NODE_ENV ?? 'development' },
+    command: process.execPath,
+    args: ['--enable-source-maps', ...loader, '--import', '@bazaar/telemetry/register', main],
+    env: {
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      ...links,
+      PORT: String(portOf(s)),
+      DATABASE_URL: databaseUrlOf(s.name),
+    },
+    readyUrl: `http://127.0.0.1:${portOf(s)}/health/ready`,
   })),
-  { prefix: '{name}', killOthersOn: ['failure'], restartTries: 0 },
 );
-// Settles when every service has stopped: 0 after a clean stop (Ctrl-C), 1 when one failed.
-const finished = result.then(
-  () => 0,
-  () => 1,
-);
+process.once('exit', () => supervisor.killAll());
+
+// Ctrl-C (or a SIGTERM): every service gets one SIGTERM and is waited for; no restarts after.
+let stopped;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopped ??= (say(`${signal}: stopping every service`), supervisor.stopAll()).then((code) =>
+      process.exit(code),
+    );
+  });
+}
 
 async function waitReady(service, deadline) {
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
+      const response = await fetch(`http://127.0.0.1:${portOf(service)}/health/ready`);
       if (response.ok) return true;
     } catch {
       // not listening yet
@@ -91,19 +143,17 @@ async function waitReady(service, deadline) {
 }
 
 const deadline = Date.now() + 90_000;
-const ready = await Promise.race([
-  Promise.all(SERVICES.map((s) => waitReady(s, deadline))),
-  finished.then(() => SERVICES.map(() => false)),
-]);
+const ready = await Promise.all(SERVICES.map((s) => waitReady(s, deadline)));
 if (ready.every(Boolean)) {
+  const storefront = urlOf('storefront');
   console.log(
     [
       '',
       'Bazaar is ready.',
-      `  storefront (public API): http://127.0.0.1:8080   docs: http://127.0.0.1:8080/docs`,
-      ...SERVICES.slice(1).map((s) => `  ${s.name.padEnd(10)} http://127.0.0.1:${s.port}/docs`),
+      `  storefront (public API): ${storefront}   docs: ${storefront}/docs`,
+      ...SERVICES.slice(1).map((s) => `  ${s.name.padEnd(10)} ${urlOf(s.name)}/docs`),
       '  traces: Jaeger UI at http://127.0.0.1:16686 when Jaeger runs (OTLP on :4318)',
-      'Ctrl-C stops every service.',
+      'A service that crashes is restarted (with backoff); Ctrl-C stops every service.',
       '',
     ].join('\n'),
   );
@@ -111,5 +161,3 @@ if (ready.every(Boolean)) {
   const late = SERVICES.filter((_, i) => !ready[i]).map((s) => s.name);
   console.error(`Not ready after 90 s: ${late.join(', ')} (see their output above).`);
 }
-
-process.exit(await finished);

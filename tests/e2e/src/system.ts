@@ -136,7 +136,7 @@ async function stopService(service: RunningService): Promise<void> {
 }
 
 /** Queues of a namespace, as the broker lists them (the services declared them, not this process). */
-async function queuesOf(namespace: string): Promise<string[]> {
+export async function queuesOf(namespace: string): Promise<string[]> {
   try {
     const stdout = await rabbitmqctl('list_queues', 'name', '--quiet', '--no-table-headers');
     return stdout
