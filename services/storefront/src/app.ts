@@ -2,6 +2,7 @@ import { authPlugin, bearerAuthScheme, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '
 import { pingDatabase } from '@bazaar/db';
 import { createApp, type App } from '@bazaar/service-kit';
 import { jwksUrl, trustProxySetting, type Config } from './config.js';
+import { internalEndpoints } from './plugins/internal-endpoints.js';
 import { rateLimits } from './plugins/rate-limits.js';
 import { security } from './plugins/security.js';
 import { accountRoutes } from './routes/account/index.js';
@@ -46,6 +47,7 @@ export async function buildApp(config: Config, deps: RouteDeps): Promise<App> {
   });
   app.health.addCheck('database', () => pingDatabase(deps.db));
 
+  await app.register(internalEndpoints);
   await app.register(security, { config });
   await app.register(authPlugin, {
     jwksUrl: jwksUrl(config),

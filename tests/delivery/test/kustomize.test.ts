@@ -154,6 +154,23 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     );
   });
 
+  it('when rendered, then the ingress routes only the public API (/v1) and its docs (/docs) to the storefront', () => {
+    const routes = ofKind(overlay, 'Ingress').flatMap((ingress) =>
+      ((ingress as Obj).spec.rules as Obj[]).flatMap((rule) =>
+        (rule.http.paths as Obj[]).map((p) => ({
+          service: p.backend.service.name,
+          path: p.path,
+          pathType: p.pathType,
+        })),
+      ),
+    );
+    // Health, readiness and /metrics stay inside the cluster: no path reaches them from outside.
+    expect(routes.filter((r) => r.service === 'storefront')).toEqual([
+      { service: 'storefront', path: '/v1', pathType: 'Prefix' },
+      { service: 'storefront', path: '/docs', pathType: 'Prefix' },
+    ]);
+  });
+
   it('when rendered, then network policies deny by default and allow exactly the paths Bazaar uses', () => {
     const policies = ofKind(overlay, 'NetworkPolicy');
     expect(hasDefaultDeny(policies)).toBe(true);
