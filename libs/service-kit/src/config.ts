@@ -10,8 +10,22 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Whether a key's value may be echoed in an error: numbers, booleans and choices from a fixed
+ * list cannot be secrets. Free strings can (URLs with passwords, keys, webhook secrets), so
+ * their values are never printed — only their key and length — whether or not anyone marked
+ * them secret.
+ */
+function showable(schema: TSchema | undefined): boolean {
+  if (!schema) return false;
+  if (['integer', 'number', 'boolean'].includes(schema.type as string)) return true;
+  const choices = schema.anyOf as TSchema[] | undefined;
+  return Array.isArray(choices) && choices.every((choice) => 'const' in choice);
+}
+
+/**
  * Reads a service's configuration from environment variables once: defaults applied, strings
- * converted to the schema's types, every bad or missing key reported together, result frozen.
+ * converted to the schema's types, every bad or missing key reported together (by key; a string's
+ * value is never echoed, it may be a secret), result frozen.
  * Keys of the schema are the environment variable names (`PORT`, `DATABASE_URL`, ...).
  */
 export function loadConfig<S extends TSchema>(
@@ -26,9 +40,16 @@ export function loadConfig<S extends TSchema>(
   }
   const withDefaults = Value.Default(schema, input);
   const converted = Value.Convert(schema, withDefaults);
+  const properties = (schema as unknown as { properties?: Record<string, TSchema> }).properties;
   const problems = [...Value.Errors(schema, converted)].map((error) => {
     const key = error.path.replace(/^\//, '') || '(root)';
-    const shown = env[key] === undefined ? 'missing' : `got ${JSON.stringify(env[key])}`;
+    const raw = env[key];
+    const shown =
+      raw === undefined
+        ? 'missing'
+        : showable(properties?.[key])
+          ? `got ${JSON.stringify(raw)}`
+          : `${[...raw].length} characters, value not shown`;
     return `${key}: ${error.message} (${shown})`;
   });
   if (problems.length > 0) throw new ConfigError(problems);

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../src/index.js';
 const Schema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  SIGNING_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
 });
 
@@ -32,5 +33,24 @@ describe('loadConfig', () => {
     expect(problems).toContain('DATABASE_URL');
     expect(problems).toContain('missing');
     expect(problems).toContain('RATE_LIMITS');
+  });
+
+  it('when a string key (a URL with a password, a secret) is bad, then the key is named and its value never shown', () => {
+    let error: unknown;
+    try {
+      loadConfig(Schema, {
+        DATABASE_URL: 'mysql://shop:hunter2-password@db/shop',
+        SIGNING_SECRET: 'tooShortSecret9',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('SIGNING_SECRET');
+    expect(message).toContain('value not shown');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('tooShortSecret9');
   });
 });
