@@ -135,6 +135,36 @@ describe('failed-login throttling', () => {
     expect(counted.failures).toBe(10);
   });
 
+  it('when an address registers taken emails, then each counts as a failed attempt and the address is throttled like a login', async () => {
+    const account = await registered();
+    const register = (email: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/register',
+        payload: { ...newAccount(), email },
+        remoteAddress: '10.0.7.1',
+      });
+    for (let i = 0; i < 25; i += 1) expect((await register(account.email)).statusCode).toBe(409);
+    const probe = await register(account.email);
+    expect(probe.statusCode).toBe(429);
+    expect(Number(probe.headers['retry-after'])).toBeGreaterThan(0);
+    // Login from that address is throttled by the same count: one budget for learning emails.
+    expect((await login(account.email, account.password, '10.0.7.1')).statusCode).toBe(429);
+    expect((await login(account.email, account.password, '10.0.7.2')).statusCode).toBe(200);
+  });
+
+  it('when a new account registers, then its address gets the attempt back', async () => {
+    for (let i = 0; i < 30; i += 1) {
+      const fresh = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/register',
+        payload: newAccount(),
+        remoteAddress: '10.0.8.1',
+      });
+      expect(fresh.statusCode).toBe(201);
+    }
+  });
+
   it('when housekeeping runs after the window, then old counters are gone', async () => {
     await login(`old.${Date.now()}@example.com`, 'whatever12', '10.0.5.1');
     t.clock.advance(901 * 1000);

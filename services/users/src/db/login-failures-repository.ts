@@ -3,7 +3,8 @@ import type { Database } from './database.js';
 
 /** How one attempt is charged: the keys, the clock and the limits, in the units SQL wants. */
 export interface AttemptCharge {
-  account: string;
+  /** Absent for attempts that guess no password (a registration): charged to the address only. */
+  account?: string;
   ip: string;
   now: Date;
   /** Counts that started (address) or last moved (account) at or before this are forgotten. */
@@ -48,28 +49,33 @@ export async function chargeAttempt(db: Kysely<Database>, c: AttemptCharge): Pro
         else ${c.now}::timestamptz + least(${c.backoffMaxMs}::float8,
           ${c.backoffBaseMs}::float8 * power(2, least(${n} - ${c.freePerAccount}, 40)))
           * interval '1 millisecond' end`;
+  const ipRow = sql`(${c.ip}, ${c.now}, 1, null)`;
+  const rows = c.account ? sql`(${c.account}, ${c.now}, 1, ${delay(sql`1`)}), ${ipRow}` : ipRow;
+  // Null when there is no account row: `f.key = null` is never true.
+  const account = c.account ?? null;
   const charged = await sql<{ key: string }>`
     insert into login_failures as f (key, window_started_at, failures, not_before)
-    values (${c.account}, ${c.now}, 1, ${delay(sql`1`)}), (${c.ip}, ${c.now}, 1, null)
+    values ${rows}
     on conflict (key) do update set
       failures = ${failures},
-      window_started_at = case when f.key = ${c.account} or f.window_started_at <= ${c.windowStart}
+      window_started_at = case when f.key = ${account} or f.window_started_at <= ${c.windowStart}
         then ${c.now}::timestamptz else f.window_started_at end,
-      not_before = case when f.key = ${c.account} then ${delay(failures)} else null end
+      not_before = case when f.key = ${account} then ${delay(failures)} else null end
     where f.window_started_at <= ${c.windowStart}
-       or (f.key = ${c.account} and (f.not_before is null or f.not_before <= ${c.now}))
+       or (f.key = ${account} and (f.not_before is null or f.not_before <= ${c.now}))
        or (f.key = ${c.ip} and f.failures < ${c.maxPerIp})
     returning f.key`.execute(db);
-  const refused = [c.account, c.ip].filter((k) => !charged.rows.some((r) => r.key === k));
+  const keys = c.account ? [c.account, c.ip] : [c.ip];
+  const refused = keys.filter((k) => !charged.rows.some((r) => r.key === k));
   if (refused.length === 0) return [];
   // Only to tell the client when to come back: a hint, read after the fact.
-  const rows = await db
+  const found = await db
     .selectFrom('login_failures')
     .select(['key', 'window_started_at', 'not_before'])
     .where('key', 'in', refused)
     .execute();
   return refused.map((key) => {
-    const row = rows.find((r) => r.key === key);
+    const row = found.find((r) => r.key === key);
     if (!row) return { key, retryAt: null };
     const retryAt =
       key === c.account
@@ -80,15 +86,16 @@ export async function chargeAttempt(db: Kysely<Database>, c: AttemptCharge): Pro
 }
 
 /**
- * After a successful login: the account's failures are forgotten and the address gets its
- * attempt back (an address's count is of failed and refused attempts, not of shoppers signing in).
+ * After a successful login or registration: the account's failures are forgotten and the
+ * address gets its attempt back (an address's count is of failed and refused attempts, not of
+ * shoppers signing in).
  */
 export async function settleSuccess(
   db: Kysely<Database>,
-  keys: { account: string; ip: string },
+  keys: { account?: string; ip: string },
 ): Promise<void> {
   await sql`
-    with cleared as (delete from login_failures where key = ${keys.account})
+    with cleared as (delete from login_failures where key = ${keys.account ?? null})
     update login_failures set failures = greatest(failures - 1, 0) where key = ${keys.ip}`.execute(
     db,
   );

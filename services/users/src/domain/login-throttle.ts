@@ -22,7 +22,7 @@ export function throttleKeys(email: string, ip: string): { account: string; ip: 
 export async function chargeLoginAttempt(
   db: Kysely<Database>,
   settings: ThrottleSettings,
-  keys: { account: string; ip: string },
+  keys: { account?: string; ip: string },
   now: Date,
 ): Promise<void> {
   const windowMs = settings.windowSeconds * 1000;
@@ -50,10 +50,24 @@ export async function chargeLoginAttempt(
   );
 }
 
+/**
+ * A registration tells whether an email is taken, so it is charged to its address like a login
+ * attempt (the same counter, the same 429): whoever learns emails learns them at the rate a
+ * guesser guesses passwords. No account is charged — no password is being guessed.
+ */
+export async function chargeRegistration(
+  db: Kysely<Database>,
+  settings: ThrottleSettings,
+  ip: string,
+  now: Date,
+): Promise<void> {
+  await chargeLoginAttempt(db, settings, { ip: throttleKeys('', ip).ip }, now);
+}
+
 /** A successful login clears its account's count and gives its address the attempt back (one good account must not launder an address's failures). */
 export async function recordLoginSuccess(
   db: Kysely<Database>,
-  keys: { account: string; ip: string },
+  keys: { account?: string; ip: string },
 ): Promise<void> {
   await settleSuccess(db, keys);
 }

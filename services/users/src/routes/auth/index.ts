@@ -17,12 +17,15 @@ export function authRoutes(app: App, ctx: UsersContext): void {
       schema: {
         tags,
         summary: 'Create a customer account and sign in',
+        description:
+          'A taken email is a 409 and counts against the client address like a failed login ' +
+          '(429 with Retry-After past the limit).',
         body: RegisterBody,
-        response: { 201: TokenPairReply, 400: Problem, 409: Problem },
+        response: { 201: TokenPairReply, 400: Problem, 409: Problem, 429: Problem },
       },
     },
     async (request, reply) => {
-      const tokens = await register(ctx, request.body);
+      const tokens = await register(ctx, { ...request.body, ip: request.ip });
       request.log.info({ userId: tokens.user.id }, 'user registered');
       return reply.code(201).send(tokens);
     },
