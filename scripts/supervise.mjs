@@ -46,7 +46,7 @@ export function supervise(specs, options = {}) {
   const initialDelayMs = options.initialDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const stableAfterMs = options.stableAfterMs ?? 60_000;
-  const stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   let stopping = false;
   const states = specs.map((spec) => ({ spec, child: undefined, startedAt: 0, crashes: 0 }));
 
