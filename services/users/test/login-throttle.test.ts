@@ -62,6 +62,17 @@ describe('failed-login throttling', () => {
     expect((await login(account.email, account.password, '10.0.6.2')).statusCode).toBe(200);
   });
 
+  it('when the owner retries during the backoff, then the refused retries do not use up their address', async () => {
+    const account = await registered();
+    for (let i = 0; i < 10; i += 1) await login(account.email, `someone else ${i}`, '10.0.10.1');
+    // 30 impatient retries, all refused by the account's backoff (the address limit here is 25).
+    for (let i = 0; i < 30; i += 1) {
+      expect((await login(account.email, account.password, '10.0.10.2')).statusCode).toBe(429);
+    }
+    t.clock.advance(1000);
+    expect((await login(account.email, account.password, '10.0.10.2')).statusCode).toBe(200);
+  });
+
   it('when an account has 10 failed logins in the window, then the 11th gets 429 with Retry-After', async () => {
     const account = await registered();
     for (let i = 0; i < 10; i += 1) {

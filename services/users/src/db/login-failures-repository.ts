@@ -37,9 +37,8 @@ export interface Refusal {
  *   before it is refused.
  *
  * The two rows are upserted in key order (`account:` before `ip:`), so two attempts never
- * deadlock. One refused row does not undo the other's charge: an attempt refused by one key
- * still counts against the other (a delayed account hammered from an address uses up that
- * address's allowance).
+ * deadlock. One refused row does not undo the other's charge here; the caller gives an
+ * address back an attempt its account refused (`giveBack`).
  */
 export async function chargeAttempt(db: Kysely<Database>, c: AttemptCharge): Promise<Refusal[]> {
   const failures = sql`case when f.window_started_at <= ${c.windowStart} then 1 else f.failures + 1 end`;
@@ -83,6 +82,15 @@ export async function chargeAttempt(db: Kysely<Database>, c: AttemptCharge): Pro
         : new Date(row.window_started_at.getTime() + (c.now.getTime() - c.windowStart.getTime()));
     return { key, retryAt };
   });
+}
+
+/** Takes one attempt off a counter (never below zero). */
+export async function giveBack(db: Kysely<Database>, key: string): Promise<void> {
+  await db
+    .updateTable('login_failures')
+    .set({ failures: sql`greatest(failures - 1, 0)` })
+    .where('key', '=', key)
+    .execute();
 }
 
 /**

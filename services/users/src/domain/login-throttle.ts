@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { chargeAttempt, settleSuccess } from '../db/login-failures-repository.js';
+import { chargeAttempt, giveBack, settleSuccess } from '../db/login-failures-repository.js';
 import { errors } from '../errors.js';
 import type { ThrottleSettings } from './context.js';
 
@@ -37,6 +37,10 @@ export async function chargeLoginAttempt(
     backoffMaxMs: Math.min(settings.backoffMaxSeconds * 1000, windowMs),
   });
   if (refusals.length === 0) return;
+  // Refused by its account's backoff, the attempt checked no password: its address gets it back,
+  // so an owner retrying too early does not use up their own address's allowance. (Refused by
+  // the address, it stays counted against the account: that cannot be undone in the statement.)
+  if (!refusals.some((r) => r.key === keys.ip)) await giveBack(db, keys.ip);
   const retryAfter = Math.max(
     1,
     ...refusals.map((r) =>
