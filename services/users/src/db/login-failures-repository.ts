@@ -95,7 +95,7 @@ export async function giveBack(db: Kysely<Database>, key: string): Promise<void>
 
 /**
  * After a successful login or registration: the account's failures are forgotten and the
- * address gets its attempt back (an address's count is of failed and refused attempts, not of
+ * address gets its attempt back (an address counts failures and attempts it refused itself, not
  * shoppers signing in).
  */
 export async function settleSuccess(
