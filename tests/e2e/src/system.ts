@@ -42,6 +42,8 @@ export interface System {
   /** The storefront's base URL: the only one tests talk to. */
   storefront: string;
   urls: Record<ServiceName, string>;
+  /** Each service's database URL (a test seeds one with the service's own tools). */
+  databases: Record<ServiceName, string>;
   /** Where each process writes its output (kept after the run, for a failing test's story). */
   logFiles: Record<string, string>;
   /** Starts one more storefront in front of the same services (another config: rate limits on). */
@@ -195,6 +197,10 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
   const system: System = {
     storefront: urls.storefront,
     urls,
+    databases: Object.fromEntries(SERVICES.map((name, i) => [name, databases[i]])) as Record<
+      ServiceName,
+      string
+    >,
     logFiles: {},
     async startStorefront(name, env) {
       const port = await freePort();
