@@ -1,11 +1,12 @@
-// `pnpm start`: check Postgres and RabbitMQ, build, seed a demo catalog when empty, run all six
-// services with prefixed output, say when they are ready and where. A service that crashes is
+// `pnpm start`: check Postgres and RabbitMQ, build, seed a demo catalog when empty, run the six
+// services and the web shop with prefixed output, say when they are ready and where (the shop's
+// URL first: "open http://127.0.0.1:8086"). A service that crashes is
 // restarted with backoff while the others keep serving (scripts/supervise.mjs); Ctrl-C stops
 // them all.
 //
 // `pnpm start -- --from-source` runs the TypeScript sources without building (as each
 // service's `dev` does). Side by side with another copy (tests): `BAZAAR_BASE_PORT` moves the
-// six ports (storefront at the base, catalog +1, ...), `BAZAAR_DATABASE_PREFIX` names the
+// ports (storefront at the base, catalog +1, ..., web +6), `BAZAAR_DATABASE_PREFIX` names the
 // databases (`<prefix><service>`, default `bazaar_`), `AMQP_NAMESPACE` the broker's names.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ export const SERVICES = [
   { name: 'users', port: 8083, color: 'cyan' },
   { name: 'payments', port: 8084, color: 'blue' },
   { name: 'search', port: 8085, color: 'red' },
+  { name: 'web', port: 8086, color: 'white' },
 ];
 
 const postgresUrl = process.env.BAZAAR_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -113,6 +115,8 @@ const supervisor = supervise(
       ...links,
       PORT: String(portOf(s)),
       DATABASE_URL: databaseUrlOf(s.name),
+      // The web shop's own address, for its OpenGraph and canonical links.
+      ...(s.name === 'web' ? { PUBLIC_URL: urlOf('web') } : {}),
     },
     readyUrl: `http://127.0.0.1:${portOf(s)}/health/ready`,
   })),
@@ -149,9 +153,13 @@ if (ready.every(Boolean)) {
   console.log(
     [
       '',
+      `open ${urlOf('web')}   (the shop)`,
+      '',
       'Bazaar is ready.',
       `  storefront (public API): ${storefront}   docs: ${storefront}/docs`,
-      ...SERVICES.slice(1).map((s) => `  ${s.name.padEnd(10)} ${urlOf(s.name)}/docs`),
+      ...SERVICES.slice(1)
+        .filter((s) => s.name !== 'web')
+        .map((s) => `  ${s.name.padEnd(10)} ${urlOf(s.name)}/docs`),
       '  traces: Jaeger UI at http://127.0.0.1:16686 when Jaeger runs (OTLP on :4318)',
       'A service that crashes is restarted (with backoff); Ctrl-C stops every service.',
       '',
