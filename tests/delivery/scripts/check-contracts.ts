@@ -5,12 +5,12 @@ import {
   currentContracts,
   formatProblems,
 } from '../src/contracts/contract-check.js';
-import { SERVICE_NAMES, type ServiceName } from '../src/workspace.js';
+import { DATA_SERVICE_NAMES, type ServiceName } from '../src/workspace.js';
 
 const say = (stream: NodeJS.WriteStream, text: string) => stream.write(`${text}\n`);
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--')) as ServiceName[];
-const services = only.length > 0 ? only : SERVICE_NAMES;
+const services = only.length > 0 ? only : DATA_SERVICE_NAMES;
 const problems = breakingChanges(await currentContracts(services, {}));
 if (problems.length > 0) {
   say(process.stderr, `Breaking contract changes:\n${formatProblems(problems)}`);

@@ -16,22 +16,22 @@ import {
   writeEventSnapshots,
   writeOpenApiSnapshot,
 } from '../src/contracts/snapshot-store.js';
-import { ROOT, SERVICE_NAMES, type ServiceName } from '../src/workspace.js';
+import { ROOT, DATA_SERVICE_NAMES, type ServiceName } from '../src/workspace.js';
 
 const say = (stream: NodeJS.WriteStream, text: string) => stream.write(`${text}\n`);
 
 const args = process.argv.slice(2);
 const acceptBreaking = args.includes('--accept-breaking');
 const only = args.filter((a) => !a.startsWith('--')) as ServiceName[];
-const unknown = only.filter((s) => !SERVICE_NAMES.includes(s));
+const unknown = only.filter((s) => !DATA_SERVICE_NAMES.includes(s));
 if (unknown.length > 0) {
   say(
     process.stderr,
-    `unknown service(s): ${unknown.join(', ')} (one of ${SERVICE_NAMES.join(', ')})`,
+    `unknown service(s): ${unknown.join(', ')} (one of ${DATA_SERVICE_NAMES.join(', ')})`,
   );
   process.exit(2);
 }
-const services = only.length > 0 ? only : SERVICE_NAMES;
+const services = only.length > 0 ? only : DATA_SERVICE_NAMES;
 
 say(process.stdout, `capturing contracts: events, ${services.join(', ')}`);
 const current = await currentContracts(services, {});

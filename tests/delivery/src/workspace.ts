@@ -18,18 +18,31 @@ function findRoot(start: string): string {
   return dir;
 }
 
-/** The six services, their ports (DESIGN §6) and what each calls over HTTP. */
+/**
+ * The deployed services, their ports (DESIGN §6), what each calls over HTTP, and whether it has
+ * a database of its own (migrations in an init container, a DATABASE_URL, an OpenAPI contract
+ * for clients). The web shop has none of these: it is a client of the storefront, with pages.
+ */
 export const SERVICES = [
-  { name: 'storefront', port: 8080, calls: ['catalog', 'orders', 'users', 'payments', 'search'] },
-  { name: 'catalog', port: 8081, calls: ['users'] },
-  { name: 'orders', port: 8082, calls: ['catalog', 'users'] },
-  { name: 'users', port: 8083, calls: [] },
-  { name: 'payments', port: 8084, calls: ['users'] },
-  { name: 'search', port: 8085, calls: ['catalog', 'users'] },
+  {
+    name: 'storefront',
+    port: 8080,
+    calls: ['catalog', 'orders', 'users', 'payments', 'search'],
+    database: true,
+  },
+  { name: 'catalog', port: 8081, calls: ['users'], database: true },
+  { name: 'orders', port: 8082, calls: ['catalog', 'users'], database: true },
+  { name: 'users', port: 8083, calls: [], database: true },
+  { name: 'payments', port: 8084, calls: ['users'], database: true },
+  { name: 'search', port: 8085, calls: ['catalog', 'users'], database: true },
+  { name: 'web', port: 8086, calls: ['storefront'], database: false },
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];
 export const SERVICE_NAMES: ServiceName[] = SERVICES.map((s) => s.name);
+/** The services with a database (and an API contract): all but the web shop. */
+export const DATA_SERVICES = SERVICES.filter((s) => s.database);
+export const DATA_SERVICE_NAMES: ServiceName[] = DATA_SERVICES.map((s) => s.name);
 
 interface PackageJson {
   name: string;

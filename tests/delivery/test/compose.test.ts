@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, SERVICES } from '../src/workspace.js';
+import { ROOT, DATA_SERVICES } from '../src/workspace.js';
 
 type Obj = Record<string, any>;
 
@@ -25,7 +25,7 @@ describe('deploy/compose.yaml', () => {
     }
   });
 
-  it.each(SERVICES.map((s) => [s.name, s]))(
+  it.each(DATA_SERVICES.map((s) => [s.name, s]))(
     'when parsed, then %s is built from the Dockerfile, configured, health-checked and started after what it needs',
     (name, service) => {
       const entry = compose.services[name];

@@ -3,7 +3,7 @@ import { compareEventCatalog } from '../src/contracts/event-compat.js';
 import { currentEventSnapshots } from '../src/contracts/event-snapshots.js';
 import { compareOpenApi } from '../src/contracts/openapi-compat.js';
 import { readEventSnapshots, readOpenApiSnapshot } from '../src/contracts/snapshot-store.js';
-import { SERVICE_NAMES } from '../src/workspace.js';
+import { DATA_SERVICE_NAMES } from '../src/workspace.js';
 
 // The committed contracts (contracts-snapshots/) against the code as it is: a change that would
 // break a consumer fails here, an additive one passes. After an intended, compatible change:
@@ -18,7 +18,7 @@ describe('contract snapshots', () => {
     expect(explain(compareEventCatalog(committed, currentEventSnapshots()))).toEqual([]);
   });
 
-  it.each(SERVICE_NAMES)(
+  it.each(DATA_SERVICE_NAMES)(
     'when the OpenAPI document %s serves is compared with its snapshot, then no client breaks',
     async (service) => {
       const committed = readOpenApiSnapshot(service);

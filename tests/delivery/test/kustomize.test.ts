@@ -111,7 +111,12 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('when rendered, then all six services follow the house rules for probes, resources and security', () => {
     const workloads = objectsOf(overlay).filter(isServiceWorkload);
     expect(workloads.map((w) => w.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
-    expect(workloads.flatMap(serviceWorkloadProblems)).toEqual([]);
+    const database = (name: string) => SERVICES.find((s) => s.name === name)!.database;
+    expect(
+      workloads.flatMap((w) =>
+        serviceWorkloadProblems(w, { migrations: database(w.metadata.name) }),
+      ),
+    ).toEqual([]);
   });
 
   it('when rendered, then each service listens on its port behind a Service that selects it', () => {
@@ -148,9 +153,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(missing).toEqual([]);
   });
 
-  it('when rendered, then only the storefront is exposed (and Jaeger UI in dev)', () => {
+  it('when rendered, then only the storefront and the web shop are exposed (and Jaeger UI in dev)', () => {
     expect(exposedServices(objectsOf(overlay))).toEqual(
-      overlay === 'dev' ? ['jaeger', 'storefront'] : ['storefront'],
+      overlay === 'dev' ? ['jaeger', 'storefront', 'web'] : ['storefront', 'web'],
     );
   });
 
@@ -203,7 +208,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expected.push(`${label}: ${open ? 'open' : 'closed'}`);
       actual.push(`${label}: ${isAllowed(policies, from, to, p) ? 'open' : 'closed'}`);
     };
-    for (const { name, calls } of SERVICES) {
+    const exposed = ['storefront', 'web'];
+    for (const { name, calls, database } of SERVICES) {
       const from = pod(name);
       check(`${name} -> dns`, from, dns, { port: 53, protocol: 'UDP' }, true);
       check(`${name} -> otlp`, from, collector, { port: 4318 }, true);
@@ -212,7 +218,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
         ingressController,
         from,
         { port: port(name) },
-        name === 'storefront',
+        exposed.includes(name),
       );
       check(`outsider -> ${name}`, outsider, from, { port: port(name) }, false);
       check(`${name} -> outsider`, from, outsider, { port: 443 }, false);
@@ -221,8 +227,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
         check(`${name} -> ${target}`, from, pod(target), { port: port(target) }, open);
       }
       if (overlay === 'dev') {
-        check(`${name} -> postgres`, from, pod('postgres'), { port: 5432 }, true);
-        check(`${name} -> rabbitmq`, from, pod('rabbitmq'), { port: 5672 }, name !== 'storefront');
+        check(`${name} -> postgres`, from, pod('postgres'), { port: 5432 }, database);
+        check(
+          `${name} -> rabbitmq`,
+          from,
+          pod('rabbitmq'),
+          { port: 5672 },
+          database && name !== 'storefront',
+        );
       } else {
         const managed: Endpoint = { namespace: 'managed', labels: {} };
         check(`${name} -> managed database pod`, from, managed, { port: 5432 }, false);
@@ -254,7 +266,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const service = entry.name.replace('bazaar/', '');
       const expected = `${entry.newName ?? entry.name}:${entry.newTag}`;
       const images = imagesOf([byName(overlay, 'Deployment', service)!]);
-      expect(images).toEqual([expected, expected]);
+      // The service's container and, with a database, its migrate init container.
+      const database = SERVICES.find((s) => s.name === service)!.database;
+      expect(images).toEqual(database ? [expected, expected] : [expected]);
     }
     expect(imagesOf(objectsOf(overlay)).filter((i) => /:latest$|^[^:]+$/.test(i))).toEqual([]);
   });

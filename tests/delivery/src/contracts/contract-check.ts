@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, type ServiceName } from '../workspace.js';
+import { DATA_SERVICE_NAMES, type ServiceName } from '../workspace.js';
 import { captureOpenApi, type CaptureOptions } from './capture-openapi.js';
 import { compareEventCatalog, type Breaking, type EventSnapshot } from './event-compat.js';
 import { currentEventSnapshots } from './event-snapshots.js';
@@ -12,7 +12,7 @@ export interface ContractState {
 
 /** What the code says now: the event catalogue and each service's served OpenAPI document. */
 export async function currentContracts(
-  services: ServiceName[] = SERVICE_NAMES,
+  services: ServiceName[] = DATA_SERVICE_NAMES,
   capture: CaptureOptions = {},
 ): Promise<ContractState> {
   const openapi: ContractState['openapi'] = {};
@@ -26,7 +26,7 @@ export function breakingChanges(
   current: ContractState,
   committed: ContractState = {
     events: readEventSnapshots(),
-    openapi: Object.fromEntries(SERVICE_NAMES.map((s) => [s, readOpenApiSnapshot(s)])),
+    openapi: Object.fromEntries(DATA_SERVICE_NAMES.map((s) => [s, readOpenApiSnapshot(s)])),
   },
 ): Breaking[] {
   const problems = compareEventCatalog(committed.events, current.events).map((p) => ({

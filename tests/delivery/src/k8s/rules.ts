@@ -17,9 +17,12 @@ function httpProbe(probe: Obj | undefined): { path?: string; port?: unknown } {
  * The house rules of a service's Deployment, as "what is wrong" lines; empty when it follows
  * them: probes on the health routes, requests and a memory limit, a hardened container on a
  * read-only root filesystem with `/tmp` writable, migrations in an init container of the same
- * image before the service starts.
+ * image before the service starts (unless `migrations: false`: a service without a database).
  */
-export function serviceWorkloadProblems(deployment: K8sObject): string[] {
+export function serviceWorkloadProblems(
+  deployment: K8sObject,
+  options: { migrations?: boolean } = {},
+): string[] {
   const name = deployment.metadata.name;
   const pod = podSpecOf(deployment) ?? {};
   const problems: string[] = [];
@@ -72,7 +75,10 @@ export function serviceWorkloadProblems(deployment: K8sObject): string[] {
   }
 
   const migrate = (pod.initContainers ?? []).find((c: Obj) => c.name === 'migrate');
-  if (!migrate) {
+  // A service without a database (the web shop) has nothing to migrate.
+  if (options.migrations === false) {
+    if (migrate) problems.push(`${name}: has no database, so no migrate init container`);
+  } else if (!migrate) {
     problems.push(`${name}: no migrate init container`);
   } else {
     if (migrate.image !== main.image) problems.push(`${name}: migrate must use the service image`);
