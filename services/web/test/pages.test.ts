@@ -176,6 +176,22 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     ).toBe(true);
   });
 
+  it('when categories cannot be read, then a product page still renders without its breadcrumb', async () => {
+    const { app: fresh } = await webApp(storefront.url);
+    try {
+      storefront.on('GET /v1/categories', {
+        status: 503,
+        body: { title: 'Service Unavailable', status: 503 },
+      });
+      const response = await fresh.inject({ method: 'GET', url: `/p/${PRODUCT_ID}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('Enamel mug');
+      expect(response.body).not.toContain('aria-label="Breadcrumb"');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('when a form is posted without the session’s CSRF token, then it is refused with 403', async () => {
     const shopper = await visitor();
     await shopper.get('/');

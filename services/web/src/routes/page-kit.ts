@@ -1,3 +1,4 @@
+import { UpstreamUnavailableError } from '@bazaar/http-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Category, StorefrontApi } from '../clients/storefront.js';
 import { localMode, type Config } from '../config.js';
@@ -51,7 +52,8 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /**
  * The category tree, kept for a minute: every page's navigation needs it and it changes rarely.
- * A failed read is not kept, so the next page tries again.
+ * A failed read is not kept, so the next page tries again; meanwhile the last tree read (or none)
+ * is used.
  */
 export interface CategoryCache {
   tree(requestId: string, ip: string): Promise<Category[]>;
@@ -65,11 +67,18 @@ export function categoryCache(api: StorefrontApi, ttlMs = 60_000): CategoryCache
       if (kept && Date.now() - kept.at < ttlMs) return kept.items;
       pending ??= api
         .categories({ requestId, ip })
-        .then((answer) => {
-          const items = answer.ok ? answer.body.items : [];
-          if (answer.ok) kept = { at: Date.now(), items };
-          return items;
-        })
+        .then(
+          (answer) => {
+            const items = answer.ok ? answer.body.items : [];
+            if (answer.ok) kept = { at: Date.now(), items };
+            return items;
+          },
+          // Navigation is a nicety: a page whose own data arrived still renders without it.
+          (error: unknown) => {
+            if (error instanceof UpstreamUnavailableError) return kept?.items ?? [];
+            throw error;
+          },
+        )
         .finally(() => (pending = undefined));
       return pending;
     },
