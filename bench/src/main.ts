@@ -4,7 +4,8 @@
 //   pnpm bench                      start the system itself (rate limits off), run everything
 //   pnpm bench -- --url http://127.0.0.1:8080   use a system that is already running
 //   pnpm bench -- --quick           tiny numbers: a smoke run of the harness
-//   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing
+//   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing,web
+//   pnpm bench -- --web-url http://127.0.0.1:8086   where the web shop is (with --url)
 //   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
 //                                   as it is; --quick leaves the catalog as it is)
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
@@ -18,6 +19,7 @@ import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
 import { flashSale } from './scenarios/flash-sale.js';
 import { search } from './scenarios/search.js';
+import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { Storefront } from './storefront.js';
 import { startSystem, startTraceSink, type RunningSystem } from './system.js';
@@ -27,7 +29,8 @@ const { values } = parseArgs({
   options: {
     url: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'ceilings,browse,search,checkout,saga,flash,tracing' },
+    only: { type: 'string', default: 'ceilings,browse,search,checkout,saga,flash,tracing,web' },
+    'web-url': { type: 'string', default: 'http://127.0.0.1:8086' },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
@@ -97,7 +100,9 @@ if (only.has('ceilings')) {
   ]);
 }
 
-const scenarios = ['browse', 'search', 'checkout', 'saga', 'flash'].filter((s) => only.has(s));
+const scenarios = ['browse', 'search', 'checkout', 'saga', 'flash', 'web'].filter((s) =>
+  only.has(s),
+);
 if (scenarios.length > 0) {
   await withSystem({}, async (storefront) => {
     const adminToken = await storefront.adminToken(
@@ -172,6 +177,26 @@ if (scenarios.length > 0) {
           'uncached, 200 req/s',
           perSecond(figures.uncachedAt200.requestsPerSecond),
           `p50 ${ms(figures.uncachedAt200.latency.p50)}, p99 ${ms(figures.uncachedAt200.latency.p99)}`,
+        ],
+      ]);
+    }
+    if (only.has('web')) {
+      const figures = await webPages(storefront, values['web-url']!, {
+        rate: quick ? 10 : 100,
+        durationSeconds,
+        onProgress: progress,
+      });
+      results.web = figures;
+      printTable(`Web shop at ${figures.rate} req/s`, [
+        [
+          'product page (server-rendered)',
+          perSecond(figures.productPage.requestsPerSecond),
+          `p50 ${ms(figures.productPage.latency.p50)}, p99 ${ms(figures.productPage.latency.p99)} (target ≤ 50 ms)`,
+        ],
+        [
+          'storefront product read',
+          perSecond(figures.productRead.requestsPerSecond),
+          `p50 ${ms(figures.productRead.latency.p50)}, p99 ${ms(figures.productRead.latency.p99)}`,
         ],
       ]);
     }

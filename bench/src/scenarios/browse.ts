@@ -14,7 +14,8 @@ export interface BrowseFigures {
   productDetailUncached: LoadFigures;
 }
 
-async function productIds(storefront: Storefront): Promise<string[]> {
+/** Up to 500 product ids, from the catalog's first pages. */
+export async function productIds(storefront: Storefront): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   while (ids.length < 500) {
