@@ -66,6 +66,28 @@ describe('deploy/compose.yaml', () => {
     },
   );
 
+  it('when parsed, then the web shop is built from the Dockerfile, hardened, and calls only the storefront, after it', () => {
+    const web = compose.services.web;
+    expect(web.build).toEqual({
+      context: '..',
+      dockerfile: 'deploy/Dockerfile',
+      args: { SERVICE: 'web' },
+    });
+    expect(web.environment).toMatchObject({
+      PORT: '8086',
+      STOREFRONT_URL: 'http://storefront:8080',
+    });
+    expect(
+      Object.keys(web.environment)
+        .filter((k) => /DATABASE|AMQP|_URL$/.test(k))
+        .sort(),
+    ).toEqual(['JAEGER_UI_URL', 'PUBLIC_URL', 'STOREFRONT_URL']);
+    expect(web.ports).toEqual(['127.0.0.1:8086:8086']);
+    expect(web.read_only).toBe(true);
+    expect(web.cap_drop).toEqual(['ALL']);
+    expect(web.depends_on.storefront).toEqual({ condition: 'service_healthy' });
+  });
+
   it('when the start order is followed, then there is no cycle', () => {
     const visiting = new Set<string>();
     const done = new Set<string>();
