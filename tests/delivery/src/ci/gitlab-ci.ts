@@ -1,4 +1,6 @@
-import { SERVICE_NAMES, libsUsedBy, workspaceLibs, type ServiceName } from '../workspace.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, SERVICE_NAMES, libsUsedBy, workspaceLibs, type ServiceName } from '../workspace.js';
 
 /**
  * `.gitlab-ci.yml`, generated: the shared part is written out below once, the per-service jobs
@@ -21,12 +23,19 @@ export interface ServiceChanges {
   image: string[];
 }
 
+/** Whether a service has a browser suite (services/<name>/test/browser), like the web shop. */
+function browserSuite(service: ServiceName): boolean {
+  return existsSync(join(ROOT, 'services', service, 'test', 'browser'));
+}
+
 export function serviceChanges(service: ServiceName, libs = workspaceLibs()): ServiceChanges {
   const code = [
     `services/${service}/**/*`,
     ...libsUsedBy(`services/${service}`, libs).map((lib) => `${lib}/**/*`),
     ...SHARED_BUILD_INPUTS,
     'jest.preset.cjs',
+    // A browser suite runs the whole system through tests/e2e's harness: any part retests it.
+    ...(browserSuite(service) ? ['services/**/*', 'libs/**/*', 'tests/e2e/**/*'] : []),
   ];
   const common = [
     ...code.filter((path) => path !== 'jest.preset.cjs'),
@@ -135,6 +144,11 @@ default:
     - .backing-services
   script:
     - pnpm --filter "@bazaar/$SERVICE" typecheck
+    # A browser suite (the web shop's) drives Debian's Chromium: installed from Debian, never
+    # downloaded by a test library.
+    - >-
+      if [ -d "services/$SERVICE/test/browser" ] && [ ! -x /usr/bin/chromium ];
+      then apt-get update -qq && apt-get install -y -qq chromium; fi
     - pnpm exec jest "services/$SERVICE" --ci
 
 # kaniko: no Docker daemon; the image is tagged with the commit it was built from.
