@@ -30,6 +30,14 @@ export function formatMoney(money: Money, locale: string): string {
   return format.format(money.amount / 10 ** digits);
 }
 
+/** Minor units as a decimal string in major units (`2450` EUR -> `24.50`), for machines (OpenGraph). */
+export function majorUnits(money: Money): string {
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency: money.currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  return (money.amount / 10 ** digits).toFixed(digits);
+}
+
 export function formatDate(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
     new Date(iso),

@@ -1,5 +1,5 @@
 import { html, trustedHighlight } from '../src/html.js';
-import { formatMoney, localeOf } from '../src/format.js';
+import { formatMoney, localeOf, majorUnits } from '../src/format.js';
 
 describe('templates and formats', () => {
   it('when values are interpolated, then they are escaped unless already markup', () => {
@@ -22,6 +22,11 @@ describe('templates and formats', () => {
     expect(formatMoney({ amount: 2450, currency: 'EUR' }, 'en-IE')).toBe('€24.50');
     expect(formatMoney({ amount: 2450, currency: 'EUR' }, 'de-DE')).toMatch(/^24,50\s€$/);
     expect(formatMoney({ amount: 2450, currency: 'JPY' }, 'en-IE')).toBe('JP¥2,450');
+  });
+
+  it('when an amount is written for machines, then it is in major units with the currency’s digits', () => {
+    expect(majorUnits({ amount: 2450, currency: 'EUR' })).toBe('24.50');
+    expect(majorUnits({ amount: 2450, currency: 'JPY' })).toBe('2450');
   });
 
   it('when Accept-Language is unusable, then the shop default is used', () => {

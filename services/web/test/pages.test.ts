@@ -140,6 +140,19 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(asked.path).toContain('brand=Bazaar+Basics');
   });
 
+  it('when search refuses the filters, then the page answers 400 in words, not a 404', async () => {
+    storefront.on('GET /v1/search', {
+      status: 400,
+      body: { title: 'Bad Request', status: 400, detail: 'minPrice is above maxPrice' },
+    });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/search?q=mug&minPrice=9&maxPrice=1',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('We could not read that request');
+  });
+
   it('when the page does not exist, or the product is unknown, then the 404 page answers', async () => {
     const missing = await app.inject({ method: 'GET', url: '/no/such/page' });
     expect(missing.statusCode).toBe(404);

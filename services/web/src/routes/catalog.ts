@@ -10,7 +10,7 @@ import {
   searchUnavailablePage,
   type Filters,
 } from '../views/catalog.js';
-import { notFoundPage } from '../views/errors.js';
+import { errorPage, notFoundPage } from '../views/errors.js';
 import { findCategory, pageContext, sendPage, UUID, type RouteDeps } from './page-kit.js';
 
 const SortSchema = Type.Union(
@@ -165,7 +165,8 @@ export async function searchRoutes(app: FastifyInstance, deps: RouteDeps): Promi
             listingPage(ctx, { title, heading, base: '/search', filters, result: result.body }),
           );
         }
-        return sendPage(reply, ctx, notFoundPage(), 404);
+        // A filter search refuses (a price range upside down, a foreign cursor).
+        return sendPage(reply, ctx, errorPage(400), 400);
       } catch (error) {
         if (!searchIsDown(error)) throw error;
         request.log.warn({ err: error }, 'search unavailable');

@@ -6,7 +6,7 @@ import type {
   SearchHit,
   SearchResult,
 } from '../clients/storefront.js';
-import { formatMoney } from '../format.js';
+import { formatMoney, majorUnits } from '../format.js';
 import { html, trustedHighlight, type SafeHtml } from '../html.js';
 import { csrfField, type PageContent, type PageContext } from './layout.js';
 
@@ -256,14 +256,13 @@ export function productPage(
   const available = product.stock.available;
   const description = product.description || `${product.name} by ${product.brand}`;
   const attributes = Object.entries(product.attributes);
-  const digits = 2;
   return {
     title: product.name,
     description: description.slice(0, 300),
     og: {
       'og:type': 'product',
       'product:brand': product.brand,
-      'product:price:amount': (product.price.amount / 10 ** digits).toFixed(digits),
+      'product:price:amount': majorUnits(product.price),
       'product:price:currency': product.price.currency,
       'product:availability': available > 0 ? 'in stock' : 'out of stock',
     },
