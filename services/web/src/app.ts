@@ -4,7 +4,7 @@ import type { ServiceClient } from '@bazaar/http-client';
 import { UpstreamUnavailableError } from '@bazaar/http-client';
 import { createApp, type App } from '@bazaar/service-kit';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { storefrontApi } from './clients/storefront.js';
+import { SessionRefusedError, storefrontApi } from './clients/storefront.js';
 import { csrfSecret, trustProxySetting, type Config } from './config.js';
 import { loadAssets, serveAssets } from './plugins/assets.js';
 import { csrfTokenOf, sameToken, sessionPlugin } from './plugins/session.js';
@@ -88,6 +88,12 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     });
 
     pages.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof SessionRefusedError) {
+        request.log.info('access token refused: signed out');
+        request.session.expire();
+        const next = request.method === 'GET' ? request.url : '/';
+        return reply.redirect(`/signin?next=${encodeURIComponent(next)}`, 303);
+      }
       const ctx = pageContext(routeDeps, request);
       if (error instanceof UpstreamUnavailableError) {
         request.log.warn({ err: error }, 'the storefront is unavailable');

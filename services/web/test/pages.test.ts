@@ -341,6 +341,17 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(shopper.jar.bz_rt).toBeUndefined();
   });
 
+  it('when the storefront refuses the access token, then the visitor is signed out and sent to sign in', async () => {
+    storefront.on('GET /v1/orders', { status: 401, body: { title: 'Unauthorized', status: 401 } });
+    const shopper = await visitor();
+    Object.assign(shopper.jar, { bz_at: 'revoked', bz_rt: 'refresh-1', bz_name: 'Ada' });
+    const response = await shopper.get('/orders');
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/signin?next=%2Forders');
+    expect(shopper.jar.bz_at).toBeUndefined();
+    expect(shopper.jar.bz_rt).toBeUndefined();
+  });
+
   it('when checkout is unavailable, then the form says so, keeps the address and the same key', async () => {
     storefront.on(`GET /v1/carts/${CART_ID}`, { status: 200, body: cart });
     storefront.on('POST /v1/orders', {

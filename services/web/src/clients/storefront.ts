@@ -126,6 +126,17 @@ export interface ApiProblem {
   [extension: string]: unknown;
 }
 
+/**
+ * The storefront refused the shopper's access token (401 to a request that carried one): revoked,
+ * signed with a retired key, or the account is gone. Pages answer it by signing the visitor out.
+ */
+export class SessionRefusedError extends Error {
+  constructor() {
+    super('the storefront refused the access token');
+    this.name = 'SessionRefusedError';
+  }
+}
+
 export type ApiResult<T> =
   { ok: true; status: number; body: T } | { ok: false; status: number; problem: ApiProblem };
 
@@ -175,6 +186,7 @@ export function storefrontApi(client: ServiceClient) {
       headers: headers(caller, options.headers),
       idempotent: options.idempotent ?? method !== 'POST',
     });
+    if (response.status === 401 && caller.token) throw new SessionRefusedError();
     if (response.status >= 200 && response.status < 300) {
       return { ok: true, status: response.status, body: response.body as T };
     }

@@ -27,6 +27,8 @@ export interface Session {
   caller(): Promise<Caller>;
   signIn(tokens: Tokens): void;
   signOut(): Promise<void>;
+  /** Forgets the tokens without telling the storefront (it already refused them). */
+  expire(): void;
   setCart(cartId: string | undefined): void;
 }
 
@@ -162,6 +164,7 @@ function createSession(
       forget();
       this.setCart(undefined);
     },
+    expire: forget,
     setCart(id) {
       cartId = id;
       setCookie(reply, COOKIE.cart, id ?? '', { maxAge: id ? CART_MAX_AGE_S : 0 });
