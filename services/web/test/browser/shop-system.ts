@@ -55,6 +55,7 @@ export async function startShop(
   env: Record<string, string> = {},
 ): Promise<ShopSystem> {
   const system = await startSystem(label, { env });
+  let stopWeb = async () => {};
   try {
     const logDir = dirname(system.logFiles.storefront!);
     await run(
@@ -93,22 +94,26 @@ export async function startShop(
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     let gone = false;
     void exited.then(() => (gone = true));
+    stopWeb = async () => {
+      if (!gone) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      log.end();
+    };
     await waitReady(web, () => gone, logFile);
     return {
       system,
       web,
       async stop() {
-        if (!gone) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        log.end();
+        await stopWeb();
         await system.stop();
       },
     };
   } catch (error) {
+    await stopWeb();
     await system.stop();
     throw error;
   }
