@@ -102,7 +102,21 @@ if (order && 'EventSource' in window) {
     if (history && ![...history.children].some((li) => li.dataset.key === key)) {
       const item = document.createElement('li');
       item.dataset.key = key;
-      item.textContent = `${new Date(change.at).toLocaleString()} — ${badge.textContent}: ${reason.textContent}`;
+      // Written as the server writes the rows above it (src/format.ts DATE_OPTIONS).
+      const at = new Date(change.at).toLocaleString(document.documentElement.lang || undefined, {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'UTC',
+        timeZoneName: 'short',
+      });
+      const time = Object.assign(document.createElement('time'), {
+        dateTime: change.at,
+        textContent: at,
+      });
+      item.append(time, ` — ${badge.textContent}: ${reason.textContent}`);
       history.append(item);
     }
     if (change.status === 'cancelled' || change.status === 'shipped') {

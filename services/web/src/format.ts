@@ -38,10 +38,22 @@ export function majorUnits(money: Money): string {
   return (money.amount / 10 ** digits).toFixed(digits);
 }
 
+/**
+ * A moment in UTC, named so (`6 Dec 2026, 04:47 UTC`): the server does not know the shopper's
+ * time zone, and the page's script writes live rows with the same options (assets/app.js).
+ */
+export const DATE_OPTIONS: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+};
+
 export function formatDate(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat(locale, DATE_OPTIONS).format(new Date(iso));
 }
 
 /** An order status or reason as a shopper reads it. */

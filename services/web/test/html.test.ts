@@ -1,5 +1,5 @@
 import { html, trustedHighlight } from '../src/html.js';
-import { formatMoney, localeOf, majorUnits } from '../src/format.js';
+import { formatDate, formatMoney, localeOf, majorUnits } from '../src/format.js';
 
 describe('templates and formats', () => {
   it('when values are interpolated, then they are escaped unless already markup', () => {
@@ -27,6 +27,10 @@ describe('templates and formats', () => {
   it('when an amount is written for machines, then it is in major units with the currency’s digits', () => {
     expect(majorUnits({ amount: 2450, currency: 'EUR' })).toBe('24.50');
     expect(majorUnits({ amount: 2450, currency: 'JPY' })).toBe('2450');
+  });
+
+  it('when a moment is written, then it is in UTC and says so', () => {
+    expect(formatDate('2026-12-06T04:47:59.000Z', 'en-IE')).toBe('6 Dec 2026, 04:47 UTC');
   });
 
   it('when Accept-Language is unusable, then the shop default is used', () => {

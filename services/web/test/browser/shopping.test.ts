@@ -256,6 +256,9 @@ describe('the web shop in a real browser', () => {
         .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.key));
       expect(new Set(history).size).toBe(history.length);
       expect(history.at(-1)).toBe('confirmed:payment_authorized');
+      // Rows the script added read like the rows the server wrote.
+      const rows = await page.locator('[data-field="history"] li').allInnerTexts();
+      for (const row of rows) expect(row).toMatch(/^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC — /);
       firstOrderUrl = page.url();
       await snap('order-confirmed');
       await accessible();
