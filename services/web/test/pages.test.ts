@@ -3,6 +3,7 @@ import {
   cart,
   CART_ID,
   categories,
+  CATEGORY_ID,
   product,
   PRODUCT_ID,
   searchResult,
@@ -138,6 +139,26 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     const asked = storefront.seen.find((s) => s.path.startsWith('/v1/search'))!;
     expect(asked.path).toContain('q=enamle');
     expect(asked.path).toContain('brand=Bazaar+Basics');
+  });
+
+  it('when a category is opened with a brand and a sort, then search is asked for that category and the page offers both', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/c/kitchen?brand=Bazaar%20Basics&sort=price_desc',
+    });
+    expect(response.statusCode).toBe(200);
+    const asked = new URL(
+      storefront.seen.find((s) => s.path.startsWith('/v1/search'))!.path,
+      'http://x',
+    );
+    expect(asked.searchParams.get('category')).toBe(CATEGORY_ID);
+    expect(asked.searchParams.getAll('brand')).toEqual(['Bazaar Basics']);
+    expect(asked.searchParams.get('sort')).toBe('price_desc');
+    expect(response.body).toMatch(/<option value="price_desc"\s+selected/);
+    expect(response.body).toContain('href="/c/kitchen?sort=price_desc"');
+    expect(response.body).toMatch(
+      /href="\/c\/kitchen\?brand=Bazaar\+Basics&amp;minPrice=0&amp;maxPrice=4999&amp;sort=price_desc"/,
+    );
   });
 
   it('when search refuses the filters, then the page answers 400 in words, not a 404', async () => {
