@@ -261,6 +261,24 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(storefront.seen.filter((s) => s.method === 'PUT')[1]!.body).toEqual({ quantity: 2 });
   });
 
+  it('when the cart refuses a change, then the cart page shows the cart as it is with the reason', async () => {
+    storefront.on(`GET /v1/carts/${CART_ID}`, { status: 200, body: cart });
+    storefront.on(`PUT /v1/carts/${CART_ID}/items/${PRODUCT_ID}`, {
+      status: 409,
+      body: { title: 'Conflict', status: 409, detail: 'A cart holds at most 100 products.' },
+    });
+    const shopper = await visitor();
+    shopper.jar.bz_cart = CART_ID;
+    const page = await shopper.get('/cart');
+    const response = await shopper.post(`/cart/items/${PRODUCT_ID}`, {
+      _csrf: csrfIn(page.body),
+      quantity: '3',
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('A cart holds at most 100 products.');
+    expect(response.body).toContain('Enamel mug');
+  });
+
   it('when sign-up is refused with field errors, then each shows as a sentence beside its field', async () => {
     storefront.on('POST /v1/auth/register', {
       status: 400,

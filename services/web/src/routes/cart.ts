@@ -45,10 +45,11 @@ function wantsJson(request: FastifyRequest): boolean {
   return /application\/json/.test(request.headers.accept ?? '');
 }
 
-function answerChange(
+async function answerChange(
   deps: RouteDeps,
   request: FastifyRequest,
   reply: FastifyReply,
+  caller: Caller,
   answer: ApiResult<Cart>,
 ) {
   if (wantsJson(request)) {
@@ -61,11 +62,13 @@ function answerChange(
       .send({ message: answer.problem.detail ?? answer.problem.title });
   }
   if (answer.ok) return reply.redirect('/cart', 303);
+  // Refused (too many, a product gone): the cart as it is, with the reason above it.
   const ctx = pageContext(deps, request);
+  const cart = await currentCart(deps, request, caller);
   return sendPage(
     reply,
     ctx,
-    cartPage(ctx, undefined, answer.problem.detail ?? answer.problem.title),
+    cartPage(ctx, cart, answer.problem.detail ?? answer.problem.title),
     answer.status,
   );
 }
@@ -89,7 +92,7 @@ export async function cartRoutes(app: FastifyInstance, deps: RouteDeps): Promise
       const existing = cart.items.find((line) => line.productId === productId)?.quantity ?? 0;
       const quantity = Math.min(99, existing + Math.max(1, Number(request.body.quantity ?? '1')));
       const answer = await deps.api.setCartItem(caller, cart.id, productId, quantity);
-      return answerChange(deps, request, reply, answer);
+      return answerChange(deps, request, reply, caller, answer);
     },
   );
 
@@ -112,7 +115,7 @@ export async function cartRoutes(app: FastifyInstance, deps: RouteDeps): Promise
         request.params.productId,
         quantity,
       );
-      return answerChange(deps, request, reply, answer);
+      return answerChange(deps, request, reply, caller, answer);
     },
   );
 }
