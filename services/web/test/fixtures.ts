@@ -78,3 +78,39 @@ export const cart = {
   createdAt: '2026-11-22T10:00:00.000Z',
   updatedAt: '2026-11-22T10:00:00.000Z',
 };
+
+export const ORDER_ID = '01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e0d';
+
+export function order(overrides: Record<string, unknown> = {}) {
+  return {
+    id: ORDER_ID,
+    status: 'confirmed',
+    cancelReason: null,
+    lines: [
+      {
+        productId: PRODUCT_ID,
+        sku: 'MUG-001',
+        name: 'Enamel mug',
+        quantity: 1,
+        unitPrice: { amount: 2450, currency: 'EUR' },
+        lineTotal: { amount: 2450, currency: 'EUR' },
+      },
+    ],
+    total: { amount: 2450, currency: 'EUR' },
+    statusHistory: [
+      { status: 'pending', reason: 'placed', at: '2026-11-22T10:00:00.000Z' },
+      { status: 'confirmed', reason: 'payment_authorized', at: '2026-11-22T10:00:01.000Z' },
+    ],
+    shippingAddress: {
+      name: 'Ada Lovelace',
+      line1: '12 Market Street',
+      city: 'Lyon',
+      postalCode: '69001',
+      country: 'FR',
+    },
+    payment: { brand: 'visa', last4: '4242' },
+    createdAt: '2026-11-22T10:00:00.000Z',
+    updatedAt: '2026-11-22T10:00:01.000Z',
+    ...overrides,
+  };
+}

@@ -4,6 +4,8 @@ import {
   CART_ID,
   categories,
   CATEGORY_ID,
+  order,
+  ORDER_ID,
   product,
   PRODUCT_ID,
   searchResult,
@@ -389,6 +391,53 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(response.headers.location).toBe('/signin?next=%2Forders');
     expect(shopper.jar.bz_at).toBeUndefined();
     expect(shopper.jar.bz_rt).toBeUndefined();
+  });
+
+  it('when a shopper cancels their order, then the storefront is asked and the order page shows it cancelled', async () => {
+    let cancelled = false;
+    storefront.on(`GET /v1/orders/${ORDER_ID}`, () => ({
+      status: 200,
+      body: cancelled
+        ? order({ status: 'cancelled', cancelReason: 'customer_cancelled' })
+        : order(),
+    }));
+    storefront.on(`POST /v1/orders/${ORDER_ID}/cancel`, () => {
+      cancelled = true;
+      return {
+        status: 200,
+        body: order({ status: 'cancelled', cancelReason: 'customer_cancelled' }),
+      };
+    });
+    const shopper = await visitor();
+    Object.assign(shopper.jar, { bz_at: 'access-1', bz_rt: 'refresh-1' });
+    const page = await shopper.get(`/orders/${ORDER_ID}`);
+    expect(page.body).toContain('Cancel this order');
+    const response = await shopper.post(`/orders/${ORDER_ID}/cancel`, { _csrf: csrfIn(page.body) });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe(`/orders/${ORDER_ID}`);
+    expect(storefront.seen.find((s) => s.method === 'POST')!.headers.authorization).toBe(
+      'Bearer access-1',
+    );
+    const after = await shopper.get(`/orders/${ORDER_ID}`);
+    expect(after.body).toContain('You cancelled this order.');
+    expect(after.body).not.toContain('Cancel this order');
+  });
+
+  it('when the order can no longer be cancelled, then the order page says why', async () => {
+    storefront.on(`GET /v1/orders/${ORDER_ID}`, {
+      status: 200,
+      body: order({ status: 'shipped' }),
+    });
+    storefront.on(`POST /v1/orders/${ORDER_ID}/cancel`, {
+      status: 409,
+      body: { title: 'Conflict', status: 409, detail: 'The order has shipped.' },
+    });
+    const shopper = await visitor();
+    Object.assign(shopper.jar, { bz_at: 'access-1', bz_rt: 'refresh-1' });
+    const csrf = csrfIn((await shopper.get('/signin')).body);
+    const response = await shopper.post(`/orders/${ORDER_ID}/cancel`, { _csrf: csrf });
+    expect(response.statusCode).toBe(409);
+    expect(response.body).toContain('The order has shipped.');
   });
 
   it('when checkout is unavailable, then the form says so, keeps the address and the same key', async () => {
