@@ -312,6 +312,25 @@ describe('the web shop in a real browser', () => {
   );
 
   it(
+    'when they cancel the confirmed order, then its page says they cancelled it',
+    async () => {
+      await page.goto(firstOrderUrl);
+      await Promise.all([
+        page.waitForURL(firstOrderUrl),
+        page.getByRole('button', { name: 'Cancel this order' }).click(),
+      ]);
+      await expect(page.locator('#order-status').getAttribute('data-status')).resolves.toBe(
+        'cancelled',
+      );
+      await expect(page.locator('[data-field="reason"]').innerText()).resolves.toBe(
+        'You cancelled this order.',
+      );
+      await snap('order-cancelled');
+    },
+    STEP_MS,
+  );
+
+  it(
     'when another shopper opens that order URL, then they get the 404 page',
     async () => {
       const other = await browser.newContext();
