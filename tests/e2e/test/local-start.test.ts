@@ -7,13 +7,14 @@ import { deleteNamespace } from '@bazaar/messaging/testing';
 import { queuesOf } from '../src/system.js';
 
 /**
- * `pnpm start` itself (scripts/start.mjs, from sources so nothing is built): six services on
- * ports, databases and a broker namespace of this run's own, then one of them killed.
+ * `pnpm start` itself (scripts/start.mjs, from sources so nothing is built): six services and
+ * the web shop on ports, databases and a broker namespace of this run's own, then one of them
+ * killed.
  */
 const ROOT = resolve(__dirname, '../../..');
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const SERVICES = ['storefront', 'catalog', 'orders', 'users', 'payments', 'search'];
+const SERVICES = ['storefront', 'catalog', 'orders', 'users', 'payments', 'search', 'web'];
 
 async function portFree(port: number): Promise<boolean> {
   const server = createServer();
@@ -23,14 +24,14 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with the five after it free too (the start script's layout). */
+/** A base port with the six after it free too (the start script's layout). */
 async function freeBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
     const free = await Promise.all(SERVICES.map((_, i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
-  throw new Error('no six free ports in a row');
+  throw new Error(`no ${SERVICES.length} free ports in a row`);
 }
 
 function alive(pid: number): boolean {
@@ -106,7 +107,7 @@ describe('pnpm start', () => {
     for (const match of lines.map((l) => l.match(/\] \w+ started \(pid (\d+)\)/))) {
       if (match) pids.add(Number(match[1]));
     }
-    expect(pids.size).toBe(6);
+    expect(pids.size).toBe(SERVICES.length);
     const [, before] = await line(/\] payments started \(pid (\d+)\)/, 0);
 
     const mark = lines.length;
