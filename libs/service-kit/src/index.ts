@@ -8,6 +8,7 @@ export {
   type ErrorFactory,
 } from './errors.js';
 export { type Health, type ReadinessCheck } from './health.js';
+export { internalEndpoints } from './internal-endpoints.js';
 export { loggerOptions, traceFields, REDACTED_PATHS, type LogLevel } from './logger.js';
 export { toProblem, type Problem } from './problem.js';
 export { ProblemSchema, CommonConfig, LogLevelSchema } from './schemas.js';

@@ -1,8 +1,7 @@
 import { authPlugin, bearerAuthScheme, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, type App } from '@bazaar/service-kit';
+import { createApp, internalEndpoints, type App } from '@bazaar/service-kit';
 import { jwksUrl, trustProxySetting, type Config } from './config.js';
-import { internalEndpoints } from './plugins/internal-endpoints.js';
 import { rateLimits } from './plugins/rate-limits.js';
 import { security } from './plugins/security.js';
 import { accountRoutes } from './routes/account/index.js';

@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { ServiceClient } from '@bazaar/http-client';
 import { UpstreamUnavailableError } from '@bazaar/http-client';
-import { createApp, type App } from '@bazaar/service-kit';
+import { createApp, internalEndpoints, type App } from '@bazaar/service-kit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { SessionRefusedError, storefrontApi } from './clients/storefront.js';
 import { csrfSecret, trustProxySetting, type Config } from './config.js';
@@ -64,6 +64,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   const assets = loadAssets(deps.assetsDir);
   const routeDeps: RouteDeps = { api, config, assets, categories: categoryCache(api) };
 
+  // Its Ingress routes every path here: health and metrics answer only inside the cluster.
+  await app.register(internalEndpoints);
   await app.register(helmet, {
     contentSecurityPolicy: contentSecurityPolicy(config),
     referrerPolicy: { policy: 'same-origin' },

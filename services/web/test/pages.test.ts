@@ -536,4 +536,13 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     const live = await app.inject({ method: 'GET', url: '/health/live' });
     expect(live.statusCode).toBe(200);
   });
+
+  it.each(['/metrics', '/health/ready', '/health/live'])(
+    'when %s is asked through the ingress, then it is not found (it answers inside the cluster only)',
+    async (url) => {
+      const response = await app.inject({ url, headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).not.toMatch(/process_|http_request/);
+    },
+  );
 });
