@@ -8,7 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installHealth } from './health.js';
 import { loggerOptions, type LogLevel } from './logger.js';
 import { installMetrics } from './metrics.js';
-import { installProblemHandlers } from './problem.js';
+import { clientErrorHandler, frameworkErrors, installProblemHandlers } from './problem.js';
+import { ProblemSchema } from './schemas.js';
 import { validatorCompiler } from './validation.js';
 
 /** A Bazaar Fastify app: TypeBox schemas are the types of routes. */
@@ -44,6 +45,31 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, { responses?: Record<string, unknown> } | undefined>>;
+  components?: { schemas?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+/**
+ * Every operation may be refused with a 4xx its route does not list (413, 414, 415, 431, ...):
+ * the document says so once per operation, as a `4XX` problem+json response.
+ */
+function withRefusals(document: OpenApiDocument): OpenApiDocument {
+  const { $id: _id, ...problem } = ProblemSchema;
+  const schemas = { ...(document.components?.schemas ?? {}), Problem: problem };
+  const refused = {
+    description: 'The request was refused; the problem says why',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+  for (const path of Object.values(document.paths ?? {})) {
+    for (const method of ['get', 'put', 'post', 'delete', 'options', 'head', 'patch']) {
+      const operation = path[method];
+      if (operation) operation.responses = { ...operation.responses, '4XX': refused };
+    }
+  }
+  return { ...document, components: { ...document.components, schemas } };
+}
+
 /**
  * Builds a service's Fastify app with everything a Bazaar service shares: problem+json errors,
  * strict validation, request ids, logging with trace ids, health, metrics and OpenAPI 3.1 at
@@ -65,6 +91,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -96,6 +124,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       components: options.openapi?.components ?? {},
       tags: options.openapi?.tags ?? [],
     },
+    transformObject: (documents) =>
+      'openapiObject' in documents
+        ? (withRefusals(
+            documents.openapiObject as OpenApiDocument,
+          ) as typeof documents.openapiObject)
+        : documents.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { noNulKeyword, refuseNul, UUID_PATTERN } from './input.js';
 
 // ajv-formats is CommonJS with a default export; unwrap it the same way under ESM and CJS.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -13,10 +14,18 @@ const shared: Options = {
   removeAdditional: false,
 };
 
+/** ajv-formats, with `uuid` meaning what Postgres accepts (no `urn:uuid:` prefix), and `noNul`. */
+function withFormats(ajv: Ajv): Ajv {
+  addFormats(ajv);
+  ajv.addFormat('uuid', UUID_PATTERN);
+  ajv.addKeyword(noNulKeyword);
+  return ajv;
+}
+
 /** Body validation never coerces: `"3"` is not a number in JSON. */
-const bodyAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
+const bodyAjv = withFormats(new Ajv({ ...shared, coerceTypes: false }));
 /** Query strings, params and headers are text on the wire: convert them to the schema's types. */
-const textAjv = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
+const textAjv = withFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
 
 /**
  * Object schemas in bodies are closed unless they say otherwise: an unknown field is a 400
@@ -35,6 +44,6 @@ export function closeObjects(schema: unknown): unknown {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  if (httpPart === 'body') return bodyAjv.compile(closeObjects(schema) as object);
-  return textAjv.compile(schema as object);
+  if (httpPart === 'body') return bodyAjv.compile(refuseNul(closeObjects(schema)) as object);
+  return textAjv.compile(refuseNul(schema) as object);
 };
