@@ -238,6 +238,36 @@ describe('createServiceClient', () => {
     expect(c.isOpen()).toBe(false);
   });
 
+  it('when a caller keeps being refused with 4xx, then no refusal is retried or counted, and unavailability still opens the breaker', async () => {
+    // The breaker rule: only unavailability (no connection, timeouts, 5xx) counts. A flood of
+    // bad requests from one client must not open the breaker for every other caller.
+    const refusals = [400, 404, 409, 413, 414, 415, 422, 429];
+    let failing = false;
+    server.handle((seen, response) =>
+      failing
+        ? json(response, 503, {})
+        : json(response, Number(seen.url.slice(1)), { status: Number(seen.url.slice(1)) }),
+    );
+    const c = client({ breaker: { volumeThreshold: 4, errorThresholdPercentage: 50 } });
+    for (let round = 0; round < 3; round++) {
+      for (const status of refusals) {
+        const answer = await c.request({ method: 'GET', path: `/${status}`, idempotent: true });
+        expect(answer.status).toBe(status);
+        const stream = await c.stream({ method: 'GET', path: `/${status}` });
+        expect(stream.status).toBe(status);
+        stream.body.destroy();
+      }
+    }
+    expect(server.seen).toHaveLength(refusals.length * 3 * 2);
+    expect(c.isOpen()).toBe(false);
+
+    failing = true;
+    for (let i = 0; i < 100 && !c.isOpen(); i++) {
+      await failure(c.request({ method: 'GET', path: '/503', idempotent: true }));
+    }
+    expect(c.isOpen()).toBe(true);
+  });
+
   it('when the breaker is disabled, then failures never open it', async () => {
     server.handle((_seen, response) => json(response, 500, {}));
     const c = client({ breaker: false });
