@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type StringOptions } from '@sinclair/typebox';
 import type { FuncKeywordDefinition } from 'ajv';
 
 /**
@@ -10,6 +10,10 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** The one id schema of every service's params, query and bodies. */
 export const Uuid = Type.String({ format: 'uuid' });
+
+/** {@link Uuid} with a description or examples of its own. */
+export const uuidWith = (options: Omit<StringOptions, 'format'>) =>
+  Type.String({ ...options, format: 'uuid' });
 
 /**
  * `noNul`: a string must not contain U+0000, which Postgres' text and jsonb refuse. The kit's

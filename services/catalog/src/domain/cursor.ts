@@ -1,6 +1,5 @@
+import { UUID_PATTERN as UUID } from '@bazaar/service-kit';
 import { errors } from '../errors.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Keyset cursors: the opaque base64url form of the last id a page returned. Pages are ordered

@@ -4,7 +4,7 @@
  * orders arrive.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN as UUID } from '@bazaar/service-kit';
 
 export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ before: lastId })).toString('base64url');

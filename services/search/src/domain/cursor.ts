@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UUID_PATTERN } from '@bazaar/service-kit';
 import { errors } from '../errors.js';
 
 /** How a page was matched: every word as typed, with typo corrections, or no text at all. */
@@ -44,7 +45,6 @@ export function encodeCursor(position: CursorPosition, print: string): string {
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MODES: readonly string[] = ['exact', 'fuzzy', 'browse'];
 const SCORE = /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
 const AMOUNT = /^\d{1,15}$/;
@@ -96,7 +96,7 @@ export function decodeCursor(cursor: string, print: string, kind: KeyKind): Curs
     typeof payload.m !== 'string' ||
     !MODES.includes(payload.m) ||
     typeof payload.i !== 'string' ||
-    !UUID.test(payload.i) ||
+    !UUID_PATTERN.test(payload.i) ||
     typeof payload.k !== 'string'
   ) {
     throw invalid();

@@ -1,12 +1,10 @@
-import { ProblemSchema } from '@bazaar/service-kit';
+import { ProblemSchema, uuidWith } from '@bazaar/service-kit';
 import { Type, type TSchema } from '@sinclair/typebox';
 
 /** Public schemas shared by several resources. They are the storefront's own contract. */
 
-export const Uuid = Type.String({
-  format: 'uuid',
-  examples: ['01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77'],
-});
+/** The kit's id schema (canonical uuids only, as Postgres reads them), with an example. */
+export const Uuid = uuidWith({ examples: ['01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77'] });
 export const DateTime = Type.String({
   format: 'date-time',
   examples: ['2026-11-22T10:00:00.000Z'],
@@ -19,6 +17,10 @@ export const Money = Type.Object(
   },
   { description: 'An amount of money: integer minor units and a currency' },
 );
+
+/** A price bound in a filter: minor units, no more than any price can be (catalog's limit). */
+export const PriceBound = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: 10_000_000_000, description });
 
 export const IdParams = Type.Object({ id: Uuid });
 

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@bazaar/service-kit';
 import { v7 as uuidv7 } from 'uuid';
 import type { AddressRow } from '../db/database.js';
 import {
@@ -48,7 +49,7 @@ function decodeCursor(cursor: string): string {
     const { id } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       id?: unknown;
     };
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return id;
+    if (typeof id === 'string' && UUID_PATTERN.test(id)) return id;
   } catch {
     // falls through to the 400
   }

@@ -1,3 +1,4 @@
+import { Uuid } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 import { MoneySchema } from '../products/schemas.js';
 
@@ -12,7 +13,7 @@ const Sku = Type.String({
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.String({ maxLength: 5000 });
 const Brand = Type.String({ minLength: 1, maxLength: 100 });
-const CategoryId = Type.Union([Type.String({ format: 'uuid' }), Type.Null()]);
+const CategoryId = Type.Union([Uuid, Type.Null()]);
 const Attributes = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 500 }), {
   maxProperties: 50,
   description: 'Free-form string attributes (colour, size, material, ...)',

@@ -1,12 +1,13 @@
+import { Uuid } from '@bazaar/service-kit';
 import { Type, type TSchema } from '@sinclair/typebox';
 
 const CategoryNodeSchema = Type.Recursive(
   (self: TSchema) =>
     Type.Object({
-      id: Type.String({ format: 'uuid' }),
+      id: Uuid,
       slug: Type.String(),
       name: Type.String(),
-      parentId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+      parentId: Type.Union([Uuid, Type.Null()]),
       children: Type.Array(self),
     }),
   { $id: 'CategoryNode' },

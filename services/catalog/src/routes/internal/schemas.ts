@@ -1,7 +1,6 @@
 import { Events } from '@bazaar/contracts';
+import { Uuid } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
-
-const Uuid = Type.String({ format: 'uuid' });
 
 export const PricesBody = Type.Object({
   productIds: Type.Array(Uuid, { minItems: 1, maxItems: 100 }),

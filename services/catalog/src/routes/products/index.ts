@@ -43,7 +43,7 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         tags: ['products'],
         summary: 'One product',
         params: ProductParams,
-        response: { 200: ProductSchema, 404: ProblemSchema },
+        response: { 200: ProductSchema, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request, reply) => {

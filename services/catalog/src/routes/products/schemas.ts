@@ -1,6 +1,5 @@
+import { Uuid } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
-
-const Uuid = Type.String({ format: 'uuid' });
 
 /** Prices in minor units: an integer, at most 10 billion (a hundred million euros). */
 export const MAX_AMOUNT = 10_000_000_000;
@@ -43,8 +42,12 @@ export const ListProductsQuery = Type.Object({
     }),
   ),
   brand: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
-  maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
+  minPrice: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: MAX_AMOUNT, description: 'Minor units, inclusive' }),
+  ),
+  maxPrice: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: MAX_AMOUNT, description: 'Minor units, inclusive' }),
+  ),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
 });

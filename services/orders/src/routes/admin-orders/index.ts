@@ -47,6 +47,7 @@ export async function adminOrderRoutes(app: App, deps: RouteDeps): Promise<void>
         params: OrderParams,
         response: {
           200: OrderSchema,
+          400: ProblemSchema,
           401: ProblemSchema,
           403: ProblemSchema,
           404: ProblemSchema,

@@ -21,7 +21,7 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         tags: ['carts'],
         summary: 'A new empty cart (owned by the shopper when signed in, anonymous otherwise)',
         security,
-        response: { 201: CartSchema, 401: ProblemSchema },
+        response: { 201: CartSchema, 400: ProblemSchema, 401: ProblemSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await createCart(deps, request.user?.id)),
@@ -36,7 +36,13 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         summary: 'A cart at current prices, with its total',
         security,
         params: CartParams,
-        response: { 200: CartSchema, 401: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+        response: {
+          200: CartSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          404: ProblemSchema,
+          503: ProblemSchema,
+        },
       },
     },
     async (request) =>

@@ -1,7 +1,6 @@
+import { Uuid } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import { MoneySchema } from '../orders/schemas.js';
-
-const Uuid = Type.String({ format: 'uuid' });
 
 export const CartSchema = Type.Object({
   id: Uuid,

@@ -1,7 +1,6 @@
+import { Uuid, uuidWith } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 import { ORDER_STATUSES } from '../../domain/order-state.js';
-
-const Uuid = Type.String({ format: 'uuid' });
 
 export const MoneySchema = Type.Object(
   {
@@ -43,7 +42,7 @@ export const CheckoutBody = Type.Object({
   cartId: Type.Optional(Uuid),
   shippingAddress: ShippingAddressSchema,
   payment: Type.Object({
-    methodId: Type.String({ format: 'uuid', description: "payments' payment-method token" }),
+    methodId: uuidWith({ description: "payments' payment-method token" }),
     brand: Type.String({ minLength: 1, maxLength: 32 }),
     last4: Type.String({ pattern: '^[0-9]{4}$' }),
   }),

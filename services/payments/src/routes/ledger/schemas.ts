@@ -1,4 +1,4 @@
-import { ProblemSchema } from '@bazaar/service-kit';
+import { ProblemSchema, Uuid } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 
 const oneOf = <T extends string>(values: readonly T[]) =>
@@ -6,7 +6,7 @@ const oneOf = <T extends string>(values: readonly T[]) =>
 
 const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() });
 
-export const OrderParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const OrderParams = Type.Object({ id: Uuid });
 
 const Attempt = Type.Object({
   id: Type.String(),

@@ -1,4 +1,5 @@
 import { Money } from '@bazaar/contracts';
+import { Uuid, uuidWith } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 import { SORT_ORDERS } from '../../domain/search-request.js';
 
@@ -16,7 +17,7 @@ export const SearchQuery = Type.Object({
     }),
   ),
   category: Type.Optional(
-    Type.String({ format: 'uuid', description: 'A category id; its sub-categories are included' }),
+    uuidWith({ description: 'A category id; its sub-categories are included' }),
   ),
   brand: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
@@ -47,8 +48,6 @@ export const SearchQuery = Type.Object({
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
 });
 export type SearchQuery = Static<typeof SearchQuery>;
-
-const Uuid = Type.String({ format: 'uuid' });
 
 const SearchHit = Type.Object({
   id: Uuid,

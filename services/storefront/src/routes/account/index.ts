@@ -107,7 +107,7 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
         summary: 'Remove an address',
         security: bearer,
         params: IdParams,
-        response: { 204: { description: 'Removed', type: 'null' }, ...problems(401, 404) },
+        response: { 204: { description: 'Removed', type: 'null' }, ...problems(400, 401, 404) },
       },
     },
     async (request, reply) =>

@@ -21,7 +21,7 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
         tags,
         summary: 'Open a cart',
         security: optionalBearer,
-        response: { 201: Cart, ...problems(401) },
+        response: { 201: Cart, ...problems(400, 401) },
       },
     },
     async (request, reply) =>
@@ -40,7 +40,7 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
         summary: 'A cart with current prices and total',
         security: optionalBearer,
         params: IdParams,
-        response: { 200: Cart, ...problems(401, 404) },
+        response: { 200: Cart, ...problems(400, 401, 404) },
       },
     },
     async (request, reply) =>

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { DateTime, Money, NextCursor, PageQuery, Uuid } from '../common-schemas.js';
+import { DateTime, Money, NextCursor, PageQuery, PriceBound, Uuid } from '../common-schemas.js';
 
 export const Category = Type.Recursive(
   (self: TSchema) =>
@@ -43,8 +43,8 @@ export const ListProductsQuery = Type.Object({
     }),
   ),
   brand: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
-  maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
+  minPrice: Type.Optional(PriceBound('Minor units, inclusive')),
+  maxPrice: Type.Optional(PriceBound('Minor units, inclusive')),
   ...PageQuery,
 });
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { Money, NextCursor, PageQuery, Uuid } from '../common-schemas.js';
+import { uuidWith } from '@bazaar/service-kit';
+import { Money, NextCursor, PageQuery, PriceBound, Uuid } from '../common-schemas.js';
 
 export const SearchQuery = Type.Object({
   q: Type.Optional(
@@ -9,17 +10,15 @@ export const SearchQuery = Type.Object({
       examples: ['enamle mug'],
     }),
   ),
-  category: Type.Optional(
-    Type.String({ format: 'uuid', description: 'Category id; includes sub-categories' }),
-  ),
+  category: Type.Optional(uuidWith({ description: 'Category id; includes sub-categories' })),
   brand: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
       maxItems: 20,
       description: 'Brands as the brand facet spells them; repeat for several (any of them)',
     }),
   ),
-  minPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
-  maxPrice: Type.Optional(Type.Integer({ minimum: 0, description: 'Minor units, inclusive' })),
+  minPrice: Type.Optional(PriceBound('Minor units, inclusive')),
+  maxPrice: Type.Optional(PriceBound('Minor units, inclusive')),
   inStock: Type.Optional(Type.Boolean({ description: 'Only products with units available' })),
   sort: Type.Optional(
     Type.Union(

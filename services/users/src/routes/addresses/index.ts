@@ -55,7 +55,7 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
         summary: 'Delete one of the signed-in user’s addresses',
         security: bearerSecurity,
         params: AddressParams,
-        response: { 204: Type.Null(), 401: Problem, 404: Problem },
+        response: { 204: Type.Null(), 400: Problem, 401: Problem, 404: Problem },
       },
     },
     async (request, reply) => {

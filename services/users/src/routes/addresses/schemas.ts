@@ -1,3 +1,4 @@
+import { Uuid } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 const Line = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
@@ -13,7 +14,7 @@ export const AddressBody = Type.Object({
 export type AddressBody = Static<typeof AddressBody>;
 
 export const AddressSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   name: Type.String(),
   line1: Type.String(),
   line2: Type.Optional(Type.String()),
@@ -33,4 +34,4 @@ export const AddressList = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const AddressParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const AddressParams = Type.Object({ id: Uuid });

@@ -15,6 +15,7 @@ export function keyRoutes(app: App, ctx: UsersContext): void {
         security: bearerSecurity,
         response: {
           200: Type.Object({ kid: Type.String(), publishedKids: Type.Array(Type.String()) }),
+          400: Problem,
           401: Problem,
           403: Problem,
           409: Problem,
