@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createDb } from '@bazaar/db';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import { Type } from '@sinclair/typebox';
@@ -169,7 +169,7 @@ describe('hostile input', () => {
   });
 
   it('when the request head is too large for the HTTP parser, then 431 problem+json', async () => {
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const answer = await new Promise<{ status?: number; type?: string; body: string }>(
       (resolve, reject) => {
@@ -190,6 +190,24 @@ describe('hostile input', () => {
     expect(answer.status).toBe(431);
     expect(answer.type).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(answer.body)).toMatchObject({ status: 431 });
+  });
+
+  it('when the request line is not HTTP, then 400 problem+json and the connection closes', async () => {
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 400,
+      code: 'MALFORMED_REQUEST',
+    });
   });
 
   it('when the OpenAPI document is read, then every operation lists a 4XX problem response', async () => {
