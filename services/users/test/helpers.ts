@@ -5,16 +5,26 @@ import { loadServiceConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 
-/** A clock tests can move: `clock.advance(ms)`. */
+/**
+ * A clock tests can move: `clock.advance(ms)`. It follows real time unless frozen; a test whose
+ * assertions depend on how much time passed between two requests (backoffs, windows) freezes
+ * it, so a slow, loaded machine cannot let a wait run out between them.
+ */
 export function testClock() {
   let offset = 0;
+  let frozenAt: number | null = null;
   return {
-    now: () => new Date(Date.now() + offset),
+    now: () => new Date(frozenAt ?? Date.now() + offset),
     advance(ms: number) {
-      offset += ms;
+      if (frozenAt === null) offset += ms;
+      else frozenAt += ms;
+    },
+    freeze() {
+      frozenAt = Date.now() + offset;
     },
     reset() {
       offset = 0;
+      frozenAt = null;
     },
   };
 }

@@ -9,6 +9,8 @@ describe('failed-login throttling', () => {
   afterAll(async () => {
     await t.close();
   });
+  // Backoffs are seconds: time must pass only when a test says so, however loaded the machine.
+  beforeEach(() => t.clock.freeze());
   afterEach(() => t.clock.reset());
 
   const login = (email: string, password: string, ip: string) =>
