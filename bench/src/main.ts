@@ -12,7 +12,7 @@
 //                                   write and read (defaults: the local system's)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
 import { runCeilings } from './ceilings/run-ceilings.js';
 import { machine, ms, perSecond, printTable, ratio, saveResults, type Row } from './report.js';
 import { browse } from './scenarios/browse.js';
@@ -24,31 +24,112 @@ import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-cata
 import { Storefront } from './storefront.js';
 import { startSystem, startTraceSink, type RunningSystem } from './system.js';
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    url: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'ceilings,browse,search,checkout,saga,flash,tracing,web' },
-    'web-url': { type: 'string', default: 'http://127.0.0.1:8086' },
-    connections: { type: 'string', default: '50' },
-    duration: { type: 'string', default: '10' },
-    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
-    amqp: { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
-    'admin-email': { type: 'string', default: 'admin@bazaar.local' },
-    'admin-password': { type: 'string', default: 'bazaar-admin' },
-    'search-products': { type: 'string', default: '100000' },
-    'catalog-database-url': { type: 'string' },
-    'search-database-url': { type: 'string' },
-    'catalog-url': { type: 'string', default: 'http://127.0.0.1:8081' },
-  },
-});
+const SCENARIOS = [
+  'ceilings',
+  'browse',
+  'search',
+  'checkout',
+  'saga',
+  'flash',
+  'tracing',
+  'web',
+] as const;
 
-const only = new Set(values.only!.split(','));
-const quick = values.quick!;
-const connections = quick ? 4 : Number(values.connections);
-const durationSeconds = quick ? 1 : Number(values.duration);
-const searchProducts = quick ? 0 : Number(values['search-products']);
+const { values, only, connections, durationSeconds, searchProducts, quick } = commandLine(
+  {
+    name: 'bench',
+    command: 'pnpm bench --',
+    summary:
+      "The load scenarios through the storefront, with this machine's ceilings measured in the " +
+      'same run; results are printed and saved under bench/results/.',
+    options: {
+      url: {
+        type: 'string',
+        value: 'URL',
+        description: 'use a storefront already running there (default: start the system itself)',
+      },
+      quick: { type: 'boolean', description: 'tiny numbers: a smoke run of the harness' },
+      'web-url': {
+        type: 'string',
+        value: 'URL',
+        default: 'http://127.0.0.1:8086',
+        description: 'the web shop (the web scenario)',
+      },
+      only: {
+        type: 'string',
+        value: 'LIST',
+        default: SCENARIOS.join(','),
+        description: 'the scenarios to run',
+      },
+      connections: {
+        type: 'string',
+        value: 'N',
+        default: '50',
+        description: 'concurrent connections',
+      },
+      duration: { type: 'string', value: 'S', default: '10', description: 'seconds per scenario' },
+      postgres: {
+        type: 'string',
+        value: 'URL',
+        default: 'postgres://postgres@127.0.0.1:5432',
+        description: 'Postgres server',
+      },
+      amqp: {
+        type: 'string',
+        value: 'URL',
+        default: 'amqp://guest:guest@127.0.0.1:5672',
+        description: 'RabbitMQ',
+      },
+      'admin-email': {
+        type: 'string',
+        value: 'EMAIL',
+        default: 'admin@bazaar.local',
+        description: 'admin login',
+      },
+      'admin-password': {
+        type: 'string',
+        value: 'PASSWORD',
+        default: 'bazaar-admin',
+        description: 'admin password',
+      },
+      'search-products': {
+        type: 'string',
+        value: 'N',
+        default: '100000',
+        description: "search's catalog size, seeded once if smaller (0: as it is)",
+      },
+      'catalog-database-url': {
+        type: 'string',
+        value: 'URL',
+        description: 'where the seed writes (default: <postgres>/bazaar_catalog)',
+      },
+      'search-database-url': {
+        type: 'string',
+        value: 'URL',
+        description: 'where the reindex writes (default: <postgres>/bazaar_search)',
+      },
+      'catalog-url': {
+        type: 'string',
+        value: 'URL',
+        default: 'http://127.0.0.1:8081',
+        description: 'catalog the reindex reads',
+      },
+    },
+  },
+  ({ values }) => {
+    const quick = values.quick;
+    return {
+      values,
+      quick,
+      only: new Set<string>(
+        values.only.split(',').map((name) => oneOf('--only', name.trim(), SCENARIOS)),
+      ),
+      connections: quick ? 4 : wholeNumber('--connections', values.connections, { min: 1 })!,
+      durationSeconds: quick ? 1 : wholeNumber('--duration', values.duration, { min: 1 })!,
+      searchProducts: quick ? 0 : wholeNumber('--search-products', values['search-products'])!,
+    };
+  },
+);
 const progress = (line: string) => process.stderr.write(`\r\x1b[2K${line}`);
 const results: Record<string, unknown> = {
   machine: machine(),
@@ -74,8 +155,8 @@ async function withSystem<T>(
 
 if (only.has('ceilings')) {
   const ceilings = await runCeilings({
-    postgresUrl: values.postgres!,
-    amqpUrl: values.amqp!,
+    postgresUrl: values.postgres,
+    amqpUrl: values.amqp,
     connections,
     durationSeconds,
     onProgress: progress,
@@ -105,10 +186,7 @@ const scenarios = ['browse', 'search', 'checkout', 'saga', 'flash', 'web'].filte
 );
 if (scenarios.length > 0) {
   await withSystem({}, async (storefront) => {
-    const adminToken = await storefront.adminToken(
-      values['admin-email']!,
-      values['admin-password']!,
-    );
+    const adminToken = await storefront.adminToken(values['admin-email'], values['admin-password']);
     const load = { connections, durationSeconds, onProgress: progress };
     // Seeded before every scenario, so browse too always sees the same catalog.
     let searchCatalog: SearchCatalog | null = null;
@@ -117,7 +195,7 @@ if (scenarios.length > 0) {
         products: searchProducts,
         catalogDatabaseUrl: values['catalog-database-url'] ?? `${values.postgres}/bazaar_catalog`,
         searchDatabaseUrl: values['search-database-url'] ?? `${values.postgres}/bazaar_search`,
-        catalogUrl: values['catalog-url']!,
+        catalogUrl: values['catalog-url'],
         onProgress: (line) => progress(`search catalog: ${line.slice(0, 90)}`),
       });
       printTable('Search catalog', [
@@ -181,7 +259,7 @@ if (scenarios.length > 0) {
       ]);
     }
     if (only.has('web')) {
-      const figures = await webPages(storefront, values['web-url']!, {
+      const figures = await webPages(storefront, values['web-url'], {
         rate: quick ? 10 : 100,
         durationSeconds,
         onProgress: progress,
@@ -291,7 +369,7 @@ if (scenarios.length > 0) {
 if (only.has('tracing') && !values.url) {
   // Tracing's cost: the same checkout with the SDK off, then exporting to an OTLP receiver.
   const run = (title: string) => (storefront: Storefront) =>
-    storefront.adminToken(values['admin-email']!, values['admin-password']!).then((adminToken) =>
+    storefront.adminToken(values['admin-email'], values['admin-password']).then((adminToken) =>
       checkout(storefront, {
         connections,
         durationSeconds,

@@ -1,9 +1,10 @@
 /**
  * Relay throughput and end-to-end latency on this machine (figures for the README, not tests):
- *   node --conditions=@bazaar/source --import tsx libs/messaging/scripts/measure.ts
+ *   pnpm --filter @bazaar/messaging measure [-- --backlog N --sequential N --rate N --seconds N]
  * Uses a throwaway database and namespace on the local Postgres and RabbitMQ.
  */
 import { cpus, loadavg } from 'node:os';
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createTestDatabase } from '@bazaar/db/testing';
 import { sql, type Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,11 +16,52 @@ import {
 } from '../src/index.js';
 import { deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
 
+const settings = commandLine(
+  {
+    name: 'measure',
+    command: 'pnpm --filter @bazaar/messaging measure --',
+    summary:
+      'Relay throughput and end-to-end latency on this machine, in a throwaway database and ' +
+      'namespace of the local Postgres (TEST_DATABASE_URL) and RabbitMQ (TEST_AMQP_URL).',
+    options: {
+      backlog: {
+        type: 'string',
+        value: 'N',
+        default: '10000',
+        description: 'events in the backlog drained at once',
+      },
+      sequential: {
+        type: 'string',
+        value: 'N',
+        default: '300',
+        description: 'events sent one after another',
+      },
+      rate: {
+        type: 'string',
+        value: 'N',
+        default: '200',
+        description: 'events per second in the steady stream',
+      },
+      seconds: {
+        type: 'string',
+        value: 'N',
+        default: '10',
+        description: 'how long the steady stream runs',
+      },
+    },
+  },
+  ({ values }) => ({
+    backlog: wholeNumber('--backlog', values.backlog, { min: 1 })!,
+    sequential: wholeNumber('--sequential', values.sequential, { min: 1 })!,
+    rate: wholeNumber('--rate', values.rate, { min: 1 })!,
+    seconds: wholeNumber('--seconds', values.seconds, { min: 1 })!,
+  }),
+);
 const url = testAmqpUrl();
-const BACKLOG = Number(process.env.MEASURE_BACKLOG ?? 10_000);
-const SEQUENTIAL = Number(process.env.MEASURE_SEQUENTIAL ?? 300);
-const RATE = Number(process.env.MEASURE_RATE ?? 200);
-const STREAM_SECONDS = Number(process.env.MEASURE_SECONDS ?? 10);
+const BACKLOG = settings.backlog;
+const SEQUENTIAL = settings.sequential;
+const RATE = settings.rate;
+const STREAM_SECONDS = settings.seconds;
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb, dropDatabase, ensureDatabase, migrateToLatest } from '@bazaar/db';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -66,14 +67,30 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2).filter((a) => a !== '--');
-  const option = (name: string, fallback: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
-  };
-  const seconds = option('seconds', 5);
-  const connections = option('connections', 10);
-  const rounds = option('rounds', 3);
+  const { seconds, connections, rounds } = commandLine(
+    {
+      name: 'bench:prices',
+      command: 'pnpm --filter @bazaar/catalog bench:prices --',
+      summary:
+        'Price lookups per second for a 10-id batch next to a bare Fastify + pg route, in a ' +
+        'throwaway database of the local Postgres.',
+      options: {
+        seconds: { type: 'string', value: 'S', default: '5', description: 'seconds per round' },
+        connections: {
+          type: 'string',
+          value: 'N',
+          default: '10',
+          description: 'concurrent connections',
+        },
+        rounds: { type: 'string', value: 'N', default: '3', description: 'rounds per server' },
+      },
+    },
+    ({ values }) => ({
+      seconds: wholeNumber('--seconds', values.seconds, { min: 1 })!,
+      connections: wholeNumber('--connections', values.connections, { min: 1 })!,
+      rounds: wholeNumber('--rounds', values.rounds, { min: 1 })!,
+    }),
+  );
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/bazaar_bench_catalog_${process.pid}`;
   await ensureDatabase(databaseUrl);
   let child: ChildProcess | undefined;

@@ -381,16 +381,6 @@ export function benchCatalog(seed = 42): BenchCatalog {
   };
 }
 
-/** `--name=value` flags of a script's command line. */
-export function flags(args: string[]): Map<string, string> {
-  const parsed = new Map<string, string>();
-  for (const arg of args) {
-    const match = /^--([\w-]+)=(.*)$/.exec(arg);
-    if (match) parsed.set(match[1], match[2]);
-  }
-  return parsed;
-}
-
 export const DEFAULT_BENCH_DATABASE = 'postgres://postgres@127.0.0.1:5432/bazaar_search_bench';
 
 /** The value at quantile q (0..1) of sorted numbers (nearest rank). */

@@ -5,6 +5,7 @@
 //   pnpm bench:freshness [--rates=50,200,500] [--seconds=15] [--database-url=...]
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb, migrateToLatest } from '@bazaar/db';
 import { createMessaging, writeEvent } from '@bazaar/messaging';
 import { deleteNamespace } from '@bazaar/messaging/testing';
@@ -15,13 +16,47 @@ import { migrations } from '../src/db/migrations/index.js';
 import type { ProductDocument } from '../src/domain/product-document.js';
 import { PRODUCTS_QUEUE, subscribe } from '../src/events/subscriptions.js';
 import { createSearchMetrics } from '../src/metrics.js';
-import { DEFAULT_BENCH_DATABASE, flags, quantile } from './bench-catalog.js';
+import { DEFAULT_BENCH_DATABASE, quantile } from './bench-catalog.js';
 
-const options = flags(process.argv.slice(2));
-const url = options.get('database-url') ?? DEFAULT_BENCH_DATABASE;
-const amqpUrl = options.get('amqp-url') ?? 'amqp://guest:guest@127.0.0.1:5672';
-const rates = (options.get('rates') ?? '50,200,500').split(',').map(Number);
-const seconds = Number(options.get('seconds') ?? 15);
+const { url, amqpUrl, rates, seconds } = commandLine(
+  {
+    name: 'bench:freshness',
+    command: 'pnpm --filter @bazaar/search bench:freshness --',
+    summary: 'Index freshness under a stream of product updates through RabbitMQ.',
+    options: {
+      rates: {
+        type: 'string',
+        value: 'LIST',
+        default: '50,200,500',
+        description: 'updates per second, one run each',
+      },
+      seconds: {
+        type: 'string',
+        value: 'S',
+        default: '15',
+        description: 'how long each rate runs',
+      },
+      'amqp-url': {
+        type: 'string',
+        value: 'URL',
+        default: 'amqp://guest:guest@127.0.0.1:5672',
+        description: 'RabbitMQ',
+      },
+      'database-url': {
+        type: 'string',
+        value: 'URL',
+        default: DEFAULT_BENCH_DATABASE,
+        description: 'the scratch search database',
+      },
+    },
+  },
+  ({ values }) => ({
+    url: values['database-url'],
+    amqpUrl: values['amqp-url'],
+    rates: values.rates.split(',').map((rate) => wholeNumber('--rates', rate, { min: 1 })!),
+    seconds: wholeNumber('--seconds', values.seconds, { min: 1 })!,
+  }),
+);
 const namespace = `bench.freshness.${randomBytes(3).toString('hex')}.`;
 
 const db = createDb<Database>(url, { poolSize: 20 });

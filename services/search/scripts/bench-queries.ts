@@ -4,17 +4,49 @@
 //   pnpm bench:queries [--runs=200] [--clients=8] [--seconds=15] [--database-url=...]
 //                      [--facet-cache-ms=0]
 import { performance } from 'node:perf_hooks';
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb } from '@bazaar/db';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
-import { benchCatalog, DEFAULT_BENCH_DATABASE, flags, quantile } from './bench-catalog.js';
+import { benchCatalog, DEFAULT_BENCH_DATABASE, quantile } from './bench-catalog.js';
 
-const options = flags(process.argv.slice(2));
-const url = options.get('database-url') ?? DEFAULT_BENCH_DATABASE;
-const runs = Number(options.get('runs') ?? 200);
-const clients = Number(options.get('clients') ?? 8);
-const seconds = Number(options.get('seconds') ?? 15);
+const { url, runs, clients, seconds, facetCacheMs } = commandLine(
+  {
+    name: 'bench:queries',
+    command: 'pnpm --filter @bazaar/search bench:queries --',
+    summary: 'Query latency of GET /v1/search over HTTP against the bench:generate database.',
+    options: {
+      runs: { type: 'string', value: 'N', default: '200', description: 'requests per query shape' },
+      clients: {
+        type: 'string',
+        value: 'N',
+        default: '8',
+        description: 'concurrent clients in the mix',
+      },
+      seconds: { type: 'string', value: 'S', default: '15', description: 'how long the mix runs' },
+      'facet-cache-ms': {
+        type: 'string',
+        value: 'MS',
+        default: '0',
+        description: 'facet cache TTL (0: off)',
+      },
+      'database-url': {
+        type: 'string',
+        value: 'URL',
+        default: DEFAULT_BENCH_DATABASE,
+        description: 'the scratch search database',
+      },
+    },
+  },
+  ({ values }) => ({
+    url: values['database-url'],
+    runs: wholeNumber('--runs', values.runs, { min: 1 })!,
+    clients: wholeNumber('--clients', values.clients, { min: 1 })!,
+    seconds: wholeNumber('--seconds', values.seconds, { min: 1 })!,
+    facetCacheMs: String(wholeNumber('--facet-cache-ms', values['facet-cache-ms'])),
+  }),
+);
 
 const db = createDb<Database>(url, { poolSize: 10 });
 // The facet cache is off: every request pays for its counts, so each shape's figure is its
@@ -23,7 +55,7 @@ const config = loadServiceConfig({
   DATABASE_URL: url,
   NODE_ENV: 'test',
   LOG_LEVEL: 'warn',
-  FACET_CACHE_TTL_MS: options.get('facet-cache-ms') ?? '0',
+  FACET_CACHE_TTL_MS: facetCacheMs,
 });
 const app = await buildApp(config, { db });
 await app.listen({ port: 0, host: '127.0.0.1' });

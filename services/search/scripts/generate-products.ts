@@ -1,15 +1,33 @@
 // Fills a scratch search database with N synthetic products (default 100,000), through the
 // same bulk path as `pnpm reindex` (shadow tables, then swap), and reports how long it took.
 //   pnpm bench:generate [--count=100000] [--database-url=postgres://.../bazaar_search_bench]
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { reindex } from '../src/domain/reindex.js';
-import { benchCatalog, DEFAULT_BENCH_DATABASE, flags } from './bench-catalog.js';
+import { benchCatalog, DEFAULT_BENCH_DATABASE } from './bench-catalog.js';
 
-const options = flags(process.argv.slice(2));
-const url = options.get('database-url') ?? DEFAULT_BENCH_DATABASE;
-const count = Number(options.get('count') ?? 100_000);
+const { url, count } = commandLine(
+  {
+    name: 'bench:generate',
+    command: 'pnpm --filter @bazaar/search bench:generate --',
+    summary: 'Fills a scratch search database with synthetic products through the reindex path.',
+    options: {
+      count: { type: 'string', value: 'N', default: '100000', description: 'how many products' },
+      'database-url': {
+        type: 'string',
+        value: 'URL',
+        default: DEFAULT_BENCH_DATABASE,
+        description: 'the scratch search database',
+      },
+    },
+  },
+  ({ values }) => ({
+    url: values['database-url'],
+    count: wholeNumber('--count', values.count, { min: 1 })!,
+  }),
+);
 const pageSize = 1000;
 
 await ensureDatabase(url);

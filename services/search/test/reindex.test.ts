@@ -280,7 +280,7 @@ describe('reindexing from catalog', () => {
     expect(await names()).toEqual(['Cli candle', 'Cli carpet', 'Cli clock']);
   }, 90_000);
 
-  it('when `pnpm reindex` is given a page size out of range, then it exits 1 saying so', async () => {
+  it('when `pnpm reindex` is given a page size out of range, then it exits 2 saying so', async () => {
     const run = promisify(execFile)(
       process.execPath,
       ['--conditions=@bazaar/source', '--import', 'tsx', 'src/cli/reindex.ts', '--page-size=5000'],
@@ -291,8 +291,8 @@ describe('reindexing from catalog', () => {
       },
     );
     await expect(run).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('--page-size'),
+      code: 2,
+      stderr: expect.stringContaining('--page-size must be a whole number from 1 to 1000'),
     });
   }, 90_000);
 });

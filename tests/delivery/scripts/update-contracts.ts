@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { commandLine, oneOf } from '@bazaar/cli';
 import {
   breakingChanges,
   currentContracts,
@@ -16,21 +17,33 @@ import {
   writeEventSnapshots,
   writeOpenApiSnapshot,
 } from '../src/contracts/snapshot-store.js';
-import { ROOT, DATA_SERVICE_NAMES, type ServiceName } from '../src/workspace.js';
+import { ROOT, DATA_SERVICE_NAMES } from '../src/workspace.js';
 
 const say = (stream: NodeJS.WriteStream, text: string) => stream.write(`${text}\n`);
 
-const args = process.argv.slice(2);
-const acceptBreaking = args.includes('--accept-breaking');
-const only = args.filter((a) => !a.startsWith('--')) as ServiceName[];
-const unknown = only.filter((s) => !DATA_SERVICE_NAMES.includes(s));
-if (unknown.length > 0) {
-  say(
-    process.stderr,
-    `unknown service(s): ${unknown.join(', ')} (one of ${DATA_SERVICE_NAMES.join(', ')})`,
-  );
-  process.exit(2);
-}
+const { acceptBreaking, only } = commandLine(
+  {
+    name: 'contracts:update',
+    command: 'pnpm --filter @bazaar/delivery-tests contracts:update --',
+    summary:
+      "Captures the services' event schemas and OpenAPI documents into contracts-snapshots/, " +
+      'refusing changes that would break their consumers.',
+    options: {
+      'accept-breaking': {
+        type: 'boolean',
+        description: 'write them even when breaking (every consumer already copes)',
+      },
+    },
+    positionals: [
+      { name: 'service', variadic: true, description: 'only these services (default: all)' },
+    ],
+    notes: 'exit code 1: breaking changes (listed), nothing written',
+  },
+  ({ values, positionals }) => ({
+    acceptBreaking: values['accept-breaking'],
+    only: positionals.map((s) => oneOf('service', s, DATA_SERVICE_NAMES)),
+  }),
+);
 const services = only.length > 0 ? only : DATA_SERVICE_NAMES;
 
 say(process.stdout, `capturing contracts: events, ${services.join(', ')}`);

@@ -1,5 +1,6 @@
 // `pnpm reindex [--page-size=500]`: rebuild the search index from catalog's export, then exit.
 // The running service keeps answering from the old index until the new one is swapped in.
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb, ensureDatabase, migrateToLatest } from '@bazaar/db';
 import { createServiceClient } from '@bazaar/http-client';
 import { exitOnStartupError } from '@bazaar/service-kit';
@@ -9,20 +10,31 @@ import type { Database } from '../db/database.js';
 import { migrations } from '../db/migrations/index.js';
 import { reindex } from '../domain/reindex.js';
 
-const PAGE_SIZE = /^--page-size=(\d+)$/;
-
-function pageSize(args: string[]): number {
-  const given = args.map((arg) => PAGE_SIZE.exec(arg)?.[1]).find(Boolean);
-  const size = given ? Number(given) : 500;
-  if (size < 1 || size > 1000) throw new Error('--page-size must be between 1 and 1000');
-  return size;
-}
+// Arguments first: `--help` and a bad value answer before anything connects.
+const size = commandLine(
+  {
+    name: 'reindex',
+    command: 'pnpm --filter @bazaar/search reindex --',
+    summary:
+      "Rebuilds search's index from catalog's GET /internal/products (CATALOG_URL, DATABASE_URL), " +
+      'then exits; the running service answers from the old index until the swap.',
+    options: {
+      'page-size': {
+        type: 'string',
+        value: 'N',
+        default: '500',
+        description: 'products per page, 1 to 1000',
+      },
+    },
+    notes: 'exit code 3: done, but some products were invalid and skipped (listed above it)',
+  },
+  ({ values }) => wholeNumber('--page-size', values['page-size'], { min: 1, max: 1000 })!,
+);
 
 const write = (line: string) => process.stdout.write(`${line}\n`);
 
 try {
   const config = loadServiceConfig();
-  const size = pageSize(process.argv.slice(2));
   await ensureDatabase(config.DATABASE_URL);
   const db = createDb<Database>(config.DATABASE_URL, {
     poolSize: 2,
@@ -52,7 +64,7 @@ try {
       `search reindex: done, ${result.indexed} products in ${(result.elapsedMs / 1000).toFixed(1)} s ` +
         `(${result.skipped} skipped, ${result.carriedOver} changes carried over from events)`,
     );
-    if (result.skipped > 0) process.exitCode = 2;
+    if (result.skipped > 0) process.exitCode = 3;
   } finally {
     await catalog.close();
     await db.destroy();

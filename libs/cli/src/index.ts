@@ -1,0 +1,15 @@
+export {
+  ExitCode,
+  commandLine,
+  UsageError,
+  helpText,
+  oneOf,
+  parseCommandLine,
+  runCli,
+  wholeNumber,
+  type CliArgs,
+  type CliOption,
+  type CliPositional,
+  type CliSpec,
+  type CliValues,
+} from './cli.js';
