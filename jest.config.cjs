@@ -22,6 +22,8 @@ module.exports = {
     rootDir: `<rootDir>/${dir}`,
     testPathIgnorePatterns: ['/node_modules/', '\\.disruptive\\.test\\.ts$'],
   })),
+  // Postgres, RabbitMQ and its management API checked once, with one message when one is missing.
+  globalSetup: '<rootDir>/scripts/jest-global-setup.cjs',
   coverageReporters: ['text-summary', 'json-summary'],
   collectCoverage: process.env.CI === 'true',
   testTimeout: 30000,

@@ -9,6 +9,7 @@ module.exports = {
     testMatch: ['<rootDir>/test/**/*.disruptive.test.ts'],
     testPathIgnorePatterns: ['/node_modules/'],
   })),
+  globalSetup: '<rootDir>/scripts/jest-global-setup-disruptive.cjs',
   maxWorkers: 1,
   collectCoverage: false,
   passWithNoTests: true,

@@ -10,7 +10,8 @@
 // databases (`<prefix><service>`, default `bazaar_`), `AMQP_NAMESPACE` the broker's names.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+// The same checks and messages as `pnpm test`'s global setup.
+import infrastructure from './infrastructure.cjs';
 import { say, supervise } from './supervise.mjs';
 
 export const SERVICES = [
@@ -47,37 +48,7 @@ const links = {
   JWKS_URL: `${urlOf('users')}/.well-known/jwks.json`,
 };
 
-function reachable(url, defaultPort) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || defaultPort), timeout: 2000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
-function safe(url) {
-  const parsed = new URL(url);
-  parsed.password = parsed.password ? '***' : '';
-  return parsed.toString();
-}
-
-const missing = [];
-if (!(await reachable(postgresUrl, 5432))) {
-  missing.push(
-    `PostgreSQL is not reachable at ${safe(postgresUrl)}.\n` +
-      `  Start it locally:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n` +
-      `  or with Docker:    docker compose -f deploy/compose.yaml up -d postgres rabbitmq jaeger`,
-  );
-}
-if (!(await reachable(amqpUrl, 5672))) {
-  missing.push(
-    `RabbitMQ is not reachable at ${safe(amqpUrl)}.\n` +
-      `  Start it locally:  rabbitmq-server -detached\n` +
-      `  or with Docker:    docker compose -f deploy/compose.yaml up -d postgres rabbitmq jaeger`,
-  );
-}
+const missing = await infrastructure.missingForStart({ postgresUrl, amqpUrl });
 if (missing.length > 0) {
   console.error(`Bazaar cannot start:\n\n${missing.join('\n\n')}\n`);
   process.exit(1);

@@ -21,18 +21,109 @@ export function testAmqpUrl(): string {
 }
 
 /**
- * Runs `rabbitmqctl` against the broker the tests use: the node named by `TEST_RABBITMQ_NODE`
- * (`rabbitmqctl -n <node>`), else the local default node. Point `TEST_AMQP_URL` and
- * `TEST_RABBITMQ_NODE` at a private node to run the disruptive tests beside a shared broker.
- * Resolves with its standard output.
+ * The broker's management HTTP API the tests drive it through (listing and deleting a test's
+ * queues and exchanges, closing its connections): `RABBITMQ_MANAGEMENT_URL`, else port 15672 on
+ * the host of `TEST_AMQP_URL`, with its credentials. The same rule as the global setup of
+ * `pnpm test` (scripts/infrastructure.cjs), which checks that it answers.
+ */
+export function testManagementUrl(): string {
+  if (process.env.RABBITMQ_MANAGEMENT_URL) return process.env.RABBITMQ_MANAGEMENT_URL;
+  const amqp = new URL(testAmqpUrl());
+  const url = new URL(`http://${amqp.hostname}:15672/`);
+  url.username = amqp.username || 'guest';
+  url.password = amqp.password || 'guest';
+  return url.toString();
+}
+
+/**
+ * One call to the management API; resolves with its JSON (undefined for 204 and 404: what
+ * should be gone is gone). `path` is under `/api/`, e.g. `queues/%2F`.
+ */
+export async function managementApi<T = unknown>(
+  method: 'GET' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T | undefined> {
+  const api = new URL(testManagementUrl());
+  const user = decodeURIComponent(api.username || 'guest');
+  const password = decodeURIComponent(api.password || 'guest');
+  api.username = '';
+  api.password = '';
+  const response = await fetch(new URL(`/api/${path}`, api), {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (response.status === 404 || response.status === 204) return undefined;
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} /api/${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** The virtual host of an AMQP URL, for management API paths (`%2F` for the default). */
+function vhostOf(url: string): string {
+  const path = decodeURIComponent(new URL(url).pathname.slice(1));
+  return encodeURIComponent(path || '/');
+}
+
+/** Names of the broker's queues (or exchanges) starting with `prefix`, in the URL's vhost. */
+export async function brokerObjects(
+  kind: 'queues' | 'exchanges',
+  prefix: string,
+  url = testAmqpUrl(),
+): Promise<string[]> {
+  const all = await managementApi<Array<{ name: string }>>(
+    'GET',
+    `${kind}/${vhostOf(url)}?columns=name`,
+  );
+  return (all ?? []).map((o) => o.name).filter((name) => name.startsWith(prefix));
+}
+
+/**
+ * Has the broker close the connections whose client-given name starts with `namePrefix` (only
+ * a test's own: other files share the broker), as it does on a forced close; resolves with how
+ * many it closed. The management API lists a new connection only once the broker has emitted
+ * its statistics (every 5 s by default), so this waits up to `waitMs` for at least one to show.
+ */
+export async function closeConnections(namePrefix: string, waitMs = 15_000): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const connections = await managementApi<
+      Array<{ name: string; client_properties?: { connection_name?: string } }>
+    >('GET', 'connections?columns=name,client_properties');
+    const ours = (connections ?? []).filter((c) =>
+      c.client_properties?.connection_name?.startsWith(namePrefix),
+    );
+    if (ours.length > 0 || Date.now() >= deadline) {
+      for (const connection of ours) {
+        await managementApi('DELETE', `connections/${encodeURIComponent(connection.name)}`);
+      }
+      return ours.length;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Runs `rabbitmqctl` against the broker the tests use, for what no API does: stopping and
+ * starting the broker (`stop_app`/`start_app`, the `*.disruptive.test.ts` files). Inside the
+ * container named by `TEST_RABBITMQ_CONTAINER` (`docker exec <it> rabbitmqctl`: a compose-only
+ * machine), else the host's; `-n TEST_RABBITMQ_NODE` when set (a private node beside a shared
+ * broker). Resolves with its standard output. Everything else goes through `managementApi`.
  */
 export async function rabbitmqctl(...args: string[]): Promise<string> {
-  const node = process.env.TEST_RABBITMQ_NODE;
-  const { stdout } = await promisify(execFile)(
-    'rabbitmqctl',
-    [...(node ? ['-n', node] : []), ...args],
-    { timeout: 120_000 },
-  );
+  const node = process.env.TEST_RABBITMQ_NODE ? ['-n', process.env.TEST_RABBITMQ_NODE] : [];
+  const container = process.env.TEST_RABBITMQ_CONTAINER;
+  const [command, prefix] = container
+    ? ['docker', ['exec', container, 'rabbitmqctl', ...node]]
+    : ['rabbitmqctl', node];
+  const { stdout } = await promisify(execFile)(command, [...prefix, ...args], {
+    timeout: 120_000,
+  });
   return stdout;
 }
 
@@ -173,8 +264,9 @@ export async function publishEvent<T extends EventType>(options: {
 }
 
 /**
- * Deletes a namespace's exchanges and the queues declared in this process under it (and any
- * named in `queues`): a test file's cleanup.
+ * Deletes a namespace's queues and exchanges — those the broker lists under the prefix (whoever
+ * declared them: a service process, a retry queue), those declared in this process and any named
+ * in `queues` — a test file's cleanup. Lists through the management API.
  */
 export async function deleteNamespace(options: {
   url?: string;
@@ -182,20 +274,28 @@ export async function deleteNamespace(options: {
   queues?: string[];
 }): Promise<void> {
   if (!options.namespace) throw new Error('refusing to delete the production namespace');
-  const connection = await amqp.connect(options.url ?? testAmqpUrl(), { noDelay: true });
+  const url = options.url ?? testAmqpUrl();
+  const [listedQueues, listedExchanges] = await Promise.all([
+    brokerObjects('queues', options.namespace, url),
+    brokerObjects('exchanges', options.namespace, url),
+  ]);
+  const connection = await amqp.connect(url, { noDelay: true });
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
     const queues = new Set([
+      ...listedQueues,
       ...declaredQueues(options.namespace),
       ...(options.queues ?? []).map((q) =>
         q.startsWith(options.namespace) ? q : options.namespace + q,
       ),
     ]);
     for (const queue of queues) await channel.deleteQueue(queue);
-    for (const exchange of Object.values(exchangeNames(options.namespace))) {
-      await channel.deleteExchange(exchange);
-    }
+    const exchanges = new Set([
+      ...Object.values(exchangeNames(options.namespace)),
+      ...listedExchanges,
+    ]);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
     forgetNamespace(options.namespace);
   } finally {
     await connection.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { messagingMigrations, type Logger } from '../src/index.js';
-import { rabbitmqctl } from '../src/testing.js';
+import { closeConnections } from '../src/testing.js';
 import type { MessagingTables } from '../src/tables.js';
 
 /** What a test handler records: one row per effect, no uniqueness, so duplicates would show. */
@@ -110,17 +110,8 @@ export async function metricValue(
  * Has the broker close the connections whose name starts with `namePrefix` (only ours: other
  * test files share the broker), as it does on a forced close or a lost node.
  */
-export async function closeBrokerConnections(namePrefix: string): Promise<number> {
-  // Tab-separated: `<rabbit@host.N.M.0>\t[{"connection_name","..."},...]`.
-  const stdout = await rabbitmqctl('list_connections', 'pid', 'client_properties', '-q');
-  const pids = stdout
-    .split('\n')
-    .filter((line) => line.includes(`{"connection_name","${namePrefix}`))
-    .map((line) => line.split('\t')[0]!);
-  for (const pid of pids) {
-    await rabbitmqctl('close_connection', pid, 'closed by a test');
-  }
-  return pids.length;
+export function closeBrokerConnections(namePrefix: string): Promise<number> {
+  return closeConnections(namePrefix);
 }
 
 /** Silent unless `MESSAGING_TEST_LOG=1`: the library's log lines, for debugging a test. */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ROOT } from '../src/workspace';
+import { ROOT } from '../src/workspace.js';
 
 // Every command-line tool of the repo, by the pnpm script that runs it, with a wrong command
 // line it must refuse (exit 2, one line saying why, nothing done).

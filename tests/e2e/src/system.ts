@@ -5,14 +5,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase } from '@bazaar/db';
-import { deleteNamespace, rabbitmqctl } from '@bazaar/messaging/testing';
+import { brokerObjects, deleteNamespace } from '@bazaar/messaging/testing';
 
 export const SERVICES = ['users', 'catalog', 'orders', 'payments', 'search', 'storefront'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 const ROOT = resolve(__dirname, '../../..');
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// With `TEST_RABBITMQ_NODE`, the node `rabbitmqctl` reaches (a private broker in development).
 const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -138,16 +137,8 @@ async function stopService(service: RunningService): Promise<void> {
 }
 
 /** Queues of a namespace, as the broker lists them (the services declared them, not this process). */
-export async function queuesOf(namespace: string): Promise<string[]> {
-  try {
-    const stdout = await rabbitmqctl('list_queues', 'name', '--quiet', '--no-table-headers');
-    return stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((name) => name.startsWith(namespace));
-  } catch {
-    return [];
-  }
+export function queuesOf(namespace: string): Promise<string[]> {
+  return brokerObjects('queues', namespace, AMQP_URL);
 }
 
 const running = new Set<RunningService>();
@@ -230,8 +221,8 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
         }),
       );
       await Promise.all(databases.map((url) => dropDatabase(url).catch(() => undefined)));
-      const queues = await queuesOf(namespace);
-      await deleteNamespace({ url: AMQP_URL, namespace, queues }).catch(() => undefined);
+      // Lists what the services declared under the namespace through the management API.
+      await deleteNamespace({ url: AMQP_URL, namespace }).catch(() => undefined);
     },
   };
 

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ROOT } from '../src/workspace.js';
+
+// The check `pnpm test` runs once before any test file (scripts/jest-global-setup.cjs) and
+// `pnpm start` before it builds: pointed at closed ports, it must say what is missing and how
+// to start it.
+const infrastructure = createRequire(join(ROOT, 'package.json'))(
+  './scripts/infrastructure.cjs',
+) as {
+  missingForTests(
+    env: Record<string, string | undefined>,
+    options?: { disruptive?: boolean },
+  ): Promise<string[]>;
+};
+
+const CLOSED = '127.0.0.1:1';
+
+describe('the infrastructure check', () => {
+  it('when Postgres, RabbitMQ and its management API answer, then nothing is missing', async () => {
+    expect(await infrastructure.missingForTests(process.env)).toEqual([]);
+  });
+
+  it('when Postgres is not there, then one message names it and says how to start it', async () => {
+    const problems = await infrastructure.missingForTests({
+      ...process.env,
+      TEST_DATABASE_URL: `postgres://postgres@${CLOSED}/postgres`,
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:1/,
+    );
+    expect(problems[0]).toContain('pg_ctlcluster');
+    expect(problems[0]).toContain('docker compose -f deploy/compose.yaml up -d postgres rabbitmq');
+  });
+
+  it('when RabbitMQ is not there, then one message names it (with its password masked)', async () => {
+    const problems = await infrastructure.missingForTests({
+      ...process.env,
+      TEST_AMQP_URL: `amqp://guest:secret@${CLOSED}`,
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^RabbitMQ is not reachable at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1/,
+    );
+    expect(problems[0]).toContain('rabbitmq-server -detached');
+  });
+
+  it('when the management API does not answer, then the message says how to enable it', async () => {
+    const problems = await infrastructure.missingForTests({
+      ...process.env,
+      RABBITMQ_MANAGEMENT_URL: `http://guest:guest@${CLOSED}`,
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^RabbitMQ's management API is not reachable/);
+    expect(problems[0]).toContain('rabbitmq-plugins enable rabbitmq_management');
+  });
+
+  it('when the broker drills have no way to stop the broker, then the disruptive run says how to give them one', async () => {
+    const problems = await infrastructure.missingForTests(
+      { ...process.env, TEST_RABBITMQ_CONTAINER: 'bazaar-no-such-container' },
+      { disruptive: true },
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('docker exec bazaar-no-such-container rabbitmqctl');
+    expect(problems[0]).toContain('TEST_RABBITMQ_CONTAINER=<the rabbitmq container');
+  });
+
+  it('when pnpm test starts with Postgres missing, then jest stops at once with that one message', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', 'libs/cli/test'],
+          {
+            cwd: ROOT,
+            env: { ...process.env, TEST_DATABASE_URL: `postgres://postgres@${CLOSED}/postgres` },
+            timeout: 60_000,
+          },
+          (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The tests cannot run:');
+    expect(result.stderr.match(/is not reachable/g)).toHaveLength(1);
+    expect(result.stderr).toContain('PostgreSQL is not reachable');
+    // No test file ran.
+    expect(result.stderr).not.toMatch(/PASS|FAIL/);
+  });
+});
