@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROOT } from '../src/workspace.js';
 
 // The check `pnpm test` runs once before any test file (scripts/jest-global-setup.cjs) and
 // `pnpm start` before it builds: pointed at closed ports, it must say what is missing and how
-// to start it.
+// to start it. Open ports here are listeners of this file (the check only connects to them, and
+// asks the management API for /api/overview), so it runs where no broker or database is (the
+// delivery job of CI).
 const infrastructure = createRequire(join(ROOT, 'package.json'))(
   './scripts/infrastructure.cjs',
 ) as {
@@ -17,15 +21,43 @@ const infrastructure = createRequire(join(ROOT, 'package.json'))(
 };
 
 const CLOSED = '127.0.0.1:1';
+const servers: Server[] = [];
+let up: Record<string, string>;
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  const postgres = await listen(createServer((socket) => socket.end()));
+  const amqp = await listen(createServer((socket) => socket.end()));
+  const management = await listen(
+    createHttpServer((request, response) => {
+      response.statusCode = request.url === '/api/overview' ? 200 : 404;
+      response.end('{}');
+    }),
+  );
+  up = {
+    TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${postgres}/postgres`,
+    TEST_AMQP_URL: `amqp://guest:guest@127.0.0.1:${amqp}`,
+    RABBITMQ_MANAGEMENT_URL: `http://guest:guest@127.0.0.1:${management}`,
+  };
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
 
 describe('the infrastructure check', () => {
   it('when Postgres, RabbitMQ and its management API answer, then nothing is missing', async () => {
-    expect(await infrastructure.missingForTests(process.env)).toEqual([]);
+    expect(await infrastructure.missingForTests(up)).toEqual([]);
   });
 
   it('when Postgres is not there, then one message names it and says how to start it', async () => {
     const problems = await infrastructure.missingForTests({
-      ...process.env,
+      ...up,
       TEST_DATABASE_URL: `postgres://postgres@${CLOSED}/postgres`,
     });
     expect(problems).toHaveLength(1);
@@ -38,7 +70,7 @@ describe('the infrastructure check', () => {
 
   it('when RabbitMQ is not there, then one message names it (with its password masked)', async () => {
     const problems = await infrastructure.missingForTests({
-      ...process.env,
+      ...up,
       TEST_AMQP_URL: `amqp://guest:secret@${CLOSED}`,
     });
     expect(problems).toHaveLength(1);
@@ -50,7 +82,7 @@ describe('the infrastructure check', () => {
 
   it('when the management API does not answer, then the message says how to enable it', async () => {
     const problems = await infrastructure.missingForTests({
-      ...process.env,
+      ...up,
       RABBITMQ_MANAGEMENT_URL: `http://guest:guest@${CLOSED}`,
     });
     expect(problems).toHaveLength(1);
@@ -60,7 +92,7 @@ describe('the infrastructure check', () => {
 
   it('when the broker drills have no way to stop the broker, then the disruptive run says how to give them one', async () => {
     const problems = await infrastructure.missingForTests(
-      { ...process.env, TEST_RABBITMQ_CONTAINER: 'bazaar-no-such-container' },
+      { ...up, TEST_RABBITMQ_CONTAINER: 'bazaar-no-such-container' },
       { disruptive: true },
     );
     expect(problems).toHaveLength(1);
@@ -69,20 +101,22 @@ describe('the infrastructure check', () => {
   });
 
   it('when pnpm test starts with Postgres missing, then jest stops at once with that one message', async () => {
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve) => {
-        const child = execFile(
-          process.execPath,
-          [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', 'libs/cli/test'],
-          {
-            cwd: ROOT,
-            env: { ...process.env, TEST_DATABASE_URL: `postgres://postgres@${CLOSED}/postgres` },
-            timeout: 60_000,
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', 'libs/cli/test'],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...up,
+            TEST_DATABASE_URL: `postgres://postgres@${CLOSED}/postgres`,
           },
-          (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-        );
-      },
-    );
+          timeout: 60_000,
+        },
+        (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+      );
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('The tests cannot run:');
     expect(result.stderr.match(/is not reachable/g)).toHaveLength(1);
