@@ -79,6 +79,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     hub,
     log: app.log,
     heartbeatMs: config.SSE_HEARTBEAT_MS,
+    idleMs: config.SSE_IDLE_MS,
+    idleReconnectMs: config.SSE_IDLE_RECONNECT_MS,
   });
   const sweeper = createSweeper(
     { db: deps.db, metrics, now, log: app.log },

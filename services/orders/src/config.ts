@@ -26,6 +26,10 @@ export const ConfigSchema = Type.Object({
   IDEMPOTENCY_KEY_TTL_HOURS: Type.Integer({ minimum: 24, default: 48 }),
   /** Interval of SSE heartbeats (comments that keep proxies from closing an idle stream). */
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  /** An order stream with no status change for this long ends (with a `retry:` hint). */
+  SSE_IDLE_MS: Type.Integer({ minimum: 100, default: 5 * 60_000 }),
+  /** The `retry:` hint (ms) an idle stream sends before it ends: when to reconnect. */
+  SSE_IDLE_RECONNECT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -16,8 +16,7 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
   }
 
   beforeAll(async () => {
-    // Heartbeats (which also re-read the history) are a minute apart here: changes must arrive
-    // through LISTEN/NOTIFY.
+    // Heartbeats are a minute apart here: changes must arrive through LISTEN/NOTIFY.
     h = await startHarness('sse', { messaging: true });
     baseUrl = await listen(h.app);
   });
@@ -86,20 +85,51 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
     expect(statusesOf(stream.events)).toEqual(['pending', 'cancelled']);
   });
 
-  it('when the stream stays quiet, then heartbeats keep it open', async () => {
+  it('when the stream stays quiet, then heartbeats keep it open and cost no query', async () => {
     const bearer = await h.bearer();
     const order = await placeOrder(h, bearer);
-    const chatty = await listen(await h.replica({ SSE_HEARTBEAT_MS: '200' }));
+    let queries = 0;
+    const counted = h.db.withPlugin({
+      transformQuery: (args) => {
+        queries += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const chatty = await listen(await h.replica({ SSE_HEARTBEAT_MS: '200' }, counted));
     const stream = await openSse(`${chatty}/v1/orders/${order.id}/events`, {
       authorization: bearer,
     });
     await stream.nth(1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the first catch-up read is done
+    const before = queries;
     const deadline = Date.now() + 20_000;
-    while (stream.comments.filter((c) => c === 'heartbeat').length < 2 && Date.now() < deadline) {
+    while (stream.comments.filter((c) => c === 'heartbeat').length < 4 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     stream.close();
-    expect(stream.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+    expect(stream.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(4);
+    expect(queries - before).toBe(0);
+  });
+
+  it('when an order stays confirmed with nothing happening, then its stream ends after the idle time with a reconnect hint', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    await publishEvent({
+      namespace: h.namespace,
+      type: 'payment.authorized',
+      source: 'payments',
+      data: { orderId: order.id, paymentId: uuidv7(), amount: order.total, provider: 'test' },
+    });
+    const quiet = await listen(
+      await h.replica({ SSE_IDLE_MS: '500', SSE_IDLE_RECONNECT_MS: '45000' }),
+    );
+    const stream = await openSse(`${quiet}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+    });
+    await stream.nth(1);
+    await stream.ended;
+    expect(stream.retries.at(-1)).toBe(45000);
   });
 
   it('when a client resumes with Last-Event-ID, then it gets only what came after, and an order already final ends the stream', async () => {
@@ -124,6 +154,14 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
     });
     await fresh.ended;
     expect(statusesOf(fresh.events)).toEqual(['cancelled']);
+
+    // An EventSource reconnects after the end: 204 tells it nothing more will come.
+    const again = await openSse(`${baseUrl}/v1/orders/${order.id}/events`, {
+      authorization: bearer,
+      'last-event-id': resumed.events[0].id!,
+    });
+    await again.ended;
+    expect(again.status).toBe(204);
   });
 
   it("when another shopper asks for the order's events, then 404 and no stream", async () => {

@@ -25,6 +25,13 @@ export const ConfigSchema = Type.Object({
    * allows (catalog's product reads); 0 keeps none.
    */
   RESPONSE_CACHE_ENTRIES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
+  /** Order event streams (`GET /v1/orders/:id/events`) one shopper may hold open at once. */
+  ORDER_STREAMS_PER_SHOPPER: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  /**
+   * Order event streams this process holds open at once; past it, 429. Streams use a connection
+   * pool to orders of this size, apart from the pool every other call uses.
+   */
+  ORDER_STREAMS_PER_PROCESS: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
   /** Rate limits: on unless `off` (load tests only). */
   BAZAAR_RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Requests per minute per client IP on every public route. */

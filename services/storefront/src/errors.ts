@@ -7,4 +7,6 @@ export const errors = defineErrors({
   /** A service answered something the storefront cannot make sense of. */
   STOREFRONT_BAD_UPSTREAM_ANSWER: { status: 502, title: 'Bad answer from an internal service' },
   STOREFRONT_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  /** A shopper (or this server) holds as many order event streams as allowed; `Retry-After` says when to retry. */
+  STOREFRONT_TOO_MANY_STREAMS: { status: 429, title: 'Too many open event streams' },
 });

@@ -12,6 +12,10 @@ export interface StreamDeps {
   hub: OrderStatusHub;
   log: FastifyBaseLogger;
   heartbeatMs: number;
+  /** A stream with no status change for this long ends (a confirmed order waiting to ship). */
+  idleMs: number;
+  /** The `retry:` hint sent before an idle stream ends: when the client should reconnect. */
+  idleReconnectMs: number;
 }
 
 export interface OpenStreams {
@@ -37,9 +41,13 @@ function formatChange(orderId: string, change: StatusChange): string {
  * - First the current status (or, with `Last-Event-ID`, every change after that one), then
  *   each change as it is committed, on whichever replica made it (LISTEN/NOTIFY wake-up, then
  *   read from the database, so nothing is skipped or sent twice).
- * - A heartbeat comment every `heartbeatMs` keeps proxies from closing an idle stream; each
- *   heartbeat also re-reads the history, in case a notification was missed.
+ * - A heartbeat comment every `heartbeatMs` keeps proxies from closing an idle stream. It costs
+ *   no query: the hub wakes every stream when its listening connection comes back, which is the
+ *   one way a notification can be missed.
  * - The stream ends after a final status (`cancelled`, `shipped`): nothing more will happen.
+ * - It also ends after `idleMs` without a change, with a `retry:` hint of `idleReconnectMs`: an
+ *   order may wait days to ship, and an open stream holds a connection at every hop (an
+ *   EventSource reconnects by itself, with `Last-Event-ID`).
  */
 export function createOrderEventStreams(deps: StreamDeps) {
   const open = new Set<() => void>();
@@ -58,6 +66,7 @@ export function createOrderEventStreams(deps: StreamDeps) {
       if (ended) return;
       ended = true;
       clearInterval(heartbeat);
+      clearTimeout(idle);
       unsubscribe();
       open.delete(finish);
       if (!raw.writableEnded) raw.end();
@@ -68,6 +77,7 @@ export function createOrderEventStreams(deps: StreamDeps) {
         if (ended || change.seq <= lastSeq) continue;
         raw.write(formatChange(orderId, change));
         lastSeq = change.seq;
+        idle.refresh();
         if (isFinal(change.status)) finish();
       }
     };
@@ -99,10 +109,11 @@ export function createOrderEventStreams(deps: StreamDeps) {
     });
     raw.write('retry: 3000\n\n');
     const unsubscribe = deps.hub.subscribe(orderId, () => void catchUp());
-    const heartbeat = setInterval(() => {
-      raw.write(': heartbeat\n\n');
-      void catchUp();
-    }, deps.heartbeatMs);
+    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), deps.heartbeatMs);
+    const idle = setTimeout(() => {
+      raw.write(`retry: ${deps.idleReconnectMs}\n\n`);
+      finish();
+    }, deps.idleMs);
     open.add(finish);
     raw.on('close', finish);
 

@@ -8,6 +8,7 @@ import {
   type StreamResponse,
 } from '@bazaar/http-client';
 import type { Config } from '../config.js';
+import { createOrderEventStreams, type OrderEventStreams } from './order-event-streams.js';
 import { ResponseCache } from './response-cache.js';
 import { errors } from '../errors.js';
 
@@ -21,7 +22,11 @@ export interface Upstream {
   stream(options: Parameters<ServiceClient['stream']>[0]): Promise<StreamResponse>;
 }
 
-export type Upstreams = Record<UpstreamName, Upstream> & { close(): Promise<void> };
+export type Upstreams = Record<UpstreamName, Upstream> & {
+  /** Orders' event streams: capped, on a connection pool of their own. */
+  orderEvents: OrderEventStreams;
+  close(): Promise<void>;
+};
 
 /**
  * A dependency that is down becomes a 503 with `Retry-After`. The public detail names no
@@ -86,6 +91,8 @@ export function createUpstreams(
     | 'SEARCH_URL'
     | 'UPSTREAM_TIMEOUT_MS'
     | 'RESPONSE_CACHE_ENTRIES'
+    | 'ORDER_STREAMS_PER_SHOPPER'
+    | 'ORDER_STREAMS_PER_PROCESS'
   >,
   logger?: ClientLogger,
 ): Upstreams {
@@ -104,14 +111,26 @@ export function createUpstreams(
       logger,
     }),
   );
+  const streamClient = createServiceClient({
+    name: 'orders',
+    baseUrl: config.ORDERS_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    connections: config.ORDER_STREAMS_PER_PROCESS,
+    logger,
+  });
   const cache = new ResponseCache(config.RESPONSE_CACHE_ENTRIES);
   const wrapped = Object.fromEntries(
     clients.map((client) => [client.name, upstream(client.name as UpstreamName, client, cache)]),
   ) as Record<UpstreamName, Upstream>;
+  const streams = upstream('orders', streamClient, cache);
   return {
     ...wrapped,
+    orderEvents: createOrderEventStreams(streams, {
+      perShopper: config.ORDER_STREAMS_PER_SHOPPER,
+      perProcess: config.ORDER_STREAMS_PER_PROCESS,
+    }),
     async close() {
-      await Promise.all(clients.map((client) => client.close()));
+      await Promise.all([...clients, streamClient].map((client) => client.close()));
     },
   };
 }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { cancelOrder } from '../../domain/order-commands.js';
 import { getOwnOrder, listOrderPage } from '../../domain/order-queries.js';
+import { isFinal } from '../../domain/order-state.js';
 import { orderView } from '../../domain/order-view.js';
 import { placeOrder } from '../../domain/place-order.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -109,7 +110,10 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         description:
           '`event: status` with `{ orderId, status, reason, at }`; first the current status, then ' +
           'each change. `id` can be sent back as `Last-Event-ID` to resume. Heartbeat comments ' +
-          'keep the stream open; it ends after a final status (`cancelled`, `shipped`).',
+          'keep the stream open (they cost no query); it ends after a final status (`cancelled`, ' +
+          '`shipped`), and after `SSE_IDLE_MS` without a change with a `retry:` hint ' +
+          '(`SSE_IDLE_RECONNECT_MS`). Resuming an order already final with its last event id ' +
+          'answers 204, which tells an EventSource to stop.',
         security,
         params: OrderParams,
         headers: EventStreamHeaders,
@@ -117,6 +121,10 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
           200: {
             description: 'text/event-stream',
             content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          204: {
+            description: 'The order is final and the client has its last event',
+            type: 'null',
           },
           400: ProblemSchema,
           401: ProblemSchema,
@@ -126,12 +134,14 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
     },
     async (request, reply) => {
       const order = await getOwnOrder(deps.db, request.params.id, request.user!.id);
-      const lastEventId = request.headers['last-event-id'];
+      const header = request.headers['last-event-id'];
+      const lastEventId = header === undefined ? undefined : Number(header);
+      const current = order.statusHistory[order.statusHistory.length - 1];
+      if (lastEventId !== undefined && isFinal(current.status) && current.seq <= lastEventId) {
+        return reply.code(204).send();
+      }
       reply.hijack();
-      deps.events.stream(reply.raw, order.id, {
-        current: order.statusHistory[order.statusHistory.length - 1],
-        lastEventId: lastEventId === undefined ? undefined : Number(lastEventId),
-      });
+      deps.events.stream(reply.raw, order.id, { current, lastEventId });
     },
   );
 

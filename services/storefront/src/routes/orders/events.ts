@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Upstream } from '../../clients/upstreams.js';
+import type { OrderEventStreams } from '../../clients/order-event-streams.js';
 import { passOn, publicProblem, segment, sendProblem } from '../relay.js';
 
 async function readJson(stream: NodeJS.ReadableStream): Promise<unknown> {
@@ -15,10 +15,11 @@ async function readJson(stream: NodeJS.ReadableStream): Promise<unknown> {
 /**
  * Passes an order's server-sent events through from orders: the upstream body is streamed as
  * it arrives (no buffering), and when the shopper goes away the upstream request is aborted so
- * orders can release its listener at once.
+ * orders can release its listener at once. Streams are capped per shopper and per process (429
+ * past either) and use connections of their own, never the pool of the other orders calls.
  */
 export async function streamOrderEvents(
-  orders: Upstream,
+  streams: OrderEventStreams,
   orderId: string,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -26,7 +27,7 @@ export async function streamOrderEvents(
   const gone = new AbortController();
   reply.raw.on('close', () => gone.abort(new Error('client went away')));
   const lastEventId = request.headers['last-event-id'];
-  const upstream = await orders.stream({
+  const upstream = await streams.open(request.user!.id, {
     method: 'GET',
     path: `/v1/orders/${segment(orderId)}/events`,
     headers: {
@@ -36,6 +37,10 @@ export async function streamOrderEvents(
     },
     signal: gone.signal,
   });
+  if (upstream.status === 204) {
+    upstream.body.destroy();
+    return reply.code(204).send();
+  }
   if (upstream.status !== 200) {
     return sendProblem(
       reply,

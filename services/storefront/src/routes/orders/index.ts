@@ -110,7 +110,11 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         description:
           '`event: status` with `{ orderId, status, reason, at }`: first the current status, then ' +
           'every change; `id` can be sent back as `Last-Event-ID` to resume. Comments keep the ' +
-          'stream open; it ends after a final status.',
+          'stream open. It ends after a final status (`cancelled`, `shipped`), and after a long ' +
+          'quiet spell (a confirmed order waiting to ship) with a `retry:` line saying when to ' +
+          'reconnect; resuming an order already final answers `204` (an EventSource stops). A ' +
+          'shopper holds at most a few streams at once, and each server a bounded number: past ' +
+          'either, `429` with `Retry-After`.',
         security: bearer,
         params: IdParams,
         headers: EventStreamHeaders,
@@ -127,11 +131,17 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
               },
             },
           },
+          204: {
+            description:
+              'The order is final and `Last-Event-ID` is its last event: nothing more will come',
+            type: 'null',
+          },
           ...problems(400, 401, 404),
         },
       },
     },
-    async (request, reply) => streamOrderEvents(orders, request.params.id, request, reply),
+    async (request, reply) =>
+      streamOrderEvents(deps.upstreams.orderEvents, request.params.id, request, reply),
   );
 
   app.post(
