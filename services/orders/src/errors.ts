@@ -5,6 +5,8 @@ export const errors = defineErrors({
   ORDERS_NOT_FOUND: { status: 404, title: 'Order not found' },
   ORDERS_CART_NOT_FOUND: { status: 404, title: 'Cart not found' },
   ORDERS_CART_CHECKED_OUT: { status: 409, title: 'Cart already checked out' },
+  /** The cart was edited during each of checkout's tries: check it out again. */
+  ORDERS_CART_CHANGED: { status: 409, title: 'Cart changed during checkout' },
   ORDERS_CART_FULL: { status: 409, title: 'Cart is full' },
   ORDERS_CART_EMPTY: { status: 400, title: 'Cart is empty' },
   ORDERS_INVALID_CHECKOUT: { status: 400, title: 'Invalid checkout request' },

@@ -230,6 +230,30 @@ describe('carts', () => {
       expect(new Set(responses.map((r) => r.json().id)).size).toBe(1);
     });
 
+    it('when a cart is edited while it is checked out, then the edit is in the order or answers 409, never lost', async () => {
+      const wrong: unknown[] = [];
+      for (let round = 0; round < 30; round++) {
+        const bearer = await h.bearer();
+        const cart = await newCart(bearer);
+        await setItem(cart.id, h.catalog.add().productId, 1, bearer);
+        const late = h.catalog.add();
+
+        const [order, edit] = await Promise.all([
+          checkout(bearer, cart.id),
+          setItem(cart.id, late.productId, 2, bearer),
+        ]);
+
+        const lines = (order.json() as { lines?: { productId: string }[] }).lines ?? [];
+        const kept = lines.some((line) => line.productId === late.productId);
+        // An edit answered 200 is in the order; otherwise it was refused with 409 and is not.
+        const right =
+          order.statusCode === 202 &&
+          (edit.statusCode === 200 ? kept : edit.statusCode === 409 && !kept);
+        if (!right) wrong.push({ round, checkout: order.statusCode, edit: edit.statusCode, kept });
+      }
+      expect(wrong).toEqual([]);
+    });
+
     it("when a shopper checks out someone else's cart or an empty one, then 404 or 400", async () => {
       const other = await newCart(await h.bearer());
       await setItem(other.id, h.catalog.add().productId, 1);

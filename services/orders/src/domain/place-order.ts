@@ -152,6 +152,37 @@ export async function placeOrder(
   const earlier = await findIdempotencyKey(db, userId, key);
   if (earlier) return replay(earlier, print);
 
+  for (let attempt = 1; attempt <= CART_ATTEMPTS; attempt++) {
+    const result = await checkoutOnce(deps, input, print);
+    if (result !== 'cart_changed') return result;
+  }
+  throw errors.ORDERS_CART_CHANGED(
+    `cart ${request.cartId} kept changing during checkout; check it out again`,
+  );
+}
+
+/** Tries before a cart edited during every one of them makes checkout give up (409). */
+const CART_ATTEMPTS = 3;
+
+const sameItems = (a: CartRecord['items'], b: CartRecord['items']) =>
+  a.length === b.length &&
+  a.every((item, i) => item.productId === b[i].productId && item.quantity === b[i].quantity);
+
+/**
+ * One try of checkout after the key was found unused: read the cart (if any), price, then write
+ * everything in one transaction. `cart_changed` when the cart was edited between the read and
+ * the transaction: marking the cart checked out takes the row lock every edit takes, so once it
+ * is held the items read again are final — an edit that committed before is seen (and this try
+ * is rolled back to be priced again), an edit after waits and then finds the cart checked out
+ * (409). Either way no edit that answered 200 is left out of the order.
+ */
+async function checkoutOnce(
+  deps: PlaceOrderDeps,
+  input: PlaceOrderInput,
+  print: string,
+): Promise<PlaceOrderResult | 'cart_changed'> {
+  const { db } = deps;
+  const { userId, idempotencyKey: key, request } = input;
   let cart: CartRecord | undefined;
   if (request.cartId) {
     cart = await findCart(db, request.cartId);
@@ -187,17 +218,28 @@ export async function placeOrder(
   };
   const body = orderView(order);
 
-  const claimed = await db.transaction().execute(async (trx) => {
-    const answer = { fingerprint: print, orderId: order.id, status: 202, body };
-    if (!(await claimIdempotencyKey(trx, userId, key, answer))) return false;
-    if (cart && !(await markCartCheckedOut(trx, cart.id, order.id, at))) {
-      throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cart.id} was checked out meanwhile`);
-    }
-    await insertOrder(trx, { ...order, cartId: cart?.id ?? null });
-    await insertStatusChange(trx, order.id, 'pending', 'placed', at);
-    await writeOrderCreated(trx, { ...order, paymentMethodId: order.payment.methodId }, at);
-    return true;
-  });
+  const cartChanged = new Error('cart changed');
+  let claimed: boolean;
+  try {
+    claimed = await db.transaction().execute(async (trx) => {
+      const answer = { fingerprint: print, orderId: order.id, status: 202, body };
+      if (!(await claimIdempotencyKey(trx, userId, key, answer))) return false;
+      if (cart) {
+        if (!(await markCartCheckedOut(trx, cart.id, order.id, at))) {
+          throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cart.id} was checked out meanwhile`);
+        }
+        const locked = await findCart(trx, cart.id);
+        if (!sameItems(locked!.items, cart.items)) throw cartChanged;
+      }
+      await insertOrder(trx, { ...order, cartId: cart?.id ?? null });
+      await insertStatusChange(trx, order.id, 'pending', 'placed', at);
+      await writeOrderCreated(trx, { ...order, paymentMethodId: order.payment.methodId }, at);
+      return true;
+    });
+  } catch (error) {
+    if (error === cartChanged) return 'cart_changed';
+    throw error;
+  }
   if (!claimed) {
     const winner = await findIdempotencyKey(db, userId, key);
     // The winner committed (that is why the claim conflicted), so its row is there.
