@@ -118,6 +118,20 @@ export const Events = {
   'payment.refunded': event(
     Type.Object({ orderId: Id, paymentId: Id, amount: Money, provider: Type.String() }),
   ),
+  /**
+   * An order shipped but its payment could not be captured: the authorization was voided or
+   * refunded before (`not_authorized`), or there never was one. The goods left unpaid.
+   */
+  'payment.capture_failed': event(
+    Type.Object({
+      orderId: Id,
+      /** Null when the order never had a payment. */
+      paymentId: Type.Union([Id, Type.Null()]),
+      reason: Type.Union([Type.Literal('not_authorized')]),
+      /** The payment's status when the capture was asked for (`voided`, `refunded`, `failed`, `none`). */
+      paymentStatus: Type.String(),
+    }),
+  ),
 
   'user.registered': event(Type.Object({ userId: Id, email: Type.String(), name: Type.String() })),
 };

@@ -18,6 +18,7 @@ export const PUBLISHERS = {
   'payment.authorized': 'payments',
   'payment.failed': 'payments',
   'payment.refunded': 'payments',
+  'payment.capture_failed': 'payments',
   'user.registered': 'users',
 } as const satisfies Record<EventType, string>;
 
@@ -46,7 +47,14 @@ export const SUBSCRIPTIONS = {
   'catalog.orders': { service: 'catalog', types: ['order.created', 'order.cancelled'] },
   'orders.saga': {
     service: 'orders',
-    types: ['stock.reserved', 'stock.rejected', 'payment.authorized', 'payment.failed'],
+    types: [
+      'stock.reserved',
+      'stock.rejected',
+      'payment.authorized',
+      'payment.failed',
+      'payment.refunded',
+      'payment.capture_failed',
+    ],
   },
   'payments.stock': { service: 'payments', types: ['stock.reserved'] },
   'payments.orders': { service: 'payments', types: ['order.cancelled', 'order.shipped'] },

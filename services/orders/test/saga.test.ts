@@ -297,6 +297,105 @@ describe('the order saga (orders.saga consumers)', () => {
     expect(response.json().checks).toEqual({ database: 'up', broker: 'up' });
   });
 
+  const ship = (orderId: string, admin: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: `/v1/admin/orders/${orderId}/ship`,
+      headers: { authorization: admin },
+    });
+
+  function paymentRefunded(order: { id: string; total: { amount: number; currency: string } }) {
+    return publishEvent({
+      namespace: h.namespace,
+      type: 'payment.refunded',
+      source: 'payments',
+      data: { orderId: order.id, paymentId: uuidv7(), amount: order.total, provider: 'test' },
+    });
+  }
+
+  it('when the payment of a confirmed order is voided at the provider, then the order is cancelled payment_refunded, shipping it answers 409, and it is counted', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    await paymentAuthorized(order);
+    await waitForStatus(order.id, 'confirmed');
+    const before = await metricValue(h.app, 'orders_unpaid_total', {
+      status: 'confirmed',
+      cause: 'refunded',
+    });
+
+    await paymentRefunded(order);
+
+    expect(await waitForStatus(order.id, 'cancelled')).toMatchObject({
+      cancel_reason: 'payment_refunded',
+    });
+    expect((await history(order.id, bearer)).at(-1)).toEqual(['cancelled', 'payment_refunded']);
+    const shipped = await ship(order.id, await h.bearer(uuidv7(), ['admin']));
+    expect(shipped.statusCode).toBe(409);
+    // Catalog releases the stock; payments finds nothing left to give back.
+    const cancelled = await captured.waitFor(
+      (e) => e.type === 'order.cancelled' && (e.data as { orderId: string }).orderId === order.id,
+    );
+    expect(cancelled.data).toMatchObject({ orderId: order.id, reason: 'payment_declined' });
+    expect(
+      await metricValue(h.app, 'orders_unpaid_total', { status: 'confirmed', cause: 'refunded' }),
+    ).toBe(before + 1);
+  });
+
+  it('when an order shipped but its capture failed, then its history shows it and the unpaid shipment is counted', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    await paymentAuthorized(order);
+    await waitForStatus(order.id, 'confirmed');
+    expect((await ship(order.id, await h.bearer(uuidv7(), ['admin']))).statusCode).toBe(200);
+    const labels = { status: 'shipped', cause: 'capture_failed' };
+    const before = await metricValue(h.app, 'orders_unpaid_total', labels);
+
+    await publishEvent({
+      namespace: h.namespace,
+      type: 'payment.capture_failed',
+      source: 'payments',
+      data: {
+        orderId: order.id,
+        paymentId: uuidv7(),
+        reason: 'not_authorized',
+        paymentStatus: 'voided',
+      },
+    });
+
+    const rows = await eventually(
+      () => history(order.id, bearer),
+      (list: string[][]) => list.length === 4,
+    );
+    expect(rows).toEqual([
+      ['pending', 'placed'],
+      ['confirmed', 'payment_authorized'],
+      ['shipped', 'shipped'],
+      ['shipped', 'capture_failed'],
+    ]);
+    expect(await metricValue(h.app, 'orders_unpaid_total', labels)).toBe(before + 1);
+  });
+
+  it('when a cancelled order’s payment is refunded (the compensation itself), then nothing changes', async () => {
+    const bearer = await h.bearer();
+    const order = await placeOrder(h, bearer);
+    await paymentFailed(order);
+    await waitForStatus(order.id, 'cancelled');
+    await paymentRefunded(order);
+    await paymentAuthorized(order); // a later event on the same queue: the refund was handled
+    await eventually(
+      () =>
+        metricValue(h.app, 'orders_saga_absorbed_events_total', {
+          trigger: 'payment.authorized',
+          status: 'cancelled',
+        }),
+      (value) => value > 0,
+    );
+    expect(await history(order.id, bearer)).toEqual([
+      ['pending', 'placed'],
+      ['cancelled', 'payment_declined'],
+    ]);
+  });
+
   it('when the saga settles, then the placed → final latency and the transitions are measured', async () => {
     const confirmedOrder = await placeOrder(h, await h.bearer());
     await paymentAuthorized(confirmedOrder);

@@ -86,6 +86,36 @@ describe('refunds on order.cancelled', () => {
     ]);
   });
 
+  it('when an order ships after its authorization was voided at the provider, then nothing is captured and payment.capture_failed is published once', async () => {
+    const { userId, orderId, event } = await authorizedOrder(h);
+    const paymentId = (event.data as { paymentId: string }).paymentId;
+    // What a signed `charge.voided` webhook leaves behind (webhooks.test.ts covers that path).
+    await h.database.db
+      .updateTable('payments')
+      .set({ status: 'voided' })
+      .where('id', '=', paymentId)
+      .execute();
+    const captures = h.provider.calls.capture;
+
+    const shipped = await h.publish('order.shipped', { orderId, userId });
+    await h.publish('order.shipped', { orderId, userId }, shipped);
+    const failed = await h.events!.waitFor(
+      (e) =>
+        e.type === 'payment.capture_failed' && (e.data as { orderId: string }).orderId === orderId,
+    );
+
+    expect(failed.data).toEqual({
+      orderId,
+      paymentId,
+      reason: 'not_authorized',
+      paymentStatus: 'voided',
+    });
+    await handled(h, [shipped]);
+    await settle();
+    expect(eventsOf(h, 'payment.capture_failed', orderId)).toHaveLength(1);
+    expect(h.provider.calls.capture).toBe(captures);
+  });
+
   it('when an order whose payment failed is cancelled, then the cancel is absorbed', async () => {
     const { userId, orderId, event } = await authorizedOrder(h, CARDS.declined);
     expect(event.type).toBe('payment.failed');

@@ -21,6 +21,7 @@ export type TransitionOutcome =
   | { kind: 'not_found' }
   | { kind: 'transitioned'; from: OrderStatus; to: OrderStatus; order: OrderHead }
   | { kind: 'unchanged'; order: OrderHead }
+  | { kind: 'noted'; reason: string; order: OrderHead }
   | { kind: 'absorbed'; why: string; order: OrderHead }
   | { kind: 'refused'; why: string; order: OrderHead };
 
@@ -43,6 +44,7 @@ export async function moveOrder(
     await writeTransitionEvent(trx, type, order, decision.reason, at);
   }
   deps.metrics.transitioned(decision.to, decision.reason);
+  if (decision.unpaid) deps.metrics.unpaid(order.status, decision.unpaid);
   if (settlesSaga(order.status, decision.to)) {
     deps.metrics.settled(decision.to, (at.getTime() - order.createdAt.getTime()) / 1000);
   }
@@ -78,5 +80,9 @@ export async function applyTrigger(
       return { kind: 'refused', why: decision.why, order };
     case 'unchanged':
       return { kind: 'unchanged', order };
+    case 'noted':
+      await insertStatusChange(trx, order.id, order.status, decision.reason, deps.now());
+      deps.metrics.unpaid(order.status, decision.unpaid);
+      return { kind: 'noted', reason: decision.reason, order };
   }
 }

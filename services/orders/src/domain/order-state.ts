@@ -12,6 +12,10 @@
  *              ├─ payment.failed ──► cancelled (payment_declined)  ◄── payment.failed
  *              ├─ deadline ────────► cancelled (timeout)           ◄── deadline
  *              └─ customer cancel ─► cancelled (customer_cancelled) ◄── customer cancel (also from confirmed)
+ *              (any status but shipped or cancelled) ── payment.refunded ──► cancelled (payment_refunded)
+ *
+ * A shipped order whose money is gone (`payment.refunded`, `payment.capture_failed`) stays
+ * shipped: the fact is `noted` in its history and counted (`orders_unpaid_total`, alerted on).
  *
  * `cancelled` and `shipped` are final. `confirmed`, `cancelled` and `shipped` settle the saga.
  */
@@ -25,18 +29,32 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export type CancelReason = 'out_of_stock' | 'payment_declined' | 'customer_cancelled' | 'timeout';
+export type CancelReason =
+  | 'out_of_stock'
+  | 'payment_declined'
+  | 'customer_cancelled'
+  | 'timeout'
+  /** The authorization was voided or refunded at the provider before the order shipped. */
+  | 'payment_refunded';
 
 /** Why a status was entered, as recorded in the status history. */
 export type StatusReason =
-  'placed' | 'stock_reserved' | 'payment_authorized' | 'shipped' | CancelReason;
+  'placed' | 'stock_reserved' | 'payment_authorized' | 'shipped' | 'capture_failed' | CancelReason;
+
+/** Why an order's money is gone: given back at the provider, or never captured. */
+export type UnpaidCause = 'refunded' | 'capture_failed';
 
 /** The events orders publishes as a consequence of a transition. */
 export type OrderEventType = 'order.confirmed' | 'order.cancelled' | 'order.shipped';
 
 /** Saga events consumed from other services. */
 export type SagaEvent =
-  'stock.reserved' | 'stock.rejected' | 'payment.authorized' | 'payment.failed';
+  | 'stock.reserved'
+  | 'stock.rejected'
+  | 'payment.authorized'
+  | 'payment.failed'
+  | 'payment.refunded'
+  | 'payment.capture_failed';
 /** Commands from people (shopper, admin) or from the clock (the sweeper). */
 export type OrderCommand = 'cancel' | 'ship' | 'deadline';
 export type Trigger = SagaEvent | OrderCommand;
@@ -48,7 +66,14 @@ export type Decision =
       reason: StatusReason;
       /** Events to write to the outbox with the transition. */
       publish: OrderEventType[];
+      /** Set when the transition is because the order's money is gone (counted, alerted on). */
+      unpaid?: UnpaidCause;
     }
+  /**
+   * A fact about an order that cannot move any more (a shipped order's money is gone): a history
+   * row with `reason` under the same status, and the unpaid order counted.
+   */
+  | { kind: 'noted'; reason: StatusReason; unpaid: UnpaidCause }
   /** A command whose effect is already there (cancel a cancelled order): answer as done. */
   | { kind: 'unchanged' }
   /** An event that no longer applies (a duplicate, a late event): log it and ack it. */
@@ -77,7 +102,7 @@ function transition(
   to: OrderStatus,
   reason: StatusReason,
   publish: OrderEventType[] = [],
-): Decision {
+): Extract<Decision, { kind: 'transition' }> {
   return { kind: 'transition', to, reason, publish };
 }
 
@@ -109,6 +134,18 @@ function onEvent(status: OrderStatus, event: SagaEvent): Decision {
     case 'payment.failed':
       if (isInFlight(status)) return cancel('payment_declined');
       return absorbed(status, event, 'late');
+    case 'payment.refunded':
+      // Money given back outside the saga (a provider's void, a dashboard refund): an order not
+      // yet shipped must not ship unpaid, so it is cancelled (stock released). A cancelled
+      // order's refund is the cancel's own compensation.
+      if (status === 'cancelled') return { kind: 'unchanged' };
+      if (status === 'shipped')
+        return { kind: 'noted', reason: 'payment_refunded', unpaid: 'refunded' };
+      return { ...cancel('payment_refunded'), unpaid: 'refunded' };
+    case 'payment.capture_failed':
+      if (status === 'shipped')
+        return { kind: 'noted', reason: 'capture_failed', unpaid: 'capture_failed' };
+      return absorbed(status, event, 'before shipping');
   }
 }
 
@@ -135,6 +172,8 @@ const EVENTS: ReadonlySet<string> = new Set<SagaEvent>([
   'stock.rejected',
   'payment.authorized',
   'payment.failed',
+  'payment.refunded',
+  'payment.capture_failed',
 ]);
 
 /** What a trigger does to an order in `status`. Never throws. */

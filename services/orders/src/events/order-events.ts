@@ -1,9 +1,12 @@
+import type { EventData } from '@bazaar/contracts';
 import { writeEvent } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Money } from '../domain/money.js';
 import type { OrderHead, OrderLine } from '../domain/order.js';
-import type { CancelReason, OrderEventType } from '../domain/order-state.js';
+import type { OrderEventType } from '../domain/order-state.js';
+
+type ContractCancelReason = EventData<'order.cancelled'>['reason'];
 
 /*
  * Every event orders publishes, written to the outbox in the caller's transaction (the relay
@@ -32,6 +35,16 @@ export async function writeOrderCreated(
   });
 }
 
+/**
+ * The reason `order.cancelled` carries. The contract's reasons predate `payment_refunded`, and a
+ * new one would be a breaking change for its consumers (catalog, payments), who act the same on
+ * every reason: a voided payment is published as `payment_declined` (the order has no payment),
+ * while the order's history and `cancelReason` keep the precise reason.
+ */
+function eventReason(reason: string): ContractCancelReason {
+  return reason === 'payment_refunded' ? 'payment_declined' : (reason as ContractCancelReason);
+}
+
 /** The event a transition publishes (`order.confirmed`, `order.cancelled`, `order.shipped`). */
 export async function writeTransitionEvent(
   trx: Transaction<Database>,
@@ -47,7 +60,7 @@ export async function writeTransitionEvent(
       await writeEvent(trx, { type, time, data: { ...base, total: order.total } });
       return;
     case 'order.cancelled':
-      await writeEvent(trx, { type, time, data: { ...base, reason: reason as CancelReason } });
+      await writeEvent(trx, { type, time, data: { ...base, reason: eventReason(reason) } });
       return;
     case 'order.shipped':
       await writeEvent(trx, { type, time, data: base });

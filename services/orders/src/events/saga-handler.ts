@@ -33,13 +33,22 @@ export async function handleSagaEvent(
     case 'transitioned':
       deps.log.info({ ...context, from: outcome.from, to: outcome.to }, 'order moved');
       return outcome;
+    case 'noted':
+      deps.log.error(
+        { ...context, status: outcome.order.status, reason: outcome.reason },
+        'order shipped unpaid: its payment is gone',
+      );
+      return outcome;
+    case 'unchanged':
+      deps.log.info({ ...context, status: outcome.order.status }, 'saga event already in effect');
+      return outcome;
     default:
-      // `absorbed` (events are never `refused` or `unchanged`: those answer commands).
+      // `absorbed` (events are never `refused`: that answers commands).
       deps.log.warn(
         {
           ...context,
           status: outcome.order.status,
-          why: 'why' in outcome ? outcome.why : outcome.kind,
+          why: outcome.why,
         },
         'saga event absorbed: acknowledged without effect',
       );

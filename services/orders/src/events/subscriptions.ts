@@ -1,7 +1,9 @@
 import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import { onPaymentAuthorized } from './consumers/on-payment-authorized.js';
+import { onPaymentCaptureFailed } from './consumers/on-payment-capture-failed.js';
 import { onPaymentFailed } from './consumers/on-payment-failed.js';
+import { onPaymentRefunded } from './consumers/on-payment-refunded.js';
 import { onStockRejected } from './consumers/on-stock-rejected.js';
 import { onStockReserved } from './consumers/on-stock-reserved.js';
 import type { SagaDeps } from './saga-handler.js';
@@ -20,5 +22,7 @@ export function subscribeAll(messaging: Messaging<Database>, deps: SagaDeps): vo
     'stock.rejected': onStockRejected(deps),
     'payment.authorized': onPaymentAuthorized(deps),
     'payment.failed': onPaymentFailed(deps),
+    'payment.refunded': onPaymentRefunded(deps),
+    'payment.capture_failed': onPaymentCaptureFailed(deps),
   });
 }

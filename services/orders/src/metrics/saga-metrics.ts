@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { countOrdersByStatus } from '../db/orders-repository.js';
-import { ORDER_STATUSES, type OrderStatus, type Trigger } from '../domain/order-state.js';
+import {
+  ORDER_STATUSES,
+  type OrderStatus,
+  type Trigger,
+  type UnpaidCause,
+} from '../domain/order-state.js';
 
 /** What the saga reports to Prometheus. */
 export interface SagaMetrics {
@@ -12,6 +17,8 @@ export interface SagaMetrics {
   settled(outcome: OrderStatus, seconds: number): void;
   /** A trigger was absorbed (a duplicate or late event). */
   absorbed(trigger: Trigger, status: OrderStatus): void;
+  /** An order in `status` lost its money (`confirmed`: cancelled; `shipped`: shipped unpaid). */
+  unpaid(status: OrderStatus, cause: UnpaidCause): void;
 }
 
 /**
@@ -20,7 +27,9 @@ export interface SagaMetrics {
  * - `orders_by_status{status}`: orders in each status now, counted in the database at scrape time
  *   (so every replica reports the same, true figure: use `max`, not `sum`, across replicas);
  * - `orders_saga_duration_seconds{outcome}`: placed → confirmed / cancelled;
- * - `orders_saga_absorbed_events_total{trigger,status}`: duplicates and late events acked.
+ * - `orders_saga_absorbed_events_total{trigger,status}`: duplicates and late events acked;
+ * - `orders_unpaid_total{status,cause}`: orders whose payment was refunded or never captured, by
+ *   the status they were in (`shipped` means goods left unpaid: alerted on).
  */
 export function createSagaMetrics(registry: Registry, db: Kysely<Database>): SagaMetrics {
   const transitions = new Counter({
@@ -42,6 +51,12 @@ export function createSagaMetrics(registry: Registry, db: Kysely<Database>): Sag
     labelNames: ['trigger', 'status'],
     registers: [registry],
   });
+  const unpaid = new Counter({
+    name: 'orders_unpaid_total',
+    help: 'Orders whose payment was refunded or could not be captured, by status then and cause',
+    labelNames: ['status', 'cause'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'orders_by_status',
     help: 'Orders in each status now (counted in the database when scraped)',
@@ -61,5 +76,6 @@ export function createSagaMetrics(registry: Registry, db: Kysely<Database>): Sag
     transitioned: (status, reason) => transitions.inc({ status, reason }),
     settled: (outcome, seconds) => duration.observe({ outcome }, Math.max(0, seconds)),
     absorbed: (trigger, status) => absorbed.inc({ trigger, status }),
+    unpaid: (status, cause) => unpaid.inc({ status, cause }),
   };
 }

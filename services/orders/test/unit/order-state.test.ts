@@ -95,6 +95,36 @@ const TABLE: [OrderStatus, Trigger, Decision['kind'], Decision?][] = [
   ['cancelled', 'cancel', 'unchanged'],
   ['cancelled', 'ship', 'refused'],
   ['cancelled', 'deadline', 'unchanged'],
+  // money gone outside the saga: never ship unpaid
+  ...(['pending', 'stock_reserved', 'confirmed'] as const).map(
+    (status) =>
+      [
+        status,
+        'payment.refunded',
+        'transition',
+        {
+          ...transition('cancelled', 'payment_refunded', ['order.cancelled']),
+          unpaid: 'refunded',
+        } as Decision,
+      ] as [OrderStatus, Trigger, Decision['kind'], Decision?],
+  ),
+  [
+    'shipped',
+    'payment.refunded',
+    'noted',
+    { kind: 'noted', reason: 'payment_refunded', unpaid: 'refunded' },
+  ],
+  ['cancelled', 'payment.refunded', 'unchanged'],
+  ['pending', 'payment.capture_failed', 'absorbed'],
+  ['stock_reserved', 'payment.capture_failed', 'absorbed'],
+  ['confirmed', 'payment.capture_failed', 'absorbed'],
+  [
+    'shipped',
+    'payment.capture_failed',
+    'noted',
+    { kind: 'noted', reason: 'capture_failed', unpaid: 'capture_failed' },
+  ],
+  ['cancelled', 'payment.capture_failed', 'absorbed'],
 ];
 
 describe('order state machine', () => {
@@ -104,6 +134,8 @@ describe('order state machine', () => {
       'stock.rejected',
       'payment.authorized',
       'payment.failed',
+      'payment.refunded',
+      'payment.capture_failed',
       'cancel',
       'ship',
       'deadline',

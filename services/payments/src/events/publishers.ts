@@ -28,3 +28,10 @@ export function publishPaymentRefunded(
 ): Promise<unknown> {
   return writeEvent(trx, { type: 'payment.refunded', data });
 }
+
+export function publishPaymentCaptureFailed(
+  trx: Kysely<Database>,
+  data: EventData<'payment.capture_failed'>,
+): Promise<unknown> {
+  return writeEvent(trx, { type: 'payment.capture_failed', data });
+}

@@ -105,7 +105,7 @@ export async function startPayments(
     // What payments publishes (the events tests inject are not its own).
     events = await captureEvents({
       namespace,
-      types: ['payment.authorized', 'payment.failed', 'payment.refunded'],
+      types: ['payment.authorized', 'payment.failed', 'payment.refunded', 'payment.capture_failed'],
     });
     await messaging.start();
   }
