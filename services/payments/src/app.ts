@@ -29,6 +29,7 @@ export function paymentsContext(
     retry: {
       attempts: config.PROVIDER_RETRY_ATTEMPTS,
       backoffMs: config.PROVIDER_RETRY_BACKOFF_MS,
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
     },
     log,
   };

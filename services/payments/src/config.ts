@@ -26,6 +26,11 @@ export const ConfigSchema = Type.Object({
   PROVIDER_RETRY_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
   /** First pause between tries; doubled each time. */
   PROVIDER_RETRY_BACKOFF_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }),
+  /**
+   * Longest one provider call may take before it counts as a transient failure (and is tried
+   * again): a provider that hangs must not hold the consumer's transaction and connection.
+   */
+  PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 5000 }),
   /** Simulated latency of every call to the built-in test provider. */
   TEST_PROVIDER_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 0 }),
   /**

@@ -43,4 +43,20 @@ describe('provider retries', () => {
     expect(result).toMatchObject({ ok: false, transient: false });
     expect(result.failures[0]?.message).toBe('boom');
   });
+
+  it('when a try does not answer within the timeout, then it counts as a transient failure and is tried again', async () => {
+    let calls = 0;
+    const result = await withRetries(
+      () => {
+        calls++;
+        // The first try never answers (a provider that hangs); the second answers at once.
+        return calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve('ok');
+      },
+      { ...policy, timeoutMs: 50 },
+    );
+    expect(result).toMatchObject({ ok: true, value: 'ok' });
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toBeInstanceOf(ProviderTransientError);
+    expect(result.failures[0].message).toContain('50 ms');
+  });
 });

@@ -6,6 +6,25 @@ export interface RetryPolicy {
   attempts: number;
   /** Pause before the second try; doubled before each further one. */
   backoffMs: number;
+  /**
+   * Longest one try may take; a try without an answer by then is a transient failure (retried
+   * with the same idempotency key, so a late answer to the first try changes nothing).
+   */
+  timeoutMs?: number;
+}
+
+/** `call()`, or a `ProviderTransientError` once `timeoutMs` passed without an answer. */
+function withTimeout<T>(call: () => Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return call();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new ProviderTransientError(`the provider gave no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([call(), timedOut]).finally(() => clearTimeout(timer));
 }
 
 export type Tried<T> =
@@ -16,8 +35,9 @@ function asError(error: unknown): Error {
 }
 
 /**
- * Calls a provider until it answers, retrying only `ProviderTransientError` with exponential
- * backoff. Every failure is returned so the ledger can record each try.
+ * Calls a provider until it answers, retrying only `ProviderTransientError` (a try past
+ * `timeoutMs` is one) with exponential backoff. Every failure is returned so the ledger can
+ * record each try.
  */
 export async function withRetries<T>(
   call: () => Promise<T>,
@@ -26,7 +46,7 @@ export async function withRetries<T>(
   const failures: Error[] = [];
   for (let attempt = 1; ; attempt++) {
     try {
-      return { ok: true, value: await call(), failures };
+      return { ok: true, value: await withTimeout(call, policy.timeoutMs), failures };
     } catch (error) {
       failures.push(asError(error));
       const transient = error instanceof ProviderTransientError;
