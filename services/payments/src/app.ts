@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { PaymentsContext } from './domain/context.js';
 import { providersFromConfig, type ProviderRegistry } from './providers/registry.js';
+import { createOperationRunner } from './operations/operation-runner.js';
 import { ledgerRoutes } from './routes/ledger/index.js';
 import { paymentMethodRoutes } from './routes/payment-methods/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
@@ -63,6 +64,16 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   });
 
   const ctx = paymentsContext(config, deps.providers ?? providersFromConfig(config), app.log);
+  const { attempts, backoffMs, timeoutMs = 0 } = ctx.retry;
+  const runner = createOperationRunner(ctx, deps.db, {
+    databaseUrl: config.DATABASE_URL,
+    concurrency: config.PROVIDER_CONCURRENCY,
+    // Longer than every try and pause of one operation, so a live runner keeps its claim.
+    leaseMs: attempts * timeoutMs + backoffMs * 2 ** attempts + 10_000,
+    pollMs: 1000,
+  });
+  app.addHook('onReady', () => runner.start());
+  app.addHook('onClose', () => runner.stop());
   await app.register(paymentMethodRoutes, {
     db: deps.db,
     ctx: { ...ctx, providerName: config.PAYMENT_PROVIDER },

@@ -31,6 +31,11 @@ export const ConfigSchema = Type.Object({
    * again): a provider that hangs must not hold the consumer's transaction and connection.
    */
   PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 5000 }),
+  /**
+   * Provider calls made at once by this replica. They run outside any database transaction
+   * (`provider_operations`), so a slow provider holds no pooled connection while it answers.
+   */
+  PROVIDER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   /** Simulated latency of every call to the built-in test provider. */
   TEST_PROVIDER_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 0 }),
   /**

@@ -160,7 +160,7 @@ describe('refunds through another provider that times out', () => {
     await h.close();
   });
 
-  it('when the void fails past the quick retries, then messaging retries and it is refunded once', async () => {
+  it('when the void fails past the quick retries, then the operation is tried again later and it is refunded once', async () => {
     const { userId, orderId, event } = await authorizedOrder(h);
     expect(event.data).toMatchObject({ provider: 'flaky' });
     await h.publish('order.cancelled', { orderId, userId, reason: 'customer_cancelled' });
@@ -170,7 +170,7 @@ describe('refunds through another provider that times out', () => {
     expect(refunded.data).toMatchObject({ provider: 'flaky' });
     await settle();
     expect(eventsOf(h, 'payment.refunded', orderId)).toHaveLength(1);
-    // Two quick tries per delivery: the first delivery failed both, the retried one succeeded second.
+    // Two quick tries per run: the first run failed both, the later one succeeded at its second.
     expect(flaky.releaseTries).toBe(4);
     expect(flaky.calls.void).toBe(1);
     const payment = await ledger(h, orderId);

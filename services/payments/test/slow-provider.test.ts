@@ -3,18 +3,52 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { PaymentProvider } from '../src/providers/provider.js';
 import { TestProvider } from '../src/providers/test-provider.js';
-import { CARDS, reserved, startPayments, type Harness } from './support/harness.js';
+import {
+  CARDS,
+  eventsOf,
+  reserved,
+  settle,
+  startPayments,
+  type Harness,
+} from './support/harness.js';
 
-/** The built-in test provider, except that authorizations answer after 20 s. */
+/** The built-in test provider, except that authorizations answer after `delayMs`. */
 class HangingProvider extends TestProvider {
-  constructor() {
+  /** Authorizations asked and not answered yet. */
+  waiting = 0;
+
+  constructor(private readonly delayMs = 20_000) {
     super({ name: 'hanging' });
   }
 
   override async authorize(input: Parameters<PaymentProvider['authorize']>[0]) {
-    await sleep(20_000);
-    return super.authorize(input);
+    this.waiting++;
+    try {
+      await sleep(this.delayMs);
+      return await super.authorize(input);
+    } finally {
+      this.waiting--;
+    }
   }
+}
+
+/**
+ * The most transactions seen waiting on the test database (`idle in transaction`: a consumer
+ * awaiting the provider inside its transaction holds one, and its pooled connection), over a
+ * few looks 100 ms apart.
+ */
+async function waitingTransactions(h: Harness): Promise<number> {
+  let most = 0;
+  for (let look = 0; look < 5; look++) {
+    const { rows } = await sql<{ open: number }>`
+      select count(*)::int as open from pg_stat_activity
+      where datname = current_database() and state like 'idle in transaction%'`.execute(
+      h.database.db,
+    );
+    most = Math.max(most, rows[0].open);
+    await sleep(100);
+  }
+  return most;
 }
 
 /*
@@ -61,11 +95,58 @@ describe('a provider that does not answer', () => {
       expect.stringContaining('300 ms'),
       expect.stringContaining('300 ms'),
     ]);
-    const { rows } = await sql<{ open: number }>`
-      select count(*)::int as open from pg_stat_activity
-      where datname = current_database() and state like 'idle in transaction%'`.execute(
-      h.database.db,
+    expect(await waitingTransactions(h)).toBe(0);
+  });
+});
+
+describe('a slow provider and the connection pool', () => {
+  const provider = new HangingProvider(3000);
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startPayments('slow_provider_pool', {
+      env: { PAYMENT_PROVIDER: 'hanging', PROVIDER_TIMEOUT_MS: '10000' },
+      providers: [provider],
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('when authorizations wait on a slow provider, then no transaction is held open meanwhile, the API answers, and each order is authorized once', async () => {
+    const orders = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const userId = uuidv7();
+        const orderId = uuidv7();
+        const methodId = await h.createMethod(userId, CARDS.visa);
+        return { userId, orderId, methodId };
+      }),
     );
-    expect(rows[0].open).toBe(0);
+    for (const { userId, orderId, methodId } of orders) {
+      const data = reserved(orderId, userId, methodId, 900);
+      await h.publish('stock.reserved', data);
+      await h.publish('stock.reserved', data); // a republished copy: still one authorization
+    }
+    const deadline = Date.now() + 20_000;
+    while (provider.waiting < 6 && Date.now() < deadline) await sleep(20);
+    expect(provider.waiting).toBe(6);
+
+    // Six provider calls in flight, and not one database transaction waits for them.
+    expect(await waitingTransactions(h)).toBe(0);
+    const ledger = await h.app.inject({
+      url: `/v1/orders/${orders[0].orderId}/payments`,
+      headers: { authorization: await h.bearer(orders[0].userId) },
+    });
+    expect(ledger.statusCode).toBe(404); // not authorized yet: the route answers all the same
+
+    for (const { orderId } of orders) {
+      const event = await h.events!.waitFor(
+        (e) => e.type.startsWith('payment.') && (e.data as { orderId: string }).orderId === orderId,
+      );
+      expect(event.type).toBe('payment.authorized');
+    }
+    await settle();
+    for (const { orderId } of orders)
+      expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(1);
   });
 });

@@ -70,6 +70,22 @@ export interface WebhookEventsTable {
   received_at: Generated<Date>;
 }
 
+export type ProviderOperationKind = 'authorize' | 'capture' | 'release';
+
+/** A provider call a consumer asked for; the runner makes it outside any transaction. */
+export interface ProviderOperationsTable {
+  order_id: string;
+  operation: ProviderOperationKind;
+  /** What the call needs beyond the order (an authorization's total, user and method). */
+  request: unknown;
+  created_at: Generated<Date>;
+  /** Not claimed before this time: a lease while it runs, a backoff after a failure. */
+  not_before: Generated<Date>;
+  tries: Generated<number>;
+  last_error: string | null;
+  done_at: Date | null;
+}
+
 /** Table types of the payments database (kysely: `Generated<>` for defaults, `T | null`, never optional). */
 export interface Database {
   payment_methods: PaymentMethodsTable;
@@ -77,6 +93,7 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   cancelled_orders: CancelledOrdersTable;
   webhook_events: WebhookEventsTable;
+  provider_operations: ProviderOperationsTable;
 }
 
 export type PaymentMethodRow = Selectable<PaymentMethodsTable>;

@@ -5,6 +5,7 @@ import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/databa
 import { insertAttempt } from '../db/payment-attempts-repository.js';
 import { findPaymentMethod } from '../db/payment-methods-repository.js';
 import { findPaymentByOrder, insertPayment, lockOrder } from '../db/payments-repository.js';
+import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
 import { publishPaymentAuthorized, publishPaymentFailed } from '../events/publishers.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from './card.js';
@@ -27,7 +28,9 @@ export type AuthorizationOutcome =
   /** The order already has its payment: a redelivered or republished event. */
   | 'duplicate'
   /** The order was cancelled before its stock was reserved: nothing to charge. */
-  | 'cancelled';
+  | 'cancelled'
+  /** The provider will be asked after the consumer's transaction (`provider_operations`). */
+  | 'requested';
 
 type Attempt = Omit<NewPaymentAttempt, 'id' | 'payment_id'>;
 
@@ -61,19 +64,7 @@ async function callProvider(
   request: AuthorizationRequest,
 ): Promise<Decision> {
   const base = ledgerBase(request);
-  if (isExpired(method.exp_month, method.exp_year, ctx.now?.() ?? new Date())) {
-    return refusal(request, 'expired_card', 'the card has expired');
-  }
-  const provider = ctx.providers.get(method.provider);
-  if (!provider) {
-    const message = `payment provider ${method.provider} is not configured`;
-    return {
-      result: { outcome: 'error', message },
-      attempts: [
-        { ...base, outcome: 'error', reason: 'provider_error', message, provider_reference: null },
-      ],
-    };
-  }
+  const provider = ctx.providers.get(method.provider)!;
   const tried = await withRetries(
     () =>
       provider.authorize({
@@ -115,37 +106,52 @@ async function callProvider(
   return { result, attempts };
 }
 
-/**
- * Authorizes an order's total once, whatever number of times `stock.reserved` arrives: a
- * per-order lock and the unique payment per order turn repeats into no-ops, and the provider
- * call carries a key derived from the order, so even a retry after a crash between the
- * provider's answer and our commit is the same authorization. Transient provider errors are
- * retried with backoff, then the payment fails with `provider_error`. The outcome is published
- * through the outbox in the same transaction as the payment and its ledger rows.
- */
-export async function authorizeOrderPayment(
+/** What may be decided without calling the provider: an expired card, a provider gone. */
+function decideWithoutProvider(
+  ctx: PaymentsContext,
+  method: PaymentMethodRow | undefined,
+  request: AuthorizationRequest,
+): Decision | undefined {
+  if (!method) return refusal(request, 'declined', 'unknown payment method');
+  if (isExpired(method.exp_month, method.exp_year, ctx.now?.() ?? new Date())) {
+    return refusal(request, 'expired_card', 'the card has expired');
+  }
+  if (!ctx.providers.get(method.provider)) {
+    const message = `payment provider ${method.provider} is not configured`;
+    return {
+      result: { outcome: 'error', message },
+      attempts: [
+        {
+          ...ledgerBase(request),
+          outcome: 'error',
+          reason: 'provider_error',
+          message,
+          provider_reference: null,
+        },
+      ],
+    };
+  }
+  return undefined;
+}
+
+async function ownMethod(
+  db: Kysely<Database>,
+  request: AuthorizationRequest,
+): Promise<PaymentMethodRow | undefined> {
+  const found = await findPaymentMethod(db, request.paymentMethodId);
+  // Another shopper's payment method is as good as unknown.
+  return found && found.user_id === request.userId ? found : undefined;
+}
+
+/** Writes the payment, its ledger rows and `payment.authorized` / `payment.failed`. */
+async function recordAuthorization(
   ctx: PaymentsContext,
   trx: Kysely<Database>,
   request: AuthorizationRequest,
-): Promise<AuthorizationOutcome> {
+  method: PaymentMethodRow | undefined,
+  decision: Decision,
+): Promise<'authorized' | 'failed'> {
   const { orderId } = request;
-  await lockOrder(trx, orderId);
-  if (await findPaymentByOrder(trx, orderId)) {
-    ctx.log.info({ orderId }, 'order already has a payment; nothing to authorize');
-    return 'duplicate';
-  }
-  if (await isOrderCancelled(trx, orderId)) {
-    ctx.log.info({ orderId }, 'order was cancelled before its authorization; nothing to authorize');
-    return 'cancelled';
-  }
-
-  const found = await findPaymentMethod(trx, request.paymentMethodId);
-  // Another shopper's payment method is as good as unknown.
-  const method = found && found.user_id === request.userId ? found : undefined;
-  const decision: Decision = method
-    ? await callProvider(ctx, method, request)
-    : refusal(request, 'declined', 'unknown payment method');
-
   const paymentId = uuidv7();
   const provider = method?.provider ?? 'none';
   const { result } = decision;
@@ -180,4 +186,70 @@ export async function authorizeOrderPayment(
   await publishPaymentFailed(trx, { orderId, paymentId, ...failure });
   ctx.log.info({ orderId, paymentId, reason: failure.reason }, 'payment failed');
   return 'failed';
+}
+
+/**
+ * `stock.reserved`, in the consumer's transaction: authorizes an order's total once, whatever
+ * number of times the event arrives (a per-order lock and the unique payment per order turn
+ * repeats into no-ops). What needs no provider (an unknown or expired card) is decided here;
+ * otherwise the authorization is only *requested* (a `provider_operations` row) and the runner
+ * calls the provider after this transaction committed, holding no connection while it waits
+ * ({@link completeAuthorization}).
+ */
+export async function authorizeOrderPayment(
+  ctx: PaymentsContext,
+  trx: Kysely<Database>,
+  request: AuthorizationRequest,
+): Promise<AuthorizationOutcome> {
+  const { orderId } = request;
+  await lockOrder(trx, orderId);
+  if (await findPaymentByOrder(trx, orderId)) {
+    ctx.log.info({ orderId }, 'order already has a payment; nothing to authorize');
+    return 'duplicate';
+  }
+  if (await isOrderCancelled(trx, orderId)) {
+    ctx.log.info({ orderId }, 'order was cancelled before its authorization; nothing to authorize');
+    return 'cancelled';
+  }
+  const method = await ownMethod(trx, request);
+  const decided = decideWithoutProvider(ctx, method, request);
+  if (decided) return recordAuthorization(ctx, trx, request, method, decided);
+  await requestOperation(trx, orderId, 'authorize', request);
+  return 'requested';
+}
+
+/**
+ * The runner's half of an authorization, outside any transaction while the provider is asked:
+ * the call carries a key derived from the order, so a retry after a crash between the
+ * provider's answer and our commit is the same authorization. Transient errors and timeouts are
+ * retried with backoff, then the payment fails with `provider_error`. The outcome is written in
+ * one short transaction that locks the order again: a payment recorded meanwhile wins, and an
+ * order cancelled while the provider was asked has its new authorization released at once.
+ */
+export async function completeAuthorization(
+  ctx: PaymentsContext,
+  db: Kysely<Database>,
+  request: AuthorizationRequest,
+): Promise<AuthorizationOutcome> {
+  const { orderId } = request;
+  const settled = await findPaymentByOrder(db, orderId);
+  const cancelled = !settled && (await isOrderCancelled(db, orderId));
+  if (settled || cancelled) {
+    await completeOperation(db, orderId, 'authorize');
+    return settled ? 'duplicate' : 'cancelled';
+  }
+  const method = await ownMethod(db, request);
+  const decision =
+    decideWithoutProvider(ctx, method, request) ?? (await callProvider(ctx, method!, request));
+  return db.transaction().execute(async (trx) => {
+    await lockOrder(trx, orderId);
+    await completeOperation(trx, orderId, 'authorize');
+    if (await findPaymentByOrder(trx, orderId)) return 'duplicate' as const;
+    const outcome = await recordAuthorization(ctx, trx, request, method, decision);
+    if (outcome === 'authorized' && (await isOrderCancelled(trx, orderId))) {
+      ctx.log.info({ orderId }, 'order was cancelled while it was authorized; releasing it');
+      await requestOperation(trx, orderId, 'release');
+    }
+    return outcome;
+  });
 }

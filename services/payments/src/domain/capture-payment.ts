@@ -1,16 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
+import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
 import { publishPaymentCaptureFailed } from '../events/publishers.js';
 import type { PaymentsContext } from './context.js';
-import { runProviderOperation } from './provider-operation.js';
+import { callProviderOperation, recordProviderOperation } from './provider-operation.js';
 
-export type CaptureOutcome = 'captured' | 'not_capturable';
+export type CaptureOutcome = 'requested' | 'captured' | 'not_capturable';
 
 /**
- * Captures an order's authorization when the order ships (money moves when goods do), once:
- * only an `authorized` payment is captured. Anything else is left as it is and
- * `payment.capture_failed` is published (once per `order.shipped` message: the inbox).
+ * `order.shipped`, in the consumer's transaction: captures an order's authorization when the
+ * order ships (money moves when goods do), once. Only an `authorized` payment is captured: the
+ * capture is requested and the runner asks the provider afterwards ({@link completeCapture}).
+ * Anything else is left as it is and `payment.capture_failed` is published (once per
+ * `order.shipped` message: the inbox).
  */
 export async function captureOrderPayment(
   ctx: PaymentsContext,
@@ -32,8 +35,30 @@ export async function captureOrderPayment(
     ctx.log.warn({ orderId, paymentStatus }, 'shipped order has nothing to capture');
     return 'not_capturable';
   }
-  await runProviderOperation(ctx, trx, payment, 'capture');
-  await updatePayment(trx, payment.id, { status: 'captured' });
-  ctx.log.info({ orderId, paymentId: payment.id }, 'payment captured');
-  return 'captured';
+  await requestOperation(trx, orderId, 'capture');
+  return 'requested';
+}
+
+/** The runner's half: the provider is asked with no transaction open, the outcome written after. */
+export async function completeCapture(
+  ctx: PaymentsContext,
+  db: Kysely<Database>,
+  orderId: string,
+): Promise<CaptureOutcome> {
+  const payment = await findPaymentByOrder(db, orderId);
+  if (!payment || payment.status !== 'authorized') {
+    await completeOperation(db, orderId, 'capture');
+    return 'not_capturable';
+  }
+  const result = await callProviderOperation(ctx, payment, 'capture');
+  return db.transaction().execute(async (trx) => {
+    await lockOrder(trx, orderId);
+    await completeOperation(trx, orderId, 'capture');
+    const now = (await findPaymentByOrder(trx, orderId))!;
+    if (now.status !== 'authorized') return 'not_capturable' as const;
+    await recordProviderOperation(trx, now, 'capture', result);
+    await updatePayment(trx, now.id, { status: 'captured' });
+    ctx.log.info({ orderId, paymentId: now.id }, 'payment captured');
+    return 'captured' as const;
+  });
 }

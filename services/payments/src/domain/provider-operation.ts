@@ -11,13 +11,12 @@ export function operationKey(orderId: string, operation: AttemptOperation): stri
 }
 
 /**
- * Captures, voids or refunds a payment's authorization with retries and writes the ledger row.
- * When the provider cannot be reached after the retries, throws: the consumer's transaction
- * rolls back and messaging redelivers later (the provider keys make repeats harmless).
+ * Captures, voids or refunds a payment's authorization with retries and a timeout per try, with
+ * no transaction open. When the provider cannot be reached after the retries, throws: the
+ * runner tries the operation again later (the provider keys make repeats harmless).
  */
-export async function runProviderOperation(
+export async function callProviderOperation(
   ctx: PaymentsContext,
-  trx: Kysely<Database>,
   payment: PaymentRow,
   operation: 'capture' | 'void' | 'refund',
 ): Promise<OperationResult> {
@@ -41,6 +40,16 @@ export async function runProviderOperation(
     );
     throw last;
   }
+  return tried.value;
+}
+
+/** The ledger row of a provider operation that succeeded. */
+export async function recordProviderOperation(
+  trx: Kysely<Database>,
+  payment: PaymentRow,
+  operation: 'capture' | 'void' | 'refund',
+  result: OperationResult,
+): Promise<void> {
   await insertAttempt(trx, {
     payment_id: payment.id,
     operation,
@@ -50,7 +59,6 @@ export async function runProviderOperation(
     currency: payment.currency,
     reason: null,
     message: null,
-    provider_reference: tried.value.reference,
+    provider_reference: result.reference,
   });
-  return tried.value;
 }

@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
 import { recordCancelledOrder } from '../db/cancelled-orders-repository.js';
-import type { Database } from '../db/database.js';
+import type { Database, PaymentRow } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
+import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
 import { publishPaymentRefunded } from '../events/publishers.js';
 import type { PaymentsContext } from './context.js';
-import { runProviderOperation } from './provider-operation.js';
+import { callProviderOperation, recordProviderOperation } from './provider-operation.js';
 
 export type ReleaseOutcome =
+  /** The provider will be asked after the consumer's transaction. */
+  | 'requested'
   /** An authorization not yet captured: voided, the hold released. */
   | 'voided'
   /** A captured payment: refunded. */
@@ -16,10 +19,14 @@ export type ReleaseOutcome =
   /** Nothing was ever authorized (no payment, or a failed one): absorbed. */
   | 'nothing_to_release';
 
+const releasable = (payment: PaymentRow | undefined): boolean =>
+  payment !== undefined && (payment.status === 'authorized' || payment.status === 'captured');
+
 /**
- * Gives the money of a cancelled order back, once: an authorization is voided, a captured
- * payment refunded, and `payment.refunded` published either way. The cancel is remembered, so
- * a `stock.reserved` that arrives after it (the two travel on different queues) charges nothing.
+ * `order.cancelled`, in the consumer's transaction: gives the money of a cancelled order back,
+ * once. The cancel is remembered, so a `stock.reserved` that arrives after it (the two travel on
+ * different queues) charges nothing, and an authorization in flight is released as soon as it
+ * is recorded. A payment to give back is requested from the runner ({@link completeRelease}).
  */
 export async function releaseOrderPayment(
   ctx: PaymentsContext,
@@ -34,20 +41,46 @@ export async function releaseOrderPayment(
     ctx.log.info({ orderId }, 'cancelled order was never authorized; nothing to release');
     return 'nothing_to_release';
   }
-  if (payment.status === 'voided' || payment.status === 'refunded') {
+  if (!releasable(payment)) {
     ctx.log.info({ orderId, paymentId: payment.id }, 'payment already released');
     return 'already_released';
   }
+  await requestOperation(trx, orderId, 'release');
+  return 'requested';
+}
+
+/**
+ * The runner's half: an authorization is voided, a captured payment refunded (decided from the
+ * payment as it is now), with no transaction open while the provider answers; then the status,
+ * the ledger row and `payment.refunded` in one short transaction.
+ */
+export async function completeRelease(
+  ctx: PaymentsContext,
+  db: Kysely<Database>,
+  orderId: string,
+): Promise<ReleaseOutcome> {
+  const payment = await findPaymentByOrder(db, orderId);
+  if (!payment || !releasable(payment)) {
+    await completeOperation(db, orderId, 'release');
+    return payment && payment.status !== 'failed' ? 'already_released' : 'nothing_to_release';
+  }
   const operation = payment.status === 'captured' ? 'refund' : 'void';
-  await runProviderOperation(ctx, trx, payment, operation);
-  const status = operation === 'void' ? 'voided' : 'refunded';
-  await updatePayment(trx, payment.id, { status });
-  await publishPaymentRefunded(trx, {
-    orderId,
-    paymentId: payment.id,
-    amount: { amount: payment.amount, currency: payment.currency },
-    provider: payment.provider,
+  const result = await callProviderOperation(ctx, payment, operation);
+  return db.transaction().execute(async (trx) => {
+    await lockOrder(trx, orderId);
+    await completeOperation(trx, orderId, 'release');
+    const now = (await findPaymentByOrder(trx, orderId))!;
+    if (!releasable(now)) return 'already_released' as const;
+    const status = operation === 'void' ? 'voided' : 'refunded';
+    await recordProviderOperation(trx, now, operation, result);
+    await updatePayment(trx, now.id, { status });
+    await publishPaymentRefunded(trx, {
+      orderId,
+      paymentId: now.id,
+      amount: { amount: now.amount, currency: now.currency },
+      provider: now.provider,
+    });
+    ctx.log.info({ orderId, paymentId: now.id, status }, 'payment released');
+    return status;
   });
-  ctx.log.info({ orderId, paymentId: payment.id, status }, 'payment released');
-  return status;
 }

@@ -3,6 +3,7 @@ import { messagingMigrations } from '@bazaar/messaging';
 import * as paymentMethods from './2026-11-23-01-payment-methods.js';
 import * as payments from './2026-11-23-02-payments.js';
 import * as webhookEvents from './2026-11-23-03-webhook-events.js';
+import * as providerOperations from './2026-12-06-01-provider-operations.js';
 
 /**
  * Every migration of the payments database, oldest first; names are date-prefixed and frozen.
@@ -13,4 +14,5 @@ export const migrations: Migrations = {
   '2026-11-23-01-payment-methods': paymentMethods,
   '2026-11-23-02-payments': payments,
   '2026-11-23-03-webhook-events': webhookEvents,
+  '2026-12-06-01-provider-operations': providerOperations,
 };

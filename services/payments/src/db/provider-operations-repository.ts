@@ -1,0 +1,91 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, ProviderOperationKind } from './database.js';
+
+export interface ProviderOperation {
+  orderId: string;
+  operation: ProviderOperationKind;
+  request: unknown;
+  tries: number;
+}
+
+/** Asks for a provider call, in the consumer's transaction; a second ask of the same one is a no-op. */
+export async function requestOperation(
+  trx: Kysely<Database>,
+  orderId: string,
+  operation: ProviderOperationKind,
+  request: unknown = {},
+): Promise<void> {
+  await trx
+    .insertInto('provider_operations')
+    .values({ order_id: orderId, operation, request: JSON.stringify(request) })
+    .onConflict((oc) => oc.columns(['order_id', 'operation']).doNothing())
+    .execute();
+}
+
+/**
+ * Claims the oldest due operation, in one statement of its own (no transaction stays open):
+ * it is leased for `leaseMs` (another runner takes it over only after that, e.g. after a crash).
+ * An order's operations run one at a time, oldest first (a capture before the void that follows
+ * it), and rows another runner is claiming are skipped.
+ */
+export async function claimOperation(
+  db: Kysely<Database>,
+  leaseMs: number,
+): Promise<ProviderOperation | undefined> {
+  const { rows } = await sql<{
+    order_id: string;
+    operation: ProviderOperationKind;
+    request: unknown;
+    tries: number;
+  }>`
+    update provider_operations o
+       set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
+     where (o.order_id, o.operation) = (
+       select p.order_id, p.operation from provider_operations p
+        where p.done_at is null and p.not_before <= now()
+          and not exists (select 1 from provider_operations q
+                           where q.order_id = p.order_id and q.done_at is null
+                             and q.created_at < p.created_at)
+        order by p.created_at
+        limit 1
+        for update skip locked)
+    returning o.order_id, o.operation, o.request, o.tries`.execute(db);
+  const row = rows[0];
+  return (
+    row && {
+      orderId: row.order_id,
+      operation: row.operation,
+      request: row.request,
+      tries: row.tries,
+    }
+  );
+}
+
+/** Marks an operation done, in the transaction that recorded its outcome. */
+export async function completeOperation(
+  trx: Kysely<Database>,
+  orderId: string,
+  operation: ProviderOperationKind,
+): Promise<void> {
+  await trx
+    .updateTable('provider_operations')
+    .set({ done_at: sql`now()` })
+    .where('order_id', '=', orderId)
+    .where('operation', '=', operation)
+    .execute();
+}
+
+/** A failed try: tried again after `delayMs`. */
+export async function postponeOperation(
+  db: Kysely<Database>,
+  operation: ProviderOperation,
+  delayMs: number,
+  error: string,
+): Promise<void> {
+  await db
+    .updateTable('provider_operations')
+    .set({ not_before: sql`now() + ${delayMs} * interval '1 millisecond'`, last_error: error })
+    .where('order_id', '=', operation.orderId)
+    .where('operation', '=', operation.operation)
+    .execute();
+}

@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../db/database.js';
+import {
+  claimOperation,
+  postponeOperation,
+  type ProviderOperation,
+} from '../db/provider-operations-repository.js';
+import { completeAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
+import { completeCapture } from '../domain/capture-payment.js';
+import type { PaymentsContext } from '../domain/context.js';
+import { completeRelease } from '../domain/release-payment.js';
+
+/** The channel every `provider_operations` insert notifies at commit. */
+const CHANNEL = 'payments_operations';
+
+export interface OperationRunnerOptions {
+  databaseUrl: string;
+  /** Provider calls in flight at once. */
+  concurrency: number;
+  /** A claimed operation is taken over by another runner after this long (a crashed one). */
+  leaseMs: number;
+  /** Look for due operations at least this often (retries, a missed notification). */
+  pollMs: number;
+}
+
+export interface OperationRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Operations being run now. */
+  readonly active: number;
+}
+
+/** The pause before a failed capture or release is tried again: doubling, at most a minute. */
+function retryDelay(tries: number, backoffMs: number): number {
+  return Math.min(60_000, Math.max(100, backoffMs) * 2 ** Math.min(tries, 16));
+}
+
+/**
+ * Makes the provider calls consumers asked for, outside their transactions: a consumer commits
+ * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new)
+ * and acknowledges at once; this runner, woken by the row's NOTIFY, claims it in one statement,
+ * calls the provider with no connection held (timeout and retries per try), then writes the
+ * outcome and marks the row done in one short transaction. A crash anywhere leaves the row to be
+ * claimed again after its lease; the provider's idempotency keys make the repeated call the same
+ * operation, and the outcome is written only if it is not there yet. So a slow provider costs
+ * waiting promises here, never pooled connections.
+ */
+export function createOperationRunner(
+  ctx: PaymentsContext,
+  db: Kysely<Database>,
+  options: OperationRunnerOptions,
+): OperationRunner {
+  let active = 0;
+  let stopped = true;
+  let draining = false;
+  let again = false;
+  let poll: NodeJS.Timeout | undefined;
+  let listener: pg.Client | undefined;
+  let reconnect: NodeJS.Timeout | undefined;
+  const running = new Set<Promise<void>>();
+
+  async function run(operation: ProviderOperation): Promise<void> {
+    const { orderId } = operation;
+    try {
+      if (operation.operation === 'authorize') {
+        await completeAuthorization(ctx, db, operation.request as AuthorizationRequest);
+      } else if (operation.operation === 'capture') {
+        await completeCapture(ctx, db, orderId);
+      } else {
+        await completeRelease(ctx, db, orderId);
+      }
+    } catch (error) {
+      const delay = retryDelay(operation.tries, ctx.retry.backoffMs);
+      ctx.log.warn(
+        { err: error, orderId, operation: operation.operation, tries: operation.tries, delay },
+        'provider operation failed; trying again later',
+      );
+      await postponeOperation(db, operation, delay, String(error)).catch(() => undefined);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = true;
+    try {
+      do {
+        again = false;
+        while (!stopped && active < options.concurrency) {
+          const operation = await claimOperation(db, options.leaseMs);
+          if (!operation) break;
+          active += 1;
+          const done = run(operation).finally(() => {
+            active -= 1;
+            running.delete(done);
+            void drain();
+          });
+          running.add(done);
+        }
+      } while (again && !stopped);
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'provider operations could not be claimed');
+    } finally {
+      draining = false;
+    }
+  }
+
+  async function listen(): Promise<void> {
+    if (stopped) return;
+    const client = new pg.Client({
+      connectionString: options.databaseUrl,
+      application_name: 'payments-operations-listener',
+    });
+    client.on('notification', () => void drain());
+    client.on('error', (error) => {
+      ctx.log.warn({ err: error }, 'provider operations listener lost its connection');
+      if (listener === client) listener = undefined;
+      client.end().catch(() => undefined);
+      reconnect ??= setTimeout(() => {
+        reconnect = undefined;
+        void listen();
+      }, 1000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'provider operations listener cannot connect; polling');
+      client.end().catch(() => undefined);
+      reconnect ??= setTimeout(() => {
+        reconnect = undefined;
+        void listen();
+      }, 1000);
+      return;
+    }
+    if (stopped) await client.end().catch(() => undefined);
+    else listener = client;
+    void drain();
+  }
+
+  return {
+    get active() {
+      return active;
+    },
+    async start() {
+      if (!stopped) return;
+      stopped = false;
+      poll = setInterval(() => void drain(), options.pollMs);
+      await listen();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      clearTimeout(reconnect);
+      reconnect = undefined;
+      await listener?.end().catch(() => undefined);
+      listener = undefined;
+      await Promise.allSettled([...running]);
+    },
+  };
+}
