@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { PaymentsContext } from './domain/context.js';
 import { providersFromConfig, type ProviderRegistry } from './providers/registry.js';
-import { createOperationRunner } from './operations/operation-runner.js';
+import { createOperationRunner, registerOperationMetrics } from './operations/operation-runner.js';
 import { ledgerRoutes } from './routes/ledger/index.js';
 import { paymentMethodRoutes } from './routes/payment-methods/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
@@ -72,6 +72,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     leaseMs: attempts * timeoutMs + backoffMs * 2 ** attempts + 10_000,
     pollMs: 1000,
   });
+  registerOperationMetrics(app.metrics, deps.db);
   app.addHook('onReady', () => runner.start());
   app.addHook('onClose', () => runner.stop());
   await app.register(paymentMethodRoutes, {

@@ -89,3 +89,14 @@ export async function postponeOperation(
     .where('operation', '=', operation.operation)
     .execute();
 }
+
+/** Operations not done yet, and the age in seconds of the oldest one (0 when none). */
+export async function pendingOperations(
+  db: Kysely<Database>,
+): Promise<{ count: number; oldestSeconds: number }> {
+  const { rows } = await sql<{ count: number; oldest: number | null }>`
+    select count(*)::int as count,
+           extract(epoch from now() - min(created_at))::float8 as oldest
+      from provider_operations where done_at is null`.execute(db);
+  return { count: rows[0].count, oldestSeconds: rows[0].oldest ?? 0 };
+}

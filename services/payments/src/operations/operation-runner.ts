@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import {
   claimOperation,
+  pendingOperations,
   postponeOperation,
   type ProviderOperation,
 } from '../db/provider-operations-repository.js';
@@ -162,4 +164,39 @@ export function createOperationRunner(
       await Promise.allSettled([...running]);
     },
   };
+}
+
+/**
+ * `payments_provider_operations_pending` and `payments_provider_operations_oldest_seconds`,
+ * counted in the database when scraped: a provider that keeps refusing shows as an old row.
+ */
+export function registerOperationMetrics(registry: Registry, db: Kysely<Database>): void {
+  let last: Promise<{ count: number; oldestSeconds: number }> | undefined;
+  // One query per scrape for both series.
+  const read = () =>
+    (last ??= pendingOperations(db).finally(() => setTimeout(() => (last = undefined), 0)));
+  new Gauge({
+    name: 'payments_provider_operations_pending',
+    help: 'Provider calls asked for and not done yet (authorizations, captures, releases)',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set((await read()).count);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  new Gauge({
+    name: 'payments_provider_operations_oldest_seconds',
+    help: 'Age of the oldest provider call not done yet',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set((await read()).oldestSeconds);
+      } catch {
+        this.reset();
+      }
+    },
+  });
 }
