@@ -423,6 +423,24 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(after.body).not.toContain('Cancel this order');
   });
 
+  it('when the storefront ends or refuses an order stream, then the page script gets the same answer, not a 502', async () => {
+    const shopper = await visitor();
+    Object.assign(shopper.jar, { bz_at: 'access-1', bz_rt: 'refresh-1' });
+    // 204: the order is final and the stream is over (an EventSource stops reconnecting).
+    storefront.on(`GET /v1/orders/${ORDER_ID}/events`, { status: 204 });
+    const over = await shopper.get(`/orders/${ORDER_ID}/events`);
+    expect(over.statusCode).toBe(204);
+    // 429: too many streams for this shopper; the script retries when told.
+    storefront.on(`GET /v1/orders/${ORDER_ID}/events`, {
+      status: 429,
+      headers: { 'retry-after': '10' },
+      body: { title: 'Too many order streams', status: 429 },
+    });
+    const busy = await shopper.get(`/orders/${ORDER_ID}/events`);
+    expect(busy.statusCode).toBe(429);
+    expect(busy.headers['retry-after']).toBe('10');
+  });
+
   it('when the order can no longer be cancelled, then the order page says why', async () => {
     storefront.on(`GET /v1/orders/${ORDER_ID}`, {
       status: 200,

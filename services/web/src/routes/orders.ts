@@ -11,6 +11,9 @@ import { currentCart } from './cart.js';
 import { pageContext, sendPage, UUID, type RouteDeps } from './page-kit.js';
 import { untilSettled } from './until-settled.js';
 
+/** Answers of the storefront's order stream the page's script is given as they are. */
+const PASSED_ON = new Set([204, 404, 429]);
+
 const Text = (maxLength: number) => Type.String({ maxLength });
 export const CheckoutForm = Type.Object({
   _csrf: Type.String(),
@@ -185,7 +188,14 @@ export async function orderRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       );
       if (upstream.status !== 200) {
         upstream.body.destroy();
-        return reply.code(upstream.status === 404 ? 404 : 502).send();
+        // 204 (the order is final: the stream is over), 404 and 429 (too many streams, with
+        // Retry-After) mean the same to the page's script as to any EventSource: pass them on.
+        if (PASSED_ON.has(upstream.status)) {
+          const retryAfter = upstream.headers['retry-after'];
+          if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
+          return reply.code(upstream.status).send();
+        }
+        return reply.code(502).send();
       }
       const events = upstream.body.pipe(untilSettled());
       // Settled: stop reading from the storefront too.
