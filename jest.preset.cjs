@@ -1,7 +1,7 @@
 // Shared jest settings for every package: TypeScript through SWC (types are checked by
 // `pnpm typecheck`, not by the test run), sources of workspace libs resolved through the
 // `@bazaar/source` export condition so tests never need a build first.
-const ESM_ONLY = ['cookie', '@seriousme'];
+const ESM_ONLY = ['cookie', '@seriousme', 'kysely'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -16,7 +16,8 @@ module.exports = {
       },
     ],
   },
-  // A few dependencies ship only ES modules, which Node 20.19 requires natively but jest does not.
+  // A few dependencies ship only ES modules (kysely from 0.29), which Node loads natively but
+  // jest's CommonJS runtime does not: SWC compiles them too.
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${ESM_ONLY.join('|')})[@/+])`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -73,6 +73,7 @@ if (catalogScripts['seed:if-empty']) {
 const [loader, main] = fromSource
   ? [['--conditions=@bazaar/source', '--import', 'tsx'], 'src/main.ts']
   : [[], 'dist/main.js'];
+say(`Node ${process.version} runs the services (${process.execPath})`);
 const runnable = SERVICES.filter((s) => existsSync(`services/${s.name}/${main}`));
 const supervisor = supervise(
   runnable.map((s) => ({

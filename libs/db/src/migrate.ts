@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
+import { sql } from 'kysely';
+import { Migrator, type Migration, type MigrationResult } from 'kysely/migration';
 import { createDb, ensureDatabase, type DbOptions } from './database.js';
 
 /** A service's migrations by name; names are date-prefixed so their order is their age. */

@@ -34,6 +34,8 @@ export async function runService(app: App, options: RunOptions): Promise<void> {
     await flushTraces();
   });
   await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
+  // Which runtime a pod or a local process is on, in its first line after listening.
+  app.log.info({ node: process.version, port: options.port }, 'service started');
   await broker?.start();
 }
 

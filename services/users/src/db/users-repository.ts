@@ -3,17 +3,18 @@ import type { Database, NewUserRow, UserRow } from './database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const UNIQUE_VIOLATION = '23505';
-
-/** Inserts a user; resolves to false when the email is already taken. */
+/**
+ * Inserts a user; resolves to false when the email is already taken. `on conflict do nothing`
+ * rather than catching the unique violation: a failed statement aborts the caller's
+ * transaction, whose commit then rolls back (kysely 0.29 rightly throws there).
+ */
 export async function insertUser(trx: Db, user: NewUserRow): Promise<boolean> {
-  try {
-    await trx.insertInto('users').values(user).execute();
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
-    throw error;
-  }
+  const result = await trx
+    .insertInto('users')
+    .values(user)
+    .onConflict((conflict) => conflict.column('email').doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
