@@ -80,7 +80,8 @@ function ensureInstalled(name, spec) {
       '--loglevel=error',
       spec,
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'], shell: isWindows },
+    // npm's own report goes to stderr: with --env, stdout is what a shell evaluates.
+    { stdio: ['ignore', 2, 'inherit'], shell: isWindows },
   );
   if (npm.status !== 0) {
     rmSync(scratch, { recursive: true, force: true });
