@@ -62,6 +62,9 @@ function weightOf(fields: number): number {
   return 0.1;
 }
 
+/** {@link weightOf} for every field mask, looked up rather than branched on per posting. */
+const WEIGHTS = Float64Array.from({ length: 16 }, (_, fields) => weightOf(fields));
+
 function folded(word: string): string {
   return words(word).join('');
 }
@@ -199,20 +202,22 @@ interface Ranked {
  * so corrected matches always come after uncorrected ones.
  */
 function scores(index: SearchIndex, ranked: Ranked, phrase: string): Float64Array {
-  const capacity = index.capacity;
-  const score = new Float64Array(capacity);
-  const nameHits = new Uint8Array(capacity);
-  const best = new Float64Array(capacity);
+  const { score, nameHits, best } = index.scratch();
   const { passing } = ranked.counted;
   const docs: number[] = [];
-  passing.forEach((doc) => docs.push(doc));
+  passing.forEach((doc) => {
+    docs.push(doc);
+    score[doc] = 0;
+    nameHits[doc] = 0;
+    best[doc] = 0;
+  });
   for (const plan of ranked.plans) {
     for (const lexeme of plan.lexemes) {
       const posting = index.postings.get(lexeme);
       if (!posting) continue;
       for (let i = 0; i < posting.size; i += 1) {
         const doc = posting.docs[i];
-        const weight = weightOf(posting.fields[i]);
+        const weight = WEIGHTS[posting.fields[i]];
         if (weight > best[doc]) best[doc] = weight;
       }
     }
@@ -289,14 +294,25 @@ function page(
     return (idA < idB ? -1 : 1) * (spec.idDescending ? -1 : 1);
   };
   const afterKey = after ? spec.parse(after.key) : 0;
+  const direction = spec.descending ? -1 : 1;
   const top: number[] = [];
   const topKeys: number[] = [];
   passing.forEach((doc) => {
     const key = spec.key(doc);
-    if (after && compare(key, idOf(doc), afterKey, after.id) <= 0) return;
+    // Keys decide alone unless equal: ids are read only to break ties.
+    if (after) {
+      const byKey = (key - afterKey) * direction;
+      if (byKey < 0 || (byKey === 0 && compare(key, idOf(doc), afterKey, after.id) <= 0)) return;
+    }
     if (top.length === size) {
       const last = top.length - 1;
-      if (compare(key, idOf(doc), topKeys[last], idOf(top[last])) >= 0) return;
+      const byKey = (key - topKeys[last]) * direction;
+      if (
+        byKey > 0 ||
+        (byKey === 0 && compare(key, idOf(doc), topKeys[last], idOf(top[last])) >= 0)
+      ) {
+        return;
+      }
       top.pop();
       topKeys.pop();
     }

@@ -30,8 +30,8 @@ export type IndexChange =
 
 interface Stored {
   product: IndexedProduct;
-  /** Each lexeme of the product with the fields it occurs in. */
-  lexemes: Map<string, number>;
+  /** The product's lexemes (their fields are in the postings), to remove it again. */
+  lexemes: string[];
   /** The name's words joined by spaces: a query of exactly these words ranks first. */
   nameKey: string;
   nameWords: number;
@@ -109,6 +109,28 @@ export class SearchIndex {
   brandOf = new Int32Array(1024);
   categoryOf = new Int32Array(1024);
 
+  private scratchArrays = {
+    score: new Float64Array(0),
+    nameHits: new Uint8Array(0),
+    best: new Float64Array(0),
+  };
+
+  /**
+   * Per-document work arrays for ranking, reused by every query (queries run one at a time on
+   * the event loop); a query clears the entries it uses.
+   */
+  scratch(): { score: Float64Array; nameHits: Uint8Array; best: Float64Array } {
+    if (this.scratchArrays.score.length < this.capacity) {
+      const size = this.price.length;
+      this.scratchArrays = {
+        score: new Float64Array(size),
+        nameHits: new Uint8Array(size),
+        best: new Float64Array(size),
+      };
+    }
+    return this.scratchArrays;
+  }
+
   /** Live products. */
   get size(): number {
     return this.numbers.size;
@@ -173,7 +195,7 @@ export class SearchIndex {
     ].filter((word) => TypoDictionary.accepts(word));
     this.stored[doc] = {
       product,
-      lexemes,
+      lexemes: [...lexemes.keys()],
       nameKey: nameWords.join(' '),
       nameWords: nameWords.length,
       dictionaryWords,
@@ -195,14 +217,14 @@ export class SearchIndex {
     for (const categoryId of product.categoryPath) {
       let set = this.inCategory.get(categoryId);
       if (!set) {
-        set = new Bitset(this.capacity);
+        set = new Bitset(this.price.length);
         this.inCategory.set(categoryId, set);
       }
-      set.grow(this.capacity);
+      set.grow(this.price.length);
       set.add(doc);
     }
     this.brandOf[doc] = this.brandNumber(product.brand);
-    this.brandDocs[this.brandOf[doc]].grow(this.capacity);
+    this.brandDocs[this.brandOf[doc]].grow(this.price.length);
     this.brandDocs[this.brandOf[doc]].add(doc);
     this.categoryOf[doc] =
       product.categoryId === null
@@ -219,7 +241,7 @@ export class SearchIndex {
     if (doc === undefined) return;
     const stored = this.stored[doc];
     if (!stored) return;
-    for (const lexeme of stored.lexemes.keys()) {
+    for (const lexeme of stored.lexemes) {
       const posting = this.postings.get(lexeme);
       if (!posting) continue;
       posting.remove(doc);
@@ -244,7 +266,7 @@ export class SearchIndex {
     if (number === undefined) {
       number = this.brandNames.length;
       this.brandNames.push(brand);
-      this.brandDocs.push(new Bitset(this.capacity));
+      this.brandDocs.push(new Bitset(this.price.length));
       this.brandNumbers.set(brand, number);
     }
     return number;
