@@ -2,8 +2,9 @@
 // long a replica takes to read its snapshot and build, what the index costs in memory per
 // product, the search handler's own latency and CPU per query (every request unique), and
 // typo quality (one edit in a name word, transpositions included: intended product in top 3).
-//   node --expose-gc ... scripts/bench-engine.ts [--runs=2000] [--database-url=...]
+//   pnpm bench:engine [--runs=2000] [--database-url=...]
 import { performance } from 'node:perf_hooks';
+import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb } from '@bazaar/db';
 import { readSnapshot } from '../src/db/changes-repository.js';
 import type { Database } from '../src/db/database.js';
@@ -11,11 +12,28 @@ import { search } from '../src/domain/search.js';
 import type { SearchRequest } from '../src/domain/search-request.js';
 import { SearchIndex } from '../src/engine/search-index.js';
 import { oneEdit } from '../test/fixtures/differential-catalog.js';
-import { benchCatalog, DEFAULT_BENCH_DATABASE, flags, quantile, random } from './bench-catalog.js';
+import { benchCatalog, DEFAULT_BENCH_DATABASE, quantile, random } from './bench-catalog.js';
 
-const options = flags(process.argv.slice(2));
-const url = options.get('database-url') ?? DEFAULT_BENCH_DATABASE;
-const runs = Number(options.get('runs') ?? 2000);
+const { url, runs } = commandLine(
+  {
+    name: 'bench:engine',
+    command: 'pnpm --filter @bazaar/search bench:engine --',
+    summary: 'Build time, memory, handler CPU and typo quality of the in-memory index.',
+    options: {
+      runs: { type: 'string', value: 'N', default: '2000', description: 'requests per shape' },
+      'database-url': {
+        type: 'string',
+        value: 'URL',
+        default: DEFAULT_BENCH_DATABASE,
+        description: 'the scratch search database (bench:generate)',
+      },
+    },
+  },
+  ({ values }) => ({
+    url: values['database-url'],
+    runs: wholeNumber('--runs', values.runs, { min: 1 })!,
+  }),
+);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const out = (line: string) => process.stdout.write(`${line}\n`);
