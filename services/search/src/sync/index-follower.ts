@@ -2,7 +2,7 @@ import type { Logger } from '@bazaar/messaging';
 import type { Kysely } from 'kysely';
 import { readChanges, readSnapshot } from '../db/changes-repository.js';
 import type { Database } from '../db/database.js';
-import { SearchIndex } from '../engine/search-index.js';
+import { SearchIndex, type IndexChange } from '../engine/search-index.js';
 import { ChangesListener } from './changes-listener.js';
 
 export interface FollowerOptions {
@@ -13,6 +13,8 @@ export interface FollowerOptions {
   /** The fallback poll's period. */
   pollMs?: number;
   now?: () => number;
+  /** Told of each change that altered the index, as it is applied (freshness measurements). */
+  onApplied?: (change: IndexChange) => void;
 }
 
 /** How far behind a replica may be and still answer searches (readiness). */
@@ -142,7 +144,7 @@ export class IndexFollower {
         return;
       }
       for (const { seq, change } of batch.changes) {
-        this.index.apply(change);
+        if (this.index.apply(change)) this.options.onApplied?.(change);
         after = seq;
         if (seq > this.lastSeq) this.lastSeq = seq;
       }
