@@ -2,7 +2,6 @@
 // `pnpm bench:generate`: each query shape alone (p50/p95/p99, one request at a time), then a
 // mix from several concurrent clients. No telemetry is loaded (add --import to measure it).
 //   pnpm bench:queries [--runs=200] [--clients=8] [--seconds=15] [--database-url=...]
-//                      [--facet-cache-ms=0]
 import { performance } from 'node:perf_hooks';
 import { commandLine, wholeNumber } from '@bazaar/cli';
 import { createDb } from '@bazaar/db';
@@ -11,7 +10,7 @@ import { loadServiceConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
 import { benchCatalog, DEFAULT_BENCH_DATABASE, quantile } from './bench-catalog.js';
 
-const { url, runs, clients, seconds, facetCacheMs } = commandLine(
+const { url, runs, clients, seconds } = commandLine(
   {
     name: 'bench:queries',
     command: 'pnpm --filter @bazaar/search bench:queries --',
@@ -25,12 +24,6 @@ const { url, runs, clients, seconds, facetCacheMs } = commandLine(
         description: 'concurrent clients in the mix',
       },
       seconds: { type: 'string', value: 'S', default: '15', description: 'how long the mix runs' },
-      'facet-cache-ms': {
-        type: 'string',
-        value: 'MS',
-        default: '0',
-        description: 'facet cache TTL (0: off)',
-      },
       'database-url': {
         type: 'string',
         value: 'URL',
@@ -44,19 +37,11 @@ const { url, runs, clients, seconds, facetCacheMs } = commandLine(
     runs: wholeNumber('--runs', values.runs, { min: 1 })!,
     clients: wholeNumber('--clients', values.clients, { min: 1 })!,
     seconds: wholeNumber('--seconds', values.seconds, { min: 1 })!,
-    facetCacheMs: String(wholeNumber('--facet-cache-ms', values['facet-cache-ms'])),
   }),
 );
 
 const db = createDb<Database>(url, { poolSize: 10 });
-// The facet cache is off: every request pays for its counts, so each shape's figure is its
-// real cost (`--facet-cache-ms=5000` measures the service as deployed).
-const config = loadServiceConfig({
-  DATABASE_URL: url,
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'warn',
-  FACET_CACHE_TTL_MS: facetCacheMs,
-});
+const config = loadServiceConfig({ DATABASE_URL: url, NODE_ENV: 'test', LOG_LEVEL: 'warn' });
 const app = await buildApp(config, { db });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

@@ -3,15 +3,21 @@ import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import { FacetCache } from './domain/facet-cache.js';
-import { registerFacetCacheMetrics } from './metrics.js';
+import { registerIndexMetrics } from './metrics.js';
 import { searchRoutes } from './routes/search/index.js';
+import { IndexFollower } from './sync/index-follower.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
+  /** This replica's index follower; by default one over `db`, woken by NOTIFY on it. */
+  follower?: IndexFollower;
 }
 
-/** The search service's app: plugins, routes and error handling; it never listens. */
+/**
+ * The search service's app: plugins, routes and error handling; it never listens. It returns
+ * once this replica's index is built (the snapshot read and indexed), so a replica only takes
+ * traffic with a whole index; `/health/ready` then also wants it less than 2 s behind.
+ */
 export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
   const app = await createApp({
     name: 'search',
@@ -23,12 +29,21 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     processMetrics: config.NODE_ENV !== 'test',
     openapi: { tags: [{ name: 'search', description: 'Product search (public)' }] },
   });
+  const follower =
+    deps.follower ??
+    new IndexFollower({
+      db: deps.db,
+      listenUrl: config.DATABASE_URL,
+      logger: app.log,
+      pollMs: config.INDEX_POLL_MS,
+    });
+  app.addHook('onClose', () => follower.stop());
   app.health.addCheck('database', () => pingDatabase(deps.db));
-  const facetCache = new FacetCache({
-    ttlMs: config.FACET_CACHE_TTL_MS,
-    maxEntries: config.FACET_CACHE_ENTRIES,
+  app.health.addCheck('index', async () => {
+    if (!follower.isReady()) throw new Error(`index ${follower.lagMs()} ms behind`);
   });
-  registerFacetCacheMetrics(app.metrics, facetCache);
-  await app.register(searchRoutes, { db: deps.db, facetCache });
+  registerIndexMetrics(app.metrics, follower);
+  await app.register(searchRoutes, { follower });
+  await follower.start();
   return app;
 }

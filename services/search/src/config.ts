@@ -10,10 +10,8 @@ export const ConfigSchema = Type.Object({
   }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
-  /** How long a search's total and facet counts are reused (0: counted on every request). */
-  FACET_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000 }),
-  /** Most searches whose counts are kept (least recently used dropped first). */
-  FACET_CACHE_ENTRIES: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000 }),
+  /** The in-memory index's fallback poll of the change log (NOTIFY wakes it sooner). */
+  INDEX_POLL_MS: Type.Integer({ minimum: 10, maximum: 10_000, default: 250 }),
   /** Where the reindex reads every product from (`GET /internal/products`). */
   CATALOG_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081' }),
 });

@@ -1,5 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
-import type { FacetCache } from './domain/facet-cache.js';
+import { Gauge, Histogram, type Registry } from 'prom-client';
+import type { IndexFollower } from './sync/index-follower.js';
 
 /** The search service's own series, in the app's registry (`app.metrics`). */
 export interface SearchMetrics {
@@ -32,17 +32,33 @@ export function createSearchMetrics(
   };
 }
 
-/** `search_facet_cache_lookups_total{result="hit"|"miss"}`, read from the cache on scrape. */
-export function registerFacetCacheMetrics(registry: Registry, cache: FacetCache): void {
-  new Counter({
-    name: 'search_facet_cache_lookups_total',
-    help: 'Searches whose total and facet counts were served from the cache (hit) or counted (miss)',
-    labelNames: ['result'],
+/**
+ * The replica's index, read on scrape: the last change-log sequence applied, how far behind
+ * it is, and how many products it holds. Replicas that caught up show the same sequence.
+ */
+export function registerIndexMetrics(registry: Registry, follower: IndexFollower): void {
+  new Gauge({
+    name: 'search_index_sequence',
+    help: "Highest change_seq of the search_documents log applied to this replica's index",
     registers: [registry],
     collect() {
-      this.reset();
-      this.inc({ result: 'hit' }, cache.hits);
-      this.inc({ result: 'miss' }, cache.misses);
+      this.set(follower.sequence);
+    },
+  });
+  new Gauge({
+    name: 'search_index_lag_seconds',
+    help: 'Seconds since this replica last read its change log to the end',
+    registers: [registry],
+    collect() {
+      this.set(follower.lagMs() / 1000);
+    },
+  });
+  new Gauge({
+    name: 'search_index_documents',
+    help: "Products in this replica's in-memory index",
+    registers: [registry],
+    collect() {
+      this.set(follower.index.size);
     },
   });
 }

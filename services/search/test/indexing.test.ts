@@ -3,23 +3,30 @@ import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { indexProduct, removeProduct } from '../src/domain/index-product.js';
 import type { ProductDocument } from '../src/domain/product-document.js';
-import { search } from '../src/domain/search.js';
 import { product } from './fixtures/products.js';
+import { searchIndexed, testFollower } from './fixtures/search-app.js';
+import type { IndexFollower } from '../src/sync/index-follower.js';
 
 describe('indexing product events', () => {
   let database: TestDatabase<Database>;
+  let follower: IndexFollower;
 
   beforeAll(async () => {
     database = await createTestDatabase<Database>('search_indexing', migrations);
+    follower = testFollower(database.db);
+    await follower.start();
   }, 60_000);
-  afterAll(() => database.drop());
+  afterAll(async () => {
+    await follower.stop();
+    await database.drop();
+  });
 
   const index = (doc: ProductDocument) =>
     database.db.transaction().execute((trx) => indexProduct(trx, doc));
   const remove = (id: string, version: number) =>
     database.db.transaction().execute((trx) => removeProduct(trx, id, version));
   const find = async (q: string) =>
-    (await search(database.db, { q, sort: 'relevance', limit: 20 })).items;
+    (await searchIndexed(follower, { q, sort: 'relevance', limit: 20 })).items;
   const row = (id: string) =>
     database.db.selectFrom('search_documents').selectAll().where('id', '=', id).executeTakeFirst();
 

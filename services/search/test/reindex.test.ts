@@ -9,23 +9,29 @@ import { migrations } from '../src/db/migrations/index.js';
 import { indexProduct, removeProduct } from '../src/domain/index-product.js';
 import type { ProductDocument } from '../src/domain/product-document.js';
 import { reindex, ReindexRunningError, type ReindexProgress } from '../src/domain/reindex.js';
-import { search } from '../src/domain/search.js';
+import type { IndexFollower } from '../src/sync/index-follower.js';
 import {
   startCatalogStub,
   type CatalogStub,
   type CatalogStubOptions,
 } from './fixtures/catalog-stub.js';
 import { indexAll, product } from './fixtures/products.js';
+import { searchIndexed, testFollower } from './fixtures/search-app.js';
 
 describe('reindexing from catalog', () => {
   let database: TestDatabase<Database>;
+  let follower: IndexFollower;
   const stubs: CatalogStub[] = [];
   const clients: ServiceClient[] = [];
 
   beforeEach(async () => {
     database = await createTestDatabase<Database>('search_reindex', migrations);
+    // A replica's index: it rebuilds when a reindex swaps a new table in.
+    follower = testFollower(database.db);
+    await follower.start();
   }, 60_000);
   afterEach(async () => {
+    await follower.stop();
     await Promise.all(clients.splice(0).map((client) => client.close()));
     await Promise.all(stubs.splice(0).map((stub) => stub.close()));
     await database.drop();
@@ -45,7 +51,9 @@ describe('reindexing from catalog', () => {
   }
 
   const names = async (q?: string) =>
-    (await search(database.db, { q, sort: 'price_asc', limit: 100 })).items.map((hit) => hit.name);
+    (await searchIndexed(follower, { q, sort: 'price_asc', limit: 100 })).items.map(
+      (hit) => hit.name,
+    );
   const indexNames = async (table: string) =>
     (
       await sql<{ indexname: string }>`
@@ -96,7 +104,7 @@ describe('reindexing from catalog', () => {
       'search_words_pkey',
       'search_words_word_trgm_idx',
     ]);
-    expect(await tables()).toEqual(['search_documents', 'search_words']);
+    expect(await tables()).toEqual(['search_documents', 'search_index_generation', 'search_words']);
   });
 
   it('while the rebuild runs, then searches answer from the old index, and changes from events are carried over', async () => {
@@ -156,7 +164,7 @@ describe('reindexing from catalog', () => {
     let running = true;
     const searching = (async () => {
       while (running) {
-        const { items, total } = await search(database.db, {
+        const { items, total } = await searchIndexed(follower, {
           q: 'swap',
           sort: 'price_asc',
           limit: 50,
@@ -208,7 +216,7 @@ describe('reindexing from catalog', () => {
     });
     await expect(reindex(database.db, readPage)).rejects.toThrow();
     expect(await names()).toEqual(['Survivor sofa']);
-    expect(await tables()).toEqual(['search_documents', 'search_words']);
+    expect(await tables()).toEqual(['search_documents', 'search_index_generation', 'search_words']);
   });
 
   it('when catalog answers with a client error or a malformed page, then the reindex fails clearly', async () => {

@@ -24,6 +24,7 @@ describe('the shopper journey, through the storefront alone', () => {
   let admin: string;
   let ada: Shopper;
   let teapot: { id: string; name: string };
+  let router: { id: string; name: string };
   let orderId: string;
   let cartId: string;
   const key = randomUUID();
@@ -37,6 +38,12 @@ describe('the shopper journey, through the storefront alone', () => {
       description: 'A glazed stoneware teapot for one',
       stock: 10,
       price: 2450,
+    });
+    router = await createProduct(shop, admin, {
+      name: 'Zephyr router ZR3F2A1C',
+      description: 'A mesh router',
+      stock: 5,
+      price: 8900,
     });
   }, STARTUP_MS);
   afterAll(async () => {
@@ -82,6 +89,13 @@ describe('the shopper journey, through the storefront alone', () => {
       expect(found.body.facets.brand).toEqual(
         expect.arrayContaining([expect.objectContaining({ value: 'Bazaar E2E' })]),
       );
+      // A model code of letters and digits, one character off.
+      const code = await poll(
+        () => shop.get('/v1/search?q=zr3f2a1a'),
+        (a) => a.status === 200 && a.body.items.some((p: { id: string }) => p.id === router.id),
+      );
+      expectStatus('search by model code', code, 200);
+      expect(code.body.items.map((p: { id: string }) => p.id)).toContain(router.id);
     },
     STEP_MS,
   );

@@ -5,6 +5,13 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 export interface Database extends MessagingTables {
   search_documents: SearchDocumentsTable;
   search_words: SearchWordsTable;
+  search_index_generation: SearchIndexGenerationTable;
+}
+
+/** One row: bumped by a reindex's swap, so replicas know to rebuild. */
+export interface SearchIndexGenerationTable {
+  singleton: Generated<boolean>;
+  generation: ColumnType<string, string | number, string | number>;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -36,6 +43,8 @@ export interface SearchDocumentsTable {
   search_vector: ColumnType<string, never, never>;
   /** Generated: the name as `search_simple` reads it (exact-name matches rank first). */
   name_vector: ColumnType<string, never, never>;
+  /** Taken from `search_change_seq` on every effective write: the log replicas follow. */
+  change_seq: ColumnType<number, never, number>;
 }
 
 export interface SearchWordsTable {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProductDocument } from '../domain/product-document.js';
+import { nextChangeSeq } from './changes-repository.js';
 import type { Database, NewSearchDocumentRow } from './database.js';
 
 /** The row a product document becomes. */
@@ -70,6 +71,7 @@ export async function upsertDocument(
           ...fromExcluded(),
           deleted: false,
           indexed_at: sql<Date>`clock_timestamp()`,
+          change_seq: nextChangeSeq(),
         })
         .where('search_documents.version', '<', (eb) => eb.ref('excluded.version')),
     )
@@ -99,6 +101,7 @@ export async function tombstoneDocument(
           version: eb.ref('excluded.version'),
           deleted: true,
           indexed_at: sql<Date>`clock_timestamp()`,
+          change_seq: nextChangeSeq(),
         }))
         .where((eb) =>
           eb.or([

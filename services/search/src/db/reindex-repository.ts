@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, SearchDocumentsTable, SearchWordsTable } from './database.js';
 import { dictionaryWords, fromExcluded, toDocumentRow } from './documents-repository.js';
+import { notifyChanges } from './changes-repository.js';
 import type { ProductDocument } from '../domain/product-document.js';
 
 /*
@@ -177,6 +178,9 @@ export async function swapInShadowTables(conn: Kysely<Database>, since: Date): P
       select count(*)::int as carried from carried`.execute(trx);
     await swapTable(trx, 'search_documents', 'search_documents_next');
     await swapTable(trx, 'search_words', 'search_words_next');
+    // Replicas rebuild from the new table: a product the export left out has no tombstone.
+    await sql`update search_index_generation set generation = generation + 1`.execute(trx);
+    await notifyChanges(trx);
     return rows[0].carried;
   });
 }

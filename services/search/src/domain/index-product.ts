@@ -7,6 +7,7 @@ import {
   toDocumentRow,
   upsertDocument,
 } from '../db/documents-repository.js';
+import { notifyChanges } from '../db/changes-repository.js';
 import type { ProductDocument } from './product-document.js';
 
 /** What an index change did: `applied`, or `stale` when the index already held something newer. */
@@ -24,6 +25,7 @@ export async function indexProduct(
   const written = await upsertDocument(trx, toDocumentRow(product));
   if (!written) return 'stale';
   await addDictionaryWords(trx, dictionaryText(product));
+  await notifyChanges(trx);
   return 'applied';
 }
 
@@ -36,5 +38,7 @@ export async function removeProduct(
   productId: string,
   version: number,
 ): Promise<IndexOutcome> {
-  return (await tombstoneDocument(trx, productId, version)) ? 'applied' : 'stale';
+  if (!(await tombstoneDocument(trx, productId, version))) return 'stale';
+  await notifyChanges(trx);
+  return 'applied';
 }

@@ -1,12 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { countFacets, type FacetCounts } from '../db/facets-repository.js';
-import { findHits, keyKindOf, type HitRow, type PageOrder } from '../db/hits-repository.js';
-import type { TextMatch } from '../db/search-conditions.js';
-import { findCorrections, textQuery } from '../db/text-query-repository.js';
+import type { SearchIndex } from '../engine/search-index.js';
+import { runQuery, type EngineCounts, type EngineHit, type PageOrder } from '../engine/query.js';
 import { errors } from '../errors.js';
-import { decodeCursor, encodeCursor, fingerprint, type MatchMode } from './cursor.js';
-import { facetKey, type FacetCache, type FacetSummary } from './facet-cache.js';
+import { decodeCursor, encodeCursor, fingerprint, type KeyKind } from './cursor.js';
 import { priceFacets } from './price-buckets.js';
 import type {
   Facets,
@@ -16,84 +11,51 @@ import type {
   SearchResult,
   ValueFacet,
 } from './search-request.js';
-import { isCorrectable, parseSearchTerms, type SearchTerms } from './search-terms.js';
+import { parseSearchTerms } from './search-terms.js';
 
-/** Fewer matches than this for the words as typed, and typo corrections widen the query. */
-export const FUZZY_MIN_HITS = 3;
 /** Most values listed in the category and brand facets (the most frequent first). */
 export const FACET_VALUES = 20;
 
 /**
- * Searches the index: full text over the words typed (the last one as a prefix while typed),
- * widened by typo corrections when the words as typed find fewer than {@link FUZZY_MIN_HITS}
- * products; filters, facets, a total and one keyset-paged, highlighted page of hits. The total
- * and facets come from `cache` when it holds them (see {@link FacetCache}); hits never do.
+ * Searches this replica's in-memory index: full text over the words typed (the last one as a
+ * prefix while typed), widened by typo corrections when the words as typed find few products;
+ * filters, facets over all matches, a total and one keyset-paged, highlighted page of hits.
  */
-export async function search(
-  db: Kysely<Database>,
-  request: SearchRequest,
-  cache?: FacetCache,
-): Promise<SearchResult> {
+export function search(index: SearchIndex, request: SearchRequest): SearchResult {
   const filters = filtersOf(request);
   const terms = parseSearchTerms(request.q);
   const order: PageOrder =
     terms.words.length === 0 && request.sort === 'relevance' ? 'newest' : request.sort;
   const print = fingerprint([terms, filters, request.sort]);
   const position = request.cursor ? decodeCursor(request.cursor, print, keyKindOf(order)) : null;
-  const after = position ? { key: position.key, id: position.id } : null;
-  const summarize = async (match: TextMatch | null): Promise<FacetSummary> => {
-    const counts = await countFacets(db, match, filters);
-    return { total: counts.total, facets: toFacets(counts) };
-  };
-  const read = (match: TextMatch | null) =>
-    Promise.all([
-      cache ? cache.get(facetKey(match, filters), () => summarize(match)) : summarize(match),
-      findHits(db, { match, filters, order, after, limit: request.limit }),
-    ]);
-
-  let mode: MatchMode = 'browse';
-  let match: TextMatch | null = null;
-  let counts: FacetSummary;
-  let rows: HitRow[];
-  if (terms.words.length === 0) {
-    [counts, rows] = await read(null);
-  } else {
-    const exact: TextMatch = {
-      query: textQuery(terms),
-      exactQuery: null,
-      key: JSON.stringify([terms.words, terms.lastIsPrefix]),
-      phrase: terms.words.join(' '),
-    };
-    // A later page keeps the mode of the first, or its rows would shift under the cursor.
-    const widened = position?.mode === 'fuzzy' ? await widen(db, terms, exact) : null;
-    mode = widened ? 'fuzzy' : 'exact';
-    match = widened ?? exact;
-    [counts, rows] = await read(match);
-    if (!position && counts.total < FUZZY_MIN_HITS) {
-      const fuzzy = await widen(db, terms, exact);
-      if (fuzzy) {
-        const [fuzzyCounts, fuzzyRows] = await read(fuzzy);
-        if (fuzzyCounts.total > counts.total) {
-          [mode, match, counts, rows] = ['fuzzy', fuzzy, fuzzyCounts, fuzzyRows];
-        }
-      }
-    }
-  }
-
-  const page = rows.slice(0, request.limit);
+  const result = runQuery(index, {
+    terms,
+    filters,
+    order,
+    after: position ? { key: position.key, id: position.id } : null,
+    limit: request.limit,
+    mode: position?.mode ?? null,
+  });
+  const page = result.hits.slice(0, request.limit);
   const last = page.at(-1);
   return {
     items: page.map(toHit),
-    total: counts.total,
-    facets: counts.facets,
+    total: result.counts.total,
+    facets: toFacets(result.counts),
     nextCursor:
-      rows.length > request.limit && last
-        ? encodeCursor({ mode, key: last.cursor_key, id: last.id }, print)
+      result.hits.length > request.limit && last
+        ? encodeCursor({ mode: result.mode, key: last.key, id: last.product.id }, print)
         : null,
   };
 }
 
-function filtersOf(request: SearchRequest): SearchFilters {
+/** The kind of sort key an order pages by. */
+export function keyKindOf(order: PageOrder): KeyKind {
+  if (order === 'relevance') return 'score';
+  return order === 'newest' ? 'time' : 'amount';
+}
+
+export function filtersOf(request: SearchRequest): SearchFilters {
   if (
     request.minPrice !== undefined &&
     request.maxPrice !== undefined &&
@@ -113,35 +75,16 @@ function filtersOf(request: SearchRequest): SearchFilters {
   };
 }
 
-/** The query with each misspelt-looking word widened by its near dictionary words, if any. */
-async function widen(
-  db: Kysely<Database>,
-  terms: SearchTerms,
-  exact: TextMatch,
-): Promise<TextMatch | null> {
-  const candidates = terms.words
-    .map((word, index) => ({ word, index }))
-    .filter(({ word }) => isCorrectable(word));
-  const corrections = await findCorrections(db, candidates);
-  if (corrections.size === 0) return null;
+function toHit({ product, highlight }: EngineHit): SearchHit {
   return {
-    query: textQuery(terms, corrections),
-    exactQuery: exact.query,
-    key: JSON.stringify([exact.key, [...corrections]]),
-    phrase: exact.phrase,
-  };
-}
-
-function toHit(row: HitRow): SearchHit {
-  return {
-    id: row.id,
-    sku: row.sku,
-    name: row.name,
-    brand: row.brand,
-    categoryId: row.category_id,
-    price: { amount: row.price_amount, currency: row.price_currency },
-    stock: { available: row.stock_available },
-    highlight: { name: row.name_highlight, description: row.description_highlight },
+    id: product.id,
+    sku: product.sku,
+    name: product.name,
+    brand: product.brand,
+    categoryId: product.categoryId,
+    price: { amount: product.priceAmount, currency: product.priceCurrency },
+    stock: { available: product.stockAvailable },
+    highlight,
   };
 }
 
@@ -151,7 +94,7 @@ function mostFrequent(values: ValueFacet[]): ValueFacet[] {
     .slice(0, FACET_VALUES);
 }
 
-function toFacets(counts: FacetCounts): Facets {
+function toFacets(counts: EngineCounts): Facets {
   return {
     category: mostFrequent(
       counts.categories.map(({ value, label, count }) =>

@@ -1,14 +1,12 @@
 import { ProblemSchema, type App } from '@bazaar/service-kit';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import type { FacetCache } from '../../domain/facet-cache.js';
 import { search } from '../../domain/search.js';
+import type { IndexFollower } from '../../sync/index-follower.js';
 import { SearchQuery, SearchReply } from './schemas.js';
 
 /** `GET /v1/search`: public, no token. */
 export async function searchRoutes(
   app: App,
-  { db, facetCache }: { db: Kysely<Database>; facetCache: FacetCache },
+  { follower }: { follower: IndexFollower },
 ): Promise<void> {
   app.get(
     '/v1/search',
@@ -23,21 +21,17 @@ export async function searchRoutes(
     async (request) => {
       const { q, category, brand, minPrice, maxPrice, inStock, sort, limit, cursor } =
         request.query;
-      return search(
-        db,
-        {
-          q,
-          categoryId: category,
-          brands: brand,
-          minPrice,
-          maxPrice,
-          inStock,
-          sort,
-          limit,
-          cursor,
-        },
-        facetCache,
-      );
+      return search(follower.index, {
+        q,
+        categoryId: category,
+        brands: brand,
+        minPrice,
+        maxPrice,
+        inStock,
+        sort,
+        limit,
+        cursor,
+      });
     },
   );
 }

@@ -1,0 +1,419 @@
+import type { MatchMode } from '../domain/cursor.js';
+import type { SearchFilters } from '../domain/search-request.js';
+import type { SearchTerms } from '../domain/search-terms.js';
+import { Bitset } from './bitset.js';
+import { highlightAll, leadingWords, matcherOf, snippet } from './highlight.js';
+import { FIELD } from './postings.js';
+import { timeKey, type IndexedProduct, type SearchIndex } from './search-index.js';
+import { stemOf, words } from './text-analysis.js';
+
+/** The orders a page can be read in; `relevance` needs words. */
+export type PageOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
+
+/** Fewer matches than this for the words as typed, and typo corrections widen the query. */
+export const FUZZY_MIN_HITS = 3;
+/** At most this many dictionary words stand in for one misspelt word. */
+export const MAX_ALTERNATIVES = 3;
+
+export interface EngineQuery {
+  terms: SearchTerms;
+  filters: SearchFilters;
+  order: PageOrder;
+  /** Start after this row: its printed sort key and id (a cursor's). */
+  after: { key: string; id: string } | null;
+  limit: number;
+  /** The mode the first page was read in (a later page keeps it), or null on a first page. */
+  mode: MatchMode | null;
+}
+
+export interface EngineHit {
+  product: IndexedProduct;
+  /** The sort key printed exactly, for the next cursor. */
+  key: string;
+  highlight: { name: string; description: string };
+}
+
+export interface EngineCounts {
+  total: number;
+  /** Category id, label and count, for every category with matches. */
+  categories: { value: string; label: string | null; count: number }[];
+  brands: { value: string; count: number }[];
+  /** Count by price bucket number (0 = below the first threshold). */
+  prices: Map<number, number>;
+}
+
+export interface EngineResult {
+  mode: MatchMode;
+  counts: EngineCounts;
+  /** The page, plus one more hit when another page follows. */
+  hits: EngineHit[];
+}
+
+/** What one query word matches: lexemes, as typed and as corrected. */
+interface WordPlan {
+  lexemes: string[];
+}
+
+/** Field weights: a word in the name counts ten times one in the description. */
+function weightOf(fields: number): number {
+  if (fields & FIELD.name) return 1;
+  if (fields & FIELD.brand) return 0.4;
+  if (fields & FIELD.category) return 0.2;
+  return 0.1;
+}
+
+/** {@link weightOf} for every field mask, looked up rather than branched on per posting. */
+const WEIGHTS = Float64Array.from({ length: 16 }, (_, fields) => weightOf(fields));
+
+function folded(word: string): string {
+  return words(word).join('');
+}
+
+/** Whole word: its stem and the word as typed (Postgres: english | simple). */
+function wholeLexemes(word: string): string[] {
+  const stem = stemOf(word);
+  return stem === null || stem === word ? [word] : [word, stem];
+}
+
+/** A word being typed: every lexeme starting with it, or with its stem. */
+function prefixLexemes(index: SearchIndex, word: string): string[] {
+  const found = new Set(index.lexemes.withPrefix(word));
+  const stem = stemOf(word);
+  if (stem !== null && stem !== word)
+    for (const lexeme of index.lexemes.withPrefix(stem)) found.add(lexeme);
+  return [...found];
+}
+
+/**
+ * The words' plans: every word must match (its lexemes or its corrections'); a whole word that
+ * is a stop word is dropped, unless every word is one, when all are matched as typed.
+ */
+function planOf(
+  index: SearchIndex,
+  terms: SearchTerms,
+  corrections: ReadonlyMap<number, string[]>,
+): WordPlan[] {
+  const last = terms.words.length - 1;
+  const plans: WordPlan[] = [];
+  terms.words.forEach((typed, position) => {
+    const word = folded(typed);
+    if (word === '') return;
+    const prefix = terms.lastIsPrefix && position === last;
+    if (!prefix && stemOf(word) === null) return;
+    const lexemes = prefix ? prefixLexemes(index, word) : wholeLexemes(word);
+    for (const alternative of corrections.get(position) ?? [])
+      lexemes.push(...wholeLexemes(alternative));
+    plans.push({ lexemes });
+  });
+  if (plans.length > 0) return plans;
+  return terms.words.map((typed) => ({ lexemes: [folded(typed)] }));
+}
+
+/** Documents that match every word's plan. */
+function matching(index: SearchIndex, plans: WordPlan[]): Bitset {
+  const capacity = index.capacity;
+  const result = new Bitset(capacity).copyFrom(index.live);
+  const word = new Bitset(capacity);
+  for (const plan of plans) {
+    word.clear();
+    for (const lexeme of plan.lexemes) {
+      const posting = index.postings.get(lexeme);
+      if (!posting) continue;
+      const docs = posting.docs;
+      for (let i = 0; i < posting.size; i += 1) word.add(docs[i]);
+    }
+    result.and(word);
+  }
+  return result;
+}
+
+interface Counted {
+  counts: EngineCounts;
+  /** Documents passing every filter. */
+  passing: Bitset;
+}
+
+/**
+ * The total and every facet in one pass over the matches. Category counts apply all filters;
+ * brand counts every filter but the brand one and price counts every filter but the price
+ * one, so a shopper sees the other brands and ranges they can switch to.
+ */
+function count(index: SearchIndex, matches: Bitset, filters: SearchFilters): Counted {
+  const base = matches;
+  if (filters.categoryId !== undefined) {
+    const inCategory = index.inCategory.get(filters.categoryId);
+    if (inCategory) base.and(inCategory);
+    else base.clear();
+  }
+  if (filters.inStock) base.and(index.inStock);
+  const brands = filters.brands
+    ? new Set(filters.brands.map((brand) => index.brandNumberOf(brand) ?? -1))
+    : null;
+  const min = filters.minPrice ?? -Infinity;
+  const max = filters.maxPrice ?? Infinity;
+  const brandCounts = new Int32Array(index.brandNames.length);
+  const categoryCounts = new Int32Array(index.categoryIds.length);
+  const priceCounts = new Int32Array(8);
+  const passing = new Bitset(index.capacity);
+  const { brandOf, categoryOf, price, bucket } = index;
+  let total = 0;
+  base.forEach((doc) => {
+    const brandOk = brands === null || brands.has(brandOf[doc]);
+    const priceOk = price[doc] >= min && price[doc] <= max;
+    if (priceOk) brandCounts[brandOf[doc]] += 1;
+    if (brandOk) priceCounts[bucket[doc]] += 1;
+    if (brandOk && priceOk) {
+      total += 1;
+      if (categoryOf[doc] >= 0) categoryCounts[categoryOf[doc]] += 1;
+      passing.add(doc);
+    }
+  });
+  const counts: EngineCounts = { total, categories: [], brands: [], prices: new Map() };
+  categoryCounts.forEach((n, category) => {
+    if (n > 0) {
+      counts.categories.push({
+        value: index.categoryIds[category],
+        label: index.categoryLabels[category],
+        count: n,
+      });
+    }
+  });
+  brandCounts.forEach((n, brand) => {
+    if (n > 0) counts.brands.push({ value: index.brandNames[brand], count: n });
+  });
+  priceCounts.forEach((n, priceBucket) => {
+    if (n > 0) counts.prices.set(priceBucket, n);
+  });
+  return { counts, passing };
+}
+
+interface Ranked {
+  plans: WordPlan[];
+  counted: Counted;
+  /** With corrections: the documents matching the words as typed (they rank first). */
+  exact: Bitset | null;
+}
+
+/**
+ * Relevance of each passing document: the matched words weighted by the best field they occur
+ * in (name 1, brand 0.4, category 0.2, description 0.1), averaged, scaled into 0..0.8; plus
+ * up to 0.2 for how much of the name the query covers; plus 2 when the name is exactly the
+ * words typed; plus 4 for a match of the words as typed when corrections widened the query,
+ * so corrected matches always come after uncorrected ones.
+ */
+function scores(index: SearchIndex, ranked: Ranked, phrase: string): Float64Array {
+  const { score, nameHits, best } = index.scratch();
+  const { passing } = ranked.counted;
+  const docs: number[] = [];
+  passing.forEach((doc) => {
+    docs.push(doc);
+    score[doc] = 0;
+    nameHits[doc] = 0;
+    best[doc] = 0;
+  });
+  for (const plan of ranked.plans) {
+    for (const lexeme of plan.lexemes) {
+      const posting = index.postings.get(lexeme);
+      if (!posting) continue;
+      for (let i = 0; i < posting.size; i += 1) {
+        const doc = posting.docs[i];
+        const weight = WEIGHTS[posting.fields[i]];
+        if (weight > best[doc]) best[doc] = weight;
+      }
+    }
+    for (const doc of docs) {
+      score[doc] += best[doc];
+      if (best[doc] === 1) nameHits[doc] += 1;
+      best[doc] = 0;
+    }
+  }
+  const words = ranked.plans.length;
+  for (const doc of docs) {
+    const stored = index.stored[doc];
+    if (!stored) continue;
+    let value =
+      (0.8 * score[doc]) / words + (0.2 * nameHits[doc]) / Math.max(stored.nameWords, words);
+    if (stored.nameKey === phrase) value += 2;
+    if (ranked.exact?.has(doc)) value += 4;
+    score[doc] = value;
+  }
+  return score;
+}
+
+interface OrderSpec {
+  key: (doc: number) => number;
+  descending: boolean;
+  idDescending: boolean;
+  parse: (printed: string) => number;
+  print: (doc: number) => string;
+}
+
+function orderSpec(index: SearchIndex, order: PageOrder, score: Float64Array | null): OrderSpec {
+  const id = (doc: number) => index.stored[doc]!.product;
+  switch (order) {
+    case 'relevance':
+      return {
+        key: (doc) => score![doc],
+        descending: true,
+        idDescending: false,
+        parse: Number,
+        print: (doc) => String(score![doc]),
+      };
+    case 'price_asc':
+    case 'price_desc':
+      return {
+        key: (doc) => index.price[doc],
+        descending: order === 'price_desc',
+        idDescending: order === 'price_desc',
+        parse: Number,
+        print: (doc) => String(index.price[doc]),
+      };
+    case 'newest':
+      return {
+        key: (doc) => index.created[doc],
+        descending: true,
+        idDescending: true,
+        parse: timeKey,
+        print: (doc) => id(doc).createdAt,
+      };
+  }
+}
+
+/** The first `size` passing documents in the page order, after the cursor's row. */
+function page(
+  index: SearchIndex,
+  passing: Bitset,
+  spec: OrderSpec,
+  after: EngineQuery['after'],
+  size: number,
+): number[] {
+  const idOf = (doc: number) => index.stored[doc]!.product.id;
+  const compare = (keyA: number, idA: string, keyB: number, idB: string) => {
+    if (keyA !== keyB) return (keyA < keyB ? -1 : 1) * (spec.descending ? -1 : 1);
+    if (idA === idB) return 0;
+    return (idA < idB ? -1 : 1) * (spec.idDescending ? -1 : 1);
+  };
+  const afterKey = after ? spec.parse(after.key) : 0;
+  const direction = spec.descending ? -1 : 1;
+  const top: number[] = [];
+  const topKeys: number[] = [];
+  passing.forEach((doc) => {
+    const key = spec.key(doc);
+    // Keys decide alone unless equal: ids are read only to break ties.
+    if (after) {
+      const byKey = (key - afterKey) * direction;
+      if (byKey < 0 || (byKey === 0 && compare(key, idOf(doc), afterKey, after.id) <= 0)) return;
+    }
+    if (top.length === size) {
+      const last = top.length - 1;
+      const byKey = (key - topKeys[last]) * direction;
+      if (
+        byKey > 0 ||
+        (byKey === 0 && compare(key, idOf(doc), topKeys[last], idOf(top[last])) >= 0)
+      ) {
+        return;
+      }
+      top.pop();
+      topKeys.pop();
+    }
+    let at = top.length;
+    while (at > 0 && compare(key, idOf(doc), topKeys[at - 1], idOf(top[at - 1])) < 0) at -= 1;
+    top.splice(at, 0, doc);
+    topKeys.splice(at, 0, key);
+  });
+  return top;
+}
+
+/** Corrections for each word worth correcting, by word position. */
+function correctionsOf(index: SearchIndex, terms: SearchTerms): Map<number, string[]> {
+  const corrections = new Map<number, string[]>();
+  terms.words.forEach((typed, position) => {
+    const word = folded(typed);
+    if (word.length < 3) return;
+    const near = index.dictionary.corrections(word, MAX_ALTERNATIVES);
+    if (near.length > 0)
+      corrections.set(
+        position,
+        near.map((c) => c.word),
+      );
+  });
+  return corrections;
+}
+
+/**
+ * Runs a search over the index: every word must match (the last as a prefix while typed),
+ * widened by typo corrections when the words as typed find fewer than {@link FUZZY_MIN_HITS}
+ * products (on a first page) or when the first page was widened; filters; total and facets
+ * over all matches; one page in the requested order, highlighted.
+ */
+export function runQuery(index: SearchIndex, query: EngineQuery): EngineResult {
+  const { terms, filters } = query;
+  if (terms.words.length === 0) {
+    const counted = count(index, new Bitset(index.capacity).copyFrom(index.live), filters);
+    const order = query.order === 'relevance' ? 'newest' : query.order;
+    const docs = page(
+      index,
+      counted.passing,
+      orderSpec(index, order, null),
+      query.after,
+      query.limit + 1,
+    );
+    const spec = orderSpec(index, order, null);
+    return {
+      mode: 'browse',
+      counts: counted.counts,
+      hits: docs.map((doc) => {
+        const product = index.stored[doc]!.product;
+        return {
+          product,
+          key: spec.print(doc),
+          highlight: {
+            name: highlightAll(product.name, () => false),
+            description: leadingWords(product.description),
+          },
+        };
+      }),
+    };
+  }
+  const exactPlans = planOf(index, terms, new Map());
+  const exactMatches = matching(index, exactPlans);
+  let ranked: Ranked = {
+    plans: exactPlans,
+    counted: count(index, new Bitset(0).copyFrom(exactMatches), filters),
+    exact: null,
+  };
+  let mode: MatchMode = 'exact';
+  const widen =
+    query.mode === 'fuzzy' || (query.mode === null && ranked.counted.counts.total < FUZZY_MIN_HITS);
+  if (widen) {
+    const corrections = correctionsOf(index, terms);
+    if (corrections.size > 0) {
+      const plans = planOf(index, terms, corrections);
+      const counted = count(index, matching(index, plans), filters);
+      if (query.mode === 'fuzzy' || counted.counts.total > ranked.counted.counts.total) {
+        ranked = { plans, counted, exact: exactMatches };
+        mode = 'fuzzy';
+      }
+    }
+  }
+  const phrase = terms.words.map(folded).join(' ');
+  const score = query.order === 'relevance' ? scores(index, ranked, phrase) : null;
+  const spec = orderSpec(index, query.order, score);
+  const docs = page(index, ranked.counted.passing, spec, query.after, query.limit + 1);
+  const matcher = matcherOf(new Set(ranked.plans.flatMap((plan) => plan.lexemes)));
+  return {
+    mode,
+    counts: ranked.counted.counts,
+    hits: docs.map((doc) => {
+      const product = index.stored[doc]!.product;
+      return {
+        product,
+        key: spec.print(doc),
+        highlight: {
+          name: highlightAll(product.name, matcher),
+          description: snippet(product.description, matcher),
+        },
+      };
+    }),
+  };
+}

@@ -1,0 +1,311 @@
+import { PRICE_THRESHOLDS } from '../domain/price-buckets.js';
+import { Bitset } from './bitset.js';
+import { FIELD, Posting } from './postings.js';
+import { SortedTerms } from './sorted-terms.js';
+import { stemOf, words } from './text-analysis.js';
+import { TypoDictionary } from './typos.js';
+
+/** A product as the index holds it: what is searched, filtered, sorted and shown. */
+export interface IndexedProduct {
+  id: string;
+  version: number;
+  sku: string;
+  name: string;
+  description: string;
+  brand: string;
+  categoryId: string | null;
+  categoryName: string | null;
+  /** Ancestors' ids (root first) and the category's own id. */
+  categoryPath: string[];
+  priceAmount: number;
+  priceCurrency: string;
+  stockAvailable: number;
+  /** Creation time printed as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (the `newest` cursor key). */
+  createdAt: string;
+}
+
+/** A change to apply: a product's document, or its deletion as of a version. */
+export type IndexChange =
+  { kind: 'upsert'; product: IndexedProduct } | { kind: 'delete'; id: string; version: number };
+
+interface Stored {
+  product: IndexedProduct;
+  /** The product's lexemes (their fields are in the postings), to remove it again. */
+  lexemes: string[];
+  /** The name's words joined by spaces: a query of exactly these words ranks first. */
+  nameKey: string;
+  nameWords: number;
+  dictionaryWords: string[];
+}
+
+/** Microseconds since the epoch of a printed creation time (exact in a float64). */
+export function timeKey(printed: string): number {
+  return Date.parse(`${printed.slice(0, 23)}Z`) * 1000 + Number(printed.slice(23, 26));
+}
+
+/** `width_bucket(amount, PRICE_THRESHOLDS)`: how many thresholds are at or below the price. */
+export function priceBucket(amount: number): number {
+  let bucket = 0;
+  while (bucket < PRICE_THRESHOLDS.length && amount >= PRICE_THRESHOLDS[bucket]) bucket += 1;
+  return bucket;
+}
+
+/** The product's lexemes: name, brand and category as typed and stemmed, description stemmed. */
+function lexemesOf(product: IndexedProduct): Map<string, number> {
+  const lexemes = new Map<string, number>();
+  const add = (lexeme: string, field: number) =>
+    lexemes.set(lexeme, (lexemes.get(lexeme) ?? 0) | field);
+  const both = (text: string, field: number) => {
+    for (const word of words(text)) {
+      add(word, field);
+      const stem = stemOf(word);
+      if (stem !== null) add(stem, field);
+    }
+  };
+  both(product.name, FIELD.name);
+  both(product.brand, FIELD.brand);
+  both(product.categoryName ?? '', FIELD.category);
+  for (const word of words(product.description)) {
+    const stem = stemOf(word);
+    if (stem !== null) add(stem, FIELD.description);
+  }
+  return lexemes;
+}
+
+/**
+ * The in-memory index of one search replica: posting lists per lexeme, per-document columns
+ * in typed arrays, and filters and facet values as bitsets over document numbers. Applying a
+ * change follows the same version rule as the table it is read from, so a change read twice,
+ * or late, changes nothing. Queries run in `query.ts`.
+ */
+export class SearchIndex {
+  /** Document number → product (undefined: a free number). */
+  readonly stored: (Stored | undefined)[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly free: number[] = [];
+  /** Every id ever applied, with its version and whether that version is a deletion. */
+  private readonly versions = new Map<string, { version: number; deleted: boolean }>();
+
+  readonly postings = new Map<string, Posting>();
+  readonly lexemes = new SortedTerms();
+  readonly dictionary = new TypoDictionary();
+
+  live = new Bitset(1024);
+  inStock = new Bitset(1024);
+  /** Category id → the documents in it or in any of its sub-categories. */
+  readonly inCategory = new Map<string, Bitset>();
+  /** Brand number → its documents; names by number in `brandNames`. */
+  readonly brandNames: string[] = [];
+  readonly brandDocs: Bitset[] = [];
+  private readonly brandNumbers = new Map<string, number>();
+  /** Category number (the product's own category) → id and its label; -1: none. */
+  readonly categoryIds: string[] = [];
+  readonly categoryLabels: (string | null)[] = [];
+  private readonly categoryNumbers = new Map<string, number>();
+
+  price = new Float64Array(1024);
+  created = new Float64Array(1024);
+  bucket = new Uint8Array(1024);
+  brandOf = new Int32Array(1024);
+  categoryOf = new Int32Array(1024);
+
+  private scratchArrays = {
+    score: new Float64Array(0),
+    nameHits: new Uint8Array(0),
+    best: new Float64Array(0),
+  };
+
+  /**
+   * Per-document work arrays for ranking, reused by every query (queries run one at a time on
+   * the event loop); a query clears the entries it uses.
+   */
+  scratch(): { score: Float64Array; nameHits: Uint8Array; best: Float64Array } {
+    if (this.scratchArrays.score.length < this.capacity) {
+      const size = this.price.length;
+      this.scratchArrays = {
+        score: new Float64Array(size),
+        nameHits: new Uint8Array(size),
+        best: new Float64Array(size),
+      };
+    }
+    return this.scratchArrays;
+  }
+
+  /** Live products. */
+  get size(): number {
+    return this.numbers.size;
+  }
+
+  /** Document numbers in use or freed (the size every per-document array needs). */
+  get capacity(): number {
+    return this.stored.length;
+  }
+
+  numberOf(id: string): number | undefined {
+    return this.numbers.get(id);
+  }
+
+  /**
+   * Applies a change unless a newer version (or a deletion of the same version) was applied
+   * before. Returns whether the index changed.
+   */
+  apply(change: IndexChange): boolean {
+    const id = change.kind === 'upsert' ? change.product.id : change.id;
+    const version = change.kind === 'upsert' ? change.product.version : change.version;
+    const known = this.versions.get(id);
+    const newer =
+      !known ||
+      version > known.version ||
+      // The deletion of version n ends the life of the product as version n described it.
+      (change.kind === 'delete' && version === known.version && !known.deleted);
+    if (!newer) return false;
+    this.versions.set(id, { version, deleted: change.kind === 'delete' });
+    this.removeDocument(id);
+    if (change.kind === 'upsert') this.addDocument(change.product);
+    return true;
+  }
+
+  /** Loads many products into an empty index, sorting its term lists once at the end. */
+  build(products: Iterable<IndexedProduct>): void {
+    const lexemes = new Set<string>();
+    this.dictionary.bulk(() => {
+      for (const product of products) {
+        this.versions.set(product.id, { version: product.version, deleted: false });
+        for (const lexeme of this.addDocument(product, false)) lexemes.add(lexeme);
+      }
+    });
+    this.lexemes.replaceAll(lexemes);
+  }
+
+  /** The ids the index holds, with versions (deleted ones included): for convergence checks. */
+  *entries(): Generator<[string, number, boolean]> {
+    for (const [id, { version, deleted }] of this.versions) yield [id, version, deleted];
+  }
+
+  private addDocument(product: IndexedProduct, sortTerms = true): Iterable<string> {
+    const doc = this.free.pop() ?? this.stored.length;
+    if (doc === this.stored.length) {
+      this.stored.push(undefined);
+      this.growTo(this.stored.length);
+    }
+    const lexemes = lexemesOf(product);
+    const nameWords = words(product.name);
+    const dictionaryWords = [
+      ...new Set([...nameWords, ...words(product.brand), ...words(product.categoryName ?? '')]),
+    ].filter((word) => TypoDictionary.accepts(word));
+    this.stored[doc] = {
+      product,
+      lexemes: [...lexemes.keys()],
+      nameKey: nameWords.join(' '),
+      nameWords: nameWords.length,
+      dictionaryWords,
+    };
+    this.numbers.set(product.id, doc);
+    for (const [lexeme, fields] of lexemes) {
+      let posting = this.postings.get(lexeme);
+      if (!posting) {
+        posting = new Posting();
+        this.postings.set(lexeme, posting);
+        if (sortTerms) this.lexemes.add(lexeme);
+      }
+      posting.add(doc, fields);
+    }
+    for (const word of dictionaryWords) this.dictionary.add(word);
+    this.live.add(doc);
+    if (product.stockAvailable > 0) this.inStock.add(doc);
+    else this.inStock.delete(doc);
+    for (const categoryId of product.categoryPath) {
+      let set = this.inCategory.get(categoryId);
+      if (!set) {
+        set = new Bitset(this.price.length);
+        this.inCategory.set(categoryId, set);
+      }
+      set.grow(this.price.length);
+      set.add(doc);
+    }
+    this.brandOf[doc] = this.brandNumber(product.brand);
+    this.brandDocs[this.brandOf[doc]].grow(this.price.length);
+    this.brandDocs[this.brandOf[doc]].add(doc);
+    this.categoryOf[doc] =
+      product.categoryId === null
+        ? -1
+        : this.categoryNumber(product.categoryId, product.categoryName);
+    this.price[doc] = product.priceAmount;
+    this.created[doc] = timeKey(product.createdAt);
+    this.bucket[doc] = priceBucket(product.priceAmount);
+    return lexemes.keys();
+  }
+
+  private removeDocument(id: string): void {
+    const doc = this.numbers.get(id);
+    if (doc === undefined) return;
+    const stored = this.stored[doc];
+    if (!stored) return;
+    for (const lexeme of stored.lexemes) {
+      const posting = this.postings.get(lexeme);
+      if (!posting) continue;
+      posting.remove(doc);
+      if (posting.size === 0) {
+        this.postings.delete(lexeme);
+        this.lexemes.delete(lexeme);
+      }
+    }
+    for (const word of stored.dictionaryWords) this.dictionary.remove(word);
+    this.live.delete(doc);
+    this.inStock.delete(doc);
+    for (const categoryId of stored.product.categoryPath)
+      this.inCategory.get(categoryId)?.delete(doc);
+    this.brandDocs[this.brandOf[doc]].delete(doc);
+    this.stored[doc] = undefined;
+    this.numbers.delete(id);
+    this.free.push(doc);
+  }
+
+  private brandNumber(brand: string): number {
+    let number = this.brandNumbers.get(brand);
+    if (number === undefined) {
+      number = this.brandNames.length;
+      this.brandNames.push(brand);
+      this.brandDocs.push(new Bitset(this.price.length));
+      this.brandNumbers.set(brand, number);
+    }
+    return number;
+  }
+
+  brandNumberOf(brand: string): number | undefined {
+    return this.brandNumbers.get(brand);
+  }
+
+  private categoryNumber(id: string, label: string | null): number {
+    let number = this.categoryNumbers.get(id);
+    if (number === undefined) {
+      number = this.categoryIds.length;
+      this.categoryIds.push(id);
+      this.categoryLabels.push(label);
+      this.categoryNumbers.set(id, number);
+    } else if (label !== null) {
+      this.categoryLabels[number] = label;
+    }
+    return number;
+  }
+
+  private growTo(documents: number): void {
+    if (documents <= this.price.length) return;
+    const size = this.price.length * 2;
+    const grow = <T extends Float64Array | Uint8Array | Int32Array>(
+      array: T,
+      make: (n: number) => T,
+    ): T => {
+      const next = make(size);
+      next.set(array);
+      return next;
+    };
+    this.price = grow(this.price, (n) => new Float64Array(n));
+    this.created = grow(this.created, (n) => new Float64Array(n));
+    this.bucket = grow(this.bucket, (n) => new Uint8Array(n));
+    this.brandOf = grow(this.brandOf, (n) => new Int32Array(n));
+    this.categoryOf = grow(this.categoryOf, (n) => new Int32Array(n));
+    this.live.grow(size);
+    this.inStock.grow(size);
+  }
+}

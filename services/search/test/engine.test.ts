@@ -1,0 +1,142 @@
+import { search } from '../src/domain/search.js';
+import type { SearchRequest } from '../src/domain/search-request.js';
+import { fromDocument } from '../src/engine/from-document.js';
+import { SearchIndex } from '../src/engine/search-index.js';
+import { category, product } from './fixtures/products.js';
+
+const kitchen = category('Kitchen appliances');
+const docs = {
+  laptop: product({
+    name: 'Lenovo ThinkPad laptop',
+    brand: 'Lenovo',
+    description: 'A business notebook',
+  }),
+  stand: product({
+    name: 'Aluminium stand',
+    brand: 'Acme',
+    description: 'Raises your laptop to eye level',
+  }),
+  keyboard: product({ name: 'Wireless keyboard', brand: 'Logitech', description: 'Quiet keys' }),
+  shoes: product({
+    name: 'Trail running shoes',
+    brand: 'Salomon',
+    description: 'Grippy soles for muddy trails',
+  }),
+  cafe: product({
+    name: 'Café crème mug',
+    brand: 'Größe & Co',
+    description: 'Holds a large crème',
+  }),
+  toaster: product({ name: 'Toaster', brand: 'Smeg', category: kitchen, description: 'Two slots' }),
+  toasterOven: product({
+    name: 'Compact toaster oven',
+    brand: 'Smeg',
+    category: kitchen,
+    description: 'Bakes and toasts',
+  }),
+  coaster: product({ name: 'Cork coaster set', brand: 'Corkly', description: 'Six coasters' }),
+  headphones: product({
+    name: 'Sony WH1000XM5 headphones',
+    brand: 'Sony',
+    description: 'Noise cancelling',
+  }),
+  code: product({ name: 'Zephyr 3F2A1C router', brand: 'Zephyr', sku: 'ZEPHYR3F2A1C' }),
+  codeNamed: product({ name: 'Module zephyr3f2a1c', brand: 'Zephyr' }),
+};
+
+function indexOf(products = Object.values(docs)): SearchIndex {
+  const index = new SearchIndex();
+  index.build(products.map(fromDocument));
+  return index;
+}
+
+const request = (q: string, more: Partial<SearchRequest> = {}): SearchRequest => ({
+  q,
+  sort: 'relevance',
+  limit: 20,
+  ...more,
+});
+
+describe('the in-memory engine', () => {
+  const index = indexOf();
+  const ids = (q: string) => search(index, request(q)).items.map((item) => item.id);
+
+  it('when words are typed exactly, stemmed or partly, then the product is found', () => {
+    expect(ids('lenovo laptop')).toEqual([docs.laptop.id]);
+    expect(ids('shoe ')).toEqual([docs.shoes.id]);
+    expect(ids('runn')).toEqual([docs.shoes.id]);
+    expect(ids('wirel keyboard ')).toEqual([]);
+  });
+
+  it('when accents differ, then they are folded away', () => {
+    expect(ids('cafe creme')).toEqual([docs.cafe.id]);
+    expect(ids('grosse')).toEqual([docs.cafe.id]);
+  });
+
+  it('when a word has one typo or a transposition, then the product is found', () => {
+    expect(ids('keybaord ')).toContain(docs.keyboard.id);
+    expect(ids('lenovo labtop')).toEqual([docs.laptop.id]);
+    expect(ids('salomon runing shoes')).toEqual([docs.shoes.id]);
+  });
+
+  it('when a model code has a typo, then the product with the near code is found', () => {
+    expect(ids('wh1000xm4')).toEqual([docs.headphones.id]);
+    expect(ids('zephyr3f2a1a')).toEqual([docs.codeNamed.id]);
+  });
+
+  it('when the words as typed find few, then corrections widen the query, uncorrected first', () => {
+    expect(ids('toaster ')).toEqual([docs.toaster.id, docs.toasterOven.id, docs.coaster.id]);
+  });
+
+  it('when only stop words are typed, then they must appear as typed', () => {
+    expect(ids('the ')).toEqual([]);
+  });
+
+  it('when a name matches and a description matches, then the name ranks first', () => {
+    expect(ids('laptop ')).toEqual([docs.laptop.id, docs.stand.id]);
+  });
+
+  it('when a category filter and facets are asked, then the subtree counts', () => {
+    const result = search(index, { sort: 'price_asc', limit: 20, categoryId: kitchen.id });
+    expect(result.total).toBe(2);
+    expect(result.facets.category).toEqual([
+      { value: kitchen.id, label: 'Kitchen appliances', count: 2 },
+    ]);
+    expect(result.facets.brand).toEqual([{ value: 'Smeg', count: 2 }]);
+  });
+
+  it('when pages are read with cursors, then every product comes once in order', () => {
+    for (const sort of ['relevance', 'price_asc', 'price_desc', 'newest'] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = search(index, { sort, limit: 3, cursor });
+        seen.push(...result.items.map((item) => item.id));
+        cursor = result.nextCursor ?? undefined;
+      } while (cursor);
+      expect(new Set(seen).size).toBe(Object.keys(docs).length);
+      expect(seen).toHaveLength(Object.keys(docs).length);
+    }
+  });
+
+  it('when a product is updated or deleted, then an older version changes nothing', () => {
+    const own = indexOf([docs.keyboard]);
+    const renamed = fromDocument({ ...docs.keyboard, name: 'Mechanical keyboard', version: 2 });
+    expect(own.apply({ kind: 'upsert', product: renamed })).toBe(true);
+    expect(own.apply({ kind: 'upsert', product: fromDocument(docs.keyboard) })).toBe(false);
+    expect(search(own, request('mechanical ')).total).toBe(1);
+    expect(search(own, request('wireless ')).total).toBe(0);
+    expect(own.apply({ kind: 'delete', id: docs.keyboard.id, version: 2 })).toBe(true);
+    expect(own.apply({ kind: 'upsert', product: renamed })).toBe(false);
+    expect(search(own, request('keyboard ')).total).toBe(0);
+    expect(own.dictionary.has('mechanical')).toBe(false);
+  });
+
+  it('when highlights are made, then matched words are marked and markup is escaped', () => {
+    const [hit] = search(index, request('grippy trail')).items;
+    expect(hit.highlight.name).toBe('<mark>Trail</mark> running shoes');
+    expect(hit.highlight.description).toBe(
+      '<mark>Grippy</mark> soles for muddy <mark>trails</mark>',
+    );
+  });
+});

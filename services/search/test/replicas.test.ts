@@ -1,0 +1,171 @@
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import type { App } from '@bazaar/service-kit';
+import { sql } from 'kysely';
+import { buildApp } from '../src/app.js';
+import { loadServiceConfig } from '../src/config.js';
+import type { Database } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations/index.js';
+import { indexProduct, removeProduct } from '../src/domain/index-product.js';
+import type { ProductDocument } from '../src/domain/product-document.js';
+import { search } from '../src/domain/search.js';
+import { IndexFollower } from '../src/sync/index-follower.js';
+import { category, product } from './fixtures/products.js';
+
+/*
+ * Two replicas over one table, each following the change log on its own (NOTIFY and the
+ * fallback poll, nobody asking them to catch up): once both have read to the end, they answer
+ * every query identically, whatever order the writes committed in.
+ */
+
+const quiet = () => undefined;
+const logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
+
+async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('two search replicas', () => {
+  let database: TestDatabase<Database>;
+  const replicas: { app: App; follower: IndexFollower }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase<Database>('search_replicas', migrations);
+    for (let i = 0; i < 2; i += 1) {
+      const config = loadServiceConfig({
+        DATABASE_URL: database.url,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+      });
+      const follower = new IndexFollower({ db: database.db, listenUrl: database.url, logger });
+      const app = await buildApp(config, { db: database.db, follower });
+      await app.ready();
+      replicas.push({ app, follower });
+    }
+  }, 60_000);
+  afterAll(async () => {
+    for (const { app } of replicas) await app.close();
+    await database.drop();
+  });
+
+  const write = (doc: ProductDocument) =>
+    database.db.transaction().execute((trx) => indexProduct(trx, doc));
+  const remove = (id: string, version: number) =>
+    database.db.transaction().execute((trx) => removeProduct(trx, id, version));
+  const lastSeq = async () =>
+    Number(
+      (
+        await sql<{
+          seq: number;
+        }>`select coalesce(max(change_seq), 0) as seq from search_documents`.execute(database.db)
+      ).rows[0].seq,
+    );
+
+  it('when writes commit concurrently and out of order, then both replicas converge on the same answers', async () => {
+    const tools = category('Tools');
+    const docs = Array.from({ length: 60 }, (_, i) =>
+      product({
+        name: `${['Cordless', 'Compact', 'Heavy'][i % 3]} drill ${['red', 'blue'][i % 2]} ${i}`,
+        brand: ['Bosch', 'Makita', 'Ryobi'][i % 3],
+        category: i % 2 ? tools : null,
+        price: 1000 + i * 250,
+      }),
+    );
+    // Ten writers at once: sequence values commit out of order.
+    for (let i = 0; i < docs.length; i += 10) await Promise.all(docs.slice(i, i + 10).map(write));
+    await Promise.all([
+      ...docs.slice(0, 10).map((doc) => write({ ...doc, name: `${doc.name} pro`, version: 2 })),
+      ...docs.slice(10, 20).map((doc) => remove(doc.id, 1)),
+      // Late and stale: an older version after a newer one, a creation after its deletion.
+      ...docs.slice(0, 5).map((doc) => write({ ...doc, version: 1 })),
+    ]);
+    await Promise.all(docs.slice(10, 15).map((doc) => write(doc)));
+
+    const target = await lastSeq();
+    await until(
+      () => replicas.every(({ follower }) => follower.sequence >= target && follower.isReady()),
+      'both replicas to read to the end of the log',
+    );
+    const queries = [
+      'q=drill',
+      'q=drill%20pro',
+      'q=cordl',
+      'q=dril&sort=price_desc&limit=7',
+      `category=${tools.id}&sort=newest`,
+      'brand=Bosch&brand=Ryobi&inStock=true&sort=price_asc&limit=50',
+      'q=drll%20blue',
+    ];
+    for (const query of queries) {
+      const [first, second] = await Promise.all(
+        replicas.map(({ app }) => app.inject({ url: `/v1/search?${query}` })),
+      );
+      expect(first.statusCode).toBe(200);
+      expect(second.body).toBe(first.body);
+    }
+    const drills = JSON.parse(
+      (await replicas[0].app.inject({ url: '/v1/search?q=drill&limit=100' })).body,
+    ) as { total: number };
+    expect(drills.total).toBe(50);
+    const [a, b] = replicas.map(({ follower }) =>
+      [...follower.index.entries()].sort(([x], [y]) => (x < y ? -1 : 1)),
+    );
+    expect(b).toEqual(a);
+  }, 60_000);
+
+  it('when a product is created, changed and deleted, then every replica follows without being asked', async () => {
+    const doc = product({ name: 'Quasar telescope', brand: 'Orion' });
+    const found = (name: string) =>
+      Promise.all(
+        replicas.map(async ({ app }) => {
+          const body = (await app.inject({ url: `/v1/search?q=${name}` })).json();
+          return body.total as number;
+        }),
+      );
+    await write(doc);
+    await until(async () => (await found('quasar')).every((n) => n === 1), 'the creation');
+    await write({ ...doc, name: 'Nebula telescope', version: 2 });
+    await until(async () => (await found('nebula')).every((n) => n === 1), 'the change');
+    expect(await found('quasar')).toEqual([0, 0]);
+    await remove(doc.id, 2);
+    await until(async () => (await found('nebula')).every((n) => n === 0), 'the deletion');
+  }, 60_000);
+
+  it('when a sequence value commits after a higher one, then the replica still reads it', async () => {
+    const { follower } = replicas[0];
+    // No word in common where the typo dictionary would make one writer wait for the other.
+    const early = product({ name: 'Amber beacon', brand: 'Lumen', description: 'glowing' });
+    const late = product({ name: 'Cobalt torch', brand: 'Flare', description: 'glowing' });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let drawn: () => void = () => undefined;
+    const hasDrawn = new Promise<void>((resolve) => (drawn = resolve));
+    // The early write draws its sequence value first and commits last.
+    const slow = database.db.transaction().execute(async (trx) => {
+      await indexProduct(trx, early);
+      drawn();
+      await held;
+    });
+    await hasDrawn;
+    await write(late);
+    await follower.catchUp();
+    const names = () =>
+      search(follower.index, { q: 'glowing ', sort: 'price_asc', limit: 10 }).items.map(
+        (item) => item.name,
+      );
+    expect(names()).toEqual(['Cobalt torch']);
+    release();
+    await slow;
+    await follower.catchUp();
+    expect(names().sort()).toEqual(['Amber beacon', 'Cobalt torch']);
+  });
+
+  it('when both have caught up, then the readiness check counts the index as up', async () => {
+    for (const { app } of replicas) {
+      const reply = (await app.inject({ url: '/health/ready' })).json();
+      expect(reply.checks.index).toBe('up');
+    }
+  });
+});
