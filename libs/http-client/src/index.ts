@@ -11,4 +11,4 @@ export {
   type StreamResponse,
 } from './service-client.js';
 export { UpstreamUnavailableError, type UnavailableReason } from './upstream-unavailable-error.js';
-export { backoffDelay, parseRetryAfter } from './backoff.js';
+export { backoffDelay, backoffStep, parseRetryAfter } from './backoff.js';

@@ -1,4 +1,4 @@
-import { backoffDelay, parseRetryAfter } from '../src/index.js';
+import { backoffDelay, backoffStep, parseRetryAfter } from '../src/index.js';
 
 describe('backoff', () => {
   it('when attempts grow, then delays grow exponentially within half and full step, capped', () => {
@@ -11,6 +11,13 @@ describe('backoff', () => {
       expect(third).toBeLessThanOrEqual(400);
       expect(backoffDelay(10, 100, 1000)).toBeLessThanOrEqual(1000);
     }
+  });
+
+  it('when the step is asked for, then it doubles per attempt from the base and stops at the cap', () => {
+    expect([0, 1, 2, 3].map((attempt) => backoffStep(attempt, 100))).toEqual([100, 200, 400, 800]);
+    expect(backoffStep(5, 100, 1000)).toBe(1000);
+    expect(backoffStep(5000, 0)).toBe(0);
+    expect(Number.isFinite(backoffStep(5000, 100))).toBe(true);
   });
 
   it('when Retry-After is seconds, a date, absent or junk, then it parses to seconds or undefined', () => {

@@ -1,5 +1,6 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay } from '@bazaar/http-client/backoff';
+import { sleep } from './wait.js';
 import type { Logger } from './logger.js';
 
 /** Something that needs channels on every fresh connection (topology, publisher, consumers). */

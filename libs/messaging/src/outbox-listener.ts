@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay } from '@bazaar/http-client/backoff';
+import { sleep } from './wait.js';
 import type { Logger } from './logger.js';
 import { OUTBOX_CHANNEL } from './tables.js';
 

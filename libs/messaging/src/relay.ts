@@ -1,7 +1,8 @@
 import { validateEnvelope } from '@bazaar/contracts';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { sql, type Kysely } from 'kysely';
-import { backoffDelay, Signal, sleep } from './backoff.js';
+import { backoffDelay } from '@bazaar/http-client/backoff';
+import { Signal, sleep } from './wait.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { UnroutableError } from './errors.js';
 import type { Logger } from './logger.js';

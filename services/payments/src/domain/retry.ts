@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffStep } from '@bazaar/http-client/backoff';
 import { ProviderTransientError } from '../providers/provider.js';
 
 export interface RetryPolicy {
@@ -51,7 +52,7 @@ export async function withRetries<T>(
       failures.push(asError(error));
       const transient = error instanceof ProviderTransientError;
       if (!transient || attempt >= policy.attempts) return { ok: false, failures, transient };
-      await sleep(policy.backoffMs * 2 ** (attempt - 1));
+      await sleep(backoffStep(attempt - 1, policy.backoffMs));
     }
   }
 }

@@ -1,9 +1,3 @@
-/** Exponential backoff with full jitter, capped: attempt 0 waits about `baseMs`. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
 /** A sleep that `wake()` (or `abort`) can cut short; resolves either way. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
