@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 /** UUIDv7 (any UUID is accepted on read; producers mint v7 so ids sort by time). */
 export const Id = Type.String({ format: 'uuid' });
@@ -11,5 +11,7 @@ export const Money = Type.Object(
   },
   { additionalProperties: false },
 );
+/** The TypeScript shape of `Money`: every service's domain uses this one. */
+export type Money = Static<typeof Money>;
 
 export const Timestamp = Type.String({ format: 'date-time' });

@@ -1,10 +1,7 @@
-import type { EventData } from '@bazaar/contracts';
+import type { EventData, Money } from '@bazaar/contracts';
 
-/** Money as Bazaar writes it everywhere: integer minor units and an ISO 4217 currency. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+/** Money as Bazaar writes it everywhere (`@bazaar/contracts`), re-exported for the domain. */
+export type { Money };
 
 /** The category a product belongs to, with its ancestors' ids (root first). */
 export interface ProductCategory {

@@ -1,12 +1,7 @@
-import type { Messaging } from '@bazaar/messaging';
+import type { Logger, Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import { onOrderCancelled } from './consumers/order-cancelled.js';
 import { onOrderCreated } from './consumers/order-created.js';
-
-/** The part of a pino logger the consumers use. */
-export interface Logger {
-  info(fields: object, message: string): void;
-}
 
 /** The queue catalog consumes order events from (`<namespace>catalog.orders`). */
 export const ORDERS_QUEUE = 'catalog.orders';

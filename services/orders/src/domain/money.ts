@@ -1,8 +1,7 @@
-/** Money: an integer of minor units and an ISO 4217 currency. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+import type { Money } from '@bazaar/contracts';
+
+/** Money as Bazaar writes it everywhere (`@bazaar/contracts`), with its arithmetic below. */
+export type { Money };
 
 /** Thrown when amounts in different currencies would be added: a catalog data problem. */
 export class CurrencyMismatchError extends Error {

@@ -1,10 +1,8 @@
+import type { Money } from '@bazaar/contracts';
 import type { CardDetails } from '../domain/card.js';
 
-/** An amount in minor units of a currency (`{ amount: 1999, currency: 'EUR' }`). */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+/** Money as Bazaar writes it everywhere (`@bazaar/contracts`), re-exported for providers. */
+export type { Money };
 
 /** Why a provider refused an authorization; the `payment.failed` reasons minus `provider_error`. */
 export type DeclineReason = 'declined' | 'insufficient_funds' | 'expired_card';

@@ -1,7 +1,6 @@
-import type { EventHandler } from '@bazaar/messaging';
+import type { EventHandler, Logger } from '@bazaar/messaging';
 import type { Database } from '../../db/database.js';
 import { releaseStock } from '../../domain/release-stock.js';
-import type { Logger } from '../subscriptions.js';
 
 /** `order.cancelled` -> give back what the order reserved, once. */
 export function onOrderCancelled(log: Logger): EventHandler<Database, 'order.cancelled'> {

@@ -1,7 +1,6 @@
-import type { EventHandler } from '@bazaar/messaging';
+import type { EventHandler, Logger } from '@bazaar/messaging';
 import type { Database } from '../../db/database.js';
 import { reserveStock } from '../../domain/reserve-stock.js';
-import type { Logger } from '../subscriptions.js';
 
 /**
  * `order.created` -> reserve every line, all or nothing, and publish `stock.reserved` or
