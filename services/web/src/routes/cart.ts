@@ -1,13 +1,14 @@
+import { UUID_PATTERN } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiResult, Caller, Cart } from '../clients/storefront.js';
 import { cartPage } from '../views/cart.js';
-import { pageContext, sendPage, UUID, type RouteDeps } from './page-kit.js';
+import { pageContext, sendPage, type RouteDeps } from './page-kit.js';
 
 const Csrf = { _csrf: Type.String() };
 export const AddItemBody = Type.Object({
   ...Csrf,
-  productId: Type.String({ pattern: UUID.source }),
+  productId: Type.String({ pattern: UUID_PATTERN.source }),
   quantity: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}$' })),
 });
 export const SetItemBody = Type.Object({
@@ -101,7 +102,7 @@ export async function cartRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     {
       schema: {
         body: SetItemBody,
-        params: Type.Object({ productId: Type.String({ pattern: UUID.source }) }),
+        params: Type.Object({ productId: Type.String({ pattern: UUID_PATTERN.source }) }),
       },
     },
     async (request, reply) => {

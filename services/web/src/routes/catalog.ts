@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@bazaar/service-kit';
 import { UpstreamUnavailableError } from '@bazaar/http-client';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +12,7 @@ import {
   type Filters,
 } from '../views/catalog.js';
 import { errorPage, notFoundPage } from '../views/errors.js';
-import { findCategory, pageContext, sendPage, UUID, type RouteDeps } from './page-kit.js';
+import { findCategory, pageContext, sendPage, type RouteDeps } from './page-kit.js';
 
 const SortSchema = Type.Union(
   ['relevance', 'price_asc', 'price_desc', 'newest'].map((s) => Type.Literal(s)),
@@ -130,7 +131,7 @@ export async function catalogRoutes(app: FastifyInstance, deps: RouteDeps): Prom
 
   app.get<{ Params: { id: string } }>('/p/:id', async (request, reply) => {
     const ctx = pageContext(deps, request);
-    if (!UUID.test(request.params.id)) return sendPage(reply, ctx, notFoundPage(), 404);
+    if (!UUID_PATTERN.test(request.params.id)) return sendPage(reply, ctx, notFoundPage(), 404);
     const [answer, tree] = await Promise.all([
       api.product({ requestId: request.id, ip: request.ip }, request.params.id),
       deps.categories.tree(request.id, request.ip),

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@bazaar/service-kit';
 import { randomUUID } from 'node:crypto';
 import { UpstreamUnavailableError } from '@bazaar/http-client';
 import { Type, type Static } from '@sinclair/typebox';
@@ -8,7 +9,7 @@ import { notFoundPage } from '../views/errors.js';
 import { emptyForm, formFromProblem, type FormState } from '../views/forms.js';
 import { orderListPage, orderPage } from '../views/orders.js';
 import { currentCart } from './cart.js';
-import { pageContext, sendPage, UUID, type RouteDeps } from './page-kit.js';
+import { pageContext, sendPage, type RouteDeps } from './page-kit.js';
 import { untilSettled } from './until-settled.js';
 
 /** Answers of the storefront's order stream the page's script is given as they are. */
@@ -17,7 +18,7 @@ const PASSED_ON = new Set([204, 404, 429]);
 const Text = (maxLength: number) => Type.String({ maxLength });
 export const CheckoutForm = Type.Object({
   _csrf: Type.String(),
-  key: Type.String({ pattern: UUID.source }),
+  key: Type.String({ pattern: UUID_PATTERN.source }),
   'shippingAddress.name': Text(1000),
   'shippingAddress.line1': Text(1000),
   'shippingAddress.line2': Type.Optional(Text(1000)),
@@ -162,7 +163,7 @@ export async function orderRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       const caller = await request.session.caller();
       if (!caller.token)
         return reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
-      if (!UUID.test(request.params.id)) return sendPage(reply, ctx, notFoundPage(), 404);
+      if (!UUID_PATTERN.test(request.params.id)) return sendPage(reply, ctx, notFoundPage(), 404);
       const answer = await api.order(caller, request.params.id);
       // Someone else's order is answered exactly like a missing one.
       if (!answer.ok) return sendPage(reply, ctx, notFoundPage(), 404);
@@ -176,7 +177,7 @@ export async function orderRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     { schema: { params: IdParams } },
     async (request, reply) => {
       const caller = await request.session.caller();
-      if (!caller.token || !UUID.test(request.params.id)) return reply.code(404).send();
+      if (!caller.token || !UUID_PATTERN.test(request.params.id)) return reply.code(404).send();
       const gone = new AbortController();
       reply.raw.on('close', () => gone.abort(new Error('shopper went away')));
       const lastEventId = request.headers['last-event-id'];
@@ -216,7 +217,7 @@ export async function orderRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       const ctx = pageContext(deps, request);
       const caller = await request.session.caller();
       if (!caller.token) return reply.redirect('/signin', 303);
-      if (!UUID.test(request.params.id)) return sendPage(reply, ctx, notFoundPage(), 404);
+      if (!UUID_PATTERN.test(request.params.id)) return sendPage(reply, ctx, notFoundPage(), 404);
       const answer = await api.cancel(caller, request.params.id);
       if (answer.ok) return reply.redirect(`/orders/${request.params.id}`, 303);
       if (answer.status === 404) return sendPage(reply, ctx, notFoundPage(), 404);

@@ -48,8 +48,6 @@ export function safeNext(next: unknown, fallback = '/'): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The category tree, kept for a minute: every page's navigation needs it and it changes rarely.
  * A failed read is not kept, so the next page tries again; meanwhile the last tree read (or none)
