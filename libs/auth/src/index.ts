@@ -14,6 +14,7 @@ export {
   type JwksCacheOptions,
 } from './jwks-cache.js';
 export { authErrors } from './errors.js';
+export { JwtConfig } from './config.js';
 export {
   ROLES,
   ACCESS_TOKEN_TYPE,

@@ -1,8 +1,10 @@
+import { JwtConfig } from '@bazaar/auth';
 import { CommonConfig, FaultsConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...JwtConfig,
   ...FaultsConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8081 }),
   DATABASE_URL: Type.String({
@@ -19,8 +21,6 @@ export const ConfigSchema = Type.Object({
     pattern: '^https?://',
     default: 'http://127.0.0.1:8083/.well-known/jwks.json',
   }),
-  JWT_ISSUER: Type.String({ minLength: 1, default: 'bazaar-users' }),
-  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'bazaar' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

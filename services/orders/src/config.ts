@@ -1,8 +1,10 @@
+import { JwtConfig } from '@bazaar/auth';
 import { CommonConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...JwtConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8082 }),
   DATABASE_URL: Type.String({
     pattern: '^postgres(ql)?://',

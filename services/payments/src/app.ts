@@ -59,8 +59,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   app.health.addCheck('database', () => pingDatabase(deps.db));
   await app.register(authPlugin, {
     jwksUrl: config.JWKS_URL,
-    issuer: 'bazaar-users',
-    audience: 'bazaar',
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
   });
 
   const ctx = paymentsContext(config, deps.providers ?? providersFromConfig(config), app.log);

@@ -1,3 +1,4 @@
+import { JwtConfig } from '@bazaar/auth';
 import { CommonConfig, ConfigError, FaultsConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -9,6 +10,7 @@ const SecretList = (description: string) =>
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...JwtConfig,
   ...FaultsConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8084 }),
   DATABASE_URL: Type.String({

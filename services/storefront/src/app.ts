@@ -1,4 +1,4 @@
-import { authPlugin, bearerAuthScheme, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@bazaar/auth';
+import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
 import { createApp, internalEndpoints, type App } from '@bazaar/service-kit';
 import { jwksUrl, trustProxySetting, type Config } from './config.js';
@@ -50,8 +50,8 @@ export async function buildApp(config: Config, deps: RouteDeps): Promise<App> {
   await app.register(security, { config });
   await app.register(authPlugin, {
     jwksUrl: jwksUrl(config),
-    issuer: DEFAULT_ISSUER,
-    audience: DEFAULT_AUDIENCE,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
   });
   await app.register(rateLimits, { config });
 

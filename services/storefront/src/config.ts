@@ -1,3 +1,4 @@
+import { JwtConfig } from '@bazaar/auth';
 import { CommonConfig, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -6,6 +7,7 @@ const Url = (fallback: string, description: string) =>
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...JwtConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   DATABASE_URL: Type.String({
     pattern: '^postgres(ql)?://',

@@ -1,8 +1,10 @@
+import { JwtConfig } from '@bazaar/auth';
 import { CommonConfig, ConfigError, loadConfig } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const ConfigSchema = Type.Object({
   ...CommonConfig,
+  ...JwtConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8083 }),
   DATABASE_URL: Type.String({
     pattern: '^postgres(ql)?://',
@@ -12,8 +14,6 @@ export const ConfigSchema = Type.Object({
   /** Addresses whose `X-Forwarded-For` is believed (the storefront, an ingress): proxy-addr syntax. */
   TRUST_PROXY: Type.String({ default: 'loopback,uniquelocal' }),
 
-  JWT_ISSUER: Type.String({ minLength: 1, default: 'bazaar-users' }),
-  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'bazaar' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 3600, default: 30 * 24 * 3600 }),
   /**
