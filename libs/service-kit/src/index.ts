@@ -12,7 +12,13 @@ export { internalEndpoints } from './internal-endpoints.js';
 export { loggerOptions, traceFields, REDACTED_PATHS, type LogLevel } from './logger.js';
 export { toProblem, databaseRefusal, type Problem } from './problem.js';
 export { Uuid, uuidWith, UUID_PATTERN } from './input.js';
-export { ProblemSchema, CommonConfig, LogLevelSchema } from './schemas.js';
+export {
+  ProblemSchema,
+  CommonConfig,
+  LogLevelSchema,
+  problemResponses,
+  type ProblemResponseOptions,
+} from './schemas.js';
 export { runService, exitOnStartupError, type RunOptions } from './run-service.js';
 export { Faults, FaultsConfig, InjectedFault, parseFaults, type FaultSpec } from './faults.js';
 export { type MetricsSettings } from './metrics.js';

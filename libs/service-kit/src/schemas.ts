@@ -48,3 +48,43 @@ export const CommonConfig = {
    */
   DATABASE_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
 };
+
+export interface ProblemResponseOptions {
+  /**
+   * Document each status with its description and the `application/problem+json` media type
+   * (a public API's style: storefront); without it each status gets the bare `ProblemSchema`.
+   */
+  descriptions?: Readonly<Record<number, string>>;
+  /** Statuses every route of the service may answer besides its own (storefront: 429, 503). */
+  always?: readonly number[];
+  /**
+   * Refer to the `Problem` schema the service registered (`app.addSchema(ProblemSchema)`)
+   * instead of inlining it: the document then shows a `$ref` (users' style, kept so its
+   * document stays as it was).
+   */
+  ref?: boolean;
+}
+
+/**
+ * The problem responses of a route schema, the one way to declare them:
+ * `response: { 200: Product, ...problemResponses([400, 404]) }`.
+ */
+export function problemResponses(
+  statuses: readonly number[],
+  options: ProblemResponseOptions = {},
+): Record<number, unknown> {
+  const all = [...new Set([...statuses, ...(options.always ?? [])])];
+  const { descriptions } = options;
+  const schema = options.ref ? Type.Ref(ProblemSchema) : ProblemSchema;
+  return Object.fromEntries(
+    all.map((status) => [
+      status,
+      descriptions
+        ? {
+            description: descriptions[status] ?? 'Problem',
+            content: { 'application/problem+json': { schema } },
+          }
+        : schema,
+    ]),
+  );
+}

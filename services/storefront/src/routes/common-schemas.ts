@@ -1,4 +1,4 @@
-import { ProblemSchema, uuidWith } from '@bazaar/service-kit';
+import { problemResponses, uuidWith } from '@bazaar/service-kit';
 import { Type, type TSchema } from '@sinclair/typebox';
 
 /** Public schemas shared by several resources. They are the storefront's own contract. */
@@ -84,18 +84,8 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
 };
 
 /** problem+json responses for the given statuses; 429 and 503 are possible on every route. */
-export function problems(...statuses: number[]): Record<number, unknown> {
-  const all = [...new Set([...statuses, 429, 503])];
-  return Object.fromEntries(
-    all.map((status) => [
-      status,
-      {
-        description: STATUS_DESCRIPTIONS[status] ?? 'Problem',
-        content: { 'application/problem+json': { schema: ProblemSchema } },
-      },
-    ]),
-  );
-}
+export const problems = (...statuses: number[]) =>
+  problemResponses(statuses, { descriptions: STATUS_DESCRIPTIONS, always: [429, 503] });
 
 /** OpenAPI security requirement of routes needing an access token. */
 export const bearer = [{ bearerAuth: [] }];

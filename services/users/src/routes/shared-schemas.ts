@@ -1,8 +1,4 @@
-import { ProblemSchema } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
-
-/** problem+json in response schemas (`app.addSchema(ProblemSchema)` is done once in app.ts). */
-export const Problem = Type.Ref(ProblemSchema);
 
 export const UserSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -1,5 +1,5 @@
 import { tagSpan } from '@bazaar/telemetry';
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import { createProduct } from '../../domain/create-product.js';
 import { deleteProduct } from '../../domain/delete-product.js';
@@ -9,13 +9,7 @@ import { ProductParams, ProductSchema } from '../products/schemas.js';
 import type { RouteDeps } from '../route-deps.js';
 import { CreateProductBody, SetStockBody, UpdateProductBody } from './schemas.js';
 
-const errorReplies = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};
+const errorReplies = problemResponses([400, 401, 403, 404, 409]);
 
 /** Admin writes; each needs an access token with the `admin` role, checked before the body. */
 export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {

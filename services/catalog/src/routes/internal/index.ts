@@ -1,4 +1,4 @@
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { exportProducts } from '../../domain/export-products.js';
 import { lookupPrices } from '../../domain/lookup-prices.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -17,7 +17,7 @@ export async function internalRoutes(app: App, { db, pool, faults }: RouteDeps):
         tags: ['internal'],
         summary: 'Authoritative prices and availability of up to 100 products, in one query',
         body: PricesBody,
-        response: { 200: PricesReply, 400: ProblemSchema },
+        response: { 200: PricesReply, ...problemResponses([400]) },
       },
     },
     async (request) => {
@@ -33,7 +33,7 @@ export async function internalRoutes(app: App, { db, pool, faults }: RouteDeps):
         tags: ['internal'],
         summary: 'Every product as its full event document, page by page (search reindexing)',
         querystring: ExportQuery,
-        response: { 200: ExportPage, 400: ProblemSchema },
+        response: { 200: ExportPage, ...problemResponses([400]) },
       },
     },
     async (request) => exportProducts(db, request.query),

@@ -1,5 +1,5 @@
 import { tagSpan } from '@bazaar/telemetry';
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { getProduct } from '../../domain/get-product.js';
 import { listProducts } from '../../domain/list-products.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -26,7 +26,7 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         summary:
           'List products (keyset pagination, filters; a category includes its sub-categories)',
         querystring: ListProductsQuery,
-        response: { 200: ProductPage, 400: ProblemSchema },
+        response: { 200: ProductPage, ...problemResponses([400]) },
       },
     },
     async (request, reply) => {
@@ -43,7 +43,7 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         tags: ['products'],
         summary: 'One product',
         params: ProductParams,
-        response: { 200: ProductSchema, 400: ProblemSchema, 404: ProblemSchema },
+        response: { 200: ProductSchema, ...problemResponses([400, 404]) },
       },
     },
     async (request, reply) => {

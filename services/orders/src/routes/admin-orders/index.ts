@@ -1,4 +1,4 @@
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { shipOrder } from '../../domain/order-commands.js';
 import { listOrderPage } from '../../domain/order-queries.js';
 import { orderView } from '../../domain/order-view.js';
@@ -23,9 +23,7 @@ export async function adminOrderRoutes(app: App, deps: RouteDeps): Promise<void>
         querystring: AdminListQuery,
         response: {
           200: OrderPageSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          403: ProblemSchema,
+          ...problemResponses([400, 401, 403]),
         },
       },
     },
@@ -47,11 +45,7 @@ export async function adminOrderRoutes(app: App, deps: RouteDeps): Promise<void>
         params: OrderParams,
         response: {
           200: OrderSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          403: ProblemSchema,
-          404: ProblemSchema,
-          409: ProblemSchema,
+          ...problemResponses([400, 401, 403, 404, 409]),
         },
       },
     },

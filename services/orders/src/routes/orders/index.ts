@@ -1,4 +1,4 @@
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { tagSpan } from '@bazaar/telemetry';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -43,12 +43,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         body: CheckoutBody,
         response: {
           202: OrderSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          409: ProblemSchema,
-          422: ProblemSchema,
-          503: ProblemSchema,
+          ...problemResponses([400, 401, 404, 409, 422, 503]),
         },
       },
     },
@@ -74,7 +69,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         summary: "The shopper's own orders, newest first",
         security,
         querystring: ListQuery,
-        response: { 200: OrderPageSchema, 400: ProblemSchema, 401: ProblemSchema },
+        response: { 200: OrderPageSchema, ...problemResponses([400, 401]) },
       },
     },
     async (request) => {
@@ -93,7 +88,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         summary: 'One of the shopper’s orders, with its status history',
         security,
         params: OrderParams,
-        response: { 200: OrderSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+        response: { 200: OrderSchema, ...problemResponses([400, 401, 404]) },
       },
     },
     async (request) => orderView(await getOwnOrder(deps.db, request.params.id, request.user!.id)),
@@ -126,9 +121,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
             description: 'The order is final and the client has its last event',
             type: 'null',
           },
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
+          ...problemResponses([400, 401, 404]),
         },
       },
     },
@@ -158,10 +151,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         params: OrderParams,
         response: {
           200: OrderSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          409: ProblemSchema,
+          ...problemResponses([400, 401, 404, 409]),
         },
       },
     },

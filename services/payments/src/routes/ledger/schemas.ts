@@ -1,4 +1,4 @@
-import { ProblemSchema, Uuid } from '@bazaar/service-kit';
+import { problemResponses, Uuid } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 
 const oneOf = <T extends string>(values: readonly T[]) =>
@@ -42,10 +42,7 @@ export const Ledger = Type.Object({ orderId: Type.String(), items: Type.Array(Pa
 
 const response = {
   200: Ledger,
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
+  ...problemResponses([400, 401, 403, 404]),
 };
 
 export const ownerLedgerSchema = {

@@ -1,4 +1,4 @@
-import { ProblemSchema } from '@bazaar/service-kit';
+import { problemResponses } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 
 export const WebhookParams = Type.Object({
@@ -25,5 +25,5 @@ export const webhookSchema = {
   tags: ['webhooks'],
   params: WebhookParams,
   headers: Type.Object({ 'bazaar-signature': Type.Optional(Type.String()) }),
-  response: { 200: WebhookReceipt, 400: ProblemSchema, 404: ProblemSchema },
+  response: { 200: WebhookReceipt, ...problemResponses([400, 404]) },
 };

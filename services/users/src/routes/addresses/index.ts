@@ -1,8 +1,8 @@
-import type { App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import { addAddress, deleteAddress, listAddresses } from '../../domain/addresses.js';
 import type { UsersContext } from '../../domain/context.js';
-import { bearerSecurity, Problem } from '../shared-schemas.js';
+import { bearerSecurity } from '../shared-schemas.js';
 import {
   AddressBody,
   AddressList,
@@ -24,7 +24,7 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
         summary: "The signed-in user's addresses",
         security: bearerSecurity,
         querystring: AddressListQuery,
-        response: { 200: AddressList, 400: Problem, 401: Problem },
+        response: { 200: AddressList, ...problemResponses([400, 401], { ref: true }) },
       },
     },
     async (request) => listAddresses(ctx, request.user!.id, request.query),
@@ -39,7 +39,7 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
         summary: 'Save an address',
         security: bearerSecurity,
         body: AddressBody,
-        response: { 201: AddressSchema, 400: Problem, 401: Problem, 409: Problem },
+        response: { 201: AddressSchema, ...problemResponses([400, 401, 409], { ref: true }) },
       },
     },
     async (request, reply) =>
@@ -55,7 +55,7 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
         summary: 'Delete one of the signed-in user’s addresses',
         security: bearerSecurity,
         params: AddressParams,
-        response: { 204: Type.Null(), 400: Problem, 401: Problem, 404: Problem },
+        response: { 204: Type.Null(), ...problemResponses([400, 401, 404], { ref: true }) },
       },
     },
     async (request, reply) => {

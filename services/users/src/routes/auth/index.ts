@@ -1,10 +1,9 @@
-import type { App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import type { UsersContext } from '../../domain/context.js';
 import { login } from '../../domain/login.js';
 import { logout, refresh } from '../../domain/refresh.js';
 import { register } from '../../domain/register.js';
-import { Problem } from '../shared-schemas.js';
 import { LoginBody, RefreshBody, RegisterBody, TokenPairReply } from './schemas.js';
 
 const tags = ['auth'];
@@ -21,7 +20,7 @@ export function authRoutes(app: App, ctx: UsersContext): void {
           'A taken email is a 409 and counts against the client address like a failed login ' +
           '(429 with Retry-After past the limit).',
         body: RegisterBody,
-        response: { 201: TokenPairReply, 400: Problem, 409: Problem, 429: Problem },
+        response: { 201: TokenPairReply, ...problemResponses([400, 409, 429], { ref: true }) },
       },
     },
     async (request, reply) => {
@@ -38,7 +37,7 @@ export function authRoutes(app: App, ctx: UsersContext): void {
         tags,
         summary: 'Sign in with email and password',
         body: LoginBody,
-        response: { 200: TokenPairReply, 400: Problem, 401: Problem, 429: Problem },
+        response: { 200: TokenPairReply, ...problemResponses([400, 401, 429], { ref: true }) },
       },
     },
     async (request) => {
@@ -56,7 +55,7 @@ export function authRoutes(app: App, ctx: UsersContext): void {
         summary: 'Spend a refresh token for a new token pair',
         description: 'A refresh token works once; presenting a spent one revokes its whole family.',
         body: RefreshBody,
-        response: { 200: TokenPairReply, 400: Problem, 401: Problem },
+        response: { 200: TokenPairReply, ...problemResponses([400, 401], { ref: true }) },
       },
     },
     async (request) =>
@@ -72,7 +71,7 @@ export function authRoutes(app: App, ctx: UsersContext): void {
         tags,
         summary: "Revoke the refresh token's family",
         body: RefreshBody,
-        response: { 204: Type.Null(), 400: Problem },
+        response: { 204: Type.Null(), ...problemResponses([400], { ref: true }) },
       },
     },
     async (request, reply) => {

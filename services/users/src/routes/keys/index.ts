@@ -1,7 +1,7 @@
-import type { App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import type { UsersContext } from '../../domain/context.js';
-import { bearerSecurity, Problem } from '../shared-schemas.js';
+import { bearerSecurity } from '../shared-schemas.js';
 
 /** `POST /internal/keys/rotate` (admin): publish the next signing key now, ahead of schedule. */
 export function keyRoutes(app: App, ctx: UsersContext): void {
@@ -15,10 +15,7 @@ export function keyRoutes(app: App, ctx: UsersContext): void {
         security: bearerSecurity,
         response: {
           200: Type.Object({ kid: Type.String(), publishedKids: Type.Array(Type.String()) }),
-          400: Problem,
-          401: Problem,
-          403: Problem,
-          409: Problem,
+          ...problemResponses([400, 401, 403, 409], { ref: true }),
         },
       },
     },

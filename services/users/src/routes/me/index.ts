@@ -1,7 +1,7 @@
-import type { App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import type { UsersContext } from '../../domain/context.js';
 import { getProfile, updateProfile } from '../../domain/profile.js';
-import { bearerSecurity, Problem, UserSchema } from '../shared-schemas.js';
+import { bearerSecurity, UserSchema } from '../shared-schemas.js';
 import { PatchMeBody } from './schemas.js';
 
 const tags = ['me'];
@@ -16,7 +16,7 @@ export function meRoutes(app: App, ctx: UsersContext): void {
         tags,
         summary: 'The signed-in user',
         security: bearerSecurity,
-        response: { 200: UserSchema, 401: Problem, 404: Problem },
+        response: { 200: UserSchema, ...problemResponses([401, 404], { ref: true }) },
       },
     },
     async (request) => getProfile(ctx, request.user!.id),
@@ -31,7 +31,7 @@ export function meRoutes(app: App, ctx: UsersContext): void {
         summary: "Change the signed-in user's name",
         security: bearerSecurity,
         body: PatchMeBody,
-        response: { 200: UserSchema, 400: Problem, 401: Problem, 404: Problem },
+        response: { 200: UserSchema, ...problemResponses([400, 401, 404], { ref: true }) },
       },
     },
     async (request) => updateProfile(ctx, request.user!.id, request.body),
