@@ -1,0 +1,125 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import {
+  buildPath,
+  errorCode,
+  TIMEOUT_CODES,
+  TimedOut,
+  UNREACHABLE_CODES,
+  type Attempt,
+} from './request-parts.js';
+import type { RequestOptions } from './service-client.js';
+import { UpstreamUnavailableError, type UnavailableReason } from './upstream-unavailable-error.js';
+
+/** Builds the error a caller maps to 503, with this client's name and default `Retry-After`. */
+export type Unavailable = (
+  reason: UnavailableReason,
+  retryAfter?: number,
+  status?: number,
+  cause?: unknown,
+) => UpstreamUnavailableError;
+
+export function unavailableOf(service: string, defaultRetryAfter: number): Unavailable {
+  return (reason, retryAfter = defaultRetryAfter, status, cause) =>
+    new UpstreamUnavailableError(
+      service,
+      reason,
+      Math.max(1, retryAfter),
+      status,
+      cause ? { cause } : undefined,
+    );
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Longest one attempt may take unless the request says otherwise. */
+  timeoutMs: number;
+  /** Keep-alive connections in the pool. */
+  connections: number;
+  unavailable: Unavailable;
+}
+
+/** One attempt's answer head, its body still to read, and the clean-up once it is read. */
+export interface AttemptHead {
+  attempt: Attempt;
+  done: () => void;
+}
+
+export interface Transport {
+  /** One attempt; resolves with the answer's head, the body still to read, or throws. */
+  attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead>;
+  /** A failure as the caller should see it: the caller's abort, or unavailability, or itself. */
+  classify(error: unknown, own: AbortSignal, caller?: AbortSignal): unknown;
+  close(): Promise<void>;
+}
+
+/** The keep-alive pool to one dependency and single attempts over it, with their timeouts. */
+export function createTransport(options: TransportOptions): Transport {
+  const base = new URL(options.baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const { timeoutMs, unavailable } = options;
+  const pool = new Pool(base.origin, {
+    connections: options.connections,
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    connect: { timeout: timeoutMs },
+  });
+
+  async function attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead> {
+    const controller = new AbortController();
+    const limit = request.timeoutMs ?? timeoutMs;
+    const timer = setTimeout(() => controller.abort(new TimedOut()), limit);
+    const onCallerAbort = () => controller.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+    };
+    if (request.signal?.aborted) onCallerAbort();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [key, value] of Object.entries(request.headers ?? {})) {
+      if (value !== undefined) headers[key.toLowerCase()] = value;
+    }
+    let body: string | Buffer | undefined;
+    if (request.rawBody) {
+      body = request.rawBody.data;
+      headers['content-type'] = request.rawBody.contentType;
+    } else if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+    try {
+      const response = await pool.request({
+        method: request.method,
+        path: buildPath(prefix, request.path, request.query),
+        headers,
+        body,
+        signal: controller.signal,
+        headersTimeout: limit,
+        bodyTimeout: streaming ? 0 : limit,
+      });
+      if (streaming) clearTimeout(timer);
+      return {
+        attempt: { status: response.statusCode, headers: response.headers, body: response.body },
+        done,
+      };
+    } catch (error) {
+      done();
+      throw classify(error, controller.signal, request.signal);
+    }
+  }
+
+  function classify(error: unknown, own: AbortSignal, caller?: AbortSignal): unknown {
+    if (caller?.aborted) return caller.reason ?? error;
+    if (own.aborted && own.reason instanceof TimedOut)
+      return unavailable('timeout', undefined, undefined, error);
+    if (error instanceof undiciErrors.UndiciError || errorCode(error)) {
+      const code = errorCode(error) ?? '';
+      if (TIMEOUT_CODES.has(code)) return unavailable('timeout', undefined, undefined, error);
+      if (UNREACHABLE_CODES.has(code) || code.startsWith('UND_ERR'))
+        return unavailable('unreachable', undefined, undefined, error);
+    }
+    return error;
+  }
+
+  return { attempt, classify, close: () => pool.close() };
+}
