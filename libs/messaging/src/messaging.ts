@@ -158,16 +158,16 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     () => brokerProblem() === undefined,
   );
   if (options.relay !== false) {
-    relay = new OutboxRelay(
+    relay = new OutboxRelay({
       db,
       connection,
       publisher,
-      exchangeNames(namespace).events,
-      options.service,
-      relaySettings,
+      exchange: exchangeNames(namespace).events,
+      source: options.service,
+      settings: relaySettings,
       logger,
       metrics,
-    );
+    });
   }
   const listener =
     relay && options.databaseUrl

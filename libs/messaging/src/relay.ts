@@ -1,5 +1,5 @@
 import { validateEnvelope } from '@bazaar/contracts';
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { sql, type Kysely } from 'kysely';
 import { backoffDelay } from '@bazaar/http-client/backoff';
 import { Signal, sleep } from './wait.js';
@@ -62,6 +62,23 @@ export interface RelayRound {
  * of order are never skipped. The claim is committed before the broker is talked to, so no
  * transaction (nor its database session) is held open across network calls to RabbitMQ.
  */
+/** What an `OutboxRelay` works with. */
+export interface OutboxRelayOptions {
+  db: Kysely<MessagingTables>;
+  connection: BrokerConnection;
+  publisher: Publisher;
+  /** The events exchange (namespaced). */
+  exchange: string;
+  /** The publishing service, the envelope's `source`. */
+  source: string;
+  settings: RelaySettings;
+  logger: Logger;
+  metrics: MessagingMetrics;
+}
+
+type ClaimedRow = OutboxRow & { position: number };
+type Prepared = { row: OutboxRow; message: OutgoingMessage };
+
 export class OutboxRelay {
   private readonly wakeUp = new Signal();
   private readonly stopping = new AbortController();
@@ -72,16 +89,25 @@ export class OutboxRelay {
   /** Test hook: runs after a batch is published and before it is marked sent. */
   afterPublish: ((ids: string[]) => Promise<void>) | undefined;
 
-  constructor(
-    private readonly db: Kysely<MessagingTables>,
-    private readonly connection: BrokerConnection,
-    private readonly publisher: Publisher,
-    private readonly exchange: string,
-    private readonly source: string,
-    private readonly settings: RelaySettings,
-    private readonly logger: Logger,
-    private readonly metrics: MessagingMetrics,
-  ) {}
+  private readonly db: Kysely<MessagingTables>;
+  private readonly connection: BrokerConnection;
+  private readonly publisher: Publisher;
+  private readonly exchange: string;
+  private readonly source: string;
+  private readonly settings: RelaySettings;
+  private readonly logger: Logger;
+  private readonly metrics: MessagingMetrics;
+
+  constructor(options: OutboxRelayOptions) {
+    this.db = options.db;
+    this.connection = options.connection;
+    this.publisher = options.publisher;
+    this.exchange = options.exchange;
+    this.source = options.source;
+    this.settings = options.settings;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -148,9 +174,20 @@ export class OutboxRelay {
    * One round: claim a batch (a lease on the rows, committed at once), publish it, then mark
    * what the broker confirmed. No transaction stays open while the broker is talked to.
    */
+  /** One round: claim a batch, check it, publish it with its spans, mark what became of each row. */
   async relayOnce(): Promise<RelayRound> {
+    const rows = await this.claim();
+    if (rows.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
+    const { batch, invalid } = this.prepare(rows);
+    const { results, spans } = await this.publishTraced(batch);
+    const { sent, unconfirmed } = await this.mark(batch, results, spans, invalid);
+    return { claimed: rows.length, sent, unconfirmed };
+  }
+
+  /** Takes a lease on the next pending rows, in one statement and its own transaction. */
+  private async claim(): Promise<ClaimedRow[]> {
     // One statement, its own transaction: the lease is taken and committed at once.
-    const { rows: claimed } = await sql<OutboxRow & { position: number }>`
+    const { rows: claimed } = await sql<ClaimedRow>`
       with claimable as (
         select id from outbox_events
         where status = 'pending' and available_at <= now()
@@ -164,11 +201,16 @@ export class OutboxRelay {
       where o.id = claimable.id
       returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
                 o.traceparent, o.tracestate, o.attempts`.execute(this.db);
-    if (claimed.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
-    const rows = claimed.sort((a, b) => a.position - b.position);
+    return claimed.sort((a, b) => a.position - b.position);
+  }
 
+  /** The envelope and message of each row; rows failing their schema are set apart. */
+  private prepare(rows: OutboxRow[]): {
+    batch: Prepared[];
+    invalid: Array<{ id: string; error: string }>;
+  } {
     const invalid: Array<{ id: string; error: string }> = [];
-    const batch: Array<{ row: OutboxRow; message: OutgoingMessage }> = [];
+    const batch: Prepared[] = [];
     for (const row of rows) {
       const envelope = {
         id: row.id,
@@ -182,7 +224,16 @@ export class OutboxRelay {
       if (problems.length) invalid.push({ id: row.id, error: problems.join('; ') });
       else batch.push({ row, message: this.toMessage(row, envelope) });
     }
+    return { batch, invalid };
+  }
 
+  /**
+   * Publishes the batch, one publish span per row (ended by `mark`, with each row's outcome); on
+   * a broker failure the spans end and the rows are released.
+   */
+  private async publishTraced(
+    batch: Prepared[],
+  ): Promise<{ results: Array<Error | undefined>; spans: Span[] }> {
     const spans = batch.map(({ row, message }) => {
       const parent = row.traceparent
         ? contextFrom({ traceparent: row.traceparent, tracestate: row.tracestate ?? undefined })
@@ -214,7 +265,16 @@ export class OutboxRelay {
     // A relay that dies here has published rows it never marks: its lease runs out and they
     // are published again — consumers' inboxes absorb the copy.
     await this.afterPublish?.(batch.map((b) => b.row.id));
+    return { results, spans };
+  }
 
+  /** Records what became of each row: sent, unrouted, failed, or released for the next round. */
+  private async mark(
+    batch: Prepared[],
+    results: Array<Error | undefined>,
+    spans: Span[],
+    invalid: Array<{ id: string; error: string }>,
+  ): Promise<{ sent: number; unconfirmed: number }> {
     const sent: string[] = [];
     const unconfirmed: string[] = [];
     const unroutable: string[] = [];
@@ -259,7 +319,7 @@ export class OutboxRelay {
         where id = ${id}`.execute(this.db);
     }
     if (unconfirmed.length) await this.release(unconfirmed);
-    return { claimed: rows.length, sent: sent.length, unconfirmed: unconfirmed.length };
+    return { sent: sent.length, unconfirmed: unconfirmed.length };
   }
 
   private warnUnroutedOnce(type: string, error: string): void {

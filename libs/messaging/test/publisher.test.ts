@@ -86,13 +86,13 @@ describe('publisher and relay edge cases', () => {
   });
 
   it('when the relay cannot get a confirm, then its rows are released for the next round', async () => {
-    const relay = new OutboxRelay(
-      database.db,
+    const relay = new OutboxRelay({
+      db: database.db,
       connection,
       publisher,
-      `${namespace}does-not-exist`,
-      'publisher-test',
-      {
+      exchange: `${namespace}does-not-exist`,
+      source: 'publisher-test',
+      settings: {
         batchSize: 10,
         pollIntervalMs: 1000,
         retentionMs: 1000,
@@ -100,9 +100,9 @@ describe('publisher and relay edge cases', () => {
         pruneIntervalMs: 60_000,
         claimTimeoutMs: 60_000,
       },
-      silentLogger,
-      createMessagingMetrics(new Registry(), async () => 0),
-    );
+      logger: silentLogger,
+      metrics: createMessagingMetrics(new Registry(), async () => 0),
+    });
     await eventually(() => publisher.ready);
     const id = await database.db
       .transaction()
