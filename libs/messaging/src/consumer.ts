@@ -66,6 +66,21 @@ function errorText(error: unknown): string {
  * handler's message is republished to the next delayed retry queue, then dead-lettered; an
  * invalid one is dead-lettered at once, with the reason in its headers.
  */
+/** What a `Consumer` works with. */
+export interface ConsumerOptions<DB> {
+  db: Kysely<DB>;
+  connection: BrokerConnection;
+  /** The broker namespace its queue and exchanges are named in. */
+  namespace: string;
+  queue: string;
+  handlers: EventHandlers<DB>;
+  settings: SubscriptionSettings;
+  logger: Logger;
+  metrics: MessagingMetrics;
+  /** Who may publish each type (the envelope's `source`); any source when absent. */
+  publishers?: Readonly<Partial<Record<string, string>>>;
+}
+
 export class Consumer<DB> implements ConnectionParticipant {
   private readonly managed: ManagedChannel<ConfirmChannel>;
   private consumerTag: string | undefined;
@@ -77,18 +92,25 @@ export class Consumer<DB> implements ConnectionParticipant {
   readonly names: ReturnType<typeof queueNames>;
   private readonly exchanges: ReturnType<typeof exchangeNames>;
 
-  constructor(
-    private readonly db: Kysely<DB>,
-    connection: BrokerConnection,
-    private readonly namespace: string,
-    readonly queue: string,
-    private readonly handlers: EventHandlers<DB>,
-    readonly settings: SubscriptionSettings,
-    private readonly logger: Logger,
-    private readonly metrics: MessagingMetrics,
-    /** Who may publish each type (the envelope's `source`); any source when absent. */
-    private readonly publishers?: Readonly<Partial<Record<string, string>>>,
-  ) {
+  private readonly db: Kysely<DB>;
+  private readonly namespace: string;
+  readonly queue: string;
+  private readonly handlers: EventHandlers<DB>;
+  readonly settings: SubscriptionSettings;
+  private readonly logger: Logger;
+  private readonly metrics: MessagingMetrics;
+  private readonly publishers?: Readonly<Partial<Record<string, string>>>;
+
+  constructor(options: ConsumerOptions<DB>) {
+    const { connection, namespace, queue, settings, logger } = options;
+    this.db = options.db;
+    this.namespace = namespace;
+    this.queue = queue;
+    this.handlers = options.handlers;
+    this.settings = settings;
+    this.logger = logger;
+    this.metrics = options.metrics;
+    this.publishers = options.publishers;
     this.names = queueNames(namespace, queue, settings.retryDelaysMs);
     this.exchanges = exchangeNames(namespace);
     this.managed = new ManagedChannel(

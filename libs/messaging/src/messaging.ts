@@ -186,17 +186,17 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       if (Object.keys(handlers).length === 0) throw new Error(`queue ${queue} has no handlers`);
       const resolved = { ...DEFAULT_SUBSCRIPTION, ...options.subscriptionDefaults, ...settings };
       if (topology) checkDeclared(topology, options.service, queue, handlers, resolved);
-      const consumer = new Consumer(
-        options.db,
+      const consumer = new Consumer({
+        db: options.db,
         connection,
         namespace,
         queue,
         handlers,
-        resolved,
+        settings: resolved,
         logger,
         metrics,
-        topology?.publishers,
-      );
+        publishers: topology?.publishers,
+      });
       consumers.push(consumer);
       connection.add(consumer);
     },
