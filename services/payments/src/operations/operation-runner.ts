@@ -1,3 +1,4 @@
+import { backoffStep } from '@bazaar/http-client/backoff';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
@@ -35,7 +36,7 @@ export interface OperationRunner {
 
 /** The pause before a failed capture or release is tried again: doubling, at most a minute. */
 function retryDelay(tries: number, backoffMs: number): number {
-  return Math.min(60_000, Math.max(100, backoffMs) * 2 ** Math.min(tries, 16));
+  return backoffStep(tries, Math.max(100, backoffMs), 60_000);
 }
 
 /**
