@@ -45,6 +45,12 @@ const TOOLS: Array<{ dir: string; script: string; bad: string[]; reason: RegExp 
   },
   {
     dir: 'services/search',
+    script: 'bench:engine',
+    bad: ['--runs=0'],
+    reason: /^bench:engine: --runs must be/,
+  },
+  {
+    dir: 'services/search',
     script: 'bench:freshness',
     bad: ['--rates=50,fast'],
     reason: /^bench:freshness: --rates must be/,
