@@ -78,6 +78,8 @@ export interface ProviderOperationsTable {
   operation: ProviderOperationKind;
   /** What the call needs beyond the order (an authorization's total, user and method). */
   request: unknown;
+  /** The trace context of the event that asked for the call, continued when it is made. */
+  trace_context: unknown;
   created_at: Generated<Date>;
   /** Not claimed before this time: a lease while it runs, a backoff after a failure. */
   not_before: Generated<Date>;

@@ -1,3 +1,4 @@
+import { traceCarrier, type TraceCarrier } from '@bazaar/telemetry';
 import { sql, type Kysely } from 'kysely';
 import type { Database, ProviderOperationKind } from './database.js';
 
@@ -6,9 +7,14 @@ export interface ProviderOperation {
   operation: ProviderOperationKind;
   request: unknown;
   tries: number;
+  /** The trace of the event that asked for it. */
+  traceContext: TraceCarrier | null;
 }
 
-/** Asks for a provider call, in the consumer's transaction; a second ask of the same one is a no-op. */
+/**
+ * Asks for a provider call, in the consumer's transaction, with the active trace context (the
+ * runner makes the call in that trace); a second ask of the same one is a no-op.
+ */
 export async function requestOperation(
   trx: Kysely<Database>,
   orderId: string,
@@ -17,7 +23,12 @@ export async function requestOperation(
 ): Promise<void> {
   await trx
     .insertInto('provider_operations')
-    .values({ order_id: orderId, operation, request: JSON.stringify(request) })
+    .values({
+      order_id: orderId,
+      operation,
+      request: JSON.stringify(request),
+      trace_context: JSON.stringify(traceCarrier()),
+    })
     .onConflict((oc) => oc.columns(['order_id', 'operation']).doNothing())
     .execute();
 }
@@ -37,6 +48,7 @@ export async function claimOperation(
     operation: ProviderOperationKind;
     request: unknown;
     tries: number;
+    trace_context: TraceCarrier | null;
   }>`
     update provider_operations o
        set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
@@ -49,7 +61,7 @@ export async function claimOperation(
         order by p.created_at
         limit 1
         for update skip locked)
-    returning o.order_id, o.operation, o.request, o.tries`.execute(db);
+    returning o.order_id, o.operation, o.request, o.tries, o.trace_context`.execute(db);
   const row = rows[0];
   return (
     row && {
@@ -57,6 +69,7 @@ export async function claimOperation(
       operation: row.operation,
       request: row.request,
       tries: row.tries,
+      traceContext: row.trace_context,
     }
   );
 }

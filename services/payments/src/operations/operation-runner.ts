@@ -1,4 +1,5 @@
 import { backoffStep } from '@bazaar/http-client/backoff';
+import { inTraceOf } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
@@ -63,16 +64,27 @@ export function createOperationRunner(
   let reconnect: NodeJS.Timeout | undefined;
   const running = new Set<Promise<void>>();
 
+  async function call(operation: ProviderOperation): Promise<void> {
+    const { orderId } = operation;
+    if (operation.operation === 'authorize') {
+      await completeAuthorization(ctx, db, operation.request as AuthorizationRequest);
+    } else if (operation.operation === 'capture') {
+      await completeCapture(ctx, db, orderId);
+    } else {
+      await completeRelease(ctx, db, orderId);
+    }
+  }
+
   async function run(operation: ProviderOperation): Promise<void> {
     const { orderId } = operation;
     try {
-      if (operation.operation === 'authorize') {
-        await completeAuthorization(ctx, db, operation.request as AuthorizationRequest);
-      } else if (operation.operation === 'capture') {
-        await completeCapture(ctx, db, orderId);
-      } else {
-        await completeRelease(ctx, db, orderId);
-      }
+      // In the trace of the event that asked for it: the outcome's event continues that trace.
+      await inTraceOf(
+        operation.traceContext,
+        `payments.provider ${operation.operation}`,
+        { 'order.id': orderId, 'payments.provider.try': operation.tries },
+        () => call(operation),
+      );
     } catch (error) {
       const delay = retryDelay(operation.tries, ctx.retry.backoffMs);
       ctx.log.warn(

@@ -13,6 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().check(sql`operation in ('authorize', 'capture', 'release')`),
     )
     .addColumn('request', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    // The trace of the event that asked for the call (W3C headers), continued by the runner.
+    .addColumn('trace_context', 'jsonb')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
     .addColumn('not_before', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('tries', 'integer', (c) => c.notNull().defaultTo(0))
