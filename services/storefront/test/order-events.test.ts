@@ -62,7 +62,7 @@ describe('storefront order events (SSE)', () => {
   let base: string;
 
   beforeAll(async () => {
-    h = await startHarness('order_events');
+    h = await startHarness();
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });
