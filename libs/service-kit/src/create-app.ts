@@ -93,6 +93,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     frameworkErrors,
     clientErrorHandler,
+
+    // One line per request (below) instead of Fastify's two ("incoming request" and "request
+    // completed"): half the logging cost of every request, nothing lost.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -108,9 +112,26 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    // Fastify's logger is pino's: asking first spares building the object when info is off.
+    if (
+      (request.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')
+    ) {
+      request.log.info(
+        {
+          req: { method: request.method, url: request.url },
+          res: { statusCode: reply.statusCode },
+          responseTime: reply.elapsedTime,
+        },
+        'request completed',
+      );
+    }
+    done();
   });
 
   await app.register(swagger, {
