@@ -105,12 +105,6 @@ describe('service workload rules', () => {
     ]);
   });
 
-  it('when the stateless storefront has no migrate step, then that is not a problem', () => {
-    const storefront = deployment({ containers: [{ name: 'storefront', image: 'bazaar/x' }] });
-    storefront.metadata = { ...storefront.metadata, name: 'storefront' };
-    expect(serviceWorkloadProblems(storefront).filter((p) => p.includes('migrate'))).toEqual([]);
-  });
-
   it('when the migrate step uses another image, command or configuration, then it is named', () => {
     const problems = serviceWorkloadProblems(
       deployment({
