@@ -82,8 +82,8 @@ export async function applySagaEvent(
   deps: TransitionDeps,
 ): Promise<TransitionOutcome> {
   const from = USUAL_STATUS[event];
-  const decision = decide(from, event);
-  if (decision.kind === 'transition') {
+  const decision = from && decide(from, event);
+  if (from && decision?.kind === 'transition') {
     const at = deps.now();
     const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
     const order = await moveOrderIfIn(trx, orderId, from, {
