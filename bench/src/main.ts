@@ -6,6 +6,7 @@
 //   pnpm bench -- --quick           tiny numbers: a smoke run of the harness
 //   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing,web
 //   pnpm bench -- --web-url http://127.0.0.1:8086   where the web shop is (with --url)
+//   pnpm bench -- --card-at-checkout   orders send the card (one step) instead of a saved method
 //   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
 //                                   as it is; --quick leaves the catalog as it is)
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
@@ -14,6 +15,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
 import { runCeilings } from './ceilings/run-ceilings.js';
+import { runBareSaga, type SagaFigures } from './ceilings/run-saga.js';
+import { statementsLoaded, type Cost } from './cost.js';
 import { machine, ms, perSecond, printTable, ratio, saveResults, type Row } from './report.js';
 import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
@@ -22,7 +25,8 @@ import { search } from './scenarios/search.js';
 import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { Storefront } from './storefront.js';
-import { startSystem, startTraceSink, type RunningSystem } from './system.js';
+import { systemCostSources } from './system-cost.js';
+import { ROOT, startSystem, startTraceSink, type RunningSystem, type TraceSink } from './system.js';
 
 const SCENARIOS = [
   'ceilings',
@@ -49,6 +53,10 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
         description: 'use a storefront already running there (default: start the system itself)',
       },
       quick: { type: 'boolean', description: 'tiny numbers: a smoke run of the harness' },
+      'card-at-checkout': {
+        type: 'boolean',
+        description: 'orders send the card (one step) instead of a saved payment method',
+      },
       'web-url': {
         type: 'string',
         value: 'URL',
@@ -181,9 +189,62 @@ if (only.has('ceilings')) {
   ]);
 }
 
+/** The parts an order's CPU is read for, in the order the table shows them. */
+const PARTS = [
+  'storefront',
+  'orders',
+  'catalog',
+  'payments',
+  'users',
+  'search',
+  'postgres',
+  'rabbitmq',
+];
+const cpuCell = (cost: Cost | undefined, part: string) =>
+  cost?.perOrder.cpuMs[part] === undefined ? '—' : cost.perOrder.cpuMs[part].toFixed(2);
+
+let bareSaga: SagaFigures | undefined;
+if (only.has('checkout') || only.has('saga')) {
+  // The bare saga as the checkout's ceiling, measured before the system starts (idle beside it).
+  bareSaga = await runBareSaga({
+    postgresUrl: values.postgres!,
+    amqpUrl: values.amqp!,
+    connections,
+    durationSeconds,
+    onProgress: progress,
+  });
+  results.bareSaga = bareSaga;
+  printTable('Bare saga (ceiling of checkout + saga, same run)', [
+    [
+      'accepted',
+      perSecond(bareSaga.accepted.requestsPerSecond),
+      `p99 accept ${ms(bareSaga.accepted.latency.p99)}`,
+    ],
+    [
+      'confirmed',
+      perSecond(bareSaga.confirmedPerSecond),
+      `${bareSaga.confirmed}/${bareSaga.placedOrders}, ${bareSaga.unfinished} unfinished`,
+    ],
+    [
+      'placed -> confirmed',
+      ms(bareSaga.placedToConfirmed.p50),
+      `p99 ${ms(bareSaga.placedToConfirmed.p99)}`,
+    ],
+    ['CPU per confirmed order', ms(bareSaga.cost.perOrder.totalCpuMs)],
+  ]);
+}
+
 const scenarios = ['browse', 'search', 'checkout', 'saga', 'flash', 'web'].filter((s) =>
   only.has(s),
 );
+// A system on this machine (started here, or by `pnpm start` from this checkout): its processes
+// and databases can be read.
+const local = !values.url || /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(values.url);
+let sink: TraceSink | undefined;
+if (scenarios.length > 0 && local) {
+  // Tracing on and exported, as shipped: to an OTLP receiver that counts the spans.
+  sink = await startTraceSink().catch(() => undefined);
+}
 if (scenarios.length > 0) {
   await withSystem({}, async (storefront) => {
     const adminToken = await storefront.adminToken(values['admin-email'], values['admin-password']);
@@ -284,8 +345,16 @@ if (scenarios.length > 0) {
         shoppers: quick ? 3 : 50,
         adminToken,
         title: 'checkout: saturated',
+        cardAtCheckout: values['card-at-checkout'],
+        cost: !local
+          ? undefined
+          : {
+              sources: systemCostSources(ROOT, values.postgres!, sink),
+              ordersDatabaseUrl: `${values.postgres}/bazaar_orders`,
+            },
       });
       results.checkout = figures;
+      if (figures.cost) printCost(figures.cost, bareSaga, figures.confirmedPerSecond);
       const path = (
         results.ceilings as { checkoutPath?: { requestsPerSecond: number } } | undefined
       )?.checkoutPath;
@@ -312,7 +381,12 @@ if (scenarios.length > 0) {
       // latency of an order when the system keeps up, beside the one when it cannot.
       const confirmedPerSecond = (results.checkout as { confirmedPerSecond?: number } | undefined)
         ?.confirmedPerSecond;
-      const rates = quick ? [5] : [200, Math.max(5, Math.floor((confirmedPerSecond ?? 50) / 2))];
+      // The target's pace: half of what the bare saga confirmed (else half of the checkout run).
+      const half = Math.max(
+        5,
+        Math.floor((bareSaga?.confirmedPerSecond ?? confirmedPerSecond ?? 50) / 2),
+      );
+      const rates = quick ? [5] : [half];
       const runs = [];
       for (const rate of rates) {
         const figures = await checkout(storefront, {
@@ -321,6 +395,7 @@ if (scenarios.length > 0) {
           adminToken,
           rate,
           title: `saga: ${rate} orders/s`,
+          cardAtCheckout: values['card-at-checkout'],
         });
         runs.push({ rate, ...figures });
         printTable(`Sustained saga at ${rate} orders/s`, [
@@ -342,6 +417,30 @@ if (scenarios.length > 0) {
         ]);
       }
       results.saga = runs;
+      if (bareSaga && !quick) {
+        const paced = await runBareSaga({
+          postgresUrl: values.postgres!,
+          amqpUrl: values.amqp!,
+          connections,
+          durationSeconds,
+          rate: rates[0],
+          onProgress: progress,
+        });
+        results.bareSagaPaced = { rate: rates[0], ...paced };
+        const system = runs[0];
+        printTable(`Paced at ${rates[0]} orders/s: system vs bare saga`, [
+          [
+            'checkout accepted p99',
+            ms(system.accepted.latency.p99),
+            `bare ${ms(paced.accepted.latency.p99)} (target ≤ 100 ms)`,
+          ],
+          [
+            'placed -> confirmed p99',
+            ms(system.placedToConfirmed.p99),
+            `bare ${ms(paced.placedToConfirmed.p99)}: ${(system.placedToConfirmed.p99 / paced.placedToConfirmed.p99).toFixed(2)}x (target ≤ 1.5x)`,
+          ],
+        ]);
+      }
     }
     if (only.has('flash')) {
       const figures = await flashSale(storefront, {
@@ -365,6 +464,8 @@ if (scenarios.length > 0) {
     }
   });
 }
+
+await sink?.close();
 
 if (only.has('tracing') && !values.url) {
   // Tracing's cost: the same checkout with the SDK off, then exporting to an OTLP receiver.
@@ -394,6 +495,53 @@ if (only.has('tracing') && !values.url) {
       `${ratio(on.accepted.requestsPerSecond, off.accepted.requestsPerSecond)} of off`,
     ],
   ]);
+}
+
+/** What an order costs, by part, beside the bare saga's, with the ratios the issue targets. */
+function printCost(cost: Cost, bare: SagaFigures | undefined, confirmedPerSecond: number) {
+  const b = bare?.cost;
+  const rows: Row[] = PARTS.map((part) => [
+    part,
+    cpuCell(cost, part),
+    b ? `bare ${cpuCell(b, part)}` : undefined,
+  ]);
+  const total = cost.perOrder.totalCpuMs;
+  rows.push([
+    'total (ms CPU/order)',
+    total.toFixed(2),
+    b
+      ? `bare ${b.perOrder.totalCpuMs.toFixed(2)}: ${(total / b.perOrder.totalCpuMs).toFixed(2)}x (target ≤ 1.5x)`
+      : undefined,
+  ]);
+  rows.push(['load generator', cpuCell(cost, 'load generator'), 'apart']);
+  rows.push([
+    'confirmed/s',
+    perSecond(confirmedPerSecond),
+    bare
+      ? `bare ${perSecond(bare.confirmedPerSecond)}: ${ratio(confirmedPerSecond, bare.confirmedPerSecond)} (target ≥ 60%)`
+      : undefined,
+  ]);
+  for (const [name, count] of Object.entries(cost.perOrder.counts)) {
+    const bareCount = b?.perOrder.counts[name];
+    rows.push([
+      `${name} /order`,
+      count.toFixed(1),
+      bareCount === undefined ? undefined : `bare ${bareCount.toFixed(1)}`,
+    ]);
+  }
+  printTable('What an order costs (ms of CPU per confirmed order; per order counts)', rows);
+  if (cost.rabbitIdleMsPerSecond > 0) {
+    console.log(
+      `(rabbitmq: less ${cost.rabbitIdleMsPerSecond} ms/s it used before the run — the broker is shared)`,
+    );
+  }
+}
+
+if (!(await statementsLoaded(values.postgres!).catch(() => false))) {
+  console.log(
+    '\nSQL statements per order need pg_stat_statements: shared_preload_libraries = ' +
+      "'pg_stat_statements' and a Postgres restart (transactions are counted without it).",
+  );
 }
 
 results.finishedAt = new Date().toISOString();

@@ -72,6 +72,16 @@ export class Storefront {
     return tokens;
   }
 
+  /** Saves the test card as a payment method of the shopper (the first checkout step); its id. */
+  async saveCard(token: string): Promise<string> {
+    const body = await this.expect<{ id: string }>(201, 'POST', '/v1/payment-methods', {
+      token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { card: TEST_CARD },
+    });
+    return body.id;
+  }
+
   async adminToken(email: string, password: string): Promise<string> {
     const body = await this.expect<{ accessToken: string }>(200, 'POST', '/v1/auth/login', {
       body: { email, password },

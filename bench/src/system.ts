@@ -59,19 +59,43 @@ export async function startSystem(
   };
 }
 
+/** Spans in one OTLP/HTTP JSON export (`resourceSpans[].scopeSpans[].spans[]`); 0 if not JSON. */
+export function spansInExport(body: string): number {
+  try {
+    const parsed = JSON.parse(body) as {
+      resourceSpans?: { scopeSpans?: { spans?: unknown[] }[] }[];
+    };
+    let spans = 0;
+    for (const resource of parsed.resourceSpans ?? []) {
+      for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+    }
+    return spans;
+  } catch {
+    return 0;
+  }
+}
+
+export interface TraceSink {
+  /** Export requests received. */
+  exports(): number;
+  /** Spans received (the services export OTLP/HTTP JSON). */
+  spans(): number;
+  close(): Promise<void>;
+}
+
 /**
  * An OTLP/HTTP receiver that accepts and counts trace exports the way Jaeger's port 4318 would,
  * so "tracing on" costs what exporting really costs.
  */
-export async function startTraceSink(
-  port = 4318,
-): Promise<{ spans: () => number; close(): Promise<void> }> {
-  let bytes = 0;
+export async function startTraceSink(port = 4318): Promise<TraceSink> {
   let requests = 0;
+  let spans = 0;
   const server: Server = createServer((request, response) => {
-    request.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       requests += 1;
+      spans += spansInExport(Buffer.concat(chunks).toString());
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -79,7 +103,8 @@ export async function startTraceSink(
     server.once('error', reject).listen(port, '127.0.0.1', resolve),
   );
   return {
-    spans: () => requests,
+    exports: () => requests,
+    spans: () => spans,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,9 @@
 import { runCeilings } from '../src/ceilings/run-ceilings.js';
+import { runBareSaga } from '../src/ceilings/run-saga.js';
+import { sumMetric } from '../src/cost.js';
+import { cpuBetween, processCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
+import { spansInExport } from '../src/system.js';
 import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
 
 describe('bench harness', () => {
@@ -17,6 +21,31 @@ describe('bench harness', () => {
       expect(figures.latency.p99).toBeGreaterThanOrEqual(figures.latency.p50);
     }
   }, 90_000);
+
+  it('when the bare saga runs with tiny numbers, then every order is confirmed and its cost is read per process', async () => {
+    const saga = await runBareSaga({
+      postgresUrl: 'postgres://postgres@127.0.0.1:5432',
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      connections: 2,
+      durationSeconds: 1,
+      statsFlushMs: 0,
+    });
+    expect(saga.placedOrders).toBeGreaterThan(0);
+    expect(saga.confirmed).toBe(saga.placedOrders);
+    expect(saga.unfinished).toBe(0);
+    expect(saga.placedToConfirmed.p99).toBeGreaterThan(0);
+    for (const part of ['orders', 'catalog', 'payments', 'postgres']) {
+      expect(saga.cost.perOrder.cpuMs[part]).toBeGreaterThan(0);
+    }
+    expect(saga.cost.perOrder.totalCpuMs).toBeGreaterThan(0);
+    // By construction: one price lookup; order.created, stock.reserved, payment.authorized
+    // published; stock.reserved consumed by orders and payments, the others once.
+    expect(saga.cost.perOrder.counts).toMatchObject({
+      'HTTP calls between services': 1,
+      'messages published': 3,
+      'messages consumed': 4,
+    });
+  }, 120_000);
 
   it('when percentiles are taken, then they are nearest-rank over the sorted values', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
@@ -57,5 +86,48 @@ describe('bench harness', () => {
       'q=lamp&minPrice=1000&maxPrice=20234&sort=price_asc',
     );
     expect(new Set([0, 1, 2].map((n) => uncached('q=&sort=newest', n))).size).toBe(3);
+  });
+
+  it('when a process is read from /proc, then its CPU is user and system time in ms, and undefined once gone', () => {
+    let spin = 0;
+    for (let i = 0; i < 5_000_000; i++) spin += i;
+    expect(spin).toBeGreaterThan(0);
+    const cpu = processCpu(process.pid)!;
+    expect(cpu.user + cpu.system).toBeGreaterThan(0);
+    expect(processCpu(2 ** 30)).toBeUndefined();
+  });
+
+  it('when CPU is compared between readings, then a process that appeared in between counts whole', () => {
+    const before = { orders: new Map([[1, 100]]) };
+    const after = {
+      orders: new Map([
+        [1, 150],
+        [2, 30],
+      ]),
+    };
+    expect(cpuBetween(before, after)).toEqual({ orders: 80 });
+  });
+
+  it('when a Prometheus exposition is summed, then every sample of that metric counts and no other', () => {
+    const text = [
+      '# HELP messaging_published_total Published',
+      'messaging_published_total{service="orders",type="order.created"} 7',
+      'messaging_published_total{service="orders",type="order.cancelled"} 2',
+      'messaging_published_total_other 100',
+      'http_server_request_duration_seconds_count{route="/internal/prices"} 5',
+    ].join('\n');
+    expect(sumMetric(text, 'messaging_published_total')).toBe(9);
+    expect(sumMetric(text, 'http_server_request_duration_seconds_count')).toBe(5);
+  });
+
+  it('when an OTLP/HTTP JSON export arrives, then its spans are counted across resources and scopes', () => {
+    const body = JSON.stringify({
+      resourceSpans: [
+        { scopeSpans: [{ spans: [{}, {}] }, { spans: [{}] }] },
+        { scopeSpans: [{ spans: [{}] }] },
+      ],
+    });
+    expect(spansInExport(body)).toBe(4);
+    expect(spansInExport('not json')).toBe(0);
   });
 });

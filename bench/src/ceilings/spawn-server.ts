@@ -12,6 +12,8 @@ const SERVERS_DIR = ['src/ceilings', 'bench/src/ceilings']
 
 export interface RunningServer {
   url: string;
+  /** The server's process id (its CPU is read from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function spawnServer(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'autocannon';
+import pg from 'pg';
+import { startCost, STATS_FLUSH_MS, type Cost, type CostSources } from '../cost.js';
 import { percentiles, runLoad, type LoadFigures } from '../load.js';
 import { ADDRESS, millisTo, TEST_CARD, type Storefront } from '../storefront.js';
 
@@ -14,6 +16,17 @@ export interface CheckoutFigures {
   placedToConfirmed: ReturnType<typeof percentiles>;
   /** Confirmed orders per second over the window from first placed to last confirmed. */
   confirmedPerSecond: number;
+  /** How the orders paid: a saved method (two steps, the default) or a card at checkout. */
+  payment: 'saved method' | 'card at checkout';
+  /** What an order cost, read from the start of the load until every order settled. */
+  cost?: Cost;
+}
+
+/** Reading the cost of the run: the sources, and orders' database to see orders settle. */
+export interface CheckoutCost {
+  sources: CostSources;
+  ordersDatabaseUrl: string;
+  statsFlushMs?: number;
 }
 
 export interface CheckoutSettings {
@@ -24,6 +37,9 @@ export interface CheckoutSettings {
   /** Fixed arrival rate (orders/s); unset = as fast as accepted. */
   rate?: number;
   title: string;
+  /** Send the card with every order (one step) instead of a saved method. */
+  cardAtCheckout?: boolean;
+  cost?: CheckoutCost;
   onProgress?: (line: string) => void;
 }
 
@@ -36,6 +52,10 @@ export async function checkout(
   settings: CheckoutSettings,
 ): Promise<CheckoutFigures> {
   const tokens = await storefront.registerShoppers(settings.shoppers);
+  const methods = new Map<string, string>();
+  if (!settings.cardAtCheckout) {
+    for (const token of tokens) methods.set(token, await storefront.saveCard(token));
+  }
   const products = await Promise.all(
     Array.from({ length: 20 }, () => storefront.createProduct(settings.adminToken, 10_000_000)),
   );
@@ -58,7 +78,9 @@ export async function checkout(
           body: JSON.stringify({
             items: [{ productId, quantity: 1 }],
             shippingAddress: ADDRESS,
-            payment: { card: TEST_CARD },
+            payment: settings.cardAtCheckout
+              ? { card: TEST_CARD }
+              : { methodId: methods.get(token) },
           }),
         };
       },
@@ -71,6 +93,7 @@ export async function checkout(
       },
     },
   ];
+  const meter = settings.cost ? await startCost(settings.cost.sources) : undefined;
   const accepted = await runLoad({
     url: storefront.url,
     connections: settings.connections,
@@ -80,6 +103,23 @@ export async function checkout(
     title: settings.title,
     onProgress: settings.onProgress,
   });
+
+  let cost: Cost | undefined;
+  if (meter && settings.cost) {
+    // Settled, as orders' database says (reading each order through the storefront would be
+    // part of what is measured); then the CPU, then the counters once Postgres reported them.
+    const confirmedCount = await settledInDatabase(
+      settings.cost.ordersDatabaseUrl,
+      placed.map((o) => o.id),
+      Date.now() + 60_000,
+    );
+    const sources = settings.cost.sources;
+    const flush = settings.cost.statsFlushMs ?? STATS_FLUSH_MS;
+    cost = await meter.finish(confirmedCount, async () => {
+      await new Promise((resolve) => setTimeout(resolve, flush));
+      return sources.counters();
+    });
+  }
 
   const deadline = Date.now() + 60_000;
   const finals = [];
@@ -110,5 +150,27 @@ export async function checkout(
     unfinished: finals.filter((o) => !['confirmed', 'cancelled'].includes(o?.status)).length,
     placedToConfirmed: percentiles(times),
     confirmedPerSecond: Math.round(confirmed.length / windowSeconds),
+    payment: settings.cardAtCheckout ? 'card at checkout' : 'saved method',
+    cost,
   };
+}
+
+/** Waits until none of these orders is pending in orders' database; returns how many confirmed. */
+async function settledInDatabase(url: string, ids: string[], deadline: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ open: string; confirmed: string }>(
+        `select count(*) filter (where status in ('pending', 'stock_reserved')) as open,
+                count(*) filter (where status in ('confirmed', 'shipped')) as confirmed
+           from orders where id = any($1::uuid[])`,
+        [ids],
+      );
+      if (Number(rows[0].open) === 0 || Date.now() > deadline) return Number(rows[0].confirmed);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -6,6 +6,7 @@ export {
   type TokenVerifier,
   type VerifierOptions,
 } from './verifier.js';
+export { cachedTokenVerifier, type VerifiedTokenCacheOptions } from './verified-tokens.js';
 export {
   algorithmOf,
   JwksCache,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authErrors } from './errors.js';
 import type { AuthUser, Role } from './user.js';
+import { cachedTokenVerifier } from './verified-tokens.js';
 import { createTokenVerifier, type VerifierOptions } from './verifier.js';
 
 /**
@@ -31,10 +32,15 @@ export type AuthPluginOptions = VerifierOptions;
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
 const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
-  const verifier = createTokenVerifier({
-    onJwksError: (error) => app.log.warn({ err: error }, 'JWKS fetch failed'),
-    ...options,
-  });
+  // Each token verified once per process; trusted no longer than the key set is, so a removed
+  // key stops its tokens as soon as it would without the cache.
+  const verifier = cachedTokenVerifier(
+    createTokenVerifier({
+      onJwksError: (error) => app.log.warn({ err: error }, 'JWKS fetch failed'),
+      ...options,
+    }),
+    { maxAgeMs: Math.min(60_000, options.jwksMaxAgeMs ?? 60_000) },
+  );
 
   const requireUser: AuthGuard = async (request) => {
     if (request.user) return;

@@ -4,7 +4,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { setServerRoute } from '@bazaar/telemetry';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { installHealth } from './health.js';
 import { loggerOptions, type LogLevel } from './logger.js';
 import { installMetrics } from './metrics.js';
@@ -71,6 +77,31 @@ function withRefusals(document: OpenApiDocument): OpenApiDocument {
 }
 
 /**
+ * One log line per request instead of Fastify's two ("incoming request", then "request
+ * completed"): the completed line carries the request too. Half the logging cost of every
+ * request, nothing lost; errors are logged as Fastify logs them.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ): void {
+    if (error || this.isLogDisabled(request)) {
+      super.requestCompleted(error, request, reply, metadata);
+      return;
+    }
+    reply.log.info(
+      { req: request, res: reply, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+  }
+}
+
+/**
  * Builds a service's Fastify app with everything a Bazaar service shares: problem+json errors,
  * strict validation, request ids, logging with trace ids, health, metrics and OpenAPI 3.1 at
  * `/docs/json`. Register routes on the returned app; it never listens by itself.
@@ -93,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     frameworkErrors,
     clientErrorHandler,
+    logController: new OneLinePerRequest(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -108,9 +140,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   await app.register(swagger, {

@@ -196,4 +196,18 @@ describe('service kit app', () => {
     expect(line).toMatchObject({ service: 'kit-test', level: 30 });
     expect(line.reqId).toBeTruthy();
   });
+
+  it('when a request is served, then it is one log line at info, with method, path, status and time', async () => {
+    const requestId = 'one-line-per-request';
+    await app.inject({ url: '/things?limit=2', headers: { 'x-request-id': requestId } });
+    const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.reqId === requestId);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      msg: 'request completed',
+      level: 30,
+      req: { method: 'GET', url: '/things?limit=2' },
+      res: { statusCode: 200 },
+    });
+    expect(lines[0].responseTime).toEqual(expect.any(Number));
+  });
 });

@@ -15,7 +15,12 @@ const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessage
 register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
 // The service is the package in the working directory (`services/<name>`, or `/app` in the image).
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; version: string };
+// A package marked `"bazaar": { "publicEdge": true }` (the storefront) serves the internet.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  name: string;
+  version: string;
+  bazaar?: { publicEdge?: boolean };
+};
 const config = telemetryConfig(process.env);
 
 if (config.enabled) {
@@ -23,6 +28,7 @@ if (config.enabled) {
     serviceName: config.serviceName ?? pkg.name.replace(/^@bazaar\//, ''),
     serviceVersion: pkg.version,
     environment: config.environment,
+    untrustedCallers: pkg.bazaar?.publicEdge === true && !config.trustClientTraceContext,
   });
 }
 await waitForAllMessagesAcknowledged();

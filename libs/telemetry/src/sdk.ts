@@ -2,13 +2,34 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { IncomingMessage } from 'node:http';
+import {
+  BazaarSampler,
+  callerLink,
+  ErrorSpanProcessor,
+  standardSampler,
+  UntrustedCallerPropagator,
+} from './sampling.js';
 
 export interface TelemetryOptions {
   serviceName: string;
   serviceVersion: string;
   environment: string;
+  /**
+   * A public edge (the storefront) that does not trust its callers' `traceparent`: each request
+   * starts a new trace, linked to the caller's context.
+   */
+  untrustedCallers?: boolean;
+  /** Where the sampler reads `OTEL_TRACES_SAMPLER(_ARG)`; the process environment by default. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Requests nobody traces: probes and scrapes would drown the real traffic. */
@@ -16,8 +37,10 @@ const UNTRACED = /^\/(health\/|metrics|docs)/;
 
 /**
  * Starts the OpenTelemetry NodeSDK: traces only, exported as OTLP/HTTP JSON to
- * `OTEL_EXPORTER_OTLP_ENDPOINT` (Jaeger's port 4318 takes it), sampled by the standard
- * `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` variables, `OTEL_SDK_DISABLED=true` to turn off.
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (Jaeger's port 4318 takes it), `OTEL_SDK_DISABLED=true` to turn
+ * off. Sampled `parentbased_traceidratio` with the ratio `OTEL_TRACES_SAMPLER_ARG` (default 1),
+ * no `BEGIN`/`COMMIT` spans, and the entry span of an unsampled trace exported when it fails
+ * ({@link BazaarSampler}); a public edge starts a new trace per request ({@link TelemetryOptions}).
  *
  * The NodeSDK would also start OTLP metric and log exporters on its own; metrics are served on
  * `/metrics` for Prometheus and logs go to stdout, so both are switched off here deliberately.
@@ -28,18 +51,35 @@ const UNTRACED = /^\/(health\/|metrics|docs)/;
  * route instead (`setServerRoute`).
  */
 export function startTelemetry(options: TelemetryOptions): NodeSDK {
+  const standard = new CompositePropagator({
+    propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+  });
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       'service.name': options.serviceName,
       'service.version': options.serviceVersion,
       'deployment.environment.name': options.environment,
     }),
-    traceExporter: new OTLPTraceExporter(),
+    sampler: new BazaarSampler(standardSampler(options.env ?? process.env)),
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter()),
+      new ErrorSpanProcessor(new BatchSpanProcessor(new OTLPTraceExporter())),
+    ],
+    textMapPropagator: options.untrustedCallers
+      ? new UntrustedCallerPropagator(standard)
+      : standard,
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
+        // The caller's context, kept as a link when it is not trusted as the parent.
+        requestHook: options.untrustedCallers
+          ? (span, request) => {
+              const link = callerLink((request as IncomingMessage).headers ?? {});
+              if (link && 'method' in request && !('setHeader' in request)) span.addLink(link);
+            }
+          : undefined,
       }),
       new UndiciInstrumentation(),
       // A span per query, none per pool checkout: those doubled the spans of every order (a

@@ -136,11 +136,110 @@ describe('POST /internal/payment-methods', () => {
     expect(response.statusCode).toBe(401);
   });
 
+  describe('with an Idempotency-Key', () => {
+    const card = () => ({ number: CARDS.visa, expMonth: 7, expYear: nextYear, cvc: '123' });
+
+    it('when the same key comes again with the same card, then the same method, marked replayed, and one row', async () => {
+      const userId = uuidv7();
+      const first = await post(card(), userId, { 'idempotency-key': 'pm-key-1' });
+      const again = await post(card(), userId, { 'idempotency-key': 'pm-key-1' });
+      expect(first.statusCode).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      const rows = await h.database.db
+        .selectFrom('payment_methods')
+        .select('id')
+        .where('user_id', '=', userId)
+        .execute();
+      expect(rows).toHaveLength(1);
+    });
+
+    it('when the same key comes with another card, then 422 and no second method', async () => {
+      const userId = uuidv7();
+      await post(card(), userId, { 'idempotency-key': 'pm-key-2' });
+      const other = await post({ ...card(), number: CARDS.declined }, userId, {
+        'idempotency-key': 'pm-key-2',
+      });
+      expect(other.statusCode).toBe(422);
+      expect(other.json()).toMatchObject({ code: 'PAYMENTS_IDEMPOTENCY_KEY_REUSED' });
+      expect(other.body).not.toContain(CARDS.declined);
+    });
+
+    it('when two shoppers use the same key, then each gets a method of their own', async () => {
+      const a = await post(card(), uuidv7(), { 'idempotency-key': 'pm-key-3' });
+      const b = await post(card(), uuidv7(), { 'idempotency-key': 'pm-key-3' });
+      expect(a.statusCode).toBe(201);
+      expect(b.statusCode).toBe(201);
+      expect(b.json().id).not.toBe(a.json().id);
+    });
+
+    it('when two first attempts with one key race, then both answer the one method kept', async () => {
+      const userId = uuidv7();
+      const [a, b] = await Promise.all([
+        post(card(), userId, { 'idempotency-key': 'pm-key-4' }),
+        post(card(), userId, { 'idempotency-key': 'pm-key-4' }),
+      ]);
+      expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+      expect(b.json().id).toBe(a.json().id);
+    });
+  });
+
   it('when requests came and went, then no log line holds a card number or CVC', () => {
     const text = h.logs.join('\n');
     expect(h.logs.length).toBeGreaterThan(0);
     expect(text).not.toMatch(/4242424242424242|4242424242424241|378282246310005/);
     expect(text).not.toContain('98x');
+  });
+});
+
+describe('GET /internal/payment-methods/:id', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startPayments('methods_get', { messaging: false });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const get = async (id: string, userId: string) =>
+    h.app.inject({
+      method: 'GET',
+      url: `/internal/payment-methods/${id}`,
+      headers: { authorization: await h.bearer(userId) },
+    });
+
+  it('when the shopper asks for one of their methods, then 200 with id, brand, last4 and expiry', async () => {
+    const userId = uuidv7();
+    const id = await h.createMethod(userId, CARDS.visa);
+    const response = await get(id, userId);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      id,
+      brand: 'visa',
+      last4: '4242',
+      expMonth: expect.any(Number),
+      expYear: expect.any(Number),
+    });
+  });
+
+  it('when the method is another shopper’s, then 404 as if it did not exist', async () => {
+    const id = await h.createMethod(uuidv7(), CARDS.visa);
+    const response = await get(id, uuidv7());
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'PAYMENTS_NOT_FOUND' });
+  });
+
+  it('when the method does not exist, then 404', async () => {
+    const response = await get(uuidv7(), uuidv7());
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('when the id is not a uuid, then 400', async () => {
+    const response = await get('nope', uuidv7());
+    expect(response.statusCode).toBe(400);
   });
 });
 

@@ -1,5 +1,4 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
-import { pingDatabase } from '@bazaar/db';
 import { createApp, internalEndpoints, type App } from '@bazaar/service-kit';
 import { jwksUrl, trustProxySetting, type Config } from './config.js';
 import { rateLimits } from './plugins/rate-limits.js';
@@ -10,6 +9,7 @@ import { authRoutes } from './routes/auth/index.js';
 import { cartRoutes } from './routes/carts/index.js';
 import { catalogRoutes } from './routes/catalog/index.js';
 import { orderRoutes } from './routes/orders/index.js';
+import { paymentMethodRoutes } from './routes/payment-methods/index.js';
 import { paymentWebhookRoutes } from './routes/payments/index.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { searchRoutes } from './routes/search/index.js';
@@ -20,7 +20,7 @@ const TAGS = [
   { name: 'catalog', description: 'Categories, products and search' },
   { name: 'carts', description: 'Carts, open to anyone' },
   { name: 'orders', description: 'Checkout, order history, live status, cancel' },
-  { name: 'payments', description: 'Provider webhooks' },
+  { name: 'payments', description: 'Saved payment methods, provider webhooks' },
   { name: 'admin', description: 'Catalog and fulfilment; the admin role' },
 ];
 
@@ -44,7 +44,6 @@ export async function buildApp(config: Config, deps: RouteDeps): Promise<App> {
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     openapi: { components: { securitySchemes: bearerAuthScheme }, tags: TAGS },
   });
-  app.health.addCheck('database', () => pingDatabase(deps.db));
 
   await app.register(internalEndpoints);
   await app.register(security, { config });
@@ -61,6 +60,7 @@ export async function buildApp(config: Config, deps: RouteDeps): Promise<App> {
     catalogRoutes,
     searchRoutes,
     cartRoutes,
+    paymentMethodRoutes,
     orderRoutes,
     paymentWebhookRoutes,
     adminRoutes,

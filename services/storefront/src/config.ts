@@ -9,10 +9,6 @@ export const ConfigSchema = Type.Object({
   ...CommonConfig,
   ...JwtConfig,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
-  DATABASE_URL: Type.String({
-    pattern: '^postgres(ql)?://',
-    default: 'postgres://postgres@127.0.0.1:5432/bazaar_storefront',
-  }),
   CATALOG_URL: Url('http://127.0.0.1:8081', 'the catalog service'),
   ORDERS_URL: Url('http://127.0.0.1:8082', 'the orders service'),
   USERS_URL: Url('http://127.0.0.1:8083', 'the users service'),

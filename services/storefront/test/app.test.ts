@@ -5,17 +5,17 @@ describe('storefront app', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('app', {
+    h = await startHarness({
       CORS_ORIGINS: 'https://shop.example',
       BODY_LIMIT_BYTES: '2048',
     });
   });
   afterAll(() => h.close());
 
-  it('when its database answers, then it is ready', async () => {
+  it('when it starts, then it is ready: it keeps no state, so it checks nothing of its own', async () => {
     const response = await h.app.inject({ url: '/health/ready' });
     expect(response.statusCode).toBe(200);
-    expect(response.json().checks.database).toBe('up');
+    expect(response.json().checks ?? {}).toEqual({});
   });
 
   describe('OpenAPI', () => {
@@ -47,6 +47,7 @@ describe('storefront app', () => {
         ['post', '/v1/carts'],
         ['get', '/v1/carts/{id}'],
         ['put', '/v1/carts/{id}/items/{productId}'],
+        ['post', '/v1/payment-methods'],
         ['post', '/v1/orders'],
         ['get', '/v1/orders'],
         ['get', '/v1/orders/{id}'],

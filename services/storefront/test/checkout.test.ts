@@ -4,12 +4,19 @@ import { startHarness, type Harness } from './fixtures/storefront.js';
 const SHOPPER = '01936f5e-0000-7000-8000-000000000001';
 const PRODUCT_ID = '01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77';
 const address = { name: 'Ada', line1: '1 Rue', city: 'Lyon', postalCode: '69001', country: 'FR' };
+const SAVED_METHOD = '01936f5e-2222-7000-8000-00000000beef';
 const card = { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' };
 const body = {
   items: [{ productId: PRODUCT_ID, quantity: 2 }],
   shippingAddress: address,
   payment: { card },
 };
+
+/** The shopper a bearer token names (payments keys methods per shopper, not per token). */
+function subjectOf(authorization: string | undefined): string {
+  const payload = authorization?.split('.')[1] ?? '';
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string }).sub;
+}
 
 function order(payment: { brand: string; last4: string }) {
   return {
@@ -32,21 +39,43 @@ describe('storefront checkout', () => {
   let methods = 0;
 
   beforeAll(async () => {
-    h = await startHarness('checkout');
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => {
     Object.values(h.fakes).forEach((fake) => fake.reset());
+    // payments' own idempotency: per shopper and key, the same card gets the first method again
+    // (`idempotent-replayed`), another card is 422.
+    const keyed = new Map<string, { id: string; number: string }>();
     h.fakes.payments.on('POST /internal/payment-methods', (received, response) => {
-      methods += 1;
       const number = (received.body as { card: typeof card }).card.number;
-      sendJson(response, 201, {
-        id: `01936f5e-2222-7000-8000-${String(methods).padStart(12, '0')}`,
-        brand: 'visa',
-        last4: number.slice(-4),
-        expMonth: 12,
-        expYear: 2030,
-      });
+      const key = `${subjectOf(received.headers.authorization)} ${received.headers['idempotency-key']}`;
+      const kept = keyed.get(key);
+      if (kept && kept.number !== number) {
+        sendJson(response, 422, { status: 422, title: 'Idempotency key reused with another card' });
+        return;
+      }
+      methods += 1;
+      const id = kept?.id ?? `01936f5e-2222-7000-8000-${String(methods).padStart(12, '0')}`;
+      if (received.headers['idempotency-key']) keyed.set(key, { id, number });
+      sendJson(
+        response,
+        201,
+        { id, brand: 'visa', last4: number.slice(-4), expMonth: 12, expYear: 2030 },
+        kept ? { 'idempotent-replayed': 'true' } : {},
+      );
+    });
+    h.fakes.payments.on('GET /internal/payment-methods/:id', (received, response) => {
+      if (received.path.endsWith(SAVED_METHOD)) {
+        sendJson(response, 200, {
+          id: SAVED_METHOD,
+          brand: 'mastercard',
+          last4: '4444',
+          expMonth: 12,
+          expYear: 2030,
+        });
+      } else
+        sendJson(response, 404, { status: 404, title: 'Not found', code: 'PAYMENTS_NOT_FOUND' });
     });
     // orders' own idempotency: the same key and body answer the first answer again.
     const first = new Map<string, string>();
@@ -74,6 +103,46 @@ describe('storefront checkout', () => {
       payload: payload as object,
     });
 
+  it('when a shopper checks out with a saved method, then payments confirms it is theirs and orders gets it', async () => {
+    const response = await place('key-m1', { ...body, payment: { methodId: SAVED_METHOD } });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().payment).toEqual({ brand: 'mastercard', last4: '4444' });
+    const [lookup] = h.fakes.payments.received;
+    expect(lookup).toMatchObject({
+      method: 'GET',
+      path: `/internal/payment-methods/${SAVED_METHOD}`,
+    });
+    expect(lookup.headers.authorization).toMatch(/^Bearer /);
+    expect(h.fakes.payments.received).toHaveLength(1);
+    const [placed] = h.fakes.orders.received;
+    expect(placed.headers['idempotency-key']).toBe('key-m1');
+    expect(placed.body).toEqual({
+      items: body.items,
+      shippingAddress: address,
+      payment: { methodId: SAVED_METHOD, brand: 'mastercard', last4: '4444' },
+    });
+  });
+
+  it('when the saved method is not the shopper’s, then 404 and orders is not called', async () => {
+    const response = await place('key-m2', {
+      ...body,
+      payment: { methodId: '01936f5e-2222-7000-8000-00000000dead' },
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(h.fakes.orders.received).toHaveLength(0);
+  });
+
+  it('when payment gives both a card and a method, then 400 and nothing is called', async () => {
+    const response = await place('key-m3', {
+      ...body,
+      payment: { methodId: SAVED_METHOD, card },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(h.fakes.payments.received).toHaveLength(0);
+    expect(h.fakes.orders.received).toHaveLength(0);
+  });
+
   it('when a shopper checks out, then the card becomes a payment method and orders gets the method, never the card', async () => {
     const response = await place('key-1');
     expect(response.statusCode).toBe(202);
@@ -85,6 +154,8 @@ describe('storefront checkout', () => {
     const [exchange] = h.fakes.payments.received;
     expect(exchange.body).toEqual({ card });
     expect(exchange.headers.authorization).toMatch(/^Bearer /);
+    // payments deduplicates the exchange by the checkout's key.
+    expect(exchange.headers['idempotency-key']).toBe('key-1');
     const [placed] = h.fakes.orders.received;
     expect(placed.headers['idempotency-key']).toBe('key-1');
     expect(placed.raw).not.toContain('4242424242424242');
@@ -101,17 +172,21 @@ describe('storefront checkout', () => {
     expect(first.statusCode).toBe(202);
     expect(replay.statusCode).toBe(202);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(h.fakes.payments.received).toHaveLength(1);
+    expect(h.fakes.payments.received.map((r) => r.headers['idempotency-key'])).toEqual([
+      'key-2',
+      'key-2',
+    ]);
     const [a, b] = h.fakes.orders.received;
     expect(b.raw).toBe(a.raw);
   });
 
-  it('when the same key comes with another card, then orders refuses it with 422', async () => {
+  it('when the same key comes with another card, then payments’ 422 is the answer', async () => {
     await place('key-3');
     const other = { ...body, payment: { card: { ...card, number: '4000000000000002' } } };
     const response = await place('key-3', other);
     expect(response.statusCode).toBe(422);
     expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(h.fakes.orders.received).toHaveLength(1);
   });
 
   it('when two first attempts with one key race, then orders sees one method', async () => {

@@ -144,7 +144,7 @@ describe('storefront forwarding', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('forwarding');
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => Object.values(h.fakes).forEach((fake) => fake.reset()));

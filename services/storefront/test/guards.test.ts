@@ -7,7 +7,7 @@ describe('storefront guards', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('guards');
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => Object.values(h.fakes).forEach((fake) => fake.reset()));

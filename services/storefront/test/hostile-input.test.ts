@@ -17,7 +17,7 @@ describe('storefront hostile input', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('hostile');
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => Object.values(h.fakes).forEach((fake) => fake.reset()));

@@ -4,7 +4,7 @@ describe('operational endpoints', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('internal_endpoints');
+    h = await startHarness();
   });
   afterAll(() => h.close());
 

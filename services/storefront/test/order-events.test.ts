@@ -62,7 +62,7 @@ describe('storefront order events (SSE)', () => {
   let base: string;
 
   beforeAll(async () => {
-    h = await startHarness('order_events');
+    h = await startHarness();
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });
@@ -144,7 +144,7 @@ describe('storefront order events: streams have their own connections and a cap'
 
   beforeAll(async () => {
     // A short upstream timeout: a call stuck behind the streams fails fast instead of waiting.
-    h = await startHarness('order_event_caps', {
+    h = await startHarness({
       UPSTREAM_TIMEOUT_MS: '1000',
       ORDER_STREAMS_PER_SHOPPER: '2',
     });
@@ -220,7 +220,7 @@ describe('storefront order events: the cap per process', () => {
   let base: string;
 
   beforeAll(async () => {
-    h = await startHarness('order_event_process_cap', { ORDER_STREAMS_PER_PROCESS: '3' });
+    h = await startHarness({ ORDER_STREAMS_PER_PROCESS: '3' });
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });

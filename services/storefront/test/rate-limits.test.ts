@@ -8,7 +8,7 @@ describe('storefront rate limits', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('rate_limits', {
+    h = await startHarness({
       BAZAAR_RATE_LIMITS: 'on',
       RATE_LIMIT_IP_PER_MINUTE: '8',
       RATE_LIMIT_AUTH_PER_MINUTE: '2',
@@ -95,7 +95,7 @@ describe('storefront rate limits switched off', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('rate_limits_off', {
+    h = await startHarness({
       BAZAAR_RATE_LIMITS: 'off',
       RATE_LIMIT_IP_PER_MINUTE: '1',
     });
@@ -116,7 +116,7 @@ describe('storefront behind a trusted proxy', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('rate_limits_proxy', {
+    h = await startHarness({
       BAZAAR_RATE_LIMITS: 'on',
       RATE_LIMIT_IP_PER_MINUTE: '1',
       TRUST_PROXY: '127.0.0.1',

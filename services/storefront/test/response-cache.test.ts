@@ -48,7 +48,7 @@ describe('storefront reads through the cache', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('response_cache');
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => Object.values(h.fakes).forEach((fake) => fake.reset()));

@@ -23,7 +23,7 @@ describe('storefront routing', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('routing');
+    h = await startHarness();
   });
   afterAll(() => h.close());
   beforeEach(() => Object.values(h.fakes).forEach((fake) => fake.reset()));

@@ -22,6 +22,8 @@ function findRoot(start: string): string {
  * The deployed services, their ports (DESIGN §6), what each calls over HTTP, and whether it has
  * a database of its own (migrations in an init container, a DATABASE_URL, an OpenAPI contract
  * for clients). The web shop has none of these: it is a client of the storefront, with pages.
+ * `migrations`: whether it migrates a database before it serves; the storefront keeps no state
+ * since issue #21 (its compose DATABASE_URL and contract stay, unused and checked).
  */
 export const SERVICES = [
   {
@@ -29,13 +31,14 @@ export const SERVICES = [
     port: 8080,
     calls: ['catalog', 'orders', 'users', 'payments', 'search'],
     database: true,
+    migrations: false,
   },
-  { name: 'catalog', port: 8081, calls: ['users'], database: true },
-  { name: 'orders', port: 8082, calls: ['catalog', 'users'], database: true },
-  { name: 'users', port: 8083, calls: [], database: true },
-  { name: 'payments', port: 8084, calls: ['users'], database: true },
-  { name: 'search', port: 8085, calls: ['catalog', 'users'], database: true },
-  { name: 'web', port: 8086, calls: ['storefront'], database: false },
+  { name: 'catalog', port: 8081, calls: ['users'], database: true, migrations: true },
+  { name: 'orders', port: 8082, calls: ['catalog', 'users'], database: true, migrations: true },
+  { name: 'users', port: 8083, calls: [], database: true, migrations: true },
+  { name: 'payments', port: 8084, calls: ['users'], database: true, migrations: true },
+  { name: 'search', port: 8085, calls: ['catalog', 'users'], database: true, migrations: true },
+  { name: 'web', port: 8086, calls: ['storefront'], database: false, migrations: false },
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

@@ -7,7 +7,8 @@ import { ROOT } from '../src/workspace.js';
 // Every command-line tool of the repo, by the pnpm script that runs it, with a wrong command
 // line it must refuse (exit 2, one line saying why, nothing done).
 const TOOLS: Array<{ dir: string; script: string; bad: string[]; reason: RegExp }> = [
-  ...['catalog', 'orders', 'payments', 'search', 'storefront', 'users'].map((service) => ({
+  // The storefront keeps no database (issue #21): nothing to migrate.
+  ...['catalog', 'orders', 'payments', 'search', 'users'].map((service) => ({
     dir: `services/${service}`,
     script: 'migrate',
     bad: ['now'],

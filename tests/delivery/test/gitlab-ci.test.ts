@@ -69,7 +69,7 @@ describe('.gitlab-ci.yml', () => {
         expect(changes).toEqual(expect.arrayContaining(mine));
         expect(changes.filter((path) => others.includes(path))).toEqual([]);
       }
-      const database = SERVICES.find((s) => s.name === service)!.database;
+      const database = SERVICES.find((s) => s.name === service)!.migrations;
       expect(libsUsedBy(`services/${service}`)).toEqual(
         expect.arrayContaining([
           ...(database ? ['libs/db'] : []),

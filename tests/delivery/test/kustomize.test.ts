@@ -111,7 +111,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('when rendered, then all six services follow the house rules for probes, resources and security', () => {
     const workloads = objectsOf(overlay).filter(isServiceWorkload);
     expect(workloads.map((w) => w.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
-    const database = (name: string) => SERVICES.find((s) => s.name === name)!.database;
+    const database = (name: string) => SERVICES.find((s) => s.name === name)!.migrations;
     expect(
       workloads.flatMap((w) =>
         serviceWorkloadProblems(w, { migrations: database(w.metadata.name) }),
@@ -266,8 +266,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const service = entry.name.replace('bazaar/', '');
       const expected = `${entry.newName ?? entry.name}:${entry.newTag}`;
       const images = imagesOf([byName(overlay, 'Deployment', service)!]);
-      // The service's container and, with a database, its migrate init container.
-      const database = SERVICES.find((s) => s.name === service)!.database;
+      // The service's container and, with a database to migrate, its migrate init container.
+      const database = SERVICES.find((s) => s.name === service)!.migrations;
       expect(images).toEqual(database ? [expected, expected] : [expected]);
     }
     expect(imagesOf(objectsOf(overlay)).filter((i) => /:latest$|^[^:]+$/.test(i))).toEqual([]);

@@ -19,6 +19,24 @@ export function card(number: string) {
   return { card: { number, expMonth: 12, expYear: new Date().getFullYear() + 3, cvc: '123' } };
 }
 
+/**
+ * Saves a card as a payment method (the first of the two checkout steps); returns its
+ * `{ id, brand, last4 }`. Use `{ payment: { methodId: id } }` at checkout.
+ */
+export async function saveCard(
+  shop: Api,
+  token: string,
+  number: string,
+  key: string = randomUUID(),
+): Promise<{ id: string; brand: string; last4: string }> {
+  const answer = await shop.post('/v1/payment-methods', card(number), {
+    token,
+    headers: { 'idempotency-key': key },
+  });
+  expectStatus('save card', answer, 201);
+  return answer.body;
+}
+
 export interface Shopper {
   token: string;
   id: string;

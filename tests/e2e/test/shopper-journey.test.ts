@@ -10,6 +10,7 @@ import {
   expectStatus,
   placeOrder,
   register,
+  saveCard,
   settledOrder,
   type Shopper,
 } from '../src/shop.js';
@@ -27,6 +28,7 @@ describe('the shopper journey, through the storefront alone', () => {
   let router: { id: string; name: string };
   let orderId: string;
   let cartId: string;
+  let methodId: string;
   const key = randomUUID();
 
   beforeAll(async () => {
@@ -125,9 +127,37 @@ describe('the shopper journey, through the storefront alone', () => {
   let events: Awaited<ReturnType<typeof followEvents>> | undefined;
 
   it(
-    'when they check out with 4242…, then 202 pending, and a replay answers the same order',
+    'when they save a card, then they get a payment method, and the same key gives the same one',
     async () => {
-      const body = { cartId, shippingAddress: ADDRESS, payment: card(CARDS.ok) };
+      const saveKey = randomUUID();
+      const saved = await saveCard(shop, ada.token, CARDS.ok, saveKey);
+      expect(saved).toEqual({ id: expect.any(String), brand: 'visa', last4: '4242' });
+      methodId = saved.id;
+      expect(await saveCard(shop, ada.token, CARDS.ok, saveKey)).toEqual(saved);
+    },
+    STEP_MS,
+  );
+
+  it(
+    'when someone else checks out with their saved method, then 404 and no order',
+    async () => {
+      const eve = await register(shop, 'eve');
+      const placed = await placeOrder(shop, eve.token, {
+        items: [{ productId: teapot.id, quantity: 1 }],
+        shippingAddress: ADDRESS,
+        payment: { methodId },
+      });
+      expectStatus('checkout with another shopper’s method', placed, 404);
+      const history = await shop.get('/v1/orders', { token: eve.token });
+      expect(history.body.items).toEqual([]);
+    },
+    STEP_MS,
+  );
+
+  it(
+    'when they check out with the saved method, then 202 pending, and a replay answers the same order',
+    async () => {
+      const body = { cartId, shippingAddress: ADDRESS, payment: { methodId } };
       const placed = await placeOrder(shop, ada.token, body, key);
       expectStatus('checkout', placed, 202);
       orderId = placed.body.id;
@@ -210,7 +240,7 @@ describe('the shopper journey, through the storefront alone', () => {
   );
 
   it(
-    'when a card is declined, then the order ends cancelled (payment_declined) and the stock is back',
+    'when a card given at checkout in one step is declined, then the order ends cancelled (payment_declined) and the stock is back',
     async () => {
       const before = await availableOf(shop, teapot.id);
       const placed = await placeOrder(shop, ada.token, {

@@ -125,6 +125,35 @@ export async function updateOrderStatus(
     .execute();
 }
 
+/**
+ * Moves an order from `from` to `to` and appends the change to its history in one statement,
+ * only if the order is in `from`; returns its head as it was (status `from`), or undefined when
+ * it is not there or in another status (nothing is written then). The UPDATE takes the row
+ * lock, and under READ COMMITTED a concurrent change is waited for and the condition checked
+ * again on the new row, so this serializes with `lockOrderHead` like any transition.
+ */
+export async function moveOrderIfIn(
+  trx: Transaction<Database>,
+  orderId: string,
+  from: OrderStatus,
+  change: { to: OrderStatus; cancelReason: string | null; reason: StatusReason; at: Date },
+): Promise<OrderHead | undefined> {
+  const { rows } = await sql<
+    Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'>
+  >`
+    with moved as (
+      update orders
+         set status = ${change.to}, cancel_reason = ${change.cancelReason}, updated_at = ${change.at}
+       where id = ${orderId} and status = ${from}
+      returning id, user_id, total_amount, currency, created_at
+    ), history as (
+      insert into order_status_history (order_id, status, reason, at)
+      select id, ${change.to}, ${change.reason}, ${change.at}::timestamptz from moved
+    )
+    select id, user_id, total_amount, currency, created_at from moved`.execute(trx);
+  return rows[0] && toHead({ ...rows[0], status: from });
+}
+
 /** Appends one transition to the order's history; returns its sequence number. */
 export async function insertStatusChange(
   trx: Transaction<Database>,

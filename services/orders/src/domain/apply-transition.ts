@@ -1,6 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
-import { insertStatusChange, lockOrderHead, updateOrderStatus } from '../db/orders-repository.js';
+import {
+  insertStatusChange,
+  lockOrderHead,
+  moveOrderIfIn,
+  updateOrderStatus,
+} from '../db/orders-repository.js';
 import { writeTransitionEvent } from '../events/order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
 import type { OrderHead } from './order.js';
@@ -8,7 +13,9 @@ import {
   decide,
   settlesSaga,
   type Decision,
+  USUAL_STATUS,
   type OrderStatus,
+  type SagaEvent,
   type Trigger,
 } from './order-state.js';
 
@@ -40,6 +47,17 @@ export async function moveOrder(
   const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
   await updateOrderStatus(trx, order.id, decision.to, cancelReason, at);
   await insertStatusChange(trx, order.id, decision.to, decision.reason, at);
+  return afterMove(trx, order, decision, at, deps);
+}
+
+/** What follows a move: the events it publishes (outbox) and the saga's metrics. */
+async function afterMove(
+  trx: Transaction<Database>,
+  order: OrderHead,
+  decision: Extract<Decision, { kind: 'transition' }>,
+  at: Date,
+  deps: TransitionDeps,
+): Promise<OrderHead> {
   for (const type of decision.publish) {
     await writeTransitionEvent(trx, type, order, decision.reason, at);
   }
@@ -49,6 +67,37 @@ export async function moveOrder(
     deps.metrics.settled(decision.to, (at.getTime() - order.createdAt.getTime()) / 1000);
   }
   return { ...order, status: decision.to };
+}
+
+/**
+ * Applies a saga event to its order. On the saga's usual path (the order in
+ * {@link USUAL_STATUS}) the status, its history row and nothing else are one conditional
+ * statement, with no read first; anywhere else the event is decided on the locked row, as
+ * {@link applyTrigger} does. Same outcomes either way.
+ */
+export async function applySagaEvent(
+  trx: Transaction<Database>,
+  orderId: string,
+  event: SagaEvent,
+  deps: TransitionDeps,
+): Promise<TransitionOutcome> {
+  const from = USUAL_STATUS[event];
+  const decision = from && decide(from, event);
+  if (from && decision?.kind === 'transition') {
+    const at = deps.now();
+    const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
+    const order = await moveOrderIfIn(trx, orderId, from, {
+      to: decision.to,
+      cancelReason,
+      reason: decision.reason,
+      at,
+    });
+    if (order) {
+      const moved = await afterMove(trx, order, decision, at, deps);
+      return { kind: 'transitioned', from, to: decision.to, order: moved };
+    }
+  }
+  return applyTrigger(trx, orderId, event, deps);
 }
 
 /**

@@ -176,6 +176,19 @@ const EVENTS: ReadonlySet<string> = new Set<SagaEvent>([
   'payment.capture_failed',
 ]);
 
+/**
+ * The status a saga event finds its order in on the saga's usual path: the event is applied
+ * first as a conditional write from this status (one statement), and decided on the locked row
+ * only when the order is elsewhere (a duplicate, a late event, payments ahead of catalog).
+ * Events without a usual status (the rare compensations) are always decided on the locked row.
+ */
+export const USUAL_STATUS: Readonly<Partial<Record<SagaEvent, OrderStatus>>> = {
+  'stock.reserved': 'pending',
+  'stock.rejected': 'pending',
+  'payment.authorized': 'stock_reserved',
+  'payment.failed': 'stock_reserved',
+};
+
 /** What a trigger does to an order in `status`. Never throws. */
 export function decide(status: OrderStatus, trigger: Trigger): Decision {
   return EVENTS.has(trigger)

@@ -3,7 +3,7 @@ import { PermanentError, type Logger } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
-  applyTrigger,
+  applySagaEvent,
   type TransitionDeps,
   type TransitionOutcome,
 } from '../domain/apply-transition.js';
@@ -26,7 +26,7 @@ export async function handleSagaEvent(
 ): Promise<Exclude<TransitionOutcome, { kind: 'not_found' }>> {
   const { orderId } = event.data as { orderId: string };
   const context = { orderId, eventId: event.id, eventType: event.type };
-  const outcome = await applyTrigger(trx, orderId, event.type, deps);
+  const outcome = await applySagaEvent(trx, orderId, event.type as SagaEvent, deps);
   switch (outcome.kind) {
     case 'not_found':
       throw new PermanentError(`${event.type} ${event.id} names unknown order ${orderId}`);

@@ -10,6 +10,8 @@ export interface PaymentMethodsTable {
   last4: string;
   exp_month: number;
   exp_year: number;
+  /** The shopper's Idempotency-Key it was created with (unique per shopper), if any. */
+  idempotency_key: string | null;
   created_at: Generated<Date>;
 }
 

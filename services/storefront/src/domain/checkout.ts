@@ -1,11 +1,5 @@
 import type { ServiceResponse } from '@bazaar/http-client';
-import type { Kysely } from 'kysely';
 import type { Upstreams } from '../clients/upstreams.js';
-import {
-  claimCheckoutPaymentMethod,
-  findCheckoutPaymentMethod,
-} from '../db/checkout-payment-methods-repository.js';
-import type { CheckoutPaymentMethodRow, Database } from '../db/database.js';
 import { errors } from '../errors.js';
 
 export interface Card {
@@ -15,22 +9,25 @@ export interface Card {
   cvc: string;
 }
 
+/** How a checkout pays: a saved method (the usual way) or a card to exchange first; one of them. */
+export interface CheckoutPayment {
+  methodId?: string;
+  card?: Card;
+}
+
 export interface CheckoutInput {
-  userId: string;
-  idempotencyKey: string;
-  /** The public body: `items` or `cartId`, `shippingAddress`, `payment.card`. */
+  /** The public body: `items` or `cartId`, `shippingAddress`, `payment`. */
   body: {
     items?: { productId: string; quantity: number }[];
     cartId?: string;
     shippingAddress: Record<string, unknown>;
-    payment: { card: Card };
+    payment: CheckoutPayment;
   };
   /** What to pass on to payments and orders (token, idempotency key, request id). */
   headers: Record<string, string | undefined>;
 }
 
 export interface CheckoutDeps {
-  db: Kysely<Database>;
   upstreams: Pick<Upstreams, 'payments' | 'orders'>;
 }
 
@@ -46,83 +43,94 @@ interface PaymentMethod {
  */
 export const PLACE_ORDER_TIMEOUT_MS = 10_000;
 
-const digitsOf = (number: string) => number.replace(/\D/g, '');
-
-/** The key's remembered method fits this card (the same card sent again): reuse it. */
-function sameCard(row: CheckoutPaymentMethodRow, card: Card): boolean {
-  return (
-    row.last4 === digitsOf(card.number).slice(-4) &&
-    row.exp_month === card.expMonth &&
-    row.exp_year === card.expYear
-  );
-}
-
-const methodOf = (row: CheckoutPaymentMethodRow): PaymentMethod => ({
-  id: row.payment_method_id,
-  brand: row.brand,
-  last4: row.last4,
-});
-
 function isMethod(body: unknown): body is PaymentMethod {
   const b = body as Partial<PaymentMethod> | undefined;
   return typeof b?.id === 'string' && typeof b.brand === 'string' && typeof b.last4 === 'string';
 }
 
-/** payments names card fields `card.number`; in the public body they are `payment.card.number`. */
-function withCardFields(answer: ServiceResponse): ServiceResponse {
+/** A method as a shopper sees it: nothing else payments says about it. */
+export const publicMethod = ({ id, brand, last4 }: PaymentMethod): PaymentMethod => ({
+  id,
+  brand,
+  last4,
+});
+
+/** payments names card fields `card.number`; in the checkout body they are `payment.card.number`. */
+function withCheckoutFields(answer: ServiceResponse): ServiceResponse {
   const body = answer.body as { errors?: unknown } | undefined;
   if (!body || !Array.isArray(body.errors)) return answer;
   const errors = body.errors.map((error: { field?: unknown }) =>
-    typeof error?.field === 'string' && error.field.startsWith('card.')
-      ? { ...error, field: `payment.${error.field}` }
+    typeof error?.field === 'string' && /^(body\.)?card\./.test(error.field)
+      ? { ...error, field: error.field.replace(/^(body\.)?card\./, '$1payment.card.') }
       : error,
   );
   return { ...answer, body: { ...body, errors } };
 }
 
 /**
- * Checkout: exchange the card for a payment method at payments, then place the order at orders
- * with the method (never the card) and the same Idempotency-Key.
+ * Exchanges a card for a payment method at payments, with the shopper's token and
+ * Idempotency-Key: payments keeps the key, so the same card sent again under it is the same
+ * method (`idempotent-replayed`), and another card under it is 422.
  *
- * Replays: the first checkout with a key records the method it got (per shopper and key); a
- * replay with the same card reuses it, so orders receives the very same body and answers its
- * first answer again; no second method is ever shown to orders. A replay with another card
- * exchanges that card, and orders refuses the key with another body (422), as it should.
- * Two concurrent first attempts: each exchanges, the first to record wins, both send its method;
- * the loser's method stays unused at payments.
- *
- * Returns the answer to relay: payments' refusal of the card (4xx) or orders' answer.
+ * Returns the method, or payments' answer to relay (a refused card, a reused key, 503).
  */
-export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promise<ServiceResponse> {
-  const { card } = input.body.payment;
-  const remembered = await findCheckoutPaymentMethod(deps.db, input.userId, input.idempotencyKey);
-  if (remembered && sameCard(remembered, card)) {
-    return placeOrder(deps, input, methodOf(remembered));
-  }
-  const exchanged = await deps.upstreams.payments.request<unknown>({
+export async function exchangeCard(
+  deps: CheckoutDeps,
+  card: Card,
+  headers: Record<string, string | undefined>,
+): Promise<{ method: PaymentMethod; answer: ServiceResponse } | { refused: ServiceResponse }> {
+  const answer = await deps.upstreams.payments.request<unknown>({
     method: 'POST',
     path: '/internal/payment-methods',
     body: { card },
-    headers: input.headers,
+    headers,
+    // payments dedupes on the key: sending it again after a timeout is safe.
+    idempotent: headers['idempotency-key'] !== undefined,
   });
-  if (exchanged.status >= 400) return withCardFields(exchanged);
-  if (!isMethod(exchanged.body)) {
+  if (answer.status >= 400) return { refused: answer };
+  if (!isMethod(answer.body)) {
     throw errors.STOREFRONT_BAD_UPSTREAM_ANSWER(
       'the card could not be exchanged for a payment method',
     );
   }
-  // Another card under a used key: orders will say 422.
-  if (remembered) return placeOrder(deps, input, exchanged.body);
-  const claimed = await claimCheckoutPaymentMethod(deps.db, {
-    user_id: input.userId,
-    idempotency_key: input.idempotencyKey,
-    payment_method_id: exchanged.body.id,
-    brand: exchanged.body.brand,
-    last4: exchanged.body.last4,
-    exp_month: card.expMonth,
-    exp_year: card.expYear,
+  return { method: answer.body, answer };
+}
+
+/** The shopper's saved method, or payments' answer to relay (404 for anyone else's). */
+async function savedMethod(
+  deps: CheckoutDeps,
+  methodId: string,
+  headers: Record<string, string | undefined>,
+): Promise<{ method: PaymentMethod } | { refused: ServiceResponse }> {
+  const answer = await deps.upstreams.payments.request<unknown>({
+    method: 'GET',
+    path: `/internal/payment-methods/${encodeURIComponent(methodId)}`,
+    headers,
+    idempotent: true,
   });
-  return placeOrder(deps, input, methodOf(claimed));
+  if (answer.status >= 400) return { refused: answer };
+  if (!isMethod(answer.body)) {
+    throw errors.STOREFRONT_BAD_UPSTREAM_ANSWER('the payment method could not be read');
+  }
+  return { method: answer.body };
+}
+
+/**
+ * Checkout: the payment method (a saved one, checked at payments to be the shopper's, or a card
+ * exchanged first with the same Idempotency-Key), then the order at orders with the method
+ * (never the card) and the same key. The storefront keeps nothing: a replay exchanges the card
+ * again, payments answers the method it gave under the key, so orders receives the very same
+ * body and answers its first answer again.
+ *
+ * Returns the answer to relay: payments' refusal (4xx) or orders' answer.
+ */
+export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promise<ServiceResponse> {
+  const { payment } = input.body;
+  const found = payment.methodId
+    ? await savedMethod(deps, payment.methodId, input.headers)
+    : await exchangeCard(deps, payment.card!, input.headers);
+  if ('refused' in found) return withCheckoutFields(found.refused);
+  return placeOrder(deps, input, found.method);
 }
 
 /** The order at orders, with the payment method in place of the card. */
@@ -131,7 +139,7 @@ function placeOrder(
   input: CheckoutInput,
   method: PaymentMethod,
 ): Promise<ServiceResponse> {
-  const { payment: _card, ...order } = input.body;
+  const { payment: _payment, ...order } = input.body;
   return deps.upstreams.orders.request({
     method: 'POST',
     path: '/v1/orders',

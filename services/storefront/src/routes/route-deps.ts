@@ -1,9 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Upstreams } from '../clients/upstreams.js';
-import type { Database } from '../db/database.js';
 
-/** What route modules need: the internal services, and the storefront's own database. */
+/** What route modules need: the internal services (the storefront keeps no state of its own). */
 export interface RouteDeps {
   upstreams: Upstreams;
-  db: Kysely<Database>;
 }

@@ -4,6 +4,7 @@ import * as paymentMethods from './2026-11-23-01-payment-methods.js';
 import * as payments from './2026-11-23-02-payments.js';
 import * as webhookEvents from './2026-11-23-03-webhook-events.js';
 import * as providerOperations from './2026-12-06-01-provider-operations.js';
+import * as paymentMethodKeys from './2026-12-06-02-payment-method-keys.js';
 
 /**
  * Every migration of the payments database, oldest first; names are date-prefixed and frozen.
@@ -15,4 +16,5 @@ export const migrations: Migrations = {
   '2026-11-23-02-payments': payments,
   '2026-11-23-03-webhook-events': webhookEvents,
   '2026-12-06-01-provider-operations': providerOperations,
+  '2026-12-06-02-payment-method-keys': paymentMethodKeys,
 };

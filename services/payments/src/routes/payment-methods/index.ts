@@ -2,9 +2,9 @@ import type { App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { PaymentsContext } from '../../domain/context.js';
-import { createPaymentMethod } from '../../domain/create-payment-method.js';
+import { createPaymentMethod, getPaymentMethod } from '../../domain/create-payment-method.js';
 import { errors } from '../../errors.js';
-import { createPaymentMethodSchema } from './schemas.js';
+import { createPaymentMethodSchema, getPaymentMethodSchema } from './schemas.js';
 
 export interface PaymentMethodRoutesOptions {
   db: Kysely<Database>;
@@ -12,7 +12,8 @@ export interface PaymentMethodRoutesOptions {
 }
 
 /**
- * `POST /internal/payment-methods`, in its own encapsulated context: its JSON parser answers a
+ * `POST /internal/payment-methods` (idempotent by `Idempotency-Key` per shopper) and
+ * `GET /internal/payment-methods/:id` (the shopper's own only), in their own encapsulated context: its JSON parser answers a
  * malformed body with a fixed message, because the default one quotes part of the body in its
  * error (and this body holds a card number).
  */
@@ -30,13 +31,21 @@ export async function paymentMethodRoutes(app: App, options: PaymentMethodRoutes
     '/internal/payment-methods',
     { schema: createPaymentMethodSchema, onRequest: app.requireUser },
     async (request, reply) => {
-      const method = await createPaymentMethod(
+      const { method, replayed } = await createPaymentMethod(
         { ...options.ctx, log: request.log },
         options.db,
         request.user!.id,
         request.body.card,
+        request.headers['idempotency-key'],
       );
+      if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(method);
     },
+  );
+
+  app.get(
+    '/internal/payment-methods/:id',
+    { schema: getPaymentMethodSchema, onRequest: app.requireUser },
+    async (request) => getPaymentMethod(options.db, request.user!.id, request.params.id),
   );
 }

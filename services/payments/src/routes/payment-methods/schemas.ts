@@ -28,20 +28,48 @@ export const PaymentMethod = Type.Object({
   expYear: Type.Integer(),
 });
 
+export const CreatePaymentMethodHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "The shopper's key for this card: sent again with the same card, the same method comes " +
+        'back (`idempotent-replayed: true`); with another card, 422.',
+    }),
+  ),
+});
+
+export const PaymentMethodParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const getPaymentMethodSchema = {
+  summary: "One of the shopper's payment methods",
+  description:
+    'What the storefront checks before a checkout with a saved method: a method of another ' +
+    'shopper is 404, as if it did not exist.',
+  tags: ['payment methods'],
+  security: [{ bearerAuth: [] }],
+  params: PaymentMethodParams,
+  response: { 200: PaymentMethod, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+};
+
 export const createPaymentMethodSchema = {
   summary: 'Exchange card details for a payment-method token',
   description:
-    "Called by the storefront at checkout with the shopper's token. The card is validated (Luhn, " +
+    "Called by the storefront (a saved card, or a card sent at checkout) with the shopper's token " +
+    'and Idempotency-Key. The card is validated (Luhn, ' +
     'expiry not passed, CVC of 3-4 digits) and vaulted with the payment provider; only the ' +
     'provider token, brand, last four digits and expiry are kept. Errors name the failing field ' +
     'and never echo its value.',
   tags: ['payment methods'],
   security: [{ bearerAuth: [] }],
+  headers: CreatePaymentMethodHeaders,
   body: CreatePaymentMethodBody,
   response: {
     201: PaymentMethod,
     400: ProblemSchema,
     401: ProblemSchema,
+    422: ProblemSchema,
     503: ProblemSchema,
   },
 };

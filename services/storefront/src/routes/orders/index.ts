@@ -35,7 +35,9 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         tags,
         summary: 'Place an order (checkout)',
         description:
-          'The card is exchanged at payments for a payment method; the order is placed at the ' +
+          'Pays with a saved method (`payment: { methodId }`, from `POST /v1/payment-methods`; ' +
+          'another shopper’s is 404) or a card, exchanged at payments for a method first with ' +
+          'the same `Idempotency-Key`. The order is placed at the ' +
           'catalog’s prices and answered `202` while stock and payment are settled (follow it ' +
           'with GET or the events stream). An order beyond the stock ends `cancelled` ' +
           '(`out_of_stock`) or is refused at once with `409`; a declined card ends `cancelled` ' +
@@ -48,8 +50,6 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
     },
     async (request, reply) => {
       const answer = await checkout(deps, {
-        userId: request.user!.id,
-        idempotencyKey: request.headers['idempotency-key'],
         body: request.body,
         headers: passOn(request),
       });

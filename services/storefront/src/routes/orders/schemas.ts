@@ -7,6 +7,7 @@ import {
   ShippingAddress,
   Uuid,
 } from '../common-schemas.js';
+import { Card } from '../payment-methods/schemas.js';
 
 export const OrderStatus = Type.Union(
   ['pending', 'stock_reserved', 'confirmed', 'shipped', 'cancelled'].map((s) => Type.Literal(s)),
@@ -68,22 +69,6 @@ export const AdminListOrdersQuery = Type.Object({
   status: Type.Optional(OrderStatus),
 });
 
-export const Card = Type.Object(
-  {
-    number: Type.String({
-      minLength: 12,
-      maxLength: 32,
-      pattern: '^[0-9][0-9 -]*[0-9]$',
-      description: '12 to 19 digits, spaces or dashes allowed; never stored or logged whole',
-      examples: ['4242424242424242'],
-    }),
-    expMonth: Type.Integer({ minimum: 1, maximum: 12 }),
-    expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
-    cvc: Type.String({ pattern: '^[0-9]{3,4}$' }),
-  },
-  { description: 'Exchanged at payments for a payment method; only brand and last four stay' },
-);
-
 export const CheckoutBody = Type.Object(
   {
     items: Type.Optional(
@@ -96,12 +81,37 @@ export const CheckoutBody = Type.Object(
       Type.Union([Uuid], { description: 'Check out this cart; or give items' }),
     ),
     shippingAddress: ShippingAddress,
-    payment: Type.Object({ card: Card }),
+    payment: Type.Object(
+      {
+        methodId: Type.Optional(
+          Type.Union([Uuid], {
+            description: 'A saved payment method (`POST /v1/payment-methods`): the usual way',
+          }),
+        ),
+        card: Type.Optional(
+          Type.Union([Card], {
+            description: 'A card, exchanged at payments for a method first (one step)',
+          }),
+        ),
+      },
+      { minProperties: 1, maxProperties: 1, description: 'Exactly one of methodId and card' },
+    ),
   },
   {
     description:
       'Exactly one of items and cartId. Prices come from the catalog, never from the client.',
     examples: [
+      {
+        items: [{ productId: '01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77', quantity: 2 }],
+        shippingAddress: {
+          name: 'Ada Lovelace',
+          line1: '12 Market Street',
+          city: 'Lyon',
+          postalCode: '69001',
+          country: 'FR',
+        },
+        payment: { methodId: '01936f5e-2222-7000-8000-000000000001' },
+      },
       {
         items: [{ productId: '01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77', quantity: 2 }],
         shippingAddress: {

@@ -1,0 +1,125 @@
+// CPU time per process from /proc, read around a run: how much of the machine each part of an
+// order costs. Linux only; elsewhere every figure is NaN.
+import { execSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import pg from 'pg';
+
+let ticksPerSecond: number | undefined;
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User and system CPU of one process so far, in ms; undefined when it is gone. */
+export function processCpu(pid: number): { user: number; system: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command may hold spaces and parentheses: fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const perTick = 1000 / clockTicks();
+    return { user: Number(fields[11]) * perTick, system: Number(fields[12]) * perTick };
+  } catch {
+    return undefined;
+  }
+}
+
+function allPids(): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function cwd(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
+}
+
+/** The processes of each service of the system under `root` (found by their working directory). */
+export function servicePids(root: string, services: readonly string[]): Record<string, number[]> {
+  const groups: Record<string, number[]> = Object.fromEntries(services.map((s) => [s, []]));
+  for (const pid of allPids()) {
+    if (comm(pid) !== 'node') continue;
+    const dir = cwd(pid);
+    for (const service of services) {
+      if (dir === `${root}/services/${service}`) groups[service].push(pid);
+    }
+  }
+  return groups;
+}
+
+/** RabbitMQ's Erlang VM (shared with whatever else uses the broker). */
+export const rabbitPids = (): number[] => allPids().filter((pid) => comm(pid) === 'beam.smp');
+
+/** The Postgres backends serving these databases now. */
+export async function postgresBackends(serverUrl: string, databases: string[]): Promise<number[]> {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = any($1)',
+      [databases],
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+export type Groups = Record<string, number[]>;
+export type CpuReading = Record<string, Map<number, number>>;
+
+/** Total CPU (user + system, ms) of every process of every group now. */
+export function readCpu(groups: Groups): CpuReading {
+  return Object.fromEntries(
+    Object.entries(groups).map(([name, pids]) => [
+      name,
+      new Map(
+        pids.flatMap((pid) => {
+          const cpu = processCpu(pid);
+          return cpu ? [[pid, cpu.user + cpu.system] as const] : [];
+        }),
+      ),
+    ]),
+  );
+}
+
+/**
+ * CPU spent per group between two readings, in ms. A process that appeared in between (a
+ * Postgres backend a pool opened during the run) counts whole; one that went away is lost.
+ */
+export function cpuBetween(before: CpuReading, after: CpuReading): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).map(([name, pids]) => {
+      let total = 0;
+      for (const [pid, ms] of pids) total += ms - (before[name]?.get(pid) ?? 0);
+      return [name, total];
+    }),
+  );
+}
+
+/** This process's own CPU (the load generator), in ms. */
+export const ownCpu = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};

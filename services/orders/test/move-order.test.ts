@@ -1,0 +1,80 @@
+import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations/index.js';
+import { insertOrder, listStatusChanges, moveOrderIfIn } from '../src/db/orders-repository.js';
+
+describe('moveOrderIfIn (a saga step in one statement)', () => {
+  let database: TestDatabase<Database>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase<Database>('orders_move_order', migrations);
+  });
+  afterAll(() => database.drop());
+
+  async function pendingOrder(): Promise<string> {
+    const id = uuidv7();
+    await database.db.transaction().execute((trx) =>
+      insertOrder(trx, {
+        id,
+        userId: uuidv7(),
+        status: 'pending',
+        lines: [
+          {
+            productId: uuidv7(),
+            sku: 'SKU-1',
+            name: 'Teapot',
+            quantity: 1,
+            unitPrice: { amount: 2450, currency: 'EUR' },
+            lineTotal: { amount: 2450, currency: 'EUR' },
+          },
+        ],
+        total: { amount: 2450, currency: 'EUR' },
+        shippingAddress: {
+          name: 'Ada',
+          line1: '1 Rue',
+          city: 'Lyon',
+          postalCode: '69001',
+          country: 'FR',
+        },
+        payment: { methodId: uuidv7(), brand: 'visa', last4: '4242' },
+        cartId: null,
+        createdAt: new Date(),
+      }),
+    );
+    return id;
+  }
+
+  const move = (id: string, from: 'pending' | 'stock_reserved') =>
+    database.db.transaction().execute((trx) =>
+      moveOrderIfIn(trx, id, from, {
+        to: 'stock_reserved',
+        cancelReason: null,
+        reason: 'stock_reserved',
+        at: new Date(),
+      }),
+    );
+
+  it('when the order is in the expected status, then it moves, its history has the change, and its head comes back as it was', async () => {
+    const id = await pendingOrder();
+    const head = await move(id, 'pending');
+    expect(head).toMatchObject({ id, status: 'pending', total: { amount: 2450, currency: 'EUR' } });
+    const row = await database.db
+      .selectFrom('orders')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('stock_reserved');
+    const history = await listStatusChanges(database.db, id);
+    expect(history.map((h) => [h.status, h.reason])).toEqual([
+      ['stock_reserved', 'stock_reserved'],
+    ]);
+  });
+
+  it('when the order is in another status, then nothing is written and nothing comes back', async () => {
+    const id = await pendingOrder();
+    expect(await move(id, 'stock_reserved')).toBeUndefined();
+    expect(await listStatusChanges(database.db, id)).toEqual([]);
+    expect(await move(uuidv7(), 'pending')).toBeUndefined();
+  });
+});
