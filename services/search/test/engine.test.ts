@@ -1,4 +1,5 @@
 import { search } from '../src/domain/search.js';
+import type { ProductDocument } from '../src/domain/product-document.js';
 import type { SearchRequest } from '../src/domain/search-request.js';
 import { fromDocument } from '../src/engine/from-document.js';
 import { SearchIndex } from '../src/engine/search-index.js';
@@ -117,6 +118,50 @@ describe('the in-memory engine', () => {
       expect(new Set(seen).size).toBe(Object.keys(docs).length);
       expect(seen).toHaveLength(Object.keys(docs).length);
     }
+  });
+
+  it('when most products match, then pages read off the presorted orders equal a full sort, before and after a change', () => {
+    const many = Array.from({ length: 240 }, (_, i) =>
+      product({
+        name: `Widget ${i}`,
+        price: 100 * (i % 7),
+        // Repeated times and prices: ties are broken by id.
+        createdAt: new Date(Date.UTC(2026, 1, 1) + (i % 11) * 1000).toISOString(),
+      }),
+    );
+    const own = indexOf([...many, docs.keyboard]);
+    const byId = (a: ProductDocument, b: ProductDocument) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    const expected = (sort: 'price_asc' | 'price_desc' | 'newest', products: ProductDocument[]) =>
+      [...products]
+        .sort((a, b) => {
+          if (sort === 'price_asc') return a.price.amount - b.price.amount || byId(a, b);
+          if (sort === 'price_desc') return b.price.amount - a.price.amount || byId(b, a);
+          return b.createdAt.localeCompare(a.createdAt) || byId(b, a);
+        })
+        .map((p) => p.id);
+    const pages = (sort: 'price_asc' | 'price_desc' | 'newest', q?: string) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = search(own, { q, sort, limit: 20, cursor });
+        seen.push(...result.items.map((item) => item.id));
+        cursor = result.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    const check = (widgets: ProductDocument[]) => {
+      for (const sort of ['price_asc', 'price_desc', 'newest'] as const) {
+        expect(pages(sort, 'widget ')).toEqual(expected(sort, widgets));
+        expect(pages(sort)).toEqual(expected(sort, [...widgets, docs.keyboard]));
+      }
+    };
+    check(many);
+    // Just changed: the orders are stale until re-sorted, and the pages are still right.
+    const dearer = { ...many[3], price: { amount: 50_000, currency: 'EUR' }, version: 2 };
+    own.apply({ kind: 'upsert', product: fromDocument(dearer) });
+    own.apply({ kind: 'delete', id: many[5].id, version: 2 });
+    check([...many.filter((_, i) => i !== 3 && i !== 5), dearer]);
   });
 
   it('when a product is updated or deleted, then an older version changes nothing', () => {

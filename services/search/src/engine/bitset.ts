@@ -70,6 +70,23 @@ export class Bitset {
     return total;
   }
 
+  /** The members in ascending order; `size` is their count when known (else counted). */
+  members(size = this.count()): Int32Array {
+    const out = new Int32Array(size);
+    const words = this.words;
+    let at = 0;
+    for (let i = 0; i < words.length && at < size; i += 1) {
+      let word = words[i];
+      while (word !== 0) {
+        const low = word & -word;
+        out[at] = (i << 5) + 31 - Math.clz32(low);
+        at += 1;
+        word ^= low;
+      }
+    }
+    return out;
+  }
+
   /** Calls `visit` with each member, in ascending order. */
   forEach(visit: (doc: number) => void): void {
     const words = this.words;
@@ -84,7 +101,8 @@ export class Bitset {
   }
 }
 
-function popcount(value: number): number {
+/** How many bits of a 32-bit word are set. */
+export function popcount(value: number): number {
   let v = value - ((value >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;

@@ -5,6 +5,9 @@ import { SortedTerms } from './sorted-terms.js';
 import { stemOf, words } from './text-analysis.js';
 import { TypoDictionary } from './typos.js';
 
+/** While products keep changing, a presorted order is rebuilt at most this often. */
+const SORT_INTERVAL_MS = 1000;
+
 /** A product as the index holds it: what is searched, filtered, sorted and shown. */
 export interface IndexedProduct {
   id: string;
@@ -109,6 +112,16 @@ export class SearchIndex {
   brandOf = new Int32Array(1024);
   categoryOf = new Int32Array(1024);
 
+  /** Counts every document added or removed: a presorted order is valid for one count. */
+  private mutations = 0;
+  private sorted: { at: number; madeAt: number; price?: Int32Array; created?: Int32Array } = {
+    at: -1,
+    madeAt: -Infinity,
+  };
+  /** The lowest and highest price ever indexed: a range covering both filters nothing. */
+  private lowestPrice = Infinity;
+  private highestPrice = -Infinity;
+
   private scratchArrays = {
     score: new Float64Array(0),
     nameHits: new Uint8Array(0),
@@ -129,6 +142,40 @@ export class SearchIndex {
       };
     }
     return this.scratchArrays;
+  }
+
+  minPrice(): number {
+    return this.lowestPrice;
+  }
+
+  maxPrice(): number {
+    return this.highestPrice;
+  }
+
+  /**
+   * The live documents ascending by price or creation time, ties by id (a page in price or
+   * newest order is read off it), sorted on first use after products changed, at most once a
+   * second while they keep changing (null meanwhile: the query scans its matches instead).
+   */
+  sortedBy(column: 'price' | 'created'): Int32Array | null {
+    if (this.sorted.at !== this.mutations) {
+      const now = performance.now();
+      if (now - this.sorted.madeAt < SORT_INTERVAL_MS) return null;
+      this.sorted = { at: this.mutations, madeAt: now };
+    }
+    let order = this.sorted[column];
+    if (!order) {
+      const keys = column === 'price' ? this.price : this.created;
+      const stored = this.stored;
+      order = this.live.members().sort((a, b) => {
+        if (keys[a] !== keys[b]) return keys[a] - keys[b];
+        const idA = stored[a]!.product.id;
+        const idB = stored[b]!.product.id;
+        return idA < idB ? -1 : idA > idB ? 1 : 0;
+      });
+      this.sorted[column] = order;
+    }
+    return order;
   }
 
   /** Live products. */
@@ -188,6 +235,9 @@ export class SearchIndex {
       this.stored.push(undefined);
       this.growTo(this.stored.length);
     }
+    this.mutations += 1;
+    if (product.priceAmount < this.lowestPrice) this.lowestPrice = product.priceAmount;
+    if (product.priceAmount > this.highestPrice) this.highestPrice = product.priceAmount;
     const lexemes = lexemesOf(product);
     const nameWords = words(product.name);
     const dictionaryWords = [
@@ -241,6 +291,7 @@ export class SearchIndex {
     if (doc === undefined) return;
     const stored = this.stored[doc];
     if (!stored) return;
+    this.mutations += 1;
     for (const lexeme of stored.lexemes) {
       const posting = this.postings.get(lexeme);
       if (!posting) continue;
