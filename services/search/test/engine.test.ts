@@ -140,7 +140,7 @@ describe('the in-memory engine', () => {
           return b.createdAt.localeCompare(a.createdAt) || byId(b, a);
         })
         .map((p) => p.id);
-    const pages = (sort: 'price_asc' | 'price_desc' | 'newest', q?: string) => {
+    const pages = (sort: 'relevance' | 'price_asc' | 'price_desc' | 'newest', q?: string) => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
@@ -155,6 +155,8 @@ describe('the in-memory engine', () => {
         expect(pages(sort, 'widget ')).toEqual(expected(sort, widgets));
         expect(pages(sort)).toEqual(expected(sort, [...widgets, docs.keyboard]));
       }
+      // Every widget scores the same: relevance ties are broken by id.
+      expect(pages('relevance', 'widget ')).toEqual([...widgets].sort(byId).map((p) => p.id));
     };
     check(many);
     // Just changed: the orders are stale until re-sorted, and the pages are still right.

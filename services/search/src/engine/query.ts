@@ -398,8 +398,10 @@ function scan(
   after: EngineQuery['after'],
   size: number,
 ): number[] {
-  const idOf = (doc: number) => index.stored[doc]!.product.id;
-  const compare = (keyA: number, idA: string, keyB: number, idB: string) => {
+  // Ties compare ids: by their rank when the index has one, else as strings.
+  const ranks = index.idRanks();
+  const idOf = ranks ? (doc: number) => ranks[doc] : (doc: number) => index.stored[doc]!.product.id;
+  const compare = (keyA: number, idA: string | number, keyB: number, idB: string | number) => {
     if (keyA !== keyB) return (keyA < keyB ? -1 : 1) * (spec.descending ? -1 : 1);
     if (idA === idB) return 0;
     return (idA < idB ? -1 : 1) * (spec.idDescending ? -1 : 1);
@@ -416,7 +418,11 @@ function scan(
     // Keys decide alone unless equal: ids are read only to break ties.
     if (after) {
       const byKey = (key - afterKey) * direction;
-      if (byKey < 0 || (byKey === 0 && compare(key, idOf(doc), afterKey, after.id) <= 0)) continue;
+      if (
+        byKey < 0 ||
+        (byKey === 0 && compare(key, index.stored[doc]!.product.id, afterKey, after.id) <= 0)
+      )
+        continue;
     }
     if (top.length === size) {
       const last = top.length - 1;

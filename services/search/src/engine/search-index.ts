@@ -114,7 +114,13 @@ export class SearchIndex {
 
   /** Counts every document added or removed: a presorted order is valid for one count. */
   private mutations = 0;
-  private sorted: { at: number; madeAt: number; price?: Int32Array; created?: Int32Array } = {
+  private sorted: {
+    at: number;
+    madeAt: number;
+    price?: Int32Array;
+    created?: Int32Array;
+    ranks?: Int32Array;
+  } = {
     at: -1,
     madeAt: -Infinity,
   };
@@ -158,11 +164,7 @@ export class SearchIndex {
    * second while they keep changing (null meanwhile: the query scans its matches instead).
    */
   sortedBy(column: 'price' | 'created'): Int32Array | null {
-    if (this.sorted.at !== this.mutations) {
-      const now = performance.now();
-      if (now - this.sorted.madeAt < SORT_INTERVAL_MS) return null;
-      this.sorted = { at: this.mutations, madeAt: now };
-    }
+    if (!this.fresh()) return null;
     let order = this.sorted[column];
     if (!order) {
       const keys = column === 'price' ? this.price : this.created;
@@ -176,6 +178,36 @@ export class SearchIndex {
       this.sorted[column] = order;
     }
     return order;
+  }
+
+  /**
+   * Each live document's place in id order (a tie between equal sort keys compares two of
+   * these rather than two id strings), under the same rule as {@link sortedBy}.
+   */
+  idRanks(): Int32Array | null {
+    if (!this.fresh()) return null;
+    if (!this.sorted.ranks) {
+      const stored = this.stored;
+      const ids = this.live.members();
+      const byId = Array.from(ids, (doc) => stored[doc]!.product.id);
+      const order = Array.from(ids.keys()).sort((a, b) =>
+        byId[a] < byId[b] ? -1 : byId[a] > byId[b] ? 1 : 0,
+      );
+      const ranks = new Int32Array(this.capacity);
+      order.forEach((at, rank) => (ranks[ids[at]] = rank));
+      this.sorted.ranks = ranks;
+    }
+    return this.sorted.ranks;
+  }
+
+  /** Whether the presorted orders hold (re-sorting them when allowed). */
+  private fresh(): boolean {
+    if (this.sorted.at !== this.mutations) {
+      const now = performance.now();
+      if (now - this.sorted.madeAt < SORT_INTERVAL_MS) return false;
+      this.sorted = { at: this.mutations, madeAt: now };
+    }
+    return true;
   }
 
   /** Live products. */
