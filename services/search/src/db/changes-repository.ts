@@ -67,6 +67,7 @@ export interface Snapshot {
   generation: number;
   /** The highest `change_seq` in the snapshot (0 when empty). */
   lastSeq: number;
+  /** The live products (empty when they were handed to `onProducts` page by page). */
   products: IndexedProduct[];
   /** Tombstones, so a late re-read of an older version cannot bring a product back. */
   deletions: { id: string; version: number }[];
@@ -87,8 +88,13 @@ async function lockTable(trx: Kysely<Database>): Promise<void> {
 /**
  * Every row and the highest sequence value, in one REPEATABLE READ snapshot: what a replica
  * builds from. Paged by id inside the snapshot, so no single result holds the whole table.
+ * With `onProducts`, each page's live products go to it (while Postgres reads the next page)
+ * instead of into `products`.
  */
-export async function readSnapshot(db: Kysely<Database>): Promise<Snapshot> {
+export async function readSnapshot(
+  db: Kysely<Database>,
+  onProducts?: (products: IndexedProduct[]) => void,
+): Promise<Snapshot> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -103,18 +109,26 @@ export async function readSnapshot(db: Kysely<Database>): Promise<Snapshot> {
         products: [],
         deletions: [],
       };
-      let after = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const { rows } = await sql<DocumentRow>`
-          select ${COLUMNS} from search_documents
-          where id > ${after}::uuid order by id limit ${SNAPSHOT_PAGE}`.execute(trx);
+      const page = async (after: string) =>
+        (
+          await sql<DocumentRow>`
+            select ${COLUMNS} from search_documents
+            where id > ${after}::uuid order by id limit ${SNAPSHOT_PAGE}`.execute(trx)
+        ).rows;
+      let next: Promise<DocumentRow[]> | null = page('00000000-0000-0000-0000-000000000000');
+      while (next) {
+        const rows: DocumentRow[] = await next;
+        // Postgres reads the next page while this one is handed on.
+        next = rows.length < SNAPSHOT_PAGE ? null : page(rows[rows.length - 1].id);
+        const products: IndexedProduct[] = [];
         for (const row of rows) {
           if (row.deleted) snapshot.deletions.push({ id: row.id, version: row.version });
-          else snapshot.products.push(toProduct(row));
+          else products.push(toProduct(row));
         }
-        if (rows.length < SNAPSHOT_PAGE) return snapshot;
-        after = rows[rows.length - 1].id;
+        if (onProducts) onProducts(products);
+        else snapshot.products.push(...products);
       }
+      return snapshot;
     });
 }
 

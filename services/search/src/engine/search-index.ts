@@ -246,14 +246,29 @@ export class SearchIndex {
 
   /** Loads many products into an empty index, sorting its term lists once at the end. */
   build(products: Iterable<IndexedProduct>): void {
-    const lexemes = new Set<string>();
-    this.dictionary.bulk(() => {
-      for (const product of products) {
-        this.versions.set(product.id, { version: product.version, deleted: false });
-        for (const lexeme of this.addDocument(product, false)) lexemes.add(lexeme);
-      }
-    });
-    this.lexemes.replaceAll(lexemes);
+    const builder = this.builder();
+    builder.add(products);
+    builder.finish();
+  }
+
+  /**
+   * {@link build} in batches, so a replica indexes one page of its snapshot while the next is
+   * read: `add` each batch, then `finish` once (the index answers queries only after).
+   */
+  builder(): { add(products: Iterable<IndexedProduct>): void; finish(): void } {
+    this.dictionary.beginBulk();
+    return {
+      add: (products) => {
+        for (const product of products) {
+          this.versions.set(product.id, { version: product.version, deleted: false });
+          this.addDocument(product, false);
+        }
+      },
+      finish: () => {
+        this.dictionary.endBulk();
+        this.lexemes.replaceAll(this.postings.keys());
+      },
+    };
   }
 
   /** The ids the index holds, with versions (deleted ones included): for convergence checks. */
@@ -261,7 +276,7 @@ export class SearchIndex {
     for (const [id, { version, deleted }] of this.versions) yield [id, version, deleted];
   }
 
-  private addDocument(product: IndexedProduct, sortTerms = true): Iterable<string> {
+  private addDocument(product: IndexedProduct, sortTerms = true): void {
     const doc = this.free.pop() ?? this.stored.length;
     if (doc === this.stored.length) {
       this.stored.push(undefined);
@@ -315,7 +330,6 @@ export class SearchIndex {
     this.price[doc] = product.priceAmount;
     this.created[doc] = timeKey(product.createdAt);
     this.bucket[doc] = priceBucket(product.priceAmount);
-    return lexemes.keys();
   }
 
   private removeDocument(id: string): void {

@@ -38,9 +38,12 @@ const FOLDABLE = /[øæœßđðłþı]/g;
 const MARKS = /\p{M}+/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 const DIGIT = /\p{N}/u;
+const ASCII = /^[\u0020-\u007e\t\n\r]*$/;
 
 /** Lower case, compatibility forms unified, accents and marks removed. */
 export function fold(text: string): string {
+  // Plain ASCII (most catalog text) has no marks to strip nor letters to fold.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(MARKS, '')

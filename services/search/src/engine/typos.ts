@@ -89,12 +89,21 @@ export class TypoDictionary {
 
   /** Adds many words, sorting once at the end. */
   bulk(fill: () => void): void {
-    this.building = true;
+    this.beginBulk();
     try {
       fill();
     } finally {
-      this.building = false;
+      this.endBulk();
     }
+  }
+
+  /** {@link bulk} in two halves, for words added across several calls (a streamed build). */
+  beginBulk(): void {
+    this.building = true;
+  }
+
+  endBulk(): void {
+    this.building = false;
     this.forward = SortedTerms.of(this.counts.keys());
     this.backward = SortedTerms.of([...this.counts.keys()].map(reverse));
   }

@@ -109,9 +109,10 @@ export class IndexFollower {
 
   private async rebuild(): Promise<void> {
     const started = this.now();
-    const snapshot = await readSnapshot(this.options.db);
     const index = new SearchIndex();
-    index.build(snapshot.products);
+    const builder = index.builder();
+    const snapshot = await readSnapshot(this.options.db, (products) => builder.add(products));
+    builder.finish();
     for (const { id, version } of snapshot.deletions) index.apply({ kind: 'delete', id, version });
     this.index = index;
     this.generation = snapshot.generation;
