@@ -3,7 +3,7 @@ import { createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import { registerIndexMetrics } from './metrics.js';
+import { createQueryTimer, registerIndexMetrics } from './metrics.js';
 import { searchRoutes } from './routes/search/index.js';
 import { IndexFollower } from './sync/index-follower.js';
 
@@ -43,7 +43,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     if (!follower.isReady()) throw new Error(`index ${follower.lagMs()} ms behind`);
   });
   registerIndexMetrics(app.metrics, follower);
-  await app.register(searchRoutes, { follower });
+  await app.register(searchRoutes, { follower, observe: createQueryTimer(app.metrics) });
   await follower.start();
   return app;
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { ProblemSchema, type App } from '@bazaar/service-kit';
 import { search } from '../../domain/search.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
@@ -6,7 +7,7 @@ import { SearchQuery, SearchReply } from './schemas.js';
 /** `GET /v1/search`: public, no token. */
 export async function searchRoutes(
   app: App,
-  { follower }: { follower: IndexFollower },
+  { follower, observe }: { follower: IndexFollower; observe: (seconds: number) => void },
 ): Promise<void> {
   app.get(
     '/v1/search',
@@ -21,7 +22,8 @@ export async function searchRoutes(
     async (request) => {
       const { q, category, brand, minPrice, maxPrice, inStock, sort, limit, cursor } =
         request.query;
-      return search(follower.index, {
+      const started = performance.now();
+      const result = search(follower.index, {
         q,
         categoryId: category,
         brands: brand,
@@ -32,6 +34,8 @@ export async function searchRoutes(
         limit,
         cursor,
       });
+      observe((performance.now() - started) / 1000);
+      return result;
     },
   );
 }
