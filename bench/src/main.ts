@@ -24,6 +24,7 @@ import { flashSale } from './scenarios/flash-sale.js';
 import { search } from './scenarios/search.js';
 import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
+import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
 import { Storefront } from './storefront.js';
 import { systemCostSources } from './system-cost.js';
 import { ROOT, startSystem, startTraceSink, type RunningSystem, type TraceSink } from './system.js';
@@ -115,6 +116,12 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
         type: 'string',
         value: 'URL',
         description: 'where the reindex writes (default: <postgres>/bazaar_search)',
+      },
+      'search-url': {
+        type: 'string',
+        value: 'URLS',
+        default: 'http://127.0.0.1:8085',
+        description: "search's replicas, comma-separated (handler metrics, freshness)",
       },
       'catalog-url': {
         type: 'string',
@@ -294,8 +301,16 @@ if (scenarios.length > 0) {
       ]);
     }
     if (only.has('search')) {
-      const figures = await search(storefront, { ...load, catalog: searchCatalog });
-      results.search = figures;
+      const replicas = values['search-url'].split(',');
+      const figures = await search(storefront, { ...load, catalog: searchCatalog, replicas });
+      const engine = await searchEngine(storefront, figures, {
+        adminToken,
+        replicas,
+        quick: quick ?? false,
+        databaseUrl: values['search-database-url'] ?? `${values.postgres}/bazaar_search`,
+        onProgress: progress,
+      });
+      results.search = { ...figures, ...engine };
       printTable(`Search (${figures.catalogSize} products, ${figures.queries} queries)`, [
         [
           'saturated',
@@ -317,6 +332,7 @@ if (scenarios.length > 0) {
           perSecond(figures.uncachedAt200.requestsPerSecond),
           `p50 ${ms(figures.uncachedAt200.latency.p50)}, p99 ${ms(figures.uncachedAt200.latency.p99)}`,
         ],
+        ...searchEngineRows(figures, engine),
       ]);
     }
     if (only.has('web')) {

@@ -2,6 +2,7 @@ import type { Request } from 'autocannon';
 import { runLoad, type LoadFigures } from '../load.js';
 import type { Storefront } from '../storefront.js';
 import type { SearchCatalog } from './search-catalog.js';
+import { quantileBetween, scrapeHandler } from './search-engine.js';
 
 export interface SearchFigures {
   /** Products search held during the run. */
@@ -19,6 +20,13 @@ export interface SearchFigures {
    */
   uncachedSaturated: LoadFigures;
   uncachedAt200: LoadFigures;
+  /**
+   * Search's handler alone (its `search_query_seconds` histogram, every replica) during the
+   * uncached run at 200 req/s: p50 and p99 in ms, each the upper bound of its bucket.
+   */
+  handlerUncachedAt200: { p50: number | null; p99: number | null };
+  /** The names the queries were built from (a fixed sample of the seed catalog). */
+  names: string[];
 }
 
 /** One letter swapped with its neighbour: the typo a shopper makes. */
@@ -88,7 +96,7 @@ interface Page {
  * words come from the whole catalog rather than its newest products — which, after a checkout
  * run, are the load generator's own "Bench product"s (no category, so never sampled here).
  */
-async function sampleCatalog(storefront: Storefront) {
+export async function sampleCatalog(storefront: Storefront) {
   const all = await storefront.expect<Page>(200, 'GET', '/v1/search?q=&limit=100');
   const categories = all.facets.category.map((c) => c.value).slice(0, 12);
   const names: string[] = [];
@@ -112,6 +120,8 @@ export async function search(
     connections: number;
     durationSeconds: number;
     catalog?: SearchCatalog | null;
+    /** Search replicas' own URLs, for their handler histogram. */
+    replicas?: string[];
     onProgress?: (line: string) => void;
   },
 ): Promise<SearchFigures> {
@@ -144,7 +154,11 @@ export async function search(
   const saturated = await run(false);
   const at200 = await run(false, 200);
   const uncachedSaturated = await run(true);
+  const replicas = settings.replicas ?? [];
+  const before = await scrapeHandler(replicas);
   const uncachedAt200 = await run(true, 200);
+  const after = await scrapeHandler(replicas);
+  const inMs = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
   return {
     catalogSize: sample.total,
     catalog: settings.catalog ?? null,
@@ -153,5 +167,10 @@ export async function search(
     at200,
     uncachedSaturated,
     uncachedAt200,
+    handlerUncachedAt200: {
+      p50: inMs(quantileBetween(before, after, 0.5)),
+      p99: inMs(quantileBetween(before, after, 0.99)),
+    },
+    names: sample.names,
   };
 }

@@ -1,0 +1,234 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { percentiles } from '../load.js';
+import type { Storefront } from '../storefront.js';
+import { ROOT } from '../system.js';
+import { typo } from './search.js';
+
+// What the search scenario's load runs cannot show: the search handler's own time (from its
+// `search_query_seconds` histogram), typo quality over a fixed query set, how soon a change is
+// searchable in every running replica, and what a replica restart over the catalog costs.
+
+/** A scrape of one histogram: cumulative count per upper bound (`+Inf` included). */
+export type Buckets = Map<number, number>;
+
+/** The cumulative buckets of `name` in a Prometheus text exposition. */
+export function histogramOf(text: string, name: string): Buckets {
+  const buckets: Buckets = new Map();
+  const line = new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm');
+  for (const [, le, value] of text.matchAll(line)) {
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(value));
+  }
+  return buckets;
+}
+
+/**
+ * The quantile `q` of what was observed between two scrapes: the upper bound of the first
+ * bucket whose count reaches it (a histogram tells no finer), null when nothing was observed.
+ */
+export function quantileBetween(before: Buckets, after: Buckets, q: number): number | null {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counted = (bound: number) => (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
+  const total = counted(Infinity);
+  if (!(total > 0)) return null;
+  for (const bound of bounds) if (counted(bound) >= q * total) return bound;
+  return Infinity;
+}
+
+/** Scrapes search's handler histogram from each replica and adds them up. */
+export async function scrapeHandler(replicas: string[]): Promise<Buckets> {
+  const sum: Buckets = new Map();
+  for (const url of replicas) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const [bound, count] of histogramOf(text, 'search_query_seconds'))
+      sum.set(bound, (sum.get(bound) ?? 0) + count);
+  }
+  return sum;
+}
+
+export interface TypoFigures {
+  cases: number;
+  top3: number;
+  percent: number;
+}
+
+/**
+ * One typo (two letters swapped) in the longest word of each name, the other words as typed:
+ * the share of names whose product comes back in the top 3. The names are the scenario's fixed
+ * sample of the deterministic seed catalog, so the set is the same on every run.
+ */
+export async function typoQuality(storefront: Storefront, names: string[]): Promise<TypoFigures> {
+  let cases = 0;
+  let top3 = 0;
+  for (const name of names) {
+    const words = name.split(' ');
+    const longest = words.reduce(
+      (a, b) => (/^\p{L}+$/u.test(b) && b.length > a.length ? b : a),
+      '',
+    );
+    if (longest.length < 5) continue;
+    cases += 1;
+    const q = words.map((w) => (w === longest ? typo(w.toLowerCase()) : w)).join(' ');
+    const page = await storefront.expect<{ items: { name: string }[] }>(
+      200,
+      'GET',
+      `/v1/search?q=${encodeURIComponent(q)}&limit=3`,
+    );
+    if (page.items.some((item) => item.name === name)) top3 += 1;
+  }
+  return { cases, top3, percent: cases ? (100 * top3) / cases : NaN };
+}
+
+export interface FreshnessFigures {
+  /** Milliseconds from the storefront's answer to the change visible in every replica. */
+  created: ReturnType<typeof percentiles>;
+  changed: ReturnType<typeof percentiles>;
+  deleted: ReturnType<typeof percentiles>;
+  rounds: number;
+  replicas: number;
+}
+
+async function admin(
+  storefront: Storefront,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${storefront.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : ((await response.json()) as { id: string });
+}
+
+/** Waits until every replica finds `word` (or, `gone`, no longer finds it); milliseconds. */
+async function visible(replicas: string[], word: string, gone: boolean, started: number) {
+  const deadline = started + 30_000;
+  for (const url of replicas) {
+    for (;;) {
+      const page = (await (await fetch(`${url}/v1/search?q=${word}&limit=1`)).json()) as {
+        total: number;
+      };
+      if (page.total > 0 !== gone) break;
+      if (Date.now() > deadline)
+        throw new Error(`${url}: "${word}" not ${gone ? 'gone' : 'found'} in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  return Date.now() - started;
+}
+
+/**
+ * Creates a product with a word of its own, renames it to another, deletes it, through the
+ * storefront's admin API (catalog, its outbox, RabbitMQ, search's consumer, the change log, each
+ * replica's follower), timing each until every replica's search shows it.
+ */
+export async function freshness(
+  storefront: Storefront,
+  settings: { adminToken: string; replicas: string[]; rounds: number },
+): Promise<FreshnessFigures> {
+  const times = { created: [] as number[], changed: [] as number[], deleted: [] as number[] };
+  const word = () =>
+    `fresh${randomUUID()
+      .replace(/[^a-f]/g, '')
+      .slice(0, 10)}`;
+  for (let round = 0; round < settings.rounds; round += 1) {
+    const first = word();
+    let started = Date.now();
+    const created = (await admin(storefront, settings.adminToken, 'POST', '/v1/admin/products', {
+      sku: `BENCH-${randomUUID()}`,
+      name: `Bench ${first} lamp`,
+      description: 'A product made by the freshness bench.',
+      brand: 'Benchmark',
+      price: { amount: 1999, currency: 'EUR' },
+      stock: 1,
+    }))!;
+    times.created.push(await visible(settings.replicas, first, false, started));
+    const second = word();
+    started = Date.now();
+    await admin(storefront, settings.adminToken, 'PATCH', `/v1/admin/products/${created.id}`, {
+      name: `Bench ${second} lamp`,
+    });
+    times.changed.push(await visible(settings.replicas, second, false, started));
+    started = Date.now();
+    await admin(storefront, settings.adminToken, 'DELETE', `/v1/admin/products/${created.id}`);
+    times.deleted.push(await visible(settings.replicas, second, true, started));
+  }
+  return {
+    created: percentiles(times.created),
+    changed: percentiles(times.changed),
+    deleted: percentiles(times.deleted),
+    rounds: settings.rounds,
+    replicas: settings.replicas.length,
+  };
+}
+
+export interface RestartFigures {
+  /** Milliseconds from the process start to its readiness answering 200. */
+  readyMillis: number;
+  /** Its resident memory once ready, in MB. */
+  rssMegabytes: number;
+  products: number;
+}
+
+/**
+ * Starts one more search replica over the same database (its own port), as a restart does:
+ * how long until it is ready (snapshot read, index built, caught up) and its RSS then. It runs
+ * from source through tsx, which adds its own compile time to the start.
+ */
+export async function restartReplica(settings: {
+  databaseUrl: string;
+  port: number;
+  /** More environment for the replica (e.g. its broker namespace). */
+  env?: Record<string, string>;
+}): Promise<RestartFigures> {
+  const started = Date.now();
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@bazaar/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: join(ROOT, 'services/search'),
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        PORT: String(settings.port),
+        DATABASE_URL: settings.databaseUrl,
+        LOG_LEVEL: 'warn',
+        ...settings.env,
+      },
+    },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const url = `http://127.0.0.1:${settings.port}`;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the replica exited with ${child.exitCode}`);
+      const status = await fetch(`${url}/health/ready`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      if (Date.now() - started > 120_000) throw new Error('the replica was not ready in 120 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const readyMillis = Date.now() - started;
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+    const page = (await (await fetch(`${url}/v1/search?q=&limit=1`)).json()) as { total: number };
+    return { readyMillis, rssMegabytes: Math.round(rssKb / 1024), products: page.total };
+  } finally {
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
