@@ -70,9 +70,12 @@ export class Bitset {
     return total;
   }
 
-  /** The members in ascending order; `size` is their count when known (else counted). */
-  members(size = this.count()): Int32Array {
-    const out = new Int32Array(size);
+  /**
+   * The members in ascending order; `size` is their count when known (else counted). Written
+   * into the start of `into` when it is large enough (a view of it is returned).
+   */
+  members(size = this.count(), into?: Int32Array): Int32Array {
+    const out = into && into.length >= size ? into.subarray(0, size) : new Int32Array(size);
     const words = this.words;
     let at = 0;
     for (let i = 0; i < words.length && at < size; i += 1) {

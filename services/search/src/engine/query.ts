@@ -243,9 +243,9 @@ interface Ranked {
  * so corrected matches always come after uncorrected ones.
  */
 function scores(index: SearchIndex, ranked: Ranked, phrase: string): Float64Array {
-  const { score, nameHits, best } = index.scratch();
+  const { score, nameHits, best, members } = index.scratch();
   const { passing } = ranked.counted;
-  const docs = passing.members(ranked.counted.counts.total);
+  const docs = passing.members(ranked.counted.counts.total, members);
   for (const doc of docs) {
     score[doc] = 0;
     nameHits[doc] = 0;
@@ -411,7 +411,7 @@ function scan(
   const direction = spec.descending ? -1 : 1;
   const top: number[] = [];
   const topKeys: number[] = [];
-  const docs = passing.members(total);
+  const docs = passing.members(total, index.scratch().members);
   for (let i = 0; i < docs.length; i += 1) {
     const doc = docs[i];
     const key = keys[doc];

@@ -132,19 +132,27 @@ export class SearchIndex {
     score: new Float64Array(0),
     nameHits: new Uint8Array(0),
     best: new Float64Array(0),
+    members: new Int32Array(0),
   };
 
   /**
    * Per-document work arrays for ranking, reused by every query (queries run one at a time on
-   * the event loop); a query clears the entries it uses.
+   * the event loop); a query clears the entries it uses. `members` holds a query's matching
+   * document numbers, so a broad query allocates no array of its matches (less to collect).
    */
-  scratch(): { score: Float64Array; nameHits: Uint8Array; best: Float64Array } {
+  scratch(): {
+    score: Float64Array;
+    nameHits: Uint8Array;
+    best: Float64Array;
+    members: Int32Array;
+  } {
     if (this.scratchArrays.score.length < this.capacity) {
       const size = this.price.length;
       this.scratchArrays = {
         score: new Float64Array(size),
         nameHits: new Uint8Array(size),
         best: new Float64Array(size),
+        members: new Int32Array(size),
       };
     }
     return this.scratchArrays;
