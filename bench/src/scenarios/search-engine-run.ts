@@ -65,7 +65,7 @@ export function searchEngineRows(figures: SearchFigures, engine: SearchEngineFig
     [
       'replica restart',
       `${(engine.restart.readyMillis / 1000).toFixed(1)} s`,
-      `ready over ${engine.restart.products} products, RSS ${engine.restart.rssMegabytes} MB (from source via tsx)`,
+      `ready over ${engine.restart.products} products, RSS ${engine.restart.rssMegabytes} MB${engine.restart.built ? '' : ' (from source via tsx)'}`,
     ],
   ];
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { percentiles } from '../load.js';
 import type { Storefront } from '../storefront.js';
@@ -179,12 +179,14 @@ export interface RestartFigures {
   /** Its resident memory once ready, in MB. */
   rssMegabytes: number;
   products: number;
+  /** Whether it ran the built service (`dist/`) rather than the source through tsx. */
+  built: boolean;
 }
 
 /**
  * Starts one more search replica over the same database (its own port), as a restart does:
  * how long until it is ready (snapshot read, index built, caught up) and its RSS then. It runs
- * from source through tsx, which adds its own compile time to the start.
+ * the built service when there is one (else from source through tsx, compile time included).
  */
 export async function restartReplica(settings: {
   databaseUrl: string;
@@ -193,9 +195,13 @@ export async function restartReplica(settings: {
   env?: Record<string, string>;
 }): Promise<RestartFigures> {
   const started = Date.now();
+  // Built as `pnpm start` builds it (the bench's system start does), else from source.
+  const built = existsSync(join(ROOT, 'services/search/dist/main.js'));
   const child = spawn(
     process.execPath,
-    ['--conditions=@bazaar/source', '--import', 'tsx', 'src/main.ts'],
+    built
+      ? ['--enable-source-maps', '--import', '@bazaar/telemetry/register', 'dist/main.js']
+      : ['--conditions=@bazaar/source', '--import', 'tsx', 'src/main.ts'],
     {
       cwd: join(ROOT, 'services/search'),
       stdio: 'ignore',
@@ -225,7 +231,12 @@ export async function restartReplica(settings: {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
     const page = (await (await fetch(`${url}/v1/search?q=&limit=1`)).json()) as { total: number };
-    return { readyMillis, rssMegabytes: Math.round(rssKb / 1024), products: page.total };
+    return {
+      readyMillis,
+      rssMegabytes: Math.round(rssKb / 1024),
+      products: page.total,
+      built,
+    };
   } finally {
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
