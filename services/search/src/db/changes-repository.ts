@@ -94,6 +94,7 @@ async function lockTable(trx: Kysely<Database>): Promise<void> {
 export async function readSnapshot(
   db: Kysely<Database>,
   onProducts?: (products: IndexedProduct[]) => void,
+  pageSize = SNAPSHOT_PAGE,
 ): Promise<Snapshot> {
   return db
     .transaction()
@@ -113,13 +114,13 @@ export async function readSnapshot(
         (
           await sql<DocumentRow>`
             select ${COLUMNS} from search_documents
-            where id > ${after}::uuid order by id limit ${SNAPSHOT_PAGE}`.execute(trx)
+            where id > ${after}::uuid order by id limit ${pageSize}`.execute(trx)
         ).rows;
       let next: Promise<DocumentRow[]> | null = page('00000000-0000-0000-0000-000000000000');
       while (next) {
         const rows: DocumentRow[] = await next;
         // Postgres reads the next page while this one is handed on.
-        next = rows.length < SNAPSHOT_PAGE ? null : page(rows[rows.length - 1].id);
+        next = rows.length < pageSize ? null : page(rows[rows.length - 1].id);
         const products: IndexedProduct[] = [];
         for (const row of rows) {
           if (row.deleted) snapshot.deletions.push({ id: row.id, version: row.version });
