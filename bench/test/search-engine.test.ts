@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteNamespace } from '@bazaar/messaging/testing';
 import pg from 'pg';
 import { histogramOf, quantileBetween, restartReplica } from '../src/scenarios/search-engine.js';
 
@@ -26,11 +27,12 @@ describe('search engine scenarios', () => {
     const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
     await admin.connect();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const namespace = `bench-test-${name.slice(-8)}`;
     try {
       const figures = await restartReplica({
         databaseUrl: `${POSTGRES}/${name}`,
         port,
-        env: { AMQP_NAMESPACE: `bench-test-${name.slice(-8)}` },
+        env: { AMQP_NAMESPACE: namespace },
       });
       expect(figures.products).toBe(0);
       expect(figures.readyMillis).toBeGreaterThan(0);
@@ -38,6 +40,8 @@ describe('search engine scenarios', () => {
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
+      // The queues and exchanges the replica declared in its namespace.
+      await deleteNamespace({ namespace });
     }
   }, 150_000);
 });
