@@ -51,6 +51,15 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** Who answers questions about every service's API (the document's `info.contact`). */
+const OPENAPI_CONTACT = { name: 'Bazaar platform team', email: 'platform@bazaar.example' };
+
+/**
+ * A relative server URL: the operations are served by the host that served the document (a
+ * client generated from it takes its base URL from configuration, local or behind an ingress).
+ */
+const SAME_HOST = { url: '/', description: 'The host serving this document' };
+
 interface OpenApiDocument {
   paths?: Record<string, Record<string, { responses?: Record<string, unknown> } | undefined>>;
   components?: { schemas?: Record<string, unknown> } & Record<string, unknown>;
@@ -153,7 +162,9 @@ export async function createApp(options: AppOptions): Promise<App> {
         title: `Bazaar ${options.name}`,
         version: options.version,
         description: options.description,
+        contact: OPENAPI_CONTACT,
       },
+      servers: [SAME_HOST],
       components: options.openapi?.components ?? {},
       tags: options.openapi?.tags ?? [],
     },

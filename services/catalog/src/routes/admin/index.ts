@@ -26,7 +26,10 @@ export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         ...common,
+        operationId: 'createProduct',
         summary: 'Create a product with its initial stock',
+        description:
+          'Creates a product with its initial stock (admin only) and publishes product.created. 409 when its SKU is taken.',
         body: CreateProductBody,
         response: { 201: ProductSchema, ...errorReplies },
       },
@@ -40,7 +43,10 @@ export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         ...common,
+        operationId: 'updateProduct',
         summary: 'Change a product (stock has its own route)',
+        description:
+          "Changes a product's fields (admin only) and publishes product.updated; stock is set with setProductStock.",
         params: ProductParams,
         body: UpdateProductBody,
         response: { 200: ProductSchema, ...errorReplies },
@@ -55,7 +61,9 @@ export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         ...common,
+        operationId: 'deleteProduct',
         summary: 'Delete a product',
+        description: 'Deletes a product (admin only) and publishes product.deleted.',
         params: ProductParams,
         response: { 204: Type.Null(), ...errorReplies },
       },
@@ -72,7 +80,10 @@ export async function adminRoutes(app: App, { db }: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         ...common,
+        operationId: 'setProductStock',
         summary: 'Set the units available (a count, not a delta)',
+        description:
+          'Sets the units of a product available for sale (admin only): a count, not a delta.',
         params: ProductParams,
         body: SetStockBody,
         response: { 200: ProductSchema, ...errorReplies },

@@ -9,7 +9,9 @@ export async function categoryRoutes(app: App, { db }: RouteDeps): Promise<void>
     {
       schema: {
         tags: ['categories'],
+        operationId: 'getCategoryTree',
         summary: 'The category tree',
+        description: 'Every category, nested under its parent.',
         response: { 200: CategoryTree },
       },
     },

@@ -15,7 +15,10 @@ export async function internalRoutes(app: App, { db, pool, faults }: RouteDeps):
     {
       schema: {
         tags: ['internal'],
+        operationId: 'getPrices',
         summary: 'Authoritative prices and availability of up to 100 products, in one query',
+        description:
+          'For the services pricing a cart or an order: the current price and availability of up to 100 products, read in one query.',
         body: PricesBody,
         response: { 200: PricesReply, ...problemResponses([400]) },
       },
@@ -31,7 +34,10 @@ export async function internalRoutes(app: App, { db, pool, faults }: RouteDeps):
     {
       schema: {
         tags: ['internal'],
+        operationId: 'listProductDocuments',
         summary: 'Every product as its full event document, page by page (search reindexing)',
+        description:
+          "For search's reindexing: every product as the document its events carry, page by page.",
         querystring: ExportQuery,
         response: { 200: ExportPage, ...problemResponses([400]) },
       },

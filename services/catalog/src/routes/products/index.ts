@@ -23,8 +23,11 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
     {
       schema: {
         tags: ['products'],
+        operationId: 'listProducts',
         summary:
           'List products (keyset pagination, filters; a category includes its sub-categories)',
+        description:
+          'Products page by page (keyset pagination), filtered by category (with its sub-categories), brand and price.',
         querystring: ListProductsQuery,
         response: { 200: ProductPage, ...problemResponses([400]) },
       },
@@ -41,7 +44,10 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
     {
       schema: {
         tags: ['products'],
+        operationId: 'getProduct',
         summary: 'One product',
+        description:
+          'One product with its price and availability; 404 when there is none with that id.',
         params: ProductParams,
         response: { 200: ProductSchema, ...problemResponses([400, 404]) },
       },

@@ -18,7 +18,10 @@ export async function adminOrderRoutes(app: App, deps: RouteDeps): Promise<void>
       onRequest: guard,
       schema: {
         tags: ['admin'],
+        operationId: 'listAllOrders',
         summary: 'All orders, newest first, optionally of one status',
+        description:
+          "Every shopper's orders, newest first, page by page, optionally only those of one status (admin only).",
         security,
         querystring: AdminListQuery,
         response: {
@@ -39,6 +42,7 @@ export async function adminOrderRoutes(app: App, deps: RouteDeps): Promise<void>
       onRequest: guard,
       schema: {
         tags: ['admin'],
+        operationId: 'shipOrder',
         summary: 'Mark a confirmed order shipped (publishes order.shipped)',
         description: 'Only a confirmed order ships (409 otherwise); shipping it again answers 200.',
         security,

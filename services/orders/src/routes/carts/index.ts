@@ -19,7 +19,10 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
       onRequest: optionalUser,
       schema: {
         tags: ['carts'],
+        operationId: 'createCart',
         summary: 'A new empty cart (owned by the shopper when signed in, anonymous otherwise)',
+        description:
+          "Opens an empty cart: the signed-in shopper's when a token is sent, an anonymous one otherwise.",
         security,
         response: { 201: CartSchema, 400: ProblemSchema, 401: ProblemSchema },
       },
@@ -33,7 +36,9 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
       onRequest: optionalUser,
       schema: {
         tags: ['carts'],
+        operationId: 'getCart',
         summary: 'A cart at current prices, with its total',
+        description: 'A cart with its items at current catalogue prices and its total.',
         security,
         params: CartParams,
         response: {
@@ -55,7 +60,10 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
       onRequest: optionalUser,
       schema: {
         tags: ['carts'],
+        operationId: 'setCartItem',
         summary: "Set an item's quantity (1..99); 0 removes it",
+        description:
+          'Sets how many units of one product the cart holds (1 to 99; 0 removes it) and answers the cart. 409 when the cart was already checked out.',
         security,
         params: CartItemParams,
         body: CartItemBody,

@@ -33,6 +33,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       onRequest: app.requireUser,
       schema: {
         tags: ['orders'],
+        operationId: 'placeOrder',
         summary: 'Place an order (checkout); Idempotency-Key required',
         description:
           'Prices come from catalog; prices or totals sent by the client are ignored. The same ' +
@@ -66,7 +67,9 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       onRequest: app.requireUser,
       schema: {
         tags: ['orders'],
+        operationId: 'listMyOrders',
         summary: "The shopper's own orders, newest first",
+        description: "The signed-in shopper's orders, newest first, page by page.",
         security,
         querystring: ListQuery,
         response: { 200: OrderPageSchema, ...problemResponses([400, 401]) },
@@ -85,7 +88,10 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       preHandler: tagOrder,
       schema: {
         tags: ['orders'],
+        operationId: 'getOrder',
         summary: 'One of the shopper’s orders, with its status history',
+        description:
+          "One of the signed-in shopper's orders with its items and status history; 404 when it is not theirs.",
         security,
         params: OrderParams,
         response: { 200: OrderSchema, ...problemResponses([400, 401, 404]) },
@@ -101,6 +107,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       preHandler: tagOrder,
       schema: {
         tags: ['orders'],
+        operationId: 'streamOrderEvents',
         summary: 'Live status of an order (server-sent events)',
         description:
           '`event: status` with `{ orderId, status, reason, at }`; first the current status, then ' +
@@ -145,6 +152,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       preHandler: tagOrder,
       schema: {
         tags: ['orders'],
+        operationId: 'cancelOrder',
         summary: 'Cancel an order that has not shipped (stock released, payment refunded)',
         description: 'Cancelling an already cancelled order answers 200 with the order as it is.',
         security,

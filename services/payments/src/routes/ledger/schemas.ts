@@ -46,6 +46,7 @@ const response = {
 };
 
 export const ownerLedgerSchema = {
+  operationId: 'getOrderPayments',
   summary: "An order's payment ledger (its owner)",
   description:
     'Every payment of the order with each provider attempt (authorize, capture, void, refund), ' +
@@ -57,6 +58,7 @@ export const ownerLedgerSchema = {
 };
 
 export const adminLedgerSchema = {
+  operationId: 'getAdminOrderPayments',
   summary: "An order's payment ledger (admin)",
   description: 'As the owner sees it, plus the provider reference of each payment.',
   tags: ['payments'],

@@ -43,6 +43,7 @@ export const CreatePaymentMethodHeaders = Type.Object({
 export const PaymentMethodParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const getPaymentMethodSchema = {
+  operationId: 'getPaymentMethod',
   summary: "One of the shopper's payment methods",
   description:
     'What the storefront checks before a checkout with a saved method: a method of another ' +
@@ -54,6 +55,7 @@ export const getPaymentMethodSchema = {
 };
 
 export const createPaymentMethodSchema = {
+  operationId: 'savePaymentMethod',
   summary: 'Exchange card details for a payment-method token',
   description:
     "Called by the storefront (a saved card, or a card sent at checkout) with the shopper's token " +

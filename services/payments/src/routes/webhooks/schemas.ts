@@ -15,6 +15,7 @@ export const WebhookReceipt = Type.Object({
 });
 
 export const webhookSchema = {
+  operationId: 'receivePaymentWebhook',
   summary: 'Receive a payment provider notification',
   description:
     'Signed by the provider: header `Bazaar-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>]`, ' +

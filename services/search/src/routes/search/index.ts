@@ -14,7 +14,10 @@ export async function searchRoutes(
     {
       schema: {
         tags: ['search'],
+        operationId: 'searchProducts',
         summary: 'Full-text product search with typo tolerance, filters, facets and sorting',
+        description:
+          'Searches the products with typo tolerance; filters by category, brand, price and stock, answers facet counts, sorts as asked and pages with a cursor.',
         querystring: SearchQuery,
         response: { 200: SearchReply, 400: ProblemSchema },
       },

@@ -24,7 +24,9 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       ...guard,
       schema: {
         tags,
+        operationId: 'getProfile',
         summary: 'My profile',
+        description: "The signed-in shopper's profile.",
         security: bearer,
         response: { 200: Profile, ...problems(401) },
       },
@@ -43,7 +45,9 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       ...guard,
       schema: {
         tags,
+        operationId: 'updateProfile',
         summary: 'Change my profile',
+        description: "Changes the signed-in shopper's name and answers the profile as changed.",
         security: bearer,
         body: UpdateProfileBody,
         response: { 200: Profile, ...problems(400, 401) },
@@ -63,7 +67,9 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       ...guard,
       schema: {
         tags,
+        operationId: 'listAddresses',
         summary: 'My addresses',
+        description: "The signed-in shopper's saved addresses.",
         security: bearer,
         querystring: AddressListQuery,
         response: { 200: AddressList, ...problems(400, 401) },
@@ -84,7 +90,9 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       ...guard,
       schema: {
         tags,
+        operationId: 'addAddress',
         summary: 'Add an address',
+        description: 'Saves an address for the signed-in shopper and answers it with its id.',
         security: bearer,
         body: NewAddressBody,
         response: { 201: Address, ...problems(400, 401) },
@@ -104,7 +112,10 @@ export async function accountRoutes(app: App, { upstreams }: RouteDeps): Promise
       ...guard,
       schema: {
         tags,
+        operationId: 'deleteAddress',
         summary: 'Remove an address',
+        description:
+          "Deletes one of the signed-in shopper's addresses; 404 when there is no such address of theirs.",
         security: bearer,
         params: IdParams,
         response: { 204: { description: 'Removed', type: 'null' }, ...problems(400, 401, 404) },

@@ -27,7 +27,10 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'createProduct',
         summary: 'Create a product with its initial stock',
+        description:
+          'Creates a product with its initial stock (admin only). 409 when its SKU is taken.',
         security: bearer,
         body: CreateProductBody,
         response: { 201: Product, ...problems(400, 401, 403, 409) },
@@ -47,7 +50,9 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'updateProduct',
         summary: 'Change a product (stock has its own route)',
+        description: "Changes a product's fields (admin only); stock is set with setProductStock.",
         security: bearer,
         params: IdParams,
         body: UpdateProductBody,
@@ -68,7 +73,9 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'deleteProduct',
         summary: 'Delete a product',
+        description: 'Deletes a product (admin only).',
         security: bearer,
         params: IdParams,
         response: {
@@ -91,7 +98,10 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'setProductStock',
         summary: 'Set the units available (a count, not a delta)',
+        description:
+          'Sets the units of a product available for sale (admin only): a count, not a delta.',
         security: bearer,
         params: IdParams,
         body: SetStockBody,
@@ -113,7 +123,10 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'listAllOrders',
         summary: 'All orders, newest first, optionally of one status',
+        description:
+          "Every shopper's orders, newest first, page by page, optionally only those of one status (admin only).",
         security: bearer,
         querystring: AdminListOrdersQuery,
         response: { 200: AdminOrderPage, ...problems(400, 401, 403) },
@@ -134,6 +147,7 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'shipOrder',
         summary: 'Mark a confirmed order shipped',
         description: 'Only a confirmed order ships (409 otherwise); shipping it again answers 200.',
         security: bearer,
@@ -155,7 +169,10 @@ export async function adminRoutes(app: App, { upstreams }: RouteDeps): Promise<v
       ...guard,
       schema: {
         tags,
+        operationId: 'getAdminOrderPayments',
         summary: 'The payment ledger of any order, with provider references',
+        description:
+          "The payment operations of any order with the provider's references (admin only); 404 when there is no such order.",
         security: bearer,
         params: IdParams,
         response: { 200: AdminPaymentLedger, ...problems(400, 401, 403, 404) },

@@ -19,7 +19,10 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
     {
       schema: {
         tags,
+        operationId: 'createCart',
         summary: 'Open a cart',
+        description:
+          "Opens an empty cart: the signed-in shopper's when a token is sent, an anonymous one otherwise.",
         security: optionalBearer,
         response: { 201: Cart, ...problems(400, 401) },
       },
@@ -37,7 +40,9 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
     {
       schema: {
         tags,
+        operationId: 'getCart',
         summary: 'A cart with current prices and total',
+        description: 'A cart with its items at current catalogue prices and its total.',
         security: optionalBearer,
         params: IdParams,
         response: { 200: Cart, ...problems(400, 401, 404) },
@@ -56,7 +61,10 @@ export async function cartRoutes(app: App, { upstreams }: RouteDeps): Promise<vo
     {
       schema: {
         tags,
+        operationId: 'setCartItem',
         summary: 'Set the quantity of one product in a cart (0 removes it)',
+        description:
+          'Sets how many units of one product the cart holds (0 removes the product) and answers the cart. 409 when the cart was already checked out.',
         security: optionalBearer,
         params: CartItemParams,
         body: SetItemBody,

@@ -15,7 +15,9 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
     {
       schema: {
         tags,
+        operationId: 'getCategoryTree',
         summary: 'The category tree',
+        description: 'Every category, nested under its parent.',
         response: { 200: CategoryTree, ...problems() },
       },
     },
@@ -32,6 +34,7 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
     {
       schema: {
         tags,
+        operationId: 'listProducts',
         summary: 'List products',
         description:
           'Filters by category (with its sub-categories), brand and price; keyset pagination.',
@@ -53,7 +56,10 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
     {
       schema: {
         tags,
+        operationId: 'getProduct',
         summary: 'One product',
+        description:
+          'One product with its price and availability; 404 when there is none with that id.',
         params: IdParams,
         response: { 200: Product, ...problems(400, 404) },
       },

@@ -33,6 +33,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         tags,
+        operationId: 'placeOrder',
         summary: 'Place an order (checkout)',
         description:
           'Pays with a saved method (`payment: { methodId }`, from `POST /v1/payment-methods`; ' +
@@ -64,7 +65,9 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         tags,
+        operationId: 'listMyOrders',
         summary: 'My orders, newest first',
+        description: "The signed-in shopper's orders, newest first, page by page.",
         security: bearer,
         querystring: ListOrdersQuery,
         response: { 200: OrderPage, ...problems(400, 401) },
@@ -85,6 +88,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         tags,
+        operationId: 'getOrder',
         summary: 'One of my orders with its status history',
         description: 'Someone else’s order is a 404, as if it did not exist.',
         security: bearer,
@@ -106,6 +110,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         tags,
+        operationId: 'streamOrderEvents',
         summary: 'Live status of one of my orders (server-sent events)',
         description:
           '`event: status` with `{ orderId, status, reason, at }`: first the current status, then ' +
@@ -150,6 +155,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         tags,
+        operationId: 'cancelOrder',
         summary: 'Cancel one of my orders',
         description:
           'Stock is released and the payment refunded. An order already cancelled is answered as it is.',
@@ -173,7 +179,10 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       ...guard,
       schema: {
         tags,
+        operationId: 'getOrderPayments',
         summary: 'The payment ledger of one of my orders (authorization, capture, refund)',
+        description:
+          "The payment operations of one of the signed-in shopper's orders (authorization, capture, refund); 404 when the order is not theirs.",
         security: bearer,
         params: IdParams,
         response: { 200: PaymentLedger, ...problems(400, 401, 404) },

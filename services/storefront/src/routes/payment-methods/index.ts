@@ -13,6 +13,7 @@ export async function paymentMethodRoutes(app: App, deps: RouteDeps): Promise<vo
       preValidation: [app.requireUser, app.limitPerUser],
       schema: {
         tags: ['payments'],
+        operationId: 'savePaymentMethod',
         summary: 'Save a card as a payment method',
         description:
           'The card is vaulted at payments (only brand, last four and expiry are kept) and ' +

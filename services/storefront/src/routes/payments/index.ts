@@ -24,6 +24,7 @@ export async function paymentWebhookRoutes(app: App, { upstreams }: RouteDeps): 
     {
       schema: {
         tags: ['payments'],
+        operationId: 'receivePaymentWebhook',
         summary: 'Payment provider notifications (signed)',
         description:
           'Signed by the provider with `Bazaar-Signature`; a missing or wrong signature, or a ' +

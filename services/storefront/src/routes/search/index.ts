@@ -11,6 +11,7 @@ export async function searchRoutes(app: App, { upstreams }: RouteDeps): Promise<
     {
       schema: {
         tags: ['catalog'],
+        operationId: 'searchProducts',
         summary: 'Search products',
         description: 'Full text with typo tolerance; facets for category, brand and price ranges.',
         querystring: SearchQuery,

@@ -21,7 +21,9 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
       onRequest: app.requireUser,
       schema: {
         tags,
+        operationId: 'listAddresses',
         summary: "The signed-in user's addresses",
+        description: "The signed-in user's saved addresses.",
         security: bearerSecurity,
         querystring: AddressListQuery,
         response: { 200: AddressList, ...problemResponses([400, 401], { ref: true }) },
@@ -36,7 +38,9 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
       onRequest: app.requireUser,
       schema: {
         tags,
+        operationId: 'addAddress',
         summary: 'Save an address',
+        description: 'Saves an address for the signed-in user and answers it with its id.',
         security: bearerSecurity,
         body: AddressBody,
         response: { 201: AddressSchema, ...problemResponses([400, 401, 409], { ref: true }) },
@@ -52,7 +56,10 @@ export function addressRoutes(app: App, ctx: UsersContext): void {
       onRequest: app.requireUser,
       schema: {
         tags,
+        operationId: 'deleteAddress',
         summary: 'Delete one of the signed-in user’s addresses',
+        description:
+          "Deletes one of the signed-in user's addresses; 404 when there is no such address of theirs.",
         security: bearerSecurity,
         params: AddressParams,
         response: { 204: Type.Null(), ...problemResponses([400, 401, 404], { ref: true }) },

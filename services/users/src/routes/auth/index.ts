@@ -15,6 +15,7 @@ export function authRoutes(app: App, ctx: UsersContext): void {
     {
       schema: {
         tags,
+        operationId: 'registerAccount',
         summary: 'Create a customer account and sign in',
         description:
           'A taken email is a 409 and counts against the client address like a failed login ' +
@@ -35,7 +36,10 @@ export function authRoutes(app: App, ctx: UsersContext): void {
     {
       schema: {
         tags,
+        operationId: 'logIn',
         summary: 'Sign in with email and password',
+        description:
+          'Signs in with email and password and answers a new access token and refresh token. 401 when they do not match; repeated failures are rate limited (429).',
         body: LoginBody,
         response: { 200: TokenPairReply, ...problemResponses([400, 401, 429], { ref: true }) },
       },
@@ -52,6 +56,7 @@ export function authRoutes(app: App, ctx: UsersContext): void {
     {
       schema: {
         tags,
+        operationId: 'refreshTokens',
         summary: 'Spend a refresh token for a new token pair',
         description: 'A refresh token works once; presenting a spent one revokes its whole family.',
         body: RefreshBody,
@@ -69,7 +74,10 @@ export function authRoutes(app: App, ctx: UsersContext): void {
     {
       schema: {
         tags,
+        operationId: 'logOut',
         summary: "Revoke the refresh token's family",
+        description:
+          'Revokes the refresh token and every token of its family, ending the session it started.',
         body: RefreshBody,
         response: { 204: Type.Null(), ...problemResponses([400], { ref: true }) },
       },

@@ -11,7 +11,10 @@ export function jwksRoutes(app: App, keys: KeyStore): void {
       logLevel: 'warn',
       schema: {
         tags: ['auth'],
+        operationId: 'getJwks',
         summary: 'Public keys of access tokens (JWKS)',
+        description:
+          'The public keys that verify access tokens, as a JSON Web Key Set; a new key is published here before it signs.',
         response: { 200: JwksReply },
       },
     },

@@ -11,7 +11,10 @@ export function keyRoutes(app: App, ctx: UsersContext): void {
       onRequest: app.requireRole('admin'),
       schema: {
         tags: ['internal'],
+        operationId: 'rotateSigningKey',
         summary: 'Publish the next signing key (it signs after the publish delay)',
+        description:
+          'Publishes the next signing key in the JWKS now, ahead of schedule (admin only); it starts signing once the publish delay has passed, so verifiers have fetched it first.',
         security: bearerSecurity,
         response: {
           200: Type.Object({ kid: Type.String(), publishedKids: Type.Array(Type.String()) }),

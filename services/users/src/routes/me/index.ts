@@ -14,7 +14,9 @@ export function meRoutes(app: App, ctx: UsersContext): void {
       onRequest: app.requireUser,
       schema: {
         tags,
+        operationId: 'getProfile',
         summary: 'The signed-in user',
+        description: "The signed-in user's profile.",
         security: bearerSecurity,
         response: { 200: UserSchema, ...problemResponses([401, 404], { ref: true }) },
       },
@@ -28,7 +30,9 @@ export function meRoutes(app: App, ctx: UsersContext): void {
       onRequest: app.requireUser,
       schema: {
         tags,
+        operationId: 'updateProfile',
         summary: "Change the signed-in user's name",
+        description: "Changes the signed-in user's name and answers the profile as changed.",
         security: bearerSecurity,
         body: PatchMeBody,
         response: { 200: UserSchema, ...problemResponses([400, 401, 404], { ref: true }) },
