@@ -5,21 +5,30 @@ import { ROOT, DATA_SERVICES } from '../src/workspace.js';
 
 type Obj = Record<string, any>;
 
-const compose = parse(readFileSync(join(ROOT, 'deploy', 'compose.yaml'), 'utf8'), {
-  merge: true,
-}) as { services: Record<string, Obj>; configs: Obj };
+const composeText = readFileSync(join(ROOT, 'deploy', 'compose.yaml'), 'utf8');
+const compose = parse(composeText, { merge: true }) as Obj & { services: Record<string, Obj> };
+
+/**
+ * A published port: bound to 127.0.0.1 unless BAZAAR_BIND_ADDRESS says otherwise (CI's Docker
+ * service is another host), the host side movable by BAZAAR_<NAME>_PORT.
+ */
+const published = (name: string, port: number) =>
+  `\${BAZAAR_BIND_ADDRESS:-127.0.0.1}:\${BAZAAR_${name.toUpperCase().replace(/-/g, '_')}_PORT:-${port}}:${port}`;
 
 describe('deploy/compose.yaml', () => {
   it('when parsed, then it runs Postgres 15, RabbitMQ with its management UI and Jaeger with OTLP and UI ports', () => {
     expect(compose.services.postgres.image).toMatch(/^postgres:15/);
     expect(compose.services.rabbitmq.image).toMatch(/^rabbitmq:3\.\d+.*-management$/);
-    expect(compose.services.rabbitmq.ports).toEqual(
-      expect.arrayContaining(['127.0.0.1:5672:5672', '127.0.0.1:15672:15672']),
-    );
+    expect(compose.services.postgres.ports).toEqual([published('postgres', 5432)]);
+    expect(compose.services.rabbitmq.ports).toEqual([
+      published('rabbitmq', 5672),
+      published('rabbitmq_ui', 15672),
+    ]);
     expect(compose.services.jaeger.image).toMatch(/^jaegertracing\/all-in-one:\d/);
-    expect(compose.services.jaeger.ports).toEqual(
-      expect.arrayContaining(['127.0.0.1:16686:16686', '127.0.0.1:4318:4318']),
-    );
+    expect(compose.services.jaeger.ports).toEqual([
+      published('jaeger_ui', 16686),
+      published('otlp', 4318),
+    ]);
     for (const name of ['postgres', 'rabbitmq', 'jaeger']) {
       expect([name, compose.services[name].healthcheck?.test?.[0]]).toEqual([name, 'CMD']);
     }
@@ -49,6 +58,7 @@ describe('deploy/compose.yaml', () => {
         '/usr/local/lib/bazaar/healthcheck.mjs',
         '/health/ready',
       ]);
+      expect(entry.ports).toEqual([published(name, service.port)]);
       expect(entry.read_only).toBe(true);
       expect(entry.tmpfs).toEqual(['/tmp']);
       expect(entry.cap_drop).toEqual(['ALL']);
@@ -105,9 +115,42 @@ describe('deploy/compose.yaml', () => {
     expect(done.size).toBe(Object.keys(compose.services).length);
   });
 
-  it('when the broker runs locally, then its guest account may connect from the services', () => {
-    const mount = compose.services.rabbitmq.configs[0];
-    expect(compose.configs[mount.source].content).toMatch(/loopback_users = none/);
-    expect(mount.target).toMatch(/^\/etc\/rabbitmq\/conf\.d\//);
+  it('when six services and their migrators connect, then Postgres allows 300 connections', () => {
+    expect(compose.services.postgres.command).toEqual(['postgres', '-c', 'max_connections=300']);
+  });
+
+  it('when the stack comes up, then a one-shot seed fills the demo catalog once the catalog is healthy', () => {
+    const seed = compose.services['catalog-seed'];
+    expect(seed.image).toBe(compose.services.catalog.image);
+    expect(seed.build).toEqual(compose.services.catalog.build);
+    expect(seed.command).toEqual([
+      'node',
+      '--enable-source-maps',
+      'dist/cli/seed.js',
+      '--if-empty',
+    ]);
+    expect(seed.restart).toBe('no');
+    expect(seed.environment.DATABASE_URL).toBe(compose.services.catalog.environment.DATABASE_URL);
+    expect(seed.depends_on).toEqual({ catalog: { condition: 'service_healthy' } });
+    expect(seed.read_only).toBe(true);
+  });
+
+  it('when run by docker-compose 1.29, then it uses nothing only Compose v2 knows (top-level name, inline configs)', () => {
+    expect(Object.keys(compose).sort()).toEqual(expect.arrayContaining(['services', 'volumes']));
+    expect(compose.name).toBeUndefined();
+    expect(compose.configs).toBeUndefined();
+    for (const [name, entry] of Object.entries(compose.services)) {
+      expect([name, entry.configs, entry.develop, entry.pull_policy]).toEqual([
+        name,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
+  it('when the check lists the images to build, then they are the SERVICE build args, each service once', () => {
+    const args = [...composeText.matchAll(/^ +SERVICE: *([a-z0-9-]+) *$/gm)].map((m) => m[1]);
+    expect([...new Set(args)].sort()).toEqual([...SERVICES.map((s) => s.name)].sort());
   });
 });
