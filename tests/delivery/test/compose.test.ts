@@ -119,7 +119,7 @@ describe('deploy/compose.yaml', () => {
     expect(compose.services.postgres.command).toEqual(['postgres', '-c', 'max_connections=300']);
   });
 
-  it('when the stack comes up, then a one-shot seed fills the demo catalog once the catalog is healthy', () => {
+  it('when the stack comes up, then a one-shot seed fills the demo catalog once catalog and search are healthy', () => {
     const seed = compose.services['catalog-seed'];
     expect(seed.image).toBe(compose.services.catalog.image);
     expect(seed.build).toEqual(compose.services.catalog.build);
@@ -131,7 +131,11 @@ describe('deploy/compose.yaml', () => {
     ]);
     expect(seed.restart).toBe('no');
     expect(seed.environment.DATABASE_URL).toBe(compose.services.catalog.environment.DATABASE_URL);
-    expect(seed.depends_on).toEqual({ catalog: { condition: 'service_healthy' } });
+    // Search's queue must be bound before the seed's product.created events go out.
+    expect(seed.depends_on).toEqual({
+      catalog: { condition: 'service_healthy' },
+      search: { condition: 'service_healthy' },
+    });
     expect(seed.read_only).toBe(true);
   });
 
