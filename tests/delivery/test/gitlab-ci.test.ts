@@ -36,6 +36,29 @@ describe('.gitlab-ci.yml', () => {
     expect(text).toBe(generateGitlabCi());
   });
 
+  it('when the images are built, then the containers job runs the container check on them against a Docker service', () => {
+    const job = resolve('containers');
+    expect(pipeline.stages.indexOf('containers')).toBe(pipeline.stages.indexOf('build') + 1);
+    expect(job.stage).toBe('containers');
+    expect(job.services).toEqual([expect.objectContaining({ alias: 'docker' })]);
+    expect(job.variables).toMatchObject({
+      DOCKER_HOST: 'tcp://docker:2375',
+      BAZAAR_CHECK_HOST: 'docker',
+      BAZAAR_BIND_ADDRESS: '0.0.0.0',
+      BAZAAR_CHECK_IMAGE_PREFIX: '$IMAGE_REPOSITORY',
+      BAZAAR_CHECK_IMAGE_TAG: '$CI_COMMIT_SHA',
+    });
+    expect(job.needs).toEqual(
+      SERVICE_NAMES.map((service) => ({ job: `build:${service}`, optional: true })),
+    );
+    expect(script(job)).toContain('bash deploy/containers/check.sh');
+    // The jobs' Node is the images' Node (both the one .node-version pins).
+    const dockerfile = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
+    const imageNode = /^ARG NODE_VERSION=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(pipeline.variables.NODE_IMAGE).toBe(`node:${imageNode}-bookworm`);
+    expect(imageNode).toBe(readFileSync(join(ROOT, '.node-version'), 'utf8').trim());
+  });
+
   it('when parsed, then lint, typecheck, the contract check and the delivery checks run on every pipeline', () => {
     expect(script(resolve('lint'))).toContain('pnpm lint');
     expect(script(resolve('typecheck'))).toContain('pnpm typecheck');

@@ -67,6 +67,10 @@ const HEADER = `# Bazaar's pipeline: every service is tested, built and deployed
 # - test:           per service (and libs, e2e), with Postgres and RabbitMQ as CI services, only
 #                   when the service, a library it uses or the lockfile changed.
 # - build:          per service, kaniko, image tagged with the commit SHA.
+# - containers:     the whole system under Docker Compose (a Docker service): this pipeline's
+#                   images (built here where a service had none), a shopper journey through the
+#                   storefront, the trace, non-root and read-only containers
+#                   (deploy/containers/check.sh, as \`pnpm test:containers\` runs it locally).
 # - deploy-staging: per service, on the default branch, automatically.
 # - deploy-prod:    per service, on the default branch, by hand (the same image staging ran).
 #
@@ -86,6 +90,7 @@ stages:
   - check
   - test
   - build
+  - containers
   - deploy-staging
   - deploy-prod
 
@@ -93,6 +98,7 @@ variables:
   NODE_IMAGE: node:${NODE_VERSION}-bookworm
   PNPM_VERSION: '10.34.8'
   KANIKO_IMAGE: gcr.io/kaniko-project/executor:v1.23.2-debug
+  DOCKER_SERVICE_IMAGE: docker:27.5.1-dind
   # kubectl and kustomize in one image.
   KUBE_TOOLS_IMAGE: alpine/k8s:1.32.4
   KUBECTL_VERSION: v1.32.4
@@ -304,6 +310,49 @@ test:e2e:
         - pnpm-lock.yaml
 `;
 
+/** Whatever an image or the compose stack is made from. */
+const CONTAINER_INPUTS = [
+  'services/**/*',
+  'libs/**/*',
+  'deploy/**/*',
+  '.dockerignore',
+  ...SHARED_BUILD_INPUTS,
+];
+
+function containersJob(): string {
+  return `# ---------------------------------------------------------------------------------------------
+# The whole system in containers
+# ---------------------------------------------------------------------------------------------
+
+# Docker Compose against a Docker service (another host: ports published on all of its
+# addresses, the journey sent there). Each service's image is the one kaniko built in this
+# pipeline; a service whose build did not run (nothing of it changed) is built here.
+containers:
+  stage: containers
+  image: $NODE_IMAGE
+  services:
+    - name: $DOCKER_SERVICE_IMAGE
+      alias: docker
+      command: ['--tls=false']
+  variables:
+    DOCKER_HOST: tcp://docker:2375
+    DOCKER_TLS_CERTDIR: ''
+    BAZAAR_BIND_ADDRESS: 0.0.0.0
+    BAZAAR_CHECK_HOST: docker
+    BAZAAR_CHECK_IMAGE_PREFIX: $IMAGE_REPOSITORY
+    BAZAAR_CHECK_IMAGE_TAG: $CI_COMMIT_SHA
+  needs:
+${SERVICE_NAMES.map((service) => `    - job: build:${service}\n      optional: true`).join('\n')}
+  script:
+    - apt-get update -q && apt-get install -y -q docker.io docker-compose
+    - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"
+    - bash deploy/containers/check.sh
+  rules:
+    - changes:
+${list(CONTAINER_INPUTS, 8)}
+`;
+}
+
 function list(items: string[], indent: number): string {
   return items.map((item) => `${' '.repeat(indent)}- ${item}`).join('\n');
 }
@@ -365,5 +414,9 @@ ${list(changes.release('prod'), 8)}
 
 /** The whole `.gitlab-ci.yml`. */
 export function generateGitlabCi(libs = workspaceLibs()): string {
-  return [HEADER, ...SERVICE_NAMES.map((service) => serviceJobs(service, libs))].join('\n');
+  return [
+    HEADER,
+    ...SERVICE_NAMES.map((service) => serviceJobs(service, libs)),
+    containersJob(),
+  ].join('\n');
 }
