@@ -78,11 +78,16 @@ step() {
 # --- 1. engine --------------------------------------------------------------------------------
 
 engine() {
-  if ! command -v dockerd >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
-    log "no Docker engine: installing Debian's docker.io, docker-compose and debootstrap"
+  # What is missing, from Debian's packages (this check runs as root where it must install).
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || docker info >/dev/null 2>&1 || missing+=(docker.io)
+  docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 \
+    || missing+=(docker-compose)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian's ${missing[*]}"
     apt-get update -q >"$WORK/apt.log" 2>&1 \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io docker-compose debootstrap \
-        >>"$WORK/apt.log" 2>&1 \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"$WORK/apt.log" 2>&1 \
       || { tail -n 20 "$WORK/apt.log" >&2; return 1; }
   fi
   pick_docker_cli
@@ -100,9 +105,6 @@ engine() {
     return 1
   fi
   log "engine $(docker version -f '{{.Server.Version}}'), client $(docker version -f '{{.Client.Version}}'), $("${COMPOSE[@]}" version --short 2>/dev/null || echo compose)"
-  if ! command -v debootstrap >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >>"$WORK/apt.log" 2>&1 || true
-  fi
 }
 
 # BuildKit: through buildx where the client has it; else Debian's 20.10 client, whose BuildKit is
