@@ -61,11 +61,12 @@ make_node_base() {
   return $status
 }
 
-# The npm a Node release ships with (the official image has it); npm 10.8.2 for Node 20.
+# The npm a Node release line ships with (the official image has it).
 npm_version_for() {
   case $1 in
     20.*) echo 10.8.2 ;;
-    *) echo 10 ;;
+    22.*) echo 10 ;;
+    *) echo 11 ;;
   esac
 }
 
