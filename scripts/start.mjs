@@ -8,11 +8,29 @@
 // service's `dev` does). Side by side with another copy (tests): `BAZAAR_BASE_PORT` moves the
 // ports (storefront at the base, catalog +1, ..., web +6), `BAZAAR_DATABASE_PREFIX` names the
 // databases (`<prefix><service>`, default `bazaar_`), `AMQP_NAMESPACE` the broker's names.
+//
+// `pnpm dev` (`--dev`) runs from sources under `node --watch`: a service restarts when a file
+// of its `src/` or of the `src/` of a workspace lib it uses (directly or through another lib)
+// changes. Logs are one readable line per event unless `LOG_FORMAT=json`; `--help` for the rest.
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 // The same checks and messages as `pnpm test`'s global setup.
 import infrastructure from './infrastructure.cjs';
-import { say, supervise } from './supervise.mjs';
+import { logFormatFrom, parseStartArgs, say, START_USAGE, supervise } from './supervise.mjs';
+
+let args;
+let logFormat;
+try {
+  args = parseStartArgs(process.argv.slice(2));
+  logFormat = logFormatFrom(process.env);
+} catch (error) {
+  process.stderr.write(`start: ${error.message} (see --help)\n`);
+  process.exit(2);
+}
+if (args === 'help') {
+  process.stdout.write(START_USAGE);
+  process.exit(0);
+}
 
 export const SERVICES = [
   { name: 'storefront', port: 8080, color: 'magenta' },
@@ -26,7 +44,7 @@ export const SERVICES = [
 
 const postgresUrl = process.env.BAZAAR_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const fromSource = process.argv.includes('--from-source');
+const { fromSource, dev } = args;
 const portShift = Number(process.env.BAZAAR_BASE_PORT ?? 8080) - 8080;
 const databasePrefix = process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_';
 
@@ -73,6 +91,37 @@ if (catalogScripts['seed:if-empty']) {
 const [loader, main] = fromSource
   ? [['--conditions=@bazaar/source', '--import', 'tsx'], 'src/main.ts']
   : [[], 'dist/main.js'];
+
+/** The workspace packages (`@bazaar/...`) a package.json depends on, by name. */
+function workspaceDependencies(packageJson) {
+  const { dependencies = {}, devDependencies = {} } = JSON.parse(readFileSync(packageJson, 'utf8'));
+  return Object.keys({ ...dependencies, ...devDependencies }).filter((name) =>
+    name.startsWith('@bazaar/'),
+  );
+}
+const libDirs = new Map(
+  readdirSync('libs')
+    .filter((dir) => existsSync(`libs/${dir}/package.json`))
+    .map((dir) => [JSON.parse(readFileSync(`libs/${dir}/package.json`, 'utf8')).name, dir]),
+);
+/** What `node --watch` watches for a service: its `src/` and that of every lib it uses. */
+function watchArgs(service) {
+  const seen = new Set();
+  const pending = workspaceDependencies(`services/${service}/package.json`);
+  while (pending.length > 0) {
+    const name = pending.pop();
+    const dir = libDirs.get(name);
+    if (!dir || seen.has(dir)) continue;
+    seen.add(dir);
+    pending.push(...workspaceDependencies(`libs/${dir}/package.json`));
+  }
+  return [
+    '--watch-path=src',
+    ...[...seen].sort().map((dir) => `--watch-path=../../libs/${dir}/src`),
+    '--watch-preserve-output',
+  ];
+}
+if (dev) say('Development mode (--dev): a service restarts when its sources or its libs change');
 say(`Node ${process.version} runs the services (${process.execPath})`);
 const runnable = SERVICES.filter((s) => existsSync(`services/${s.name}/${main}`));
 const supervisor = supervise(
@@ -81,9 +130,18 @@ const supervisor = supervise(
     color: s.color,
     cwd: `services/${s.name}`,
     command: process.execPath,
-    args: ['--enable-source-maps', ...loader, '--import', '@bazaar/telemetry/register', main],
+    args: [
+      '--enable-source-maps',
+      ...(dev ? watchArgs(s.name) : []),
+      ...loader,
+      '--import',
+      '@bazaar/telemetry/register',
+      main,
+    ],
     env: {
       NODE_ENV: process.env.NODE_ENV ?? 'development',
+      // The supervisor reads JSON lines and prints them as LOG_FORMAT says.
+      LOG_FORMAT: 'json',
       ...links,
       PORT: String(portOf(s)),
       DATABASE_URL: databaseUrlOf(s.name),
@@ -92,6 +150,7 @@ const supervisor = supervise(
     },
     readyUrl: `http://127.0.0.1:${portOf(s)}/health/ready`,
   })),
+  { format: logFormat },
 );
 process.once('exit', () => supervisor.killAll());
 

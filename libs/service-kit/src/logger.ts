@@ -33,12 +33,20 @@ export function traceFields(): Record<string, string> {
 export interface LoggerSettings {
   service: string;
   level: LogLevel;
-  /** Pretty, coloured lines for a person at a terminal; JSON everywhere else. */
+  /**
+   * Pretty, coloured lines for a person at a terminal; JSON everywhere else. `LOG_FORMAT=json`
+   * overrides it: JSON whatever the service asked (`pnpm start`'s supervisor sets it, it reads
+   * the JSON lines and prints them readably itself).
+   */
   pretty?: boolean;
 }
 
 /** pino options for Fastify's logger: JSON lines with service, trace and span ids. */
-export function loggerOptions(settings: LoggerSettings): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  settings: LoggerSettings,
+  env: Record<string, string | undefined> = process.env,
+): FastifyServerOptions['logger'] {
+  const pretty = settings.pretty === true && env.LOG_FORMAT !== 'json';
   return {
     level: settings.level,
     base: { service: settings.service },
@@ -46,7 +54,7 @@ export function loggerOptions(settings: LoggerSettings): FastifyServerOptions['l
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     mixin: traceFields,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(settings.pretty
+    ...(pretty
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
   };
