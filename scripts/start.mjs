@@ -13,10 +13,17 @@
 // of its `src/` or of the `src/` of a workspace lib it uses (directly or through another lib)
 // changes. Logs are one readable line per event unless `LOG_FORMAT=json`; `--help` for the rest.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 // The same checks and messages as `pnpm test`'s global setup.
 import infrastructure from './infrastructure.cjs';
-import { logFormatFrom, parseStartArgs, say, START_USAGE, supervise } from './supervise.mjs';
+import {
+  logFormatFrom,
+  parseStartArgs,
+  say,
+  START_USAGE,
+  supervise,
+  watchArgs,
+} from './supervise.mjs';
 
 let args;
 let logFormat;
@@ -92,35 +99,6 @@ const [loader, main] = fromSource
   ? [['--conditions=@bazaar/source', '--import', 'tsx'], 'src/main.ts']
   : [[], 'dist/main.js'];
 
-/** The workspace packages (`@bazaar/...`) a package.json depends on, by name. */
-function workspaceDependencies(packageJson) {
-  const { dependencies = {}, devDependencies = {} } = JSON.parse(readFileSync(packageJson, 'utf8'));
-  return Object.keys({ ...dependencies, ...devDependencies }).filter((name) =>
-    name.startsWith('@bazaar/'),
-  );
-}
-const libDirs = new Map(
-  readdirSync('libs')
-    .filter((dir) => existsSync(`libs/${dir}/package.json`))
-    .map((dir) => [JSON.parse(readFileSync(`libs/${dir}/package.json`, 'utf8')).name, dir]),
-);
-/** What `node --watch` watches for a service: its `src/` and that of every lib it uses. */
-function watchArgs(service) {
-  const seen = new Set();
-  const pending = workspaceDependencies(`services/${service}/package.json`);
-  while (pending.length > 0) {
-    const name = pending.pop();
-    const dir = libDirs.get(name);
-    if (!dir || seen.has(dir)) continue;
-    seen.add(dir);
-    pending.push(...workspaceDependencies(`libs/${dir}/package.json`));
-  }
-  return [
-    '--watch-path=src',
-    ...[...seen].sort().map((dir) => `--watch-path=../../libs/${dir}/src`),
-    '--watch-preserve-output',
-  ];
-}
 if (dev) say('Development mode (--dev): a service restarts when its sources or its libs change');
 say(`Node ${process.version} runs the services (${process.execPath})`);
 const runnable = SERVICES.filter((s) => existsSync(`services/${s.name}/${main}`));
@@ -132,7 +110,7 @@ const supervisor = supervise(
     command: process.execPath,
     args: [
       '--enable-source-maps',
-      ...(dev ? watchArgs(s.name) : []),
+      ...(dev ? watchArgs('.', s.name) : []),
       ...loader,
       '--import',
       '@bazaar/telemetry/register',

@@ -14,6 +14,8 @@
 // `format: 'json'` (`LOG_FORMAT=json`) passes the lines on untouched. Lines that are not JSON
 // (a crash's stack trace, Node's own messages) pass through as they are.
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
@@ -135,6 +137,43 @@ export function parseStartArgs(argv) {
   }
   const dev = values.dev === true;
   return { dev, fromSource: dev || values['from-source'] === true };
+}
+
+/** The workspace packages (`@bazaar/...`) a package.json depends on, by name. */
+function workspaceDependencies(packageJson) {
+  const { dependencies = {}, devDependencies = {} } = JSON.parse(readFileSync(packageJson, 'utf8'));
+  return Object.keys({ ...dependencies, ...devDependencies }).filter((name) =>
+    name.startsWith('@bazaar/'),
+  );
+}
+
+/**
+ * `pnpm dev`'s `node --watch` options for `services/<service>` of the workspace at `root` (run
+ * from the service's folder): its `src/` (and `assets/`) and the `src/` of every lib it uses, directly or
+ * through another lib. Node's own messages (`Restarting ...`) stay in the output.
+ */
+export function watchArgs(root, service) {
+  const libs = join(root, 'libs');
+  const libDirs = new Map(
+    readdirSync(libs)
+      .filter((dir) => existsSync(join(libs, dir, 'package.json')))
+      .map((dir) => [JSON.parse(readFileSync(join(libs, dir, 'package.json'), 'utf8')).name, dir]),
+  );
+  const seen = new Set();
+  const pending = workspaceDependencies(join(root, 'services', service, 'package.json'));
+  while (pending.length > 0) {
+    const dir = libDirs.get(pending.pop());
+    if (!dir || seen.has(dir)) continue;
+    seen.add(dir);
+    pending.push(...workspaceDependencies(join(libs, dir, 'package.json')));
+  }
+  // The web shop loads its stylesheet and script from `assets/` once, at start.
+  const own = ['src', 'assets'].filter((dir) => existsSync(join(root, 'services', service, dir)));
+  return [
+    ...own.map((dir) => `--watch-path=${dir}`),
+    ...[...seen].sort().map((dir) => `--watch-path=../../libs/${dir}/src`),
+    '--watch-preserve-output',
+  ];
 }
 
 function prefixLines(from, to, prefix, format) {

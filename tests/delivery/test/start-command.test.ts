@@ -1,7 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { ROOT } from '../src/workspace.js';
 
 // `pnpm start` / `pnpm dev` (scripts/start.mjs and its supervisor, scripts/supervise.mjs): the
@@ -11,6 +13,7 @@ const supervisor = createRequire(join(ROOT, 'package.json'))('./scripts/supervis
   prettyLine(line: string, color?: boolean): string;
   logFormatFrom(env: Record<string, string | undefined>): 'pretty' | 'json';
   parseStartArgs(argv: string[]): 'help' | { dev: boolean; fromSource: boolean };
+  watchArgs(root: string, service: string): string[];
 };
 
 function start(args: string[], env: Record<string, string> = {}) {
@@ -114,5 +117,69 @@ describe('the command line of pnpm start', () => {
     expect(format.stderr).toBe(
       'start: LOG_FORMAT must be "pretty" or "json", not "xml" (see --help)\n',
     );
+  });
+});
+
+describe('pnpm dev', () => {
+  // A workspace of its own in a temporary folder: service `shop` uses lib `a`, which uses `b`;
+  // nothing uses `c`.
+  const root = mkdtempSync(join(tmpdir(), 'bazaar-dev-'));
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    // The watcher and the service it runs, as one process group.
+    if (child?.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
+  function write(path: string, text: string) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const manifest = (name: string, uses: string[]) =>
+    JSON.stringify({ name, dependencies: Object.fromEntries(uses.map((u) => [u, 'workspace:*'])) });
+  write('libs/a/package.json', manifest('@bazaar/a', ['@bazaar/b', 'fastify']));
+  write('libs/b/package.json', manifest('@bazaar/b', []));
+  write('libs/c/package.json', manifest('@bazaar/c', []));
+  write('libs/b/src/index.mjs', 'export const version = 1;\n');
+  write('services/shop/package.json', manifest('@bazaar/shop', ['@bazaar/a']));
+  write(
+    'services/shop/src/main.mjs',
+    "console.log('started ' + process.pid);\nsetInterval(() => {}, 1000);\n",
+  );
+
+  it('when a service uses a lib through another, then both libs are watched, and a change in one restarts the service', async () => {
+    const args = supervisor.watchArgs(root, 'shop');
+    expect(args).toEqual([
+      '--watch-path=src',
+      '--watch-path=../../libs/a/src',
+      '--watch-path=../../libs/b/src',
+      '--watch-preserve-output',
+    ]);
+
+    mkdirSync(join(root, 'libs/a/src'), { recursive: true });
+    child = spawn(process.execPath, [...args, 'src/main.mjs'], {
+      cwd: join(root, 'services/shop'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const starts = () => output.match(/started \d+/g)?.length ?? 0;
+    async function until(done: () => boolean) {
+      const deadline = Date.now() + 15_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`not in time; output:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    await until(() => starts() === 1);
+
+    write('libs/b/src/index.mjs', 'export const version = 2;\n');
+    await until(() => starts() === 2);
+    expect(output).toMatch(/Restarting 'src\/main.mjs'/);
   });
 });
