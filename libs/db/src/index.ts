@@ -6,3 +6,4 @@ export {
   type DbOptions,
 } from './database.js';
 export { migrateDatabase, migrateToLatest, openDatabase, type Migrations } from './migrate.js';
+export { PLAN_EACH_TIME } from './prepared-statements.js';

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
+/**
+ * Put first in a statement that must be planned at every run, never kept as a named statement:
+ * one whose best plan depends on a table whose size swings, such as a work queue's claim. Its
+ * generic plan, made while the table was nearly empty, stays until the table is analyzed — a
+ * nested loop over every waiting row, quadratic in the backlog the claim should drain.
+ */
+export const PLAN_EACH_TIME = '/* plan each time */';
+
 /** Statements worth preparing: parameterized reads and writes (never migrations' scripts). */
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 /** The first table a statement names, for a name a trace reader recognizes. */
@@ -23,6 +31,7 @@ export class StatementNames {
 
   nameOf(text: string): string | undefined {
     let name = this.names.get(text);
+    if (text.startsWith(PLAN_EACH_TIME)) return undefined;
     if (name === undefined && this.names.size < this.limit && PREPARABLE.test(text)) {
       // `insert_order_lines_3f2a9c1b04d2`: operation, table, and a hash of the text; at most
       // 63 characters, Postgres' longest name.

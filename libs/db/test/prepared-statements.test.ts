@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { createDb } from '../src/index.js';
-import { StatementNames } from '../src/prepared-statements.js';
+import { PLAN_EACH_TIME, StatementNames } from '../src/prepared-statements.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 
 interface Tables {
@@ -66,6 +66,20 @@ describe('prepared statements', () => {
       { id: 1, name: 'sprocket', colour: null },
       { id: 2, name: 'widget', colour: null },
     ]);
+  });
+
+  it('when a statement is marked to be planned each time, then it never runs as a named statement', async () => {
+    // A work queue's claim prepared while its table was empty keeps that generic plan (a nested
+    // loop over every waiting row) until an analyze: quadratic in the backlog it should drain.
+    const db = open();
+    const claim = () =>
+      sql<{
+        name: string;
+      }>`${sql.raw(PLAN_EACH_TIME)} select name from gadget where id = ${1}`.execute(db);
+    for (let run = 0; run < 6; run += 1) {
+      expect((await claim()).rows).toEqual([{ name: 'sprocket' }]);
+    }
+    expect(await preparedNames(db)).toEqual([]);
   });
 
   it('when a process has prepared as many texts as its limit, then further texts run unnamed', () => {
