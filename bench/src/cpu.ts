@@ -2,6 +2,7 @@
 // order costs. Linux only; elsewhere every figure is NaN.
 import { execSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
 import pg from 'pg';
 
 let ticksPerSecond: number | undefined;
@@ -47,6 +48,18 @@ function comm(pid: number): string {
   }
 }
 
+/**
+ * Whether a process runs Node, by its executable: from Node 24 on, the main thread's name (what
+ * `/proc/<pid>/comm` shows) is `MainThread`, not `node`.
+ */
+function isNode(pid: number): boolean {
+  try {
+    return basename(readlinkSync(`/proc/${pid}/exe`)) === 'node';
+  } catch {
+    return false;
+  }
+}
+
 function cwd(pid: number): string {
   try {
     return readlinkSync(`/proc/${pid}/cwd`);
@@ -59,7 +72,7 @@ function cwd(pid: number): string {
 export function servicePids(root: string, services: readonly string[]): Record<string, number[]> {
   const groups: Record<string, number[]> = Object.fromEntries(services.map((s) => [s, []]));
   for (const pid of allPids()) {
-    if (comm(pid) !== 'node') continue;
+    if (!isNode(pid)) continue;
     const dir = cwd(pid);
     for (const service of services) {
       if (dir === `${root}/services/${service}`) groups[service].push(pid);

@@ -26,7 +26,7 @@ import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
 import { Storefront } from './storefront.js';
-import { systemCostSources } from './system-cost.js';
+import { databaseOf, systemCostSources } from './system-cost.js';
 import { ROOT, startSystem, startTraceSink, type RunningSystem, type TraceSink } from './system.js';
 
 const SCENARIOS = [
@@ -366,7 +366,7 @@ if (scenarios.length > 0) {
           ? undefined
           : {
               sources: systemCostSources(ROOT, values.postgres!, sink),
-              ordersDatabaseUrl: `${values.postgres}/bazaar_orders`,
+              ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
             },
       });
       results.checkout = figures;

@@ -7,9 +7,12 @@ import type { TraceSink } from './system.js';
 
 export const SERVICES = ['storefront', 'orders', 'catalog', 'payments', 'users', 'search'] as const;
 const INTERNAL_PORTS = { catalog: 8081, orders: 8082, users: 8083, payments: 8084, search: 8085 };
-export const DATABASES = ['catalog', 'orders', 'users', 'payments', 'search'].map(
-  (s) => `bazaar_${s}`,
-);
+// The databases `pnpm start` gives the services: `bazaar_<service>`, or under the prefix a second
+// copy of the system runs with (`BAZAAR_DATABASE_PREFIX`, as scripts/start.mjs reads it).
+const DATABASE_PREFIX = process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_';
+/** The database of one service of the system `pnpm start` runs. */
+export const databaseOf = (service: string) => `${DATABASE_PREFIX}${service}`;
+export const DATABASES = ['catalog', 'orders', 'users', 'payments', 'search'].map(databaseOf);
 
 async function metrics(port: number): Promise<string> {
   try {
