@@ -1,38 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
+import { spawnSlowService } from './fixtures/spawn-slow-service.js';
 
 describe('graceful shutdown', () => {
   it('when SIGTERM arrives during a slow request, then the request finishes, the broker stops first and the process exits 0', async () => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@bazaar/source',
-        '--import',
-        'tsx',
-        join(__dirname, 'fixtures', 'slow-service.ts'),
-        String(port),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OTEL_SDK_DISABLED: 'true' } },
-    );
-    const exited = once(child, 'exit');
-    let output = '';
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('listening\n')) resolve();
-      }),
-    );
+    const service = await spawnSlowService();
+    const { port, child, exited } = service;
+    await service.line((l) => l === 'listening');
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(ready.status).toBe(200);
 
@@ -47,7 +19,7 @@ describe('graceful shutdown', () => {
     const [code] = await exited;
     expect(code).toBe(0);
     // The broker starts once the server listens and stops before it closes.
-    expect(output.split('\n')).toEqual([
+    expect(service.output().split('\n')).toEqual([
       'broker started (listening: true)',
       'listening',
       'broker stopped (listening: true)',
