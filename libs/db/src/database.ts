@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { observePool } from './pool-metrics.js';
 import { prepareStatements, StatementNames } from './prepared-statements.js';
 
 // Counts and bigint ids come back as numbers: every value Bazaar stores in int8 fits in 2^53.
@@ -8,7 +9,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 export interface DbOptions {
   /** Most connections the pool opens. */
   poolSize?: number;
-  /** Name shown in `pg_stat_activity`. */
+  /** Name shown in `pg_stat_activity`, and the pool's name in the `db_pool_*` metrics. */
   applicationName?: string;
   /**
    * Run parameterized queries as named prepared statements, planned once per connection
@@ -19,7 +20,8 @@ export interface DbOptions {
 
 /**
  * A Kysely instance over a `pg` pool; `db.destroy()` closes the pool. Its parameterized queries
- * run as named prepared statements unless `preparedStatements: false`.
+ * run as named prepared statements unless `preparedStatements: false`. The pool's counts are in
+ * the `db_pool_*` metrics (`registerPoolMetrics`).
  */
 export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
   const pool = new pg.Pool({
@@ -39,6 +41,7 @@ export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
     client.on('error', () => undefined);
     if (names) prepareStatements(client, names);
   });
+  observePool(pool, options.applicationName ?? decodeURIComponent(new URL(url).pathname.slice(1)));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -7,3 +7,4 @@ export {
 } from './database.js';
 export { migrateDatabase, migrateToLatest, openDatabase, type Migrations } from './migrate.js';
 export { PLAN_EACH_TIME } from './prepared-statements.js';
+export { observePool, registerPoolMetrics } from './pool-metrics.js';

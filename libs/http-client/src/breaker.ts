@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import { BREAKER_STATE, clientEvents, type BreakerView } from './metrics.js';
 import { errorCode } from './request-parts.js';
 import type { BreakerOptions, ClientLogger, RequestOptions } from './service-client.js';
 import type { Unavailable } from './transport.js';
@@ -44,11 +45,34 @@ export function createGuard(options: GuardOptions): Guard {
     : undefined;
   breaker?.on('open', () => {
     openedAt = Date.now();
+    clientEvents.opened(options.name);
     options.logger?.warn({ upstream: options.name }, 'circuit breaker opened');
   });
   breaker?.on('close', () =>
     options.logger?.info({ upstream: options.name }, 'circuit breaker closed'),
   );
+  if (breaker) {
+    // Its state and events as metrics (metrics.ts). Only unavailability is a `failure` here (the
+    // errorFilter above), so its reason says why: timeout, unreachable, server_error.
+    const view: BreakerView = {
+      upstream: options.name,
+      state: () =>
+        breaker.opened
+          ? BREAKER_STATE.open
+          : breaker.halfOpen
+            ? BREAKER_STATE.half_open
+            : BREAKER_STATE.closed,
+    };
+    clientEvents.breakerCreated(view);
+    breaker.on('shutdown', () => clientEvents.breakerShutdown(view));
+    breaker.on('reject', () => clientEvents.rejected(options.name));
+    breaker.on('failure', (error: unknown) =>
+      clientEvents.failed(
+        options.name,
+        error instanceof UpstreamUnavailableError ? error.reason : 'other',
+      ),
+    );
+  }
 
   async function fire<R>(kind: CallKind, request: RequestOptions): Promise<R> {
     if (!breaker) return call(kind, request) as Promise<R>;

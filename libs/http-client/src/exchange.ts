@@ -1,4 +1,5 @@
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
+import { clientEvents } from './metrics.js';
 import { readBody } from './request-parts.js';
 import type {
   ClientLogger,
@@ -52,6 +53,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
           },
           'retrying upstream request',
         );
+        clientEvents.retried(options.name, last?.reason ?? 'unreachable');
         await sleep(delay);
         if (request.signal?.aborted) throw request.signal.reason;
       }

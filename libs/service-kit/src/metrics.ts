@@ -1,3 +1,5 @@
+import { registerPoolMetrics } from '@bazaar/db';
+import { registerClientMetrics } from '@bazaar/http-client';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
@@ -17,7 +19,9 @@ export interface MetricsSettings {
 /**
  * RED metrics per route (`http_server_request_duration_seconds` with method, route and status)
  * and `/metrics` in Prometheus text. The route label is the route's pattern, never the raw URL,
- * so ids do not explode the series count; unmatched requests share one label.
+ * so ids do not explode the series count; unmatched requests share one label. With them, the
+ * process's database pools (`db_pool_*`) and service clients' breakers and retries
+ * (`http_client_*`).
  */
 export function installMetrics(app: FastifyInstance, settings: MetricsSettings): void {
   const registry = new Registry();
@@ -30,6 +34,8 @@ export function installMetrics(app: FastifyInstance, settings: MetricsSettings):
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  registerPoolMetrics(registry);
+  registerClientMetrics(registry);
   app.decorate('metrics', registry);
 
   app.addHook('onResponse', async (request, reply) => {

@@ -181,6 +181,23 @@ describe('service kit app', () => {
     expect(response.body).toContain('http_server_request_duration_seconds_bucket');
   });
 
+  it('when metrics are scraped, then the database pools and service clients of the process have their series', async () => {
+    const response = await app.inject({ url: '/metrics' });
+    for (const name of [
+      'db_pool_connections',
+      'db_pool_idle_connections',
+      'db_pool_waiting_requests',
+      'db_pool_max_connections',
+      'http_client_breaker_state',
+      'http_client_breaker_opened_total',
+      'http_client_breaker_rejected_total',
+      'http_client_breaker_failures_total',
+      'http_client_retries_total',
+    ]) {
+      expect(response.body).toMatch(new RegExp(`^# TYPE ${name} (gauge|counter)$`, 'm'));
+    }
+  });
+
   it('when docs are requested, then an OpenAPI 3.1 document lists the routes', async () => {
     const response = await app.inject({ url: '/docs/json' });
     expect(response.statusCode).toBe(200);

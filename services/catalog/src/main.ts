@@ -1,4 +1,4 @@
-import { openDatabase } from '@bazaar/db';
+import { observePool, openDatabase } from '@bazaar/db';
 import { TOPOLOGY } from '@bazaar/contracts';
 import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
@@ -22,6 +22,7 @@ try {
     application_name: 'catalog-prices',
   });
   pool.on('error', () => undefined);
+  observePool(pool, 'catalog-prices');
   const app = await buildApp(config, { db, pool });
   const messaging = createMessaging({
     url: config.AMQP_URL,

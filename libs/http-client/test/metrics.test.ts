@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { Registry } from 'prom-client';
+import {
+  BREAKER_STATE,
+  createServiceClient,
+  registerClientMetrics,
+  UpstreamUnavailableError,
+  type ServiceClient,
+} from '../src/index.js';
+import { json, startTestServer, type TestServer } from './test-server.js';
+
+/** One series' value, or undefined when the registry has no such series. */
+async function valueOf(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number | undefined> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+    ?.value;
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function unavailable(promise: Promise<unknown>): Promise<UpstreamUnavailableError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UpstreamUnavailableError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('registerClientMetrics', () => {
+  let server: TestServer;
+  let registry: Registry;
+  const clients: ServiceClient[] = [];
+  // Counts are the process's: each test names its upstream uniquely.
+  let upstream: string;
+  const client = (options: Partial<Parameters<typeof createServiceClient>[0]> = {}) => {
+    const created = createServiceClient({
+      name: upstream,
+      baseUrl: server.url,
+      retryBaseDelayMs: 5,
+      ...options,
+    });
+    clients.push(created);
+    return created;
+  };
+  const close = (c: ServiceClient) => clients.splice(clients.indexOf(c), 1)[0].close();
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    registry = new Registry();
+    registerClientMetrics(registry);
+    upstream = `upstream-${randomBytes(4).toString('hex')}`;
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.close();
+  });
+
+  it('when calls keep failing, then the breaker reads open, its opening, failures and refusals are counted, and it reads half-open then closed as it recovers', async () => {
+    let healthy = false;
+    server.handle((_seen, response) => json(response, healthy ? 200 : 500, {}));
+    const c = client({
+      breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 300 },
+    });
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBe(
+      BREAKER_STATE.closed,
+    );
+
+    for (let i = 0; i < 3; i++) await unavailable(c.request({ method: 'GET', path: '/' }));
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBe(
+      BREAKER_STATE.open,
+    );
+    expect(await valueOf(registry, 'http_client_breaker_opened_total', { upstream })).toBe(1);
+    expect(
+      await valueOf(registry, 'http_client_breaker_failures_total', {
+        upstream,
+        reason: 'server_error',
+      }),
+    ).toBe(3);
+
+    expect((await unavailable(c.request({ method: 'GET', path: '/' }))).reason).toBe(
+      'circuit_open',
+    );
+    expect(await valueOf(registry, 'http_client_breaker_rejected_total', { upstream })).toBe(1);
+    expect(server.seen).toHaveLength(3);
+
+    await waitFor(
+      async () =>
+        (await valueOf(registry, 'http_client_breaker_state', { upstream })) ===
+        BREAKER_STATE.half_open,
+    );
+    healthy = true;
+    expect((await c.request({ method: 'GET', path: '/' })).status).toBe(200);
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBe(
+      BREAKER_STATE.closed,
+    );
+  });
+
+  it('when an idempotent request is retried, then each retry is counted by the reason of the attempt that failed, and a timeout counts as a timeout failure', async () => {
+    server.handle((seen, response) => {
+      if (seen.url === '/flaky') {
+        return server.seen.length === 1 ? json(response, 503, {}) : json(response, 200, {});
+      }
+      setTimeout(() => json(response, 200, {}), 500);
+    });
+    const c = client({ timeoutMs: 100, retries: 1 });
+    await c.request({ method: 'GET', path: '/flaky', idempotent: true });
+    expect(
+      await valueOf(registry, 'http_client_retries_total', { upstream, reason: 'server_error' }),
+    ).toBe(1);
+
+    expect(
+      (await unavailable(c.request({ method: 'GET', path: '/slow', idempotent: true }))).reason,
+    ).toBe('timeout');
+    expect(
+      await valueOf(registry, 'http_client_retries_total', { upstream, reason: 'timeout' }),
+    ).toBe(1);
+    expect(
+      await valueOf(registry, 'http_client_breaker_failures_total', {
+        upstream,
+        reason: 'timeout',
+      }),
+    ).toBe(1);
+  });
+
+  it('when a 4xx is answered, then nothing is counted as a failure or a retry', async () => {
+    server.handle((_seen, response) => json(response, 404, {}));
+    await client().request({ method: 'GET', path: '/', idempotent: true });
+    const text = await registry.metrics();
+    expect(text).not.toContain(upstream.concat('",reason'));
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBe(
+      BREAKER_STATE.closed,
+    );
+  });
+
+  it('when two clients share an upstream name, then the state is the worse of the two, and a closed client leaves the gauge', async () => {
+    server.handle((_seen, response) => json(response, 500, {}));
+    const failing = client({ breaker: { volumeThreshold: 1, resetTimeoutMs: 60_000 } });
+    const other = client();
+    await unavailable(failing.request({ method: 'GET', path: '/' }));
+    expect(failing.isOpen()).toBe(true);
+    expect(other.isOpen()).toBe(false);
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBe(
+      BREAKER_STATE.open,
+    );
+
+    await close(failing);
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBe(
+      BREAKER_STATE.closed,
+    );
+    await close(other);
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBeUndefined();
+  });
+
+  it('when the breaker is disabled, then the client has no state series', async () => {
+    client({ breaker: false });
+    expect(await valueOf(registry, 'http_client_breaker_state', { upstream })).toBeUndefined();
+  });
+
+  it('when registered twice in one registry, then the series are kept once', async () => {
+    registerClientMetrics(registry);
+    const text = await registry.metrics();
+    expect(text.match(/^# TYPE http_client_breaker_state gauge$/gm)).toHaveLength(1);
+  });
+});
