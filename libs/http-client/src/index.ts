@@ -12,3 +12,4 @@ export {
 } from './service-client.js';
 export { UpstreamUnavailableError, type UnavailableReason } from './upstream-unavailable-error.js';
 export { backoffDelay, backoffStep, parseRetryAfter } from './backoff.js';
+export { serviceFetch, defaultIdempotent, type ServiceFetchOptions } from './service-fetch.js';
