@@ -43,7 +43,8 @@ export function loadAssets(dir: string): Assets {
 /** Serves the assets from memory: immutable for a year, gzipped when the browser accepts it. */
 export function serveAssets(app: FastifyInstance, assets: Assets): void {
   for (const asset of Object.values(assets)) {
-    app.get(asset.url, async (request, reply) => {
+    // Not in the OpenAPI document: the file names change with their content.
+    app.get(asset.url, { schema: { hide: true } }, async (request, reply) => {
       const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
       reply
         .type(asset.type)
