@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
+import { UNDOCUMENTED } from '../routes/page-docs.js';
 
 /** One static file, named after its content so it can be cached for a year. */
 export interface Asset {
@@ -44,7 +45,7 @@ export function loadAssets(dir: string): Assets {
 export function serveAssets(app: FastifyInstance, assets: Assets): void {
   for (const asset of Object.values(assets)) {
     // Not in the OpenAPI document: the file names change with their content.
-    app.get(asset.url, { schema: { hide: true } }, async (request, reply) => {
+    app.get(asset.url, { schema: UNDOCUMENTED }, async (request, reply) => {
       const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
       reply
         .type(asset.type)

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 
 /**
  * The web shop's OpenAPI document (`/docs`, served inside the cluster only: its Ingress routes
@@ -14,6 +14,20 @@ export const PAGE_TAGS = [
 ];
 
 type Tag = (typeof PAGE_TAGS)[number]['name'];
+
+/**
+ * The keys of a route's schema that @fastify/swagger reads (its own typing of them reaches this
+ * package only through the service kit's sources, not its compiled declarations).
+ */
+type DocumentedSchema = FastifySchema & {
+  hide?: boolean;
+  operationId?: string;
+  tags?: string[];
+  description?: string;
+};
+
+/** A route left out of the OpenAPI document. */
+export const UNDOCUMENTED: DocumentedSchema = { hide: true };
 
 const PAGES: Record<string, [operationId: string, tag: Tag, description: string]> = {
   'GET /': ['homePage', 'catalog', 'The home page: categories and the newest products.'],
@@ -74,13 +88,14 @@ export function documentPages(app: FastifyInstance): void {
     const methods = [route.method].flat().filter((method) => method !== 'HEAD');
     if (methods.length === 0) return;
     if (route.url === '/*') {
-      route.schema = { ...route.schema, hide: true };
+      route.schema = { ...route.schema, ...UNDOCUMENTED };
       return;
     }
     const key = `${methods.join(',')} ${route.url}`;
     const page = PAGES[key];
     if (!page) throw new Error(`page ${key} has no entry in src/routes/page-docs.ts`);
     const [operationId, tag, description] = page;
-    route.schema = { ...route.schema, operationId, tags: [tag], description };
+    const documented: DocumentedSchema = { operationId, tags: [tag], description };
+    route.schema = { ...route.schema, ...documented };
   });
 }
