@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'undici';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of the public API; scenarios check what they use
-type Json = any;
-
-export interface Answer<T = Json> {
-  status: number;
-  body: T;
-}
+import {
+  createStorefrontClient,
+  type QueryOf,
+  type ResponseBody,
+  type StorefrontClient,
+} from '@bazaar/storefront-client';
+import { fetch as undiciFetch, Pool, Request as UndiciRequest } from 'undici';
 
 export const TEST_CARD = { number: '4242424242424242', expMonth: 12, expYear: 2035, cvc: '123' };
 export const ADDRESS = {
@@ -18,41 +16,57 @@ export const ADDRESS = {
   country: 'DE',
 };
 
-/** A small client of the public storefront API, for setting scenarios up and checking outcomes. */
+export type SearchPage = ResponseBody<'searchProducts', 200>;
+export type ProductPage = ResponseBody<'listProducts', 200>;
+export type Product = ResponseBody<'getProduct', 200>;
+export type PlacedOrder = ResponseBody<'placeOrder', 202>;
+
+/** An answer the scenario did not expect: what was asked, the status and the body. */
+function refused(what: string, response: Response, error: unknown): Error {
+  return new Error(`${what}: got ${response.status} ${JSON.stringify(error)}`);
+}
+
+/**
+ * The public storefront API for setting scenarios up and checking outcomes, through the typed
+ * client generated from the storefront's OpenAPI document (`@bazaar/storefront-client`) over one
+ * keep-alive pool. (The load itself is autocannon's, on raw requests.)
+ */
 export class Storefront {
   private readonly pool: Pool;
+  readonly api: StorefrontClient;
 
   constructor(readonly url: string) {
     this.pool = new Pool(url, { connections: 64 });
-  }
-
-  async call<T = Json>(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
-    path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-  ): Promise<Answer<T>> {
-    const response = await this.pool.request({
-      method,
-      path,
-      headers: {
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    const dispatcher = this.pool;
+    this.api = createStorefrontClient({
+      baseUrl: url,
+      // undici's own fetch and Request, so the requests go through this pool.
+      Request: UndiciRequest as unknown as typeof Request,
+      fetch: (request) =>
+        undiciFetch(request as unknown as UndiciRequest, {
+          dispatcher,
+        }) as unknown as Promise<Response>,
     });
-    const text = await response.body.text();
-    return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  async expect<T = Json>(expected: number, ...args: Parameters<Storefront['call']>): Promise<T> {
-    const answer = await this.call<T>(...args);
-    if (answer.status !== expected) {
-      throw new Error(
-        `${args[0]} ${args[1]}: expected ${expected}, got ${answer.status} ${JSON.stringify(answer.body)}`,
-      );
-    }
-    return answer.body;
+  async search(query: QueryOf<'searchProducts'>): Promise<SearchPage> {
+    const { data, error, response } = await this.api.GET('/v1/search', { params: { query } });
+    if (!data) throw refused('GET /v1/search', response, error);
+    return data;
+  }
+
+  async products(query: QueryOf<'listProducts'>): Promise<ProductPage> {
+    const { data, error, response } = await this.api.GET('/v1/products', { params: { query } });
+    if (!data) throw refused('GET /v1/products', response, error);
+    return data;
+  }
+
+  async product(id: string): Promise<Product> {
+    const { data, error, response } = await this.api.GET('/v1/products/{id}', {
+      params: { path: { id } },
+    });
+    if (!data) throw refused(`GET /v1/products/${id}`, response, error);
+    return data;
   }
 
   /** Registers `count` fresh shoppers and returns their access tokens. */
@@ -60,39 +74,42 @@ export class Storefront {
     const run = randomUUID().slice(0, 8);
     const tokens: string[] = [];
     for (let i = 0; i < count; i += 1) {
-      const body = await this.expect<{ accessToken: string }>(201, 'POST', '/v1/auth/register', {
+      const { data, error, response } = await this.api.POST('/v1/auth/register', {
         body: {
           email: `bench-${run}-${i}@bazaar.test`,
           password: 'correct horse battery',
           name: `Bench ${i}`,
         },
       });
-      tokens.push(body.accessToken);
+      if (!data) throw refused('POST /v1/auth/register', response, error);
+      tokens.push(data.accessToken);
     }
     return tokens;
   }
 
   /** Saves the test card as a payment method of the shopper (the first checkout step); its id. */
   async saveCard(token: string): Promise<string> {
-    const body = await this.expect<{ id: string }>(201, 'POST', '/v1/payment-methods', {
-      token,
-      headers: { 'idempotency-key': randomUUID() },
+    const { data, error, response } = await this.api.POST('/v1/payment-methods', {
+      params: { header: { 'idempotency-key': randomUUID() } },
+      headers: { authorization: `Bearer ${token}` },
       body: { card: TEST_CARD },
     });
-    return body.id;
+    if (!data) throw refused('POST /v1/payment-methods', response, error);
+    return data.id;
   }
 
   async adminToken(email: string, password: string): Promise<string> {
-    const body = await this.expect<{ accessToken: string }>(200, 'POST', '/v1/auth/login', {
+    const { data, error, response } = await this.api.POST('/v1/auth/login', {
       body: { email, password },
     });
-    return body.accessToken;
+    if (!data) throw refused('POST /v1/auth/login', response, error);
+    return data.accessToken;
   }
 
   async createProduct(adminToken: string, stock: number, price = 1999): Promise<{ id: string }> {
     const sku = `BENCH-${randomUUID()}`;
-    return this.expect(201, 'POST', '/v1/admin/products', {
-      token: adminToken,
+    const { data, error, response } = await this.api.POST('/v1/admin/products', {
+      headers: { authorization: `Bearer ${adminToken}` },
       body: {
         sku,
         name: `Bench product ${sku.slice(6, 14)}`,
@@ -102,25 +119,40 @@ export class Storefront {
         stock,
       },
     });
+    if (!data) throw refused('POST /v1/admin/products', response, error);
+    return data;
   }
 
-  placeOrder(token: string, productId: string, quantity = 1, key = randomUUID()) {
-    return this.call('POST', '/v1/orders', {
-      token,
-      headers: { 'idempotency-key': key },
+  /** Places an order of one product paid by the test card: its status, and the order if accepted. */
+  async placeOrder(
+    token: string,
+    productId: string,
+    quantity = 1,
+    key = randomUUID(),
+  ): Promise<{ status: number; order?: PlacedOrder; problem?: unknown }> {
+    const { data, error, response } = await this.api.POST('/v1/orders', {
+      params: { header: { 'idempotency-key': key } },
+      headers: { authorization: `Bearer ${token}` },
       body: {
         items: [{ productId, quantity }],
         shippingAddress: ADDRESS,
         payment: { card: TEST_CARD },
       },
     });
+    return { status: response.status, order: data, problem: error };
   }
 
   /** Polls an order until it reaches a final status; returns it, or the last seen after the deadline. */
   async waitFinal(token: string, orderId: string, deadline: number): Promise<Order> {
     for (;;) {
-      const { body } = await this.call<Order>('GET', `/v1/orders/${orderId}`, { token });
-      if (FINAL.has(body?.status) || Date.now() > deadline) return body;
+      const { data, error, response } = await this.api.GET('/v1/orders/{id}', {
+        params: { path: { id: orderId } },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (!data && Date.now() > deadline) {
+        throw refused(`GET /v1/orders/${orderId}`, response, error);
+      }
+      if (data && (FINAL.has(data.status) || Date.now() > deadline)) return data;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -130,13 +162,9 @@ export class Storefront {
   }
 }
 
-export interface Order {
-  id: string;
-  status: string;
-  statusHistory: { status: string; at: string; reason?: string | null }[];
-}
+export type Order = ResponseBody<'getOrder', 200>;
 
-export const FINAL = new Set(['confirmed', 'cancelled', 'shipped']);
+export const FINAL = new Set<string>(['confirmed', 'cancelled', 'shipped']);
 
 /** Milliseconds from the order's first status to the given one, from the order's own history. */
 export function millisTo(order: Order, status: string): number | undefined {

@@ -5,12 +5,13 @@ import { cpuBetween, processCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
 import { spansInExport } from '../src/system.js';
 import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
+import { AMQP, POSTGRES } from './servers.js';
 
 describe('bench harness', () => {
   it('when the ceilings run with tiny numbers, then each one reports throughput and latency', async () => {
     const ceilings = await runCeilings({
-      postgresUrl: 'postgres://postgres@127.0.0.1:5432',
-      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      postgresUrl: POSTGRES,
+      amqpUrl: AMQP,
       connections: 2,
       durationSeconds: 1,
     });
@@ -24,8 +25,8 @@ describe('bench harness', () => {
 
   it('when the bare saga runs with tiny numbers, then every order is confirmed and its cost is read per process', async () => {
     const saga = await runBareSaga({
-      postgresUrl: 'postgres://postgres@127.0.0.1:5432',
-      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      postgresUrl: POSTGRES,
+      amqpUrl: AMQP,
       connections: 2,
       durationSeconds: 1,
       statsFlushMs: 0,

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteNamespace } from '@bazaar/messaging/testing';
 import pg from 'pg';
 import { histogramOf, quantileBetween, restartReplica } from '../src/scenarios/search-engine.js';
-
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+import { AMQP, POSTGRES } from './servers.js';
 
 describe('search engine scenarios', () => {
   it('when a handler histogram is scraped twice, then quantiles come from what was observed between', () => {
@@ -32,7 +31,7 @@ describe('search engine scenarios', () => {
       const figures = await restartReplica({
         databaseUrl: `${POSTGRES}/${name}`,
         port,
-        env: { AMQP_NAMESPACE: namespace },
+        env: { AMQP_URL: AMQP, AMQP_NAMESPACE: namespace },
       });
       expect(figures.products).toBe(0);
       expect(figures.readyMillis).toBeGreaterThan(0);

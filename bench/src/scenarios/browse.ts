@@ -19,11 +19,7 @@ export async function productIds(storefront: Storefront): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   while (ids.length < 500) {
-    const page = await storefront.expect<{ items: { id: string }[]; nextCursor?: string | null }>(
-      200,
-      'GET',
-      `/v1/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
+    const page = await storefront.products({ limit: 100, cursor });
     ids.push(...page.items.map((p) => p.id));
     if (!page.nextCursor) break;
     cursor = page.nextCursor;

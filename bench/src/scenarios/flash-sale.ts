@@ -38,9 +38,10 @@ export async function flashSale(
       while (next < settings.orders) {
         const token = tokens[next++ % tokens.length];
         const answer = await storefront.placeOrder(token, product.id, 1, randomUUID());
-        if (answer.status === 202) placed.push({ id: answer.body.id, token });
+        if (answer.order) placed.push({ id: answer.order.id, token });
         else if (answer.status === 409) refusedAtOnce += 1;
-        else throw new Error(`flash sale order: ${answer.status} ${JSON.stringify(answer.body)}`);
+        else
+          throw new Error(`flash sale order: ${answer.status} ${JSON.stringify(answer.problem)}`);
       }
     }),
   );
@@ -54,11 +55,7 @@ export async function flashSale(
     );
   }
   const settleMillis = Date.now() - started;
-  const after = await storefront.expect<{ stock: { available: number } }>(
-    200,
-    'GET',
-    `/v1/products/${product.id}`,
-  );
+  const after = await storefront.product(product.id);
   const confirmed = finals.filter((o) => o.status === 'confirmed').length;
   return {
     stock: settings.stock,

@@ -26,7 +26,7 @@ export interface SearchCatalog {
 }
 
 export async function searchTotal(storefront: Storefront): Promise<number> {
-  const page = await storefront.expect<{ total: number }>(200, 'GET', '/v1/search?q=&limit=1');
+  const page = await storefront.search({ q: '', limit: 1 });
   return page.total;
 }
 

@@ -72,11 +72,7 @@ export async function typoQuality(storefront: Storefront, names: string[]): Prom
     if (longest.length < 5) continue;
     cases += 1;
     const q = words.map((w) => (w === longest ? typo(w.toLowerCase()) : w)).join(' ');
-    const page = await storefront.expect<{ items: { name: string }[] }>(
-      200,
-      'GET',
-      `/v1/search?q=${encodeURIComponent(q)}&limit=3`,
-    );
+    const page = await storefront.search({ q, limit: 3 });
     if (page.items.some((item) => item.name === name)) top3 += 1;
   }
   return { cases, top3, percent: cases ? (100 * top3) / cases : NaN };

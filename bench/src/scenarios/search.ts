@@ -85,28 +85,18 @@ export function uncached(query: string, n: number): string {
   return `${query}&maxPrice=${1_000_000_000 + n}`;
 }
 
-interface Page {
-  total: number;
-  items: { name: string; brand: string }[];
-  facets: { category: { value: string }[] };
-}
-
 /**
  * Names and brands sampled across the catalog's categories (the most populated ones), so the
  * words come from the whole catalog rather than its newest products — which, after a checkout
  * run, are the load generator's own "Bench product"s (no category, so never sampled here).
  */
 export async function sampleCatalog(storefront: Storefront) {
-  const all = await storefront.expect<Page>(200, 'GET', '/v1/search?q=&limit=100');
+  const all = await storefront.search({ q: '', limit: 100 });
   const categories = all.facets.category.map((c) => c.value).slice(0, 12);
   const names: string[] = [];
   const brands = new Set<string>();
   for (const category of categories) {
-    const page = await storefront.expect<Page>(
-      200,
-      'GET',
-      `/v1/search?category=${category}&sort=price_desc&limit=4`,
-    );
+    const page = await storefront.search({ category, sort: 'price_desc', limit: 4 });
     names.push(...page.items.map((i) => i.name));
     for (const item of page.items) brands.add(item.brand);
   }

@@ -13,3 +13,4 @@ export {
 export { UpstreamUnavailableError, type UnavailableReason } from './upstream-unavailable-error.js';
 export { backoffDelay, backoffStep, parseRetryAfter } from './backoff.js';
 export { registerClientMetrics, BREAKER_STATE } from './metrics.js';
+export { serviceFetch, defaultIdempotent, type ServiceFetchOptions } from './service-fetch.js';

@@ -8,7 +8,7 @@ export {
   type ErrorFactory,
 } from './errors.js';
 export { type Health, type ReadinessCheck } from './health.js';
-export { internalEndpoints } from './internal-endpoints.js';
+export { internalEndpoints, type InternalEndpointsOptions } from './internal-endpoints.js';
 export { loggerOptions, traceFields, REDACTED_PATHS, type LogLevel } from './logger.js';
 export { toProblem, databaseRefusal, type Problem } from './problem.js';
 export { Uuid, uuidWith, UUID_PATTERN } from './input.js';

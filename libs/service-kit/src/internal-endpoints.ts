@@ -4,17 +4,29 @@ import fp from 'fastify-plugin';
 /** What the service kit serves for the cluster (probes, Prometheus), not for the public. */
 const INTERNAL = new Set(['/metrics', '/health/live', '/health/ready']);
 
+export interface InternalEndpointsOptions {
+  /**
+   * Also keep the OpenAPI document and its Swagger UI (`/docs`, `/docs/*`) inside the cluster:
+   * for a service whose document is for its team, not its users (the web shop: its pages).
+   */
+  docs?: boolean;
+}
+
+const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/');
+
 /**
  * For a service exposed by an ingress (the storefront, the web shop): health, readiness and
- * `/metrics` answer only requests that come straight to the pod — kubelet's probes and
- * Prometheus' scrapes. A request that came through the ingress (the controller always adds
- * `X-Forwarded-For`) gets the 404 of an unknown path, so neither the process's metrics nor a
- * readiness check can be read or driven from the internet, whatever paths an ingress routes.
+ * `/metrics` (and with `docs: true` the OpenAPI document) answer only requests that come straight
+ * to the pod — kubelet's probes and Prometheus' scrapes. A request that came through the ingress
+ * (the controller always adds `X-Forwarded-For`) gets the 404 of an unknown path, so neither the
+ * process's metrics nor a readiness check can be read or driven from the internet, whatever
+ * paths an ingress routes.
  */
-export const internalEndpoints = fp(
-  async (app: FastifyInstance) => {
+export const internalEndpoints = fp<InternalEndpointsOptions>(
+  async (app: FastifyInstance, options) => {
     app.addHook('onRequest', async (request, reply) => {
-      if (!INTERNAL.has(request.routeOptions.url ?? '')) return;
+      const url = request.routeOptions.url ?? '';
+      if (!INTERNAL.has(url) && !(options.docs && isDocs(url))) return;
       if (request.headers['x-forwarded-for'] === undefined) return;
       reply.callNotFound();
       return reply;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { startOtlpReceiver, type OtlpReceiver } from '@bazaar/telemetry/testing';
+import { testServerUrl } from '@bazaar/db/testing';
 
 const fixture = join(__dirname, 'fixtures', 'traced-service');
 const register = join(__dirname, '..', '..', 'telemetry', 'src', 'register.ts');
@@ -24,7 +25,7 @@ describe('telemetry in a running service', () => {
           ...process.env,
           OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
           OTEL_BSP_SCHEDULE_DELAY: '100',
-          DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+          DATABASE_URL: testServerUrl(),
           DEPLOYMENT_ENVIRONMENT: 'test',
         },
       },

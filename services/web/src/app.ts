@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/account.js';
 import { cartRoutes } from './routes/cart.js';
 import { catalogRoutes, searchRoutes } from './routes/catalog.js';
 import { orderRoutes } from './routes/orders.js';
+import { documentPages, PAGE_TAGS } from './routes/page-docs.js';
 import { categoryCache, pageContext, sendPage, type RouteDeps } from './routes/page-kit.js';
 import { errorPage, notFoundPage } from './views/errors.js';
 
@@ -59,13 +60,15 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     logStream: deps.logStream,
     bodyLimit: 16 * 1024,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
+    openapi: { tags: PAGE_TAGS },
   });
   const api = storefrontApi(deps.storefront);
   const assets = loadAssets(deps.assetsDir);
   const routeDeps: RouteDeps = { api, config, assets, categories: categoryCache(api) };
 
-  // Its Ingress routes every path here: health and metrics answer only inside the cluster.
-  await app.register(internalEndpoints);
+  // Its Ingress routes every path here: health, metrics and the OpenAPI document (which
+  // describes pages, for the team) answer only inside the cluster.
+  await app.register(internalEndpoints, { docs: true });
   await app.register(helmet, {
     contentSecurityPolicy: contentSecurityPolicy(config),
     referrerPolicy: { policy: 'same-origin' },
@@ -76,6 +79,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   // Pages in a context of their own: HTML errors and the 404 page here, problem+json for the
   // service kit's routes (health, metrics) outside.
   await app.register(async (pages: FastifyInstance) => {
+    documentPages(pages);
     await pages.register(formbody);
     await pages.register(sessionPlugin, { api, csrfSecret: csrfSecret(config) });
 

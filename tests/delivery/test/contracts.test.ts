@@ -2,6 +2,7 @@ import { captureOpenApi } from '../src/contracts/capture-openapi.js';
 import { compareEventCatalog } from '../src/contracts/event-compat.js';
 import { currentEventSnapshots } from '../src/contracts/event-snapshots.js';
 import { compareOpenApi } from '../src/contracts/openapi-compat.js';
+import { spectralFindings } from '../src/contracts/openapi-lint.js';
 import { readEventSnapshots, readOpenApiSnapshot } from '../src/contracts/snapshot-store.js';
 import { DATA_SERVICE_NAMES } from '../src/workspace.js';
 
@@ -19,12 +20,14 @@ describe('contract snapshots', () => {
   });
 
   it.each(DATA_SERVICE_NAMES)(
-    'when the OpenAPI document %s serves is compared with its snapshot, then no client breaks',
+    'when the OpenAPI document %s serves is compared with its snapshot, then no client breaks and it lints clean',
     async (service) => {
       const committed = readOpenApiSnapshot(service);
       expect([service, committed?.openapi]).toEqual([service, '3.1.0']);
       const served = await captureOpenApi(service, { timeoutMs: 120_000 });
       expect(explain(compareOpenApi(committed!, served))).toEqual([]);
+      // What it serves now is as clean as what was committed (spectral:oas, openapi-lint.test.ts).
+      expect(await spectralFindings(served)).toEqual([]);
     },
     180_000,
   );

@@ -159,7 +159,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     );
   });
 
-  it('when rendered, then the ingress routes only the public API (/v1) and its docs (/docs) to the storefront', () => {
+  it("when rendered, then the ingress routes only the public API (/v1) and its docs (/docs) to the storefront, and the web shop's pages", () => {
     const routes = ofKind(overlay, 'Ingress').flatMap((ingress) =>
       ((ingress as Obj).spec.rules as Obj[]).flatMap((rule) =>
         (rule.http.paths as Obj[]).map((p) => ({
@@ -173,6 +173,12 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(routes.filter((r) => r.service === 'storefront')).toEqual([
       { service: 'storefront', path: '/v1', pathType: 'Prefix' },
       { service: 'storefront', path: '/docs', pathType: 'Prefix' },
+    ]);
+    // The web shop's pages are every path of its host; its /docs (pages described for the team),
+    // /health/* and /metrics answer there only inside the cluster: the web's own guard refuses
+    // what came through an ingress (services/web/test/pages.test.ts).
+    expect(routes.filter((r) => r.service === 'web')).toEqual([
+      { service: 'web', path: '/', pathType: 'Prefix' },
     ]);
   });
 

@@ -1,116 +1,34 @@
-import type { QueryValue, ServiceClient, StreamResponse } from '@bazaar/http-client';
+import type { ServiceClient, StreamResponse } from '@bazaar/http-client';
+import { serviceFetch } from '@bazaar/http-client';
+import {
+  createStorefrontClient,
+  type QueryOf,
+  type RequestBody,
+  type ResponseBody,
+} from '@bazaar/storefront-client';
 
 /**
- * The storefront's public API as this shop uses it: the same routes and shapes any client sees
- * (services/storefront/README.md and its OpenAPI document). The types are this client's own
- * reading of that contract.
+ * The storefront's public API as this shop uses it, through the typed client of
+ * `@bazaar/storefront-client` (generated from the storefront's OpenAPI document): the types
+ * below are the document's, so a page that reads a field the document does not promise, or a
+ * call the document does not accept, fails to compile.
  */
-export interface Money {
-  amount: number;
-  currency: string;
-}
-export interface Category {
-  id: string;
-  slug: string;
-  name: string;
-  parentId: string | null;
-  children: Category[];
-}
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  categoryId: string | null;
-  brand: string;
-  price: Money;
-  stock: { available: number };
-  attributes: Record<string, string>;
-}
-export interface SearchHit {
-  id: string;
-  name: string;
-  brand: string;
-  categoryId: string | null;
-  price: Money;
-  stock: { available: number };
-  highlight: { name: string; description: string };
-}
-export interface Bucket {
-  value: string;
-  label?: string;
-  count: number;
-}
-export interface PriceBucket {
-  min: number;
-  max: number | null;
-  count: number;
-}
-export interface SearchResult {
-  items: SearchHit[];
-  total: number;
-  facets: { category: Bucket[]; brand: Bucket[]; price: PriceBucket[] };
-  nextCursor: string | null;
-}
-export interface CartLine {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-  available: number;
-}
-export interface Cart {
-  id: string;
-  orderId: string | null;
-  items: CartLine[];
-  missing: { productId: string; quantity: number }[];
-  total: Money;
-}
-export type OrderStatus = 'pending' | 'stock_reserved' | 'confirmed' | 'shipped' | 'cancelled';
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  cancelReason: string | null;
-  lines: {
-    productId: string;
-    name: string;
-    quantity: number;
-    unitPrice: Money;
-    lineTotal: Money;
-  }[];
-  total: Money;
-  statusHistory: { status: OrderStatus; reason: string; at: string }[];
-  shippingAddress: ShippingAddress;
-  payment: { brand: string; last4: string };
-  createdAt: string;
-}
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode: string;
-  country: string;
-}
-export interface Card {
-  number: string;
-  expMonth: number;
-  expYear: number;
-  cvc: string;
-}
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-}
-export interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user: User;
-}
+export type Product = ResponseBody<'getProduct', 200>;
+export type Category = ResponseBody<'getCategoryTree', 200>['items'][number];
+export type SearchResult = ResponseBody<'searchProducts', 200>;
+export type SearchHit = SearchResult['items'][number];
+export type Bucket = SearchResult['facets']['brand'][number];
+export type PriceBucket = SearchResult['facets']['price'][number];
+export type Cart = ResponseBody<'getCart', 200>;
+export type CartLine = Cart['items'][number];
+export type Order = ResponseBody<'getOrder', 200>;
+export type OrderStatus = Order['status'];
+export type Money = Order['total'];
+export type Tokens = ResponseBody<'logIn', 200>;
+export type User = Tokens['user'];
+type Checkout = RequestBody<'placeOrder'>;
+export type ShippingAddress = Checkout['shippingAddress'];
+export type Card = NonNullable<Checkout['payment']['card']>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -147,8 +65,6 @@ export interface Caller {
   ip: string;
 }
 
-type Query = Record<string, QueryValue | QueryValue[] | undefined>;
-
 function problemOf(status: number, body: unknown): ApiProblem {
   const source = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   return {
@@ -158,80 +74,97 @@ function problemOf(status: number, body: unknown): ApiProblem {
   };
 }
 
-/** A typed view of the storefront over one service client (keep-alive pool, retries on reads). */
+/** Retried when it fails on the way: reads, PUTs, keyed POSTs, and cancelling (a no-op twice). */
+const idempotent = (method: string, path: string, headers: Headers) =>
+  method !== 'POST' || headers.has('idempotency-key') || path.endsWith('/cancel');
+
+/** The typed storefront client over one service client (keep-alive pool, retries, breaker). */
 export function storefrontApi(client: ServiceClient) {
-  const headers = (caller: Caller, extra: Record<string, string | undefined> = {}) => ({
+  const api = createStorefrontClient({
+    // The service client holds the storefront's address; serviceFetch keeps only path and query.
+    baseUrl: 'http://storefront',
+    fetch: serviceFetch(client, { idempotent }),
+  });
+  const headers = (caller: Caller) => ({
     authorization: caller.token ? `Bearer ${caller.token}` : undefined,
     'x-request-id': caller.requestId,
     'x-forwarded-for': caller.ip,
-    ...extra,
   });
 
-  async function call<T>(
+  /** One answer of the typed client as this shop reads it; a refused token signs the visitor out. */
+  async function result<T>(
     caller: Caller,
-    method: 'GET' | 'POST' | 'PUT',
-    path: string,
-    options: {
-      query?: Query;
-      body?: unknown;
-      idempotent?: boolean;
-      headers?: Record<string, string>;
-    } = {},
+    sent: Promise<{ data?: T; error?: unknown; response: Response }>,
   ): Promise<ApiResult<T>> {
-    const response = await client.request<unknown>({
-      method,
-      path,
-      query: options.query,
-      body: options.body,
-      headers: headers(caller, options.headers),
-      idempotent: options.idempotent ?? method !== 'POST',
-    });
+    const { data, error, response } = await sent;
     if (response.status === 401 && caller.token) throw new SessionRefusedError();
-    if (response.status >= 200 && response.status < 300) {
-      return { ok: true, status: response.status, body: response.body as T };
-    }
-    return {
-      ok: false,
-      status: response.status,
-      problem: problemOf(response.status, response.body),
-    };
+    if (response.ok) return { ok: true, status: response.status, body: data as T };
+    return { ok: false, status: response.status, problem: problemOf(response.status, error) };
   }
 
   const id = encodeURIComponent;
   return {
-    categories: (c: Caller) => call<{ items: Category[] }>(c, 'GET', '/v1/categories'),
-    products: (c: Caller, query: Query) => call<Page<Product>>(c, 'GET', '/v1/products', { query }),
+    categories: (c: Caller) => result(c, api.GET('/v1/categories', { headers: headers(c) })),
+    products: (c: Caller, query: QueryOf<'listProducts'>) =>
+      result(c, api.GET('/v1/products', { params: { query }, headers: headers(c) })),
     product: (c: Caller, productId: string) =>
-      call<Product>(c, 'GET', `/v1/products/${id(productId)}`),
-    search: (c: Caller, query: Query) => call<SearchResult>(c, 'GET', '/v1/search', { query }),
-    register: (c: Caller, body: { email: string; password: string; name: string }) =>
-      call<Tokens>(c, 'POST', '/v1/auth/register', { body }),
-    login: (c: Caller, body: { email: string; password: string }) =>
-      call<Tokens>(c, 'POST', '/v1/auth/login', { body }),
+      result(
+        c,
+        api.GET('/v1/products/{id}', { params: { path: { id: productId } }, headers: headers(c) }),
+      ),
+    search: (c: Caller, query: QueryOf<'searchProducts'>) =>
+      result(c, api.GET('/v1/search', { params: { query }, headers: headers(c) })),
+    register: (c: Caller, body: RequestBody<'registerAccount'>) =>
+      result(c, api.POST('/v1/auth/register', { body, headers: headers(c) })),
+    login: (c: Caller, body: RequestBody<'logIn'>) =>
+      result(c, api.POST('/v1/auth/login', { body, headers: headers(c) })),
     refresh: (c: Caller, refreshToken: string) =>
-      call<Tokens>(c, 'POST', '/v1/auth/refresh', { body: { refreshToken } }),
+      result(c, api.POST('/v1/auth/refresh', { body: { refreshToken }, headers: headers(c) })),
     logout: (c: Caller, refreshToken: string) =>
-      call<unknown>(c, 'POST', '/v1/auth/logout', { body: { refreshToken } }),
-    createCart: (c: Caller) => call<Cart>(c, 'POST', '/v1/carts', { body: {} }),
-    cart: (c: Caller, cartId: string) => call<Cart>(c, 'GET', `/v1/carts/${id(cartId)}`),
+      result(c, api.POST('/v1/auth/logout', { body: { refreshToken }, headers: headers(c) })),
+    createCart: (c: Caller) => result(c, api.POST('/v1/carts', { headers: headers(c) })),
+    cart: (c: Caller, cartId: string) =>
+      result(
+        c,
+        api.GET('/v1/carts/{id}', { params: { path: { id: cartId } }, headers: headers(c) }),
+      ),
     setCartItem: (c: Caller, cartId: string, productId: string, quantity: number) =>
-      call<Cart>(c, 'PUT', `/v1/carts/${id(cartId)}/items/${id(productId)}`, {
-        body: { quantity },
-      }),
-    checkout: (
-      c: Caller,
-      key: string,
-      body: { cartId: string; shippingAddress: ShippingAddress; payment: { card: Card } },
-    ) =>
-      call<Order>(c, 'POST', '/v1/orders', {
-        body,
-        headers: { 'idempotency-key': key },
-        idempotent: true,
-      }),
-    orders: (c: Caller, query: Query) => call<Page<Order>>(c, 'GET', '/v1/orders', { query }),
-    order: (c: Caller, orderId: string) => call<Order>(c, 'GET', `/v1/orders/${id(orderId)}`),
+      result(
+        c,
+        api.PUT('/v1/carts/{id}/items/{productId}', {
+          params: { path: { id: cartId, productId } },
+          body: { quantity },
+          headers: headers(c),
+        }),
+      ),
+    checkout: (c: Caller, key: string, body: Checkout) =>
+      result(
+        c,
+        api.POST('/v1/orders', {
+          params: { header: { 'idempotency-key': key } },
+          body,
+          headers: headers(c),
+        }),
+      ),
+    orders: (c: Caller, query: QueryOf<'listMyOrders'>) =>
+      result(c, api.GET('/v1/orders', { params: { query }, headers: headers(c) })),
+    order: (c: Caller, orderId: string) =>
+      result(
+        c,
+        api.GET('/v1/orders/{id}', { params: { path: { id: orderId } }, headers: headers(c) }),
+      ),
     cancel: (c: Caller, orderId: string) =>
-      call<Order>(c, 'POST', `/v1/orders/${id(orderId)}/cancel`, { body: {}, idempotent: true }),
+      result(
+        c,
+        api.POST('/v1/orders/{id}/cancel', {
+          params: { path: { id: orderId } },
+          headers: headers(c),
+        }),
+      ),
+    /**
+     * The order's server-sent events, read as a stream through the service client itself (the
+     * typed client reads whole answers).
+     */
     orderEvents: (
       c: Caller,
       orderId: string,
@@ -241,7 +174,7 @@ export function storefrontApi(client: ServiceClient) {
       client.stream({
         method: 'GET',
         path: `/v1/orders/${id(orderId)}/events`,
-        headers: headers(c, { accept: 'text/event-stream', 'last-event-id': lastEventId }),
+        headers: { ...headers(c), accept: 'text/event-stream', 'last-event-id': lastEventId },
         signal,
       }),
   };

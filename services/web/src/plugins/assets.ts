@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
+import { UNDOCUMENTED } from '../routes/page-docs.js';
 
 /** One static file, named after its content so it can be cached for a year. */
 export interface Asset {
@@ -43,7 +44,8 @@ export function loadAssets(dir: string): Assets {
 /** Serves the assets from memory: immutable for a year, gzipped when the browser accepts it. */
 export function serveAssets(app: FastifyInstance, assets: Assets): void {
   for (const asset of Object.values(assets)) {
-    app.get(asset.url, async (request, reply) => {
+    // Not in the OpenAPI document: the file names change with their content.
+    app.get(asset.url, { schema: UNDOCUMENTED }, async (request, reply) => {
       const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
       reply
         .type(asset.type)

@@ -28,10 +28,24 @@ function browserSuite(service: ServiceName): boolean {
   return existsSync(join(ROOT, 'services', service, 'test', 'browser'));
 }
 
+/**
+ * Files outside its folder that a library is built from, as its package.json lists them under
+ * `bazaar.buildInputs` (the storefront client's types come from the storefront's committed
+ * OpenAPI document).
+ */
+function buildInputsOf(lib: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, lib, 'package.json'), 'utf8')) as {
+    bazaar?: { buildInputs?: string[] };
+  };
+  return manifest.bazaar?.buildInputs ?? [];
+}
+
 export function serviceChanges(service: ServiceName, libs = workspaceLibs()): ServiceChanges {
+  const used = libsUsedBy(`services/${service}`, libs);
   const code = [
     `services/${service}/**/*`,
-    ...libsUsedBy(`services/${service}`, libs).map((lib) => `${lib}/**/*`),
+    ...used.map((lib) => `${lib}/**/*`),
+    ...used.flatMap(buildInputsOf),
     ...SHARED_BUILD_INPUTS,
     'jest.preset.cjs',
     // A browser suite runs the whole system through tests/e2e's harness: any part retests it.

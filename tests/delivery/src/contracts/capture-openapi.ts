@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { dropDatabase } from '@bazaar/db';
 import { testServerUrl } from '@bazaar/db/testing';
-import { ROOT, type ServiceName } from '../workspace.js';
+import { ROOT, SERVICES, type ServiceName } from '../workspace.js';
 import { createBrokerSandbox } from './broker-sandbox.js';
 import type { OpenApiDocument } from './openapi-compat.js';
 
@@ -56,13 +56,17 @@ export async function captureOpenApi(
   const suffix = randomBytes(4).toString('hex');
   const database = new URL(testServerUrl());
   database.pathname = `/bazaar_test_contracts_${service}_${suffix}`;
-  const broker = await createBrokerSandbox(
-    options.amqpUrl ??
-      process.env.TEST_AMQP_URL ??
-      process.env.AMQP_URL ??
-      'amqp://guest:guest@127.0.0.1:5672',
-    `contracts-${service}-${suffix}`,
-  );
+  // The web shop has no database and no broker: nothing to set up or remove for it.
+  const stateful = SERVICES.find((s) => s.name === service)?.database ?? true;
+  const broker = stateful
+    ? await createBrokerSandbox(
+        options.amqpUrl ??
+          process.env.TEST_AMQP_URL ??
+          process.env.AMQP_URL ??
+          'amqp://guest:guest@127.0.0.1:5672',
+        `contracts-${service}-${suffix}`,
+      )
+    : undefined;
   const port = await freePort();
   const output: string[] = [];
   const child = spawn(
@@ -77,8 +81,7 @@ export async function captureOpenApi(
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_URL: database.toString(),
-        AMQP_URL: broker.url,
-        AMQP_NAMESPACE: broker.namespace,
+        ...(broker ? { AMQP_URL: broker.url, AMQP_NAMESPACE: broker.namespace } : {}),
         OTEL_SDK_DISABLED: 'true',
         BAZAAR_RATE_LIMITS: 'off',
         ...options.env,
@@ -112,7 +115,7 @@ export async function captureOpenApi(
     throw new Error(`${service} did not serve /docs/json in time:\n${output.join('')}`);
   } finally {
     await stop(child);
-    await dropDatabase(database.toString()).catch(() => undefined);
-    await broker.dispose().catch(() => undefined);
+    if (stateful) await dropDatabase(database.toString()).catch(() => undefined);
+    await broker?.dispose().catch(() => undefined);
   }
 }
