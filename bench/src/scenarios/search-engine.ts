@@ -79,10 +79,20 @@ export async function typoQuality(storefront: Storefront, names: string[]): Prom
 }
 
 export interface FreshnessFigures {
-  /** Milliseconds from the storefront's answer to the change visible in every replica. */
+  /**
+   * Milliseconds from the storefront's answer to the change visible in every replica (the
+   * slowest replica of each round).
+   */
   created: ReturnType<typeof percentiles>;
   changed: ReturnType<typeof percentiles>;
   deleted: ReturnType<typeof percentiles>;
+  /** The same, replica by replica (each one polled on its own, all at once). */
+  perReplica: {
+    url: string;
+    created: ReturnType<typeof percentiles>;
+    changed: ReturnType<typeof percentiles>;
+    deleted: ReturnType<typeof percentiles>;
+  }[];
   rounds: number;
   replicas: number;
 }
@@ -107,33 +117,41 @@ async function admin(
   return response.status === 204 ? null : ((await response.json()) as { id: string });
 }
 
-/** Waits until every replica finds `word` (or, `gone`, no longer finds it); milliseconds. */
-async function visible(replicas: string[], word: string, gone: boolean, started: number) {
+/** Waits until one replica finds `word` (or, `gone`, no longer finds it); milliseconds. */
+async function visibleIn(url: string, word: string, gone: boolean, started: number) {
   const deadline = started + 30_000;
-  for (const url of replicas) {
-    for (;;) {
-      const page = (await (await fetch(`${url}/v1/search?q=${word}&limit=1`)).json()) as {
-        total: number;
-      };
-      if (page.total > 0 !== gone) break;
-      if (Date.now() > deadline)
-        throw new Error(`${url}: "${word}" not ${gone ? 'gone' : 'found'} in 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+  for (;;) {
+    const page = (await (await fetch(`${url}/v1/search?q=${word}&limit=1`)).json()) as {
+      total: number;
+    };
+    if (page.total > 0 !== gone) return Date.now() - started;
+    if (Date.now() > deadline)
+      throw new Error(`${url}: "${word}" not ${gone ? 'gone' : 'found'} in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  return Date.now() - started;
+}
+
+/** {@link visibleIn} for every replica at once: each replica's milliseconds. */
+function visible(replicas: string[], word: string, gone: boolean, started: number) {
+  return Promise.all(replicas.map((url) => visibleIn(url, word, gone, started)));
 }
 
 /**
  * Creates a product with a word of its own, renames it to another, deletes it, through the
  * storefront's admin API (catalog, its outbox, RabbitMQ, search's consumer, the change log, each
- * replica's follower), timing each until every replica's search shows it.
+ * replica's follower), timing each until search shows it, in each replica and in all of them.
  */
 export async function freshness(
   storefront: Storefront,
   settings: { adminToken: string; replicas: string[]; rounds: number },
 ): Promise<FreshnessFigures> {
-  const times = { created: [] as number[], changed: [] as number[], deleted: [] as number[] };
+  const kinds = ['created', 'changed', 'deleted'] as const;
+  // times[kind][replica][round]
+  const times = Object.fromEntries(
+    kinds.map((kind) => [kind, settings.replicas.map(() => [] as number[])]),
+  ) as Record<(typeof kinds)[number], number[][]>;
+  const record = (kind: (typeof kinds)[number], each: number[]) =>
+    each.forEach((millis, replica) => times[kind][replica].push(millis));
   const word = () =>
     `fresh${randomUUID()
       .replace(/[^a-f]/g, '')
@@ -149,21 +167,34 @@ export async function freshness(
       price: { amount: 1999, currency: 'EUR' },
       stock: 1,
     }))!;
-    times.created.push(await visible(settings.replicas, first, false, started));
+    record('created', await visible(settings.replicas, first, false, started));
     const second = word();
     started = Date.now();
     await admin(storefront, settings.adminToken, 'PATCH', `/v1/admin/products/${created.id}`, {
       name: `Bench ${second} lamp`,
     });
-    times.changed.push(await visible(settings.replicas, second, false, started));
+    record('changed', await visible(settings.replicas, second, false, started));
     started = Date.now();
     await admin(storefront, settings.adminToken, 'DELETE', `/v1/admin/products/${created.id}`);
-    times.deleted.push(await visible(settings.replicas, second, true, started));
+    record('deleted', await visible(settings.replicas, second, true, started));
   }
+  // In every replica: the slowest replica of each round.
+  const slowest = (kind: (typeof kinds)[number]) =>
+    percentiles(
+      Array.from({ length: settings.rounds }, (_, round) =>
+        Math.max(...times[kind].map((replica) => replica[round])),
+      ),
+    );
   return {
-    created: percentiles(times.created),
-    changed: percentiles(times.changed),
-    deleted: percentiles(times.deleted),
+    created: slowest('created'),
+    changed: slowest('changed'),
+    deleted: slowest('deleted'),
+    perReplica: settings.replicas.map((url, replica) => ({
+      url,
+      created: percentiles(times.created[replica]),
+      changed: percentiles(times.changed[replica]),
+      deleted: percentiles(times.deleted[replica]),
+    })),
     rounds: settings.rounds,
     replicas: settings.replicas.length,
   };
@@ -179,17 +210,26 @@ export interface RestartFigures {
   built: boolean;
 }
 
+/** A search replica the bench started, kept running until {@link RunningReplica.stop}. */
+export interface RunningReplica {
+  url: string;
+  /** How its start went: ready time, RSS once ready, products held. */
+  figures: RestartFigures;
+  stop(): Promise<void>;
+}
+
 /**
  * Starts one more search replica over the same database (its own port), as a restart does:
  * how long until it is ready (snapshot read, index built, caught up) and its RSS then. It runs
- * the built service when there is one (else from source through tsx, compile time included).
+ * the built service when there is one (else from source through tsx, compile time included),
+ * and keeps running (a second replica for the freshness scenario) until stopped.
  */
-export async function restartReplica(settings: {
+export async function startReplica(settings: {
   databaseUrl: string;
   port: number;
   /** More environment for the replica (e.g. its broker namespace). */
   env?: Record<string, string>;
-}): Promise<RestartFigures> {
+}): Promise<RunningReplica> {
   const started = Date.now();
   // Built as `pnpm start` builds it (the bench's system start does), else from source.
   const built = existsSync(join(ROOT, 'services/search/dist/main.js'));
@@ -211,6 +251,12 @@ export async function restartReplica(settings: {
     },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
   try {
     const url = `http://127.0.0.1:${settings.port}`;
     for (;;) {
@@ -228,14 +274,21 @@ export async function restartReplica(settings: {
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
     const page = (await (await fetch(`${url}/v1/search?q=&limit=1`)).json()) as { total: number };
     return {
-      readyMillis,
-      rssMegabytes: Math.round(rssKb / 1024),
-      products: page.total,
-      built,
+      url,
+      figures: { readyMillis, rssMegabytes: Math.round(rssKb / 1024), products: page.total, built },
+      stop,
     };
-  } finally {
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  } catch (error) {
+    await stop();
+    throw error;
   }
+}
+
+/** {@link startReplica}, stopped once ready: a restart's figures alone. */
+export async function restartReplica(
+  settings: Parameters<typeof startReplica>[0],
+): Promise<RestartFigures> {
+  const replica = await startReplica(settings);
+  await replica.stop();
+  return replica.figures;
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'autocannon';
 import { runLoad, type LoadFigures } from '../load.js';
+import { runPaced } from '../paced-load.js';
 import type { Storefront } from '../storefront.js';
 import type { SearchCatalog } from './search-catalog.js';
 import { quantileBetween, scrapeHandler } from './search-engine.js';
@@ -118,29 +119,39 @@ export async function search(
   const sample = await sampleCatalog(storefront);
   const queries = buildQueries(sample.names, sample.brands, sample.categories);
   let next = 0;
-  const cycle = (unique: boolean): Request[] => [
-    {
-      method: 'GET',
-      setupRequest: (req) => {
-        const n = next++;
-        const query = queries[n % queries.length];
-        return { ...req, path: `/v1/search?${unique ? uncached(query, n) : query}&limit=20` };
-      },
-    },
-  ];
+  const pathOf = (unique: boolean, n: number) => {
+    const query = queries[n % queries.length];
+    return `/v1/search?${unique ? uncached(query, n) : query}&limit=20`;
+  };
   const load = {
     url: storefront.url,
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
     onProgress: settings.onProgress,
   };
-  const run = (unique: boolean, rate?: number) =>
-    runLoad({
+  // Saturated: closed loop, as fast as the connections go. At a rate: an open loop with evenly
+  // spaced arrivals (runPaced; autocannon's own rate sends each second's requests in bursts).
+  const run = (unique: boolean, rate?: number) => {
+    const title = `search${unique ? ', uncached' : ''}: ${rate ? `${rate} req/s` : 'saturated'}`;
+    if (rate) {
+      return runPaced({
+        ...load,
+        rate,
+        title,
+        path: () => pathOf(unique, next++),
+      });
+    }
+    return runLoad({
       ...load,
-      requests: cycle(unique),
-      overallRate: rate,
-      title: `search${unique ? ', uncached' : ''}: ${rate ? `${rate} req/s` : 'saturated'}`,
+      title,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req) => ({ ...req, path: pathOf(unique, next++) }),
+        } satisfies Request,
+      ],
     });
+  };
   const saturated = await run(false);
   const at200 = await run(false, 200);
   const uncachedSaturated = await run(true);

@@ -1,4 +1,4 @@
-import { stemOf, tokens } from './text-analysis.js';
+import { stemOf, tokens, type Token } from './text-analysis.js';
 
 /** Words of the description shown in a snippet (as `ts_headline`'s MaxWords did). */
 const SNIPPET_WORDS = 30;
@@ -6,6 +6,7 @@ const FRAGMENTS = 2;
 
 /** HTML-escaped, so a highlight is safe to show as HTML: only our `<mark>` tags are markup. */
 export function escapeHtml(text: string): string {
+  if (!/[&<>"]/.test(text)) return text;
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -26,18 +27,23 @@ export function matcherOf(lexemes: ReadonlySet<string>): WordMatcher {
 
 /** The text escaped, each matched word wrapped in `<mark>`…`</mark>`. */
 export function highlightAll(text: string, matches: WordMatcher): string {
-  return marked(text, 0, text.length, matches);
+  return marked(text, tokens(text), 0, text.length, matches);
 }
 
-function marked(text: string, from: number, to: number, matches: WordMatcher): string {
+/** `text` from `from` to `to` (token boundaries) marked, given the text's tokens. */
+function marked(
+  text: string,
+  all: Token[],
+  from: number,
+  to: number,
+  matches: WordMatcher,
+): string {
   let out = '';
   let at = from;
-  for (const token of tokens(text.slice(from, to))) {
-    const start = from + token.start;
-    const end = from + token.end;
-    if (!matches(token.word)) continue;
-    out += `${escapeHtml(text.slice(at, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
-    at = end;
+  for (const token of all) {
+    if (token.start < from || token.end > to || !matches(token.word)) continue;
+    out += `${escapeHtml(text.slice(at, token.start))}<mark>${escapeHtml(text.slice(token.start, token.end))}</mark>`;
+    at = token.end;
   }
   return out + escapeHtml(text.slice(at, to));
 }
@@ -54,9 +60,11 @@ export function leadingWords(text: string): string {
  */
 export function snippet(text: string, matches: WordMatcher): string {
   const all = tokens(text);
-  const hits = all.flatMap((token, index) => (matches(token.word) ? [index] : []));
+  const hits: number[] = [];
+  for (let index = 0; index < all.length; index += 1)
+    if (matches(all[index].word)) hits.push(index);
   if (hits.length === 0) return leadingWords(text);
-  if (all.length <= SNIPPET_WORDS) return highlightAll(text, matches);
+  if (all.length <= SNIPPET_WORDS) return marked(text, all, 0, text.length, matches);
   const width = Math.floor(SNIPPET_WORDS / FRAGMENTS);
   const fragments: [number, number][] = [];
   for (const hit of hits) {
@@ -67,6 +75,6 @@ export function snippet(text: string, matches: WordMatcher): string {
     fragments.push([first, Math.min(all.length - 1, first + width - 1)]);
   }
   return fragments
-    .map(([first, last]) => marked(text, all[first].start, all[last].end, matches))
+    .map(([first, last]) => marked(text, all, all[first].start, all[last].end, matches))
     .join(' … ');
 }

@@ -243,10 +243,14 @@ interface Ranked {
  * so corrected matches always come after uncorrected ones.
  */
 function scores(index: SearchIndex, ranked: Ranked, phrase: string): Float64Array {
-  const { score, nameHits, best, members } = index.scratch();
+  // Typed arrays and indexed loops only: a broad query scores every one of up to all the
+  // products, so a per-match object read or iterator was most of its time.
+  const { score, nameHits, best, members, flags } = index.scratch();
   const { passing } = ranked.counted;
   const docs = passing.members(ranked.counted.counts.total, members);
-  for (const doc of docs) {
+  const matches = docs.length;
+  for (let i = 0; i < matches; i += 1) {
+    const doc = docs[i];
     score[doc] = 0;
     nameHits[doc] = 0;
     best[doc] = 0;
@@ -255,28 +259,36 @@ function scores(index: SearchIndex, ranked: Ranked, phrase: string): Float64Arra
     for (const lexeme of plan.lexemes) {
       const posting = index.postings.get(lexeme);
       if (!posting) continue;
+      const postingDocs = posting.docs;
+      const fields = posting.fields;
       for (let i = 0; i < posting.size; i += 1) {
-        const doc = posting.docs[i];
-        const weight = WEIGHTS[posting.fields[i]];
+        const doc = postingDocs[i];
+        const weight = WEIGHTS[fields[i]];
         if (weight > best[doc]) best[doc] = weight;
       }
     }
-    for (const doc of docs) {
-      score[doc] += best[doc];
-      if (best[doc] === 1) nameHits[doc] += 1;
+    for (let i = 0; i < matches; i += 1) {
+      const doc = docs[i];
+      const weight = best[doc];
+      score[doc] += weight;
+      if (weight === 1) nameHits[doc] += 1;
       best[doc] = 0;
     }
   }
   const words = ranked.plans.length;
-  for (const doc of docs) {
-    const stored = index.stored[doc];
-    if (!stored) continue;
+  const nameWordCount = index.nameWordCount;
+  const named = index.namedExactly(phrase);
+  for (const doc of named) flags[doc] = 1;
+  const exact = ranked.exact?.words ?? null;
+  for (let i = 0; i < matches; i += 1) {
+    const doc = docs[i];
     let value =
-      (0.8 * score[doc]) / words + (0.2 * nameHits[doc]) / Math.max(stored.nameWords, words);
-    if (stored.nameKey === phrase) value += 2;
-    if (ranked.exact?.has(doc)) value += 4;
+      (0.8 * score[doc]) / words + (0.2 * nameHits[doc]) / Math.max(nameWordCount[doc], words);
+    if (flags[doc] === 1) value += 2;
+    if (exact !== null && (exact[doc >>> 5] & (1 << (doc & 31))) !== 0) value += 4;
     score[doc] = value;
   }
+  for (const doc of named) flags[doc] = 0;
   return score;
 }
 

@@ -37,7 +37,6 @@ interface Stored {
   lexemes: string[];
   /** The name's words joined by spaces: a query of exactly these words ranks first. */
   nameKey: string;
-  nameWords: number;
   dictionaryWords: string[];
 }
 
@@ -111,6 +110,10 @@ export class SearchIndex {
   bucket = new Uint8Array(1024);
   brandOf = new Int32Array(1024);
   categoryOf = new Int32Array(1024);
+  /** Words in each document's name (relevance reads it for every match). */
+  nameWordCount = new Uint16Array(1024);
+  /** A name's words joined by spaces → the documents named exactly so (the exact-name boost). */
+  private readonly named = new Map<string, number[]>();
 
   /** Counts every document added or removed: a presorted order is valid for one count. */
   private mutations = 0;
@@ -133,6 +136,7 @@ export class SearchIndex {
     nameHits: new Uint8Array(0),
     best: new Float64Array(0),
     members: new Int32Array(0),
+    flags: new Uint8Array(0),
   };
 
   /**
@@ -145,6 +149,8 @@ export class SearchIndex {
     nameHits: Uint8Array;
     best: Float64Array;
     members: Int32Array;
+    /** All zero between queries (a query resets the entries it sets). */
+    flags: Uint8Array;
   } {
     if (this.scratchArrays.score.length < this.capacity) {
       const size = this.price.length;
@@ -153,6 +159,7 @@ export class SearchIndex {
         nameHits: new Uint8Array(size),
         best: new Float64Array(size),
         members: new Int32Array(size),
+        flags: new Uint8Array(size),
       };
     }
     return this.scratchArrays;
@@ -216,6 +223,11 @@ export class SearchIndex {
       this.sorted = { at: this.mutations, madeAt: now };
     }
     return true;
+  }
+
+  /** The documents whose name is exactly these words (joined by single spaces). */
+  namedExactly(phrase: string): readonly number[] {
+    return this.named.get(phrase) ?? [];
   }
 
   /** Live products. */
@@ -298,13 +310,17 @@ export class SearchIndex {
     const dictionaryWords = [
       ...new Set([...nameWords, ...words(product.brand), ...words(product.categoryName ?? '')]),
     ].filter((word) => TypoDictionary.accepts(word));
+    const nameKey = nameWords.join(' ');
     this.stored[doc] = {
       product,
       lexemes: [...lexemes.keys()],
-      nameKey: nameWords.join(' '),
-      nameWords: nameWords.length,
+      nameKey,
       dictionaryWords,
     };
+    this.nameWordCount[doc] = Math.min(nameWords.length, 0xffff);
+    const sameName = this.named.get(nameKey);
+    if (sameName) sameName.push(doc);
+    else this.named.set(nameKey, [doc]);
     this.numbers.set(product.id, doc);
     for (const [lexeme, fields] of lexemes) {
       let posting = this.postings.get(lexeme);
@@ -356,6 +372,9 @@ export class SearchIndex {
       }
     }
     for (const word of stored.dictionaryWords) this.dictionary.remove(word);
+    const sameName = this.named.get(stored.nameKey)!;
+    if (sameName.length === 1) this.named.delete(stored.nameKey);
+    else sameName.splice(sameName.indexOf(doc), 1);
     this.live.delete(doc);
     this.inStock.delete(doc);
     for (const categoryId of stored.product.categoryPath)
@@ -397,7 +416,7 @@ export class SearchIndex {
   private growTo(documents: number): void {
     if (documents <= this.price.length) return;
     const size = this.price.length * 2;
-    const grow = <T extends Float64Array | Uint8Array | Int32Array>(
+    const grow = <T extends Float64Array | Uint8Array | Uint16Array | Int32Array>(
       array: T,
       make: (n: number) => T,
     ): T => {
@@ -410,6 +429,7 @@ export class SearchIndex {
     this.bucket = grow(this.bucket, (n) => new Uint8Array(n));
     this.brandOf = grow(this.brandOf, (n) => new Int32Array(n));
     this.categoryOf = grow(this.categoryOf, (n) => new Int32Array(n));
+    this.nameWordCount = grow(this.nameWordCount, (n) => new Uint16Array(n));
     this.live.grow(size);
     this.inStock.grow(size);
   }

@@ -68,11 +68,34 @@ export function words(text: string): string[] {
  * so an offset is never shifted by a fold that changes length (ß to ss).
  */
 export function tokens(text: string): Token[] {
+  if (ASCII.test(text)) return asciiTokens(text);
   const found: Token[] = [];
   for (const match of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)) {
     const folded = fold(match[0]).match(WORD) ?? [];
     if (folded.length === 0) continue;
     found.push({ word: folded.join(''), start: match.index, end: match.index + match[0].length });
+  }
+  return found;
+}
+
+/**
+ * {@link tokens} of plain ASCII text (most catalog text), by one scan of its lower case: there
+ * a word is a run of letters and digits and folding is lower-casing, so this finds the same
+ * tokens without a regular-expression match and a fold per word (a page's highlights
+ * tokenize every hit's description: this was most of what a search allocated).
+ */
+function asciiTokens(text: string): Token[] {
+  const found: Token[] = [];
+  const lower = text.toLowerCase();
+  let start = -1;
+  for (let at = 0; at <= lower.length; at += 1) {
+    const code = at < lower.length ? lower.charCodeAt(at) : 0;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (start < 0) start = at;
+    } else if (start >= 0) {
+      found.push({ word: lower.slice(start, at), start, end: at });
+      start = -1;
+    }
   }
   return found;
 }

@@ -43,17 +43,18 @@ export interface Correction {
 
 /**
  * The typo dictionary: words with how many documents use them. Candidates for a misspelt word
- * are the words that share its beginning or its end (by the pigeonhole principle, with at most
- * `k` edits one of the word's `k + 1` parts is intact; the first and last parts are looked up,
- * as prefixes in the words and in the words reversed), then checked by edit distance. A word
- * whose edits all fall in its first and last part can be missed, a price for answering in
- * microseconds from two sorted arrays instead of a deletion index many times the dictionary's
- * size.
+ * come from the pigeonhole principle: with at most `k` edits, one of the word's `k + 1` parts
+ * is intact. The first and last parts are looked up as prefixes in the words and in the words
+ * reversed (two sorted arrays); with two edits allowed, the one case those miss (an edit in
+ * each end) leaves the middle intact, and it is looked up by its rarest trigram among the
+ * longer words. Candidates are then checked by edit distance.
  */
 export class TypoDictionary {
   private readonly counts = new Map<string, number>();
   private forward = new SortedTerms();
   private backward = new SortedTerms();
+  /** Trigram → the words of {@link GRAM_WORD_LENGTH} characters or more that contain it. */
+  private grams = new Map<string, string[]>();
 
   /** Words of at least 3 and at most 40 characters enter the dictionary. */
   static accepts(word: string): boolean {
@@ -66,6 +67,7 @@ export class TypoDictionary {
     if (count === 0 && !this.building) {
       this.forward.add(word);
       this.backward.add(reverse(word));
+      this.addGrams(word);
     }
   }
 
@@ -79,6 +81,21 @@ export class TypoDictionary {
     this.counts.delete(word);
     this.forward.delete(word);
     this.backward.delete(reverse(word));
+    if (word.length < GRAM_WORD_LENGTH) return;
+    for (const gram of gramsOf(word)) {
+      const words = this.grams.get(gram)!;
+      words.splice(words.indexOf(word), 1);
+      if (words.length === 0) this.grams.delete(gram);
+    }
+  }
+
+  private addGrams(word: string): void {
+    if (word.length < GRAM_WORD_LENGTH) return;
+    for (const gram of gramsOf(word)) {
+      const words = this.grams.get(gram);
+      if (words) words.push(word);
+      else this.grams.set(gram, [word]);
+    }
   }
 
   has(word: string): boolean {
@@ -106,6 +123,8 @@ export class TypoDictionary {
     this.building = false;
     this.forward = SortedTerms.of(this.counts.keys());
     this.backward = SortedTerms.of([...this.counts.keys()].map(reverse));
+    this.grams = new Map();
+    for (const word of this.counts.keys()) this.addGrams(word);
   }
 
   /**
@@ -127,6 +146,17 @@ export class TypoDictionary {
     };
     for (const candidate of this.forward.withPrefix(head)) check(candidate);
     for (const candidate of this.backward.withPrefix(tail)) check(reverse(candidate));
+    if (max === 2) {
+      // One edit in each end (each possibly a transposition reaching one character further in):
+      // the middle between them is intact, so its rarest trigram is in the intended word.
+      const middle = word.slice(head.length + 1, word.length - tail.length - 1);
+      let rarest: string[] | undefined;
+      for (const gram of gramsOf(middle)) {
+        const words = this.grams.get(gram) ?? [];
+        if (rarest === undefined || words.length < rarest.length) rarest = words;
+      }
+      for (const candidate of rarest ?? []) check(candidate);
+    }
     return [...found]
       .map(([candidate, distance]) => ({ word: candidate, distance }))
       .sort(
@@ -137,6 +167,16 @@ export class TypoDictionary {
       )
       .slice(0, limit);
   }
+}
+
+/** Words this long or longer are in the trigram lookup (two edits from 8 characters). */
+const GRAM_WORD_LENGTH = 6;
+
+/** The distinct trigrams of a word (none when it is shorter than three characters). */
+function gramsOf(word: string): Set<string> {
+  const grams = new Set<string>();
+  for (let at = 0; at + 3 <= word.length; at += 1) grams.add(word.slice(at, at + 3));
+  return grams;
 }
 
 function reverse(word: string): string {
