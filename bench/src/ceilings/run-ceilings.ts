@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { postgresBackends, withCpuPerRequest, type CpuPerRequest } from '../cpu.js';
 import { runLoad, type LoadFigures } from '../load.js';
-import { BENCH_ITEMS, prepareCeilingDatabase } from './setup.js';
+import { BENCH_DATABASE, BENCH_ITEMS, prepareCeilingDatabase } from './setup.js';
 import { spawnServer } from './spawn-server.js';
 
 export interface CeilingSettings {
@@ -12,8 +13,9 @@ export interface CeilingSettings {
 }
 
 export interface Ceilings {
-  bareRoute: LoadFigures;
-  pgRoute: LoadFigures;
+  bareRoute: LoadFigures & CpuPerRequest;
+  /** With the CPU per request of the server and of its Postgres backends. */
+  pgRoute: LoadFigures & CpuPerRequest;
   checkoutPath: LoadFigures;
 }
 
@@ -29,22 +31,28 @@ export async function runCeilings(settings: CeilingSettings): Promise<Ceilings> 
   };
 
   const bare = await spawnServer('bare-route.server.ts');
-  const bareRoute = await runLoad({
-    ...load,
-    title: 'ceiling: bare route',
-    url: `${bare.url}/hello`,
-  }).finally(() => bare.stop());
+  const bareRoute = await withCpuPerRequest(
+    async () => ({ server: [bare.pid] }),
+    () => runLoad({ ...load, title: 'ceiling: bare route', url: `${bare.url}/hello` }),
+  ).finally(() => bare.stop());
 
   const pgServer = await spawnServer('pg-route.server.ts', { BENCH_DATABASE_URL: databaseUrl });
   try {
-    const pgRoute = await runLoad({
-      ...load,
-      title: 'ceiling: fastify + pg key',
-      url: pgServer.url,
-      requests: [
-        { method: 'GET', setupRequest: (req) => ({ ...req, path: `/items/${randomItem()}` }) },
-      ],
-    });
+    const pgRoute = await withCpuPerRequest(
+      async () => ({
+        server: [pgServer.pid],
+        postgres: await postgresBackends(settings.postgresUrl, [BENCH_DATABASE]),
+      }),
+      () =>
+        runLoad({
+          ...load,
+          title: 'ceiling: fastify + pg key',
+          url: pgServer.url,
+          requests: [
+            { method: 'GET', setupRequest: (req) => ({ ...req, path: `/items/${randomItem()}` }) },
+          ],
+        }),
+    );
     const checkout = await spawnServer('checkout-path.server.ts', {
       BENCH_DATABASE_URL: databaseUrl,
       BENCH_PRICES_URL: pgServer.url,
