@@ -210,11 +210,13 @@ if (only.has('ceilings')) {
       perSecond(ceilings.pgRoute.requestsPerSecond),
       `p99 ${ms(ceilings.pgRoute.latency.p99)}; CPU ${ceilings.pgRoute.cpuUsPerRequest.total} µs/request`,
     ],
-    [
-      'lookup + tx + confirmed publish',
-      perSecond(ceilings.checkoutPath.requestsPerSecond),
-      `p99 ${ms(ceilings.checkoutPath.latency.p99)}`,
-    ],
+    ceilings.checkoutPath
+      ? [
+          'lookup + tx + confirmed publish',
+          perSecond(ceilings.checkoutPath.requestsPerSecond),
+          `p99 ${ms(ceilings.checkoutPath.latency.p99)}`,
+        ]
+      : ['lookup + tx + confirmed publish', 'not run', ceilings.checkoutPathError],
   ]);
 }
 

@@ -14,7 +14,8 @@ describe('bench harness', () => {
       connections: 2,
       durationSeconds: 1,
     });
-    for (const figures of [ceilings.bareRoute, ceilings.pgRoute, ceilings.checkoutPath]) {
+    expect(ceilings.checkoutPathError).toBeUndefined();
+    for (const figures of [ceilings.bareRoute, ceilings.pgRoute, ceilings.checkoutPath!]) {
       expect(figures.requests).toBeGreaterThan(0);
       expect(figures.errors).toBe(0);
       expect(figures.non2xx).toBe(0);
