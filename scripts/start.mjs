@@ -51,7 +51,7 @@ export const SERVICES = [
 
 const postgresUrl = process.env.BAZAAR_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const { fromSource, dev } = args;
+const { fromSource, dev, build } = args;
 const portShift = Number(process.env.BAZAAR_BASE_PORT ?? 8080) - 8080;
 const databasePrefix = process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_';
 
@@ -81,6 +81,8 @@ if (missing.length > 0) {
 
 if (fromSource) {
   console.log('Running from sources (--from-source): nothing is built.');
+} else if (!build) {
+  console.log('Running what was built last (--no-build).');
 } else {
   console.log('Building libraries and services...');
   execSync('pnpm build', { stdio: 'inherit' });

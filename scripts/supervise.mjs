@@ -107,6 +107,7 @@ Checks Postgres and RabbitMQ, builds, seeds a demo catalog when empty, runs the 
 the web shop, and prints their URLs when they are ready. Ctrl-C stops them all.
 
   --from-source  run the TypeScript sources without building
+  --no-build     run what the last \`pnpm build\` built (the bench builds once, starts many times)
   --dev          --from-source, and each service restarts when its sources or its libs change
   -h, --help     show this help and exit
 
@@ -119,7 +120,8 @@ exit codes: 0 done, 1 failed, 2 wrong arguments (nothing done)
 
 /**
  * `pnpm start`'s command line, as `@bazaar/cli` parses a tool's: `'help'`, or the options
- * (`dev` implies `fromSource`). A wrong one throws an error whose message is the reason.
+ * (`dev` implies `fromSource`; `build` is false with `--no-build`). A wrong one throws an error
+ * whose message is the reason.
  */
 export function parseStartArgs(argv) {
   const args = argv[0] === '--' ? argv.slice(1) : argv;
@@ -128,7 +130,11 @@ export function parseStartArgs(argv) {
   try {
     ({ values } = parseArgs({
       args,
-      options: { 'from-source': { type: 'boolean' }, dev: { type: 'boolean' } },
+      options: {
+        'from-source': { type: 'boolean' },
+        dev: { type: 'boolean' },
+        'no-build': { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -136,7 +142,11 @@ export function parseStartArgs(argv) {
     throw new Error(error.message.split(/\n|\. (?=To specify)/)[0]);
   }
   const dev = values.dev === true;
-  return { dev, fromSource: dev || values['from-source'] === true };
+  return {
+    dev,
+    fromSource: dev || values['from-source'] === true,
+    build: values['no-build'] !== true,
+  };
 }
 
 /** The workspace packages (`@bazaar/...`) a package.json depends on, by name. */

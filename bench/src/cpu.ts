@@ -136,3 +136,38 @@ export const ownCpu = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };
+
+/** CPU per request of each group over a load run (µs), beside the run's own figures. */
+export interface CpuPerRequest {
+  /** µs of CPU per request, by group, and their `total`. */
+  cpuUsPerRequest: Record<string, number>;
+}
+
+/**
+ * Runs `work` (a load run) and reads the CPU its processes spent per request: a figure that,
+ * unlike requests per second, holds when other work shares the machine. `groups` is read before
+ * and after (a pool may open backends during the run).
+ */
+export async function withCpuPerRequest<T extends { requests: number }>(
+  groups: () => Promise<Groups>,
+  work: () => Promise<T>,
+): Promise<T & CpuPerRequest> {
+  const first = await groups();
+  const before = readCpu(first);
+  const figures = await work();
+  const later = await groups();
+  const merged = Object.fromEntries(
+    Object.entries(first).map(([name, pids]) => [
+      name,
+      [...new Set([...pids, ...(later[name] ?? [])])],
+    ]),
+  );
+  const spent = cpuBetween(before, readCpu(merged));
+  const per = (ms: number) =>
+    figures.requests > 0 ? Math.round((ms * 1000) / figures.requests) : NaN;
+  const cpuUsPerRequest = Object.fromEntries(
+    Object.entries(spent).map(([name, ms]) => [name, per(ms)]),
+  );
+  cpuUsPerRequest.total = per(Object.values(spent).reduce((a, b) => a + b, 0));
+  return { ...figures, cpuUsPerRequest };
+}

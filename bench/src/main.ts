@@ -6,6 +6,7 @@
 //   pnpm bench -- --quick           tiny numbers: a smoke run of the harness
 //   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing,web
 //   pnpm bench -- --web-url http://127.0.0.1:8086   where the web shop is (with --url)
+//   pnpm bench -- --tracing-rate 50  the tracing scenario's pace (0: saturated)
 //   pnpm bench -- --card-at-checkout   orders send the card (one step) instead of a saved method
 //   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
 //                                   as it is; --quick leaves the catalog as it is)
@@ -14,9 +15,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
-import { runCeilings } from './ceilings/run-ceilings.js';
+import { runCeilings, type Ceilings } from './ceilings/run-ceilings.js';
 import { runBareSaga, type SagaFigures } from './ceilings/run-saga.js';
 import { statementsLoaded, type Cost } from './cost.js';
+import { postgresBackends, servicePids, type CpuPerRequest } from './cpu.js';
 import { machine, ms, perSecond, printTable, ratio, saveResults, type Row } from './report.js';
 import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
@@ -27,7 +29,14 @@ import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-cata
 import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
 import { Storefront } from './storefront.js';
 import { databaseOf, systemCostSources } from './system-cost.js';
-import { ROOT, startSystem, startTraceSink, type RunningSystem, type TraceSink } from './system.js';
+import {
+  localUrl,
+  ROOT,
+  startSystem,
+  startTraceSink,
+  type RunningSystem,
+  type TraceSink,
+} from './system.js';
 
 const SCENARIOS = [
   'ceilings',
@@ -61,7 +70,7 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
       'web-url': {
         type: 'string',
         value: 'URL',
-        default: 'http://127.0.0.1:8086',
+        default: localUrl('web'),
         description: 'the web shop (the web scenario)',
       },
       only: {
@@ -76,7 +85,18 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
         default: '50',
         description: 'concurrent connections',
       },
-      duration: { type: 'string', value: 'S', default: '10', description: 'seconds per scenario' },
+      duration: {
+        type: 'string',
+        value: 'S',
+        default: '10',
+        description: 'seconds per scenario',
+      },
+      'tracing-rate': {
+        type: 'string',
+        value: 'N',
+        default: '50',
+        description: 'orders/s of the tracing scenario, off then on at 100% (0: saturated)',
+      },
       postgres: {
         type: 'string',
         value: 'URL',
@@ -120,13 +140,13 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
       'search-url': {
         type: 'string',
         value: 'URLS',
-        default: 'http://127.0.0.1:8085',
+        default: localUrl('search'),
         description: "search's replicas, comma-separated (handler metrics, freshness)",
       },
       'catalog-url': {
         type: 'string',
         value: 'URL',
-        default: 'http://127.0.0.1:8081',
+        default: localUrl('catalog'),
         description: 'catalog the reindex reads',
       },
     },
@@ -142,6 +162,8 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
       connections: quick ? 4 : wholeNumber('--connections', values.connections, { min: 1 })!,
       durationSeconds: quick ? 1 : wholeNumber('--duration', values.duration, { min: 1 })!,
       searchProducts: quick ? 0 : wholeNumber('--search-products', values['search-products'])!,
+      // Checked here (exit 2 when wrong), read where the tracing scenario runs.
+      tracingRate: wholeNumber('--tracing-rate', values['tracing-rate'])!,
     };
   },
 );
@@ -159,7 +181,7 @@ async function withSystem<T>(
   let system: RunningSystem | undefined;
   if (!values.url)
     system = await startSystem(env, (line) => progress(`system: ${line.slice(0, 100)}`));
-  const storefront = new Storefront(values.url ?? 'http://127.0.0.1:8080');
+  const storefront = new Storefront(values.url ?? localUrl('storefront'));
   try {
     return await run(storefront);
   } finally {
@@ -181,18 +203,20 @@ if (only.has('ceilings')) {
     [
       'bare Fastify route',
       perSecond(ceilings.bareRoute.requestsPerSecond),
-      `p99 ${ms(ceilings.bareRoute.latency.p99)}`,
+      `p99 ${ms(ceilings.bareRoute.latency.p99)}; CPU ${ceilings.bareRoute.cpuUsPerRequest.total} µs/request`,
     ],
     [
       'Fastify + pg primary key',
       perSecond(ceilings.pgRoute.requestsPerSecond),
-      `p99 ${ms(ceilings.pgRoute.latency.p99)}`,
+      `p99 ${ms(ceilings.pgRoute.latency.p99)}; CPU ${ceilings.pgRoute.cpuUsPerRequest.total} µs/request`,
     ],
-    [
-      'lookup + tx + confirmed publish',
-      perSecond(ceilings.checkoutPath.requestsPerSecond),
-      `p99 ${ms(ceilings.checkoutPath.latency.p99)}`,
-    ],
+    ceilings.checkoutPath
+      ? [
+          'lookup + tx + confirmed publish',
+          perSecond(ceilings.checkoutPath.requestsPerSecond),
+          `p99 ${ms(ceilings.checkoutPath.latency.p99)}`,
+        ]
+      : ['lookup + tx + confirmed publish', 'not run', ceilings.checkoutPathError],
   ]);
 }
 
@@ -253,7 +277,7 @@ if (scenarios.length > 0 && local) {
   sink = await startTraceSink().catch(() => undefined);
 }
 if (scenarios.length > 0) {
-  await withSystem({}, async (storefront) => {
+  await withSystem(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}, async (storefront) => {
     const adminToken = await storefront.adminToken(values['admin-email'], values['admin-password']);
     const load = { connections, durationSeconds, onProgress: progress };
     // Seeded before every scenario, so browse too always sees the same catalog.
@@ -278,10 +302,21 @@ if (scenarios.length > 0) {
       ]);
     }
     if (only.has('browse')) {
-      const figures = await browse(storefront, load);
+      const figures = await browse(storefront, {
+        ...load,
+        cpuGroups: local
+          ? async () => ({
+              ...servicePids(ROOT, ['storefront', 'catalog']),
+              postgres: await postgresBackends(values.postgres!, [databaseOf('catalog')]),
+            })
+          : undefined,
+      });
       results.browse = figures;
-      const pg = (results.ceilings as { pgRoute?: { requestsPerSecond: number } } | undefined)
-        ?.pgRoute;
+      const pg = (results.ceilings as Ceilings | undefined)?.pgRoute;
+      const cpu = (detail: Partial<CpuPerRequest>) =>
+        detail.cpuUsPerRequest
+          ? `; CPU ${detail.cpuUsPerRequest.total} µs/request${pg ? ` (Fastify + pg ${pg.cpuUsPerRequest.total}: ${ratio(pg.cpuUsPerRequest.total, detail.cpuUsPerRequest.total)})` : ''}`
+          : '';
       printTable('Browse', [
         [
           'shop mix',
@@ -296,7 +331,7 @@ if (scenarios.length > 0) {
         ).map(([label, detail]): Row => [
           label,
           perSecond(detail.requestsPerSecond),
-          `p99 ${ms(detail.latency.p99)}${pg ? `, ${ratio(detail.requestsPerSecond, pg.requestsPerSecond)} of Fastify + pg` : ''}`,
+          `p99 ${ms(detail.latency.p99)}${pg ? `, ${ratio(detail.requestsPerSecond, pg.requestsPerSecond)} of Fastify + pg` : ''}${cpu(detail)}`,
         ]),
       ]);
     }
@@ -484,33 +519,68 @@ if (scenarios.length > 0) {
 await sink?.close();
 
 if (only.has('tracing') && !values.url) {
-  // Tracing's cost: the same checkout with the SDK off, then exporting to an OTLP receiver.
-  const run = (title: string) => (storefront: Storefront) =>
+  // Tracing's cost: CPU per confirmed order of the same checkout, paced, with the SDK off, then
+  // on at 100% sampling and exported to an OTLP receiver (the system restarted between).
+  const rate = quick ? 5 : Number(values['tracing-rate']);
+  const run = (title: string, sink?: TraceSink) => (storefront: Storefront) =>
     storefront.adminToken(values['admin-email'], values['admin-password']).then((adminToken) =>
       checkout(storefront, {
         connections,
         durationSeconds,
         shoppers: quick ? 3 : 50,
         adminToken,
+        rate: rate > 0 ? rate : undefined,
         title,
+        cardAtCheckout: values['card-at-checkout'],
         onProgress: progress,
+        cost: {
+          sources: systemCostSources(ROOT, values.postgres!, sink),
+          ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
+        },
       }),
     );
   const off = await withSystem({ OTEL_SDK_DISABLED: 'true' }, run('checkout: tracing off'));
-  const sink = await startTraceSink();
+  const traceSink = await startTraceSink();
   const on = await withSystem(
-    { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
-    run('checkout: tracing on'),
-  ).finally(() => sink.close());
-  results.tracing = { off: off.accepted, on: on.accepted, exports: sink.spans() };
-  printTable('Tracing cost (checkout accepted/s)', [
-    ['tracing off', perSecond(off.accepted.requestsPerSecond)],
+    {
+      OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '1',
+    },
+    run('checkout: tracing 100%', traceSink),
+  ).finally(() => traceSink.close());
+  const ownCpu = (cost: Cost | undefined) =>
+    ['storefront', 'orders', 'catalog', 'payments', 'users', 'search'].reduce(
+      (total, part) => total + (cost?.perOrder.cpuMs[part] ?? 0),
+      0,
+    );
+  const total = (figures: typeof off) => figures.cost?.perOrder.totalCpuMs ?? NaN;
+  const more = (a: number, b: number) => `${a >= b ? '+' : ''}${Math.round((a / b - 1) * 100)}%`;
+  results.tracing = {
+    rate,
+    off: { accepted: off.accepted, confirmedPerSecond: off.confirmedPerSecond, cost: off.cost },
+    on: { accepted: on.accepted, confirmedPerSecond: on.confirmedPerSecond, cost: on.cost },
+  };
+  printTable(
+    `Tracing cost (checkout ${rate > 0 ? `at ${rate} orders/s` : 'saturated'}; ms of CPU per confirmed order)`,
     [
-      'tracing on',
-      perSecond(on.accepted.requestsPerSecond),
-      `${ratio(on.accepted.requestsPerSecond, off.accepted.requestsPerSecond)} of off`,
+      [
+        'tracing off',
+        total(off).toFixed(2),
+        `services ${ownCpu(off.cost).toFixed(2)}; ${off.confirmed}/${off.placedOrders} confirmed, ${perSecond(off.confirmedPerSecond)}`,
+      ],
+      [
+        'tracing 100%',
+        total(on).toFixed(2),
+        `services ${ownCpu(on.cost).toFixed(2)}; ${on.confirmed}/${on.placedOrders} confirmed, ${perSecond(on.confirmedPerSecond)}`,
+      ],
+      [
+        'tracing 100% vs off',
+        more(total(on), total(off)),
+        `services ${more(ownCpu(on.cost), ownCpu(off.cost))} (target ≤ +15%); spans/order ${on.cost?.perOrder.counts['spans exported']?.toFixed(1) ?? '—'}`,
+      ],
     ],
-  ]);
+  );
 }
 
 /** What an order costs, by part, beside the bare saga's, with the ratios the issue targets. */

@@ -3,10 +3,10 @@
 // messages published and consumed) and the spans the trace sink received.
 import { postgresCounters, sumMetric, type CostSources } from './cost.js';
 import { postgresBackends, servicePids } from './cpu.js';
-import type { TraceSink } from './system.js';
+import { localUrl, type TraceSink } from './system.js';
 
 export const SERVICES = ['storefront', 'orders', 'catalog', 'payments', 'users', 'search'] as const;
-const INTERNAL_PORTS = { catalog: 8081, orders: 8082, users: 8083, payments: 8084, search: 8085 };
+const INTERNAL = ['catalog', 'orders', 'users', 'payments', 'search'] as const;
 // The databases `pnpm start` gives the services: `bazaar_<service>`, or under the prefix a second
 // copy of the system runs with (`BAZAAR_DATABASE_PREFIX`, as scripts/start.mjs reads it).
 const DATABASE_PREFIX = process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_';
@@ -14,9 +14,9 @@ const DATABASE_PREFIX = process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_';
 export const databaseOf = (service: string) => `${DATABASE_PREFIX}${service}`;
 export const DATABASES = ['catalog', 'orders', 'users', 'payments', 'search'].map(databaseOf);
 
-async function metrics(port: number): Promise<string> {
+async function metrics(url: string): Promise<string> {
   try {
-    return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return await (await fetch(`${url}/metrics`)).text();
   } catch {
     return '';
   }
@@ -34,9 +34,9 @@ export function systemCostSources(
       postgres: await postgresBackends(postgresUrl, DATABASES),
     }),
     counters: async () => {
-      const texts = await Promise.all(Object.values(INTERNAL_PORTS).map(metrics));
+      const texts = await Promise.all(INTERNAL.map((part) => metrics(localUrl(part))));
       // The storefront's own requests are the shoppers'; every other service's are internal.
-      const storefront = await metrics(8080);
+      const storefront = await metrics(localUrl('storefront'));
       const sum = (metric: string, from = texts) =>
         from.reduce((total, text) => total + sumMetric(text, metric), 0);
       return {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,19 +7,40 @@ export const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
   existsSync(join(dir, 'pnpm-workspace.yaml')),
 )!;
 
+/**
+ * The ports `pnpm start` gives the system: storefront at `BAZAAR_BASE_PORT` (8080), catalog +1,
+ * orders +2, users +3, payments +4, search +5, web +6, as scripts/start.mjs moves them, so a
+ * second copy of the system can be benched beside another.
+ */
+export const BASE_PORT = Number(process.env.BAZAAR_BASE_PORT ?? 8080);
+const OFFSETS = { storefront: 0, catalog: 1, orders: 2, users: 3, payments: 4, search: 5, web: 6 };
+/** The local URL of one part of the system `pnpm start` runs. */
+export const localUrl = (part: keyof typeof OFFSETS) =>
+  `http://127.0.0.1:${BASE_PORT + OFFSETS[part]}`;
+/** Where the trace sink listens: Jaeger's 4318, or base + 10 when the ports are moved. */
+export const OTLP_PORT = BASE_PORT === 8080 ? 4318 : BASE_PORT + 10;
+
 export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+let built = false;
+
 /**
  * Starts the whole system with `pnpm start`'s script, rate limits off (a load test is not an
- * abuser), and waits until it says every service is ready.
+ * abuser), and waits until it says every service is ready. The first start of a run builds;
+ * later ones (the tracing scenario's) run what it built.
  */
 export async function startSystem(
   env: Record<string, string>,
   onLine: (line: string) => void,
 ): Promise<RunningSystem> {
-  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+  if (!built) {
+    onLine('building (pnpm build)');
+    execFileSync('pnpm', ['build'], { cwd: ROOT, stdio: 'ignore' });
+    built = true;
+  }
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs', '--no-build'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,10 +52,10 @@ export async function startSystem(
     },
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('the system did not become ready in 180 s')),
-      180_000,
-    );
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGINT');
+      reject(new Error('the system did not become ready in 180 s'));
+    }, 180_000);
     child.once('exit', (code) => reject(new Error(`pnpm start exited with ${code}`)));
     const watch = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
@@ -76,6 +97,8 @@ export function spansInExport(body: string): number {
 }
 
 export interface TraceSink {
+  /** The endpoint to give the services as `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  url: string;
   /** Export requests received. */
   exports(): number;
   /** Spans received (the services export OTLP/HTTP JSON). */
@@ -87,7 +110,7 @@ export interface TraceSink {
  * An OTLP/HTTP receiver that accepts and counts trace exports the way Jaeger's port 4318 would,
  * so "tracing on" costs what exporting really costs.
  */
-export async function startTraceSink(port = 4318): Promise<TraceSink> {
+export async function startTraceSink(port = OTLP_PORT): Promise<TraceSink> {
   let requests = 0;
   let spans = 0;
   const server: Server = createServer((request, response) => {
@@ -103,6 +126,7 @@ export async function startTraceSink(port = 4318): Promise<TraceSink> {
     server.once('error', reject).listen(port, '127.0.0.1', resolve),
   );
   return {
+    url: `http://127.0.0.1:${port}`,
     exports: () => requests,
     spans: () => spans,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -15,12 +15,19 @@ describe('bench harness', () => {
       connections: 2,
       durationSeconds: 1,
     });
-    for (const figures of [ceilings.bareRoute, ceilings.pgRoute, ceilings.checkoutPath]) {
+    expect(ceilings.checkoutPathError).toBeUndefined();
+    for (const figures of [ceilings.bareRoute, ceilings.pgRoute, ceilings.checkoutPath!]) {
       expect(figures.requests).toBeGreaterThan(0);
       expect(figures.errors).toBe(0);
       expect(figures.non2xx).toBe(0);
       expect(figures.latency.p99).toBeGreaterThanOrEqual(figures.latency.p50);
     }
+    // CPU per request, from /proc: the server's, and with it its Postgres backends' (pg route).
+    expect(ceilings.bareRoute.cpuUsPerRequest.server).toBeGreaterThan(0);
+    expect(ceilings.pgRoute.cpuUsPerRequest.postgres).toBeGreaterThan(0);
+    expect(ceilings.pgRoute.cpuUsPerRequest.total).toBeGreaterThan(
+      ceilings.pgRoute.cpuUsPerRequest.server,
+    );
   }, 90_000);
 
   it('when the bare saga runs with tiny numbers, then every order is confirmed and its cost is read per process', async () => {

@@ -4,7 +4,12 @@ import pg from 'pg';
 import { postgresCounters, startCost, STATS_FLUSH_MS, type Cost } from '../cost.js';
 import { postgresBackends } from '../cpu.js';
 import { percentiles, runLoad, type LoadFigures } from '../load.js';
-import { BENCH_ITEMS, prepareCeilingDatabase, prepareSagaSchemas } from './setup.js';
+import {
+  BENCH_DATABASE,
+  BENCH_ITEMS,
+  prepareCeilingDatabase,
+  prepareSagaSchemas,
+} from './setup.js';
 import { spawnServer, type RunningServer } from './spawn-server.js';
 
 export interface SagaSettings {
@@ -107,14 +112,14 @@ export async function runBareSaga(settings: SagaSettings): Promise<SagaFigures> 
         counts['messages consumed'] = (counts['messages consumed'] ?? 0) + answer.consumed;
         void name;
       }
-      return { ...counts, ...(await postgresCounters(settings.postgresUrl, ['bazaar_bench'])) };
+      return { ...counts, ...(await postgresCounters(settings.postgresUrl, [BENCH_DATABASE])) };
     };
     const cost = await startCost({
       groups: async () => ({
         orders: [orders.pid],
         catalog: [catalog.pid],
         payments: [payments.pid],
-        postgres: await postgresBackends(settings.postgresUrl, ['bazaar_bench']),
+        postgres: await postgresBackends(settings.postgresUrl, [BENCH_DATABASE]),
       }),
       counters: stats,
     });

@@ -1,16 +1,20 @@
 import pg from 'pg';
 
 export const BENCH_ITEMS = 10_000;
+/** The ceilings' scratch database, under the prefix a second copy of the system runs with. */
+export const BENCH_DATABASE = `${process.env.BAZAAR_DATABASE_PREFIX ?? 'bazaar_'}bench`;
 
 /** A scratch database for the ceilings: items to read by key, orders and an outbox to write. */
 export async function prepareCeilingDatabase(serverUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
-  const exists = await admin.query(`select 1 from pg_database where datname = 'bazaar_bench'`);
-  if (!exists.rowCount) await admin.query('create database bazaar_bench');
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [
+    BENCH_DATABASE,
+  ]);
+  if (!exists.rowCount) await admin.query(`create database ${BENCH_DATABASE}`);
   await admin.end();
 
-  const url = `${serverUrl}/bazaar_bench`;
+  const url = `${serverUrl}/${BENCH_DATABASE}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`

@@ -1,4 +1,5 @@
 import type { Request } from 'autocannon';
+import { withCpuPerRequest, type CpuPerRequest, type Groups } from '../cpu.js';
 import { runLoad, type LoadFigures } from '../load.js';
 import type { Storefront } from '../storefront.js';
 
@@ -9,9 +10,9 @@ export interface BrowseFigures {
    * Product detail alone, to set beside the bare Fastify + pg route: as shoppers get it (500
    * popular products, answered from the storefront's cache while catalog's max-age allows).
    */
-  productDetail: LoadFigures;
+  productDetail: LoadFigures & Partial<CpuPerRequest>;
   /** The same reads with `Cache-Control: no-cache`: every one goes through to catalog and pg. */
-  productDetailUncached: LoadFigures;
+  productDetailUncached: LoadFigures & Partial<CpuPerRequest>;
 }
 
 /** Up to 500 product ids, from the catalog's first pages. */
@@ -30,7 +31,13 @@ export async function productIds(storefront: Storefront): Promise<string[]> {
 
 export async function browse(
   storefront: Storefront,
-  settings: { connections: number; durationSeconds: number; onProgress?: (line: string) => void },
+  settings: {
+    connections: number;
+    durationSeconds: number;
+    onProgress?: (line: string) => void;
+    /** The processes whose CPU per product read is measured (storefront, catalog, Postgres). */
+    cpuGroups?: () => Promise<Groups>;
+  },
 ): Promise<BrowseFigures> {
   const ids = await productIds(storefront);
   const pick = () => ids[Math.floor(Math.random() * ids.length)];
@@ -47,17 +54,20 @@ export async function browse(
   };
   // Weighted like a shop: 16 product views and 3 list pages for every new cart.
   const requests = [...Array(16).fill(detail), ...Array(3).fill(list), cart];
-  const load = { url: storefront.url, ...settings };
+  const { cpuGroups, ...rest } = settings;
+  const load = { url: storefront.url, ...rest };
+  const measured = <T extends { requests: number }>(work: () => Promise<T>) =>
+    cpuGroups ? withCpuPerRequest(cpuGroups, work) : work();
   const mix = await runLoad({ ...load, title: 'browse: shop mix', requests });
-  const productDetail = await runLoad({
-    ...load,
-    title: 'browse: product detail',
-    requests: [detail],
-  });
-  const productDetailUncached = await runLoad({
-    ...load,
-    title: 'browse: product detail, uncached',
-    requests: [{ ...detail, headers: { 'cache-control': 'no-cache' } }],
-  });
+  const productDetail = await measured(() =>
+    runLoad({ ...load, title: 'browse: product detail', requests: [detail] }),
+  );
+  const productDetailUncached = await measured(() =>
+    runLoad({
+      ...load,
+      title: 'browse: product detail, uncached',
+      requests: [{ ...detail, headers: { 'cache-control': 'no-cache' } }],
+    }),
+  );
   return { mix, productDetail, productDetailUncached };
 }

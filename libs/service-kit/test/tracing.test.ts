@@ -25,6 +25,8 @@ describe('telemetry in a running service', () => {
           ...process.env,
           OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
           OTEL_BSP_SCHEDULE_DELAY: '100',
+          // A span per SQL statement is off by default; this test follows one into the trace.
+          OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,pg',
           DATABASE_URL: testServerUrl(),
           DEPLOYMENT_ENVIRONMENT: 'test',
         },

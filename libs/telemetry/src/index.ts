@@ -1,4 +1,4 @@
-export { startTelemetry, type TelemetryOptions } from './sdk.js';
+export { enabledInstrumentations, startTelemetry, type TelemetryOptions } from './sdk.js';
 export { telemetryConfig, type TelemetryConfig } from './config.js';
 export { flushTraces } from './flush.js';
 export { businessAttributes, tagSpan, type BusinessIds } from './business-ids.js';

@@ -32,6 +32,25 @@ export interface TelemetryOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** The instrumentations run unless `OTEL_NODE_ENABLED_INSTRUMENTATIONS` names others. */
+const DEFAULT_INSTRUMENTATIONS = ['http', 'undici'];
+const KNOWN_INSTRUMENTATIONS = new Set(['http', 'undici', 'pg']);
+
+/**
+ * The instrumentations to run, from `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (comma-separated, as
+ * OpenTelemetry's Node auto-instrumentations read it: `http,undici,pg`); `http` and `undici` by
+ * default. `pg` (a span per SQL statement) is off unless asked for: a saga step's span already
+ * times the step and carries its error, the statements are counted and timed by Postgres
+ * (`pg_stat_statements`), and a span for each of them doubled the spans of an order.
+ */
+export function enabledInstrumentations(env: Record<string, string | undefined>): Set<string> {
+  const asked = (env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => KNOWN_INSTRUMENTATIONS.has(name));
+  return new Set(asked.length > 0 ? asked : DEFAULT_INSTRUMENTATIONS);
+}
+
 /** Requests nobody traces: probes and scrapes would drown the real traffic. */
 const UNTRACED = /^\/(health\/|metrics|docs)/;
 
@@ -44,13 +63,16 @@ const UNTRACED = /^\/(health\/|metrics|docs)/;
  *
  * The NodeSDK would also start OTLP metric and log exporters on its own; metrics are served on
  * `/metrics` for Prometheus and logs go to stdout, so both are switched off here deliberately.
- * Instrumentations are chosen rather than auto-loaded: http (incoming and outgoing), undici
- * (fetch) and pg — each costs CPU per request, measured in `pnpm bench`. Fastify's own
+ * Instrumentations are chosen rather than auto-loaded: http (incoming and outgoing) and undici
+ * (fetch), and pg only when `OTEL_NODE_ENABLED_INSTRUMENTATIONS` asks for it
+ * ({@link enabledInstrumentations}) — each costs CPU per request, measured in `pnpm bench`. Fastify's own
  * instrumentation is left out on purpose: it adds a span per hook and handler, which cost a
  * third of a product read's throughput; the service kit names the HTTP server span after the
  * route instead (`setServerRoute`).
  */
 export function startTelemetry(options: TelemetryOptions): NodeSDK {
+  const env = options.env ?? process.env;
+  const enabled = enabledInstrumentations(env);
   const standard = new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
@@ -60,7 +82,7 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK {
       'service.version': options.serviceVersion,
       'deployment.environment.name': options.environment,
     }),
-    sampler: new BazaarSampler(standardSampler(options.env ?? process.env)),
+    sampler: new BazaarSampler(standardSampler(env)),
     spanProcessors: [
       new BatchSpanProcessor(new OTLPTraceExporter()),
       new ErrorSpanProcessor(new BatchSpanProcessor(new OTLPTraceExporter())),
@@ -71,21 +93,23 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
-        // The caller's context, kept as a link when it is not trusted as the parent.
-        requestHook: options.untrustedCallers
-          ? (span, request) => {
-              const link = callerLink((request as IncomingMessage).headers ?? {});
-              if (link && 'method' in request && !('setHeader' in request)) span.addLink(link);
-            }
-          : undefined,
-      }),
-      new UndiciInstrumentation(),
+      enabled.has('http') &&
+        new HttpInstrumentation({
+          ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
+          // The caller's context, kept as a link when it is not trusted as the parent.
+          requestHook: options.untrustedCallers
+            ? (span, request) => {
+                const link = callerLink((request as IncomingMessage).headers ?? {});
+                if (link && 'method' in request && !('setHeader' in request)) span.addLink(link);
+              }
+            : undefined,
+        }),
+      enabled.has('undici') && new UndiciInstrumentation(),
       // A span per query, none per pool checkout: those doubled the spans of every order (a
       // wait for a connection shows as the gap before the query's span).
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    ],
+      enabled.has('pg') &&
+        new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+    ].filter((instrumentation) => instrumentation !== false),
   });
   sdk.start();
   return sdk;

@@ -1,5 +1,6 @@
 import { openApiErrors } from '@bazaar/service-kit/testing';
 import { startHarness, type Harness } from './fixtures/storefront.js';
+import { securityHeaders } from '../src/plugins/security.js';
 
 describe('storefront app', () => {
   let h: Harness;
@@ -92,6 +93,16 @@ describe('storefront app', () => {
     expect(response.headers['strict-transport-security']).toContain('max-age');
     expect(response.headers['content-security-policy']).toContain("default-src 'self'");
     expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('when a request is refused or unknown, then its answer carries every header helmet sets', async () => {
+    const response = await h.app.inject({ url: '/v1/no-such-route' });
+    expect(response.statusCode).toBe(404);
+    const headers = securityHeaders();
+    expect(headers.length).toBeGreaterThan(10);
+    for (const [name, value] of headers) expect(response.headers[name.toLowerCase()]).toBe(value);
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['cross-origin-resource-policy']).toBe('same-site');
   });
 
   it('when a configured origin asks, then CORS allows it; another origin gets no CORS headers', async () => {

@@ -12,7 +12,7 @@ import { ROOT } from '../src/workspace.js';
 const supervisor = createRequire(join(ROOT, 'package.json'))('./scripts/supervise.mjs') as {
   prettyLine(line: string, color?: boolean): string;
   logFormatFrom(env: Record<string, string | undefined>): 'pretty' | 'json';
-  parseStartArgs(argv: string[]): 'help' | { dev: boolean; fromSource: boolean };
+  parseStartArgs(argv: string[]): 'help' | { dev: boolean; fromSource: boolean; build: boolean };
   watchArgs(root: string, service: string): string[];
 };
 
@@ -86,12 +86,22 @@ describe('the log lines of pnpm start', () => {
 
 describe('the command line of pnpm start', () => {
   it('when --dev is given, then it runs from sources too; a leading -- (pnpm start -- ...) is ignored', () => {
-    expect(supervisor.parseStartArgs([])).toEqual({ dev: false, fromSource: false });
+    expect(supervisor.parseStartArgs([])).toEqual({ dev: false, fromSource: false, build: true });
     expect(supervisor.parseStartArgs(['--', '--from-source'])).toEqual({
       dev: false,
       fromSource: true,
+      build: true,
     });
-    expect(supervisor.parseStartArgs(['--dev'])).toEqual({ dev: true, fromSource: true });
+    expect(supervisor.parseStartArgs(['--dev'])).toEqual({
+      dev: true,
+      fromSource: true,
+      build: true,
+    });
+    expect(supervisor.parseStartArgs(['--no-build'])).toEqual({
+      dev: false,
+      fromSource: false,
+      build: false,
+    });
     expect(supervisor.parseStartArgs(['--', '-h'])).toBe('help');
   });
 
