@@ -27,7 +27,15 @@ import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-cata
 import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
 import { Storefront } from './storefront.js';
 import { databaseOf, systemCostSources } from './system-cost.js';
-import { ROOT, startSystem, startTraceSink, type RunningSystem, type TraceSink } from './system.js';
+import {
+  OTLP_PORT,
+  portOf,
+  ROOT,
+  startSystem,
+  startTraceSink,
+  type RunningSystem,
+  type TraceSink,
+} from './system.js';
 
 const SCENARIOS = [
   'ceilings',
@@ -159,7 +167,7 @@ async function withSystem<T>(
   let system: RunningSystem | undefined;
   if (!values.url)
     system = await startSystem(env, (line) => progress(`system: ${line.slice(0, 100)}`));
-  const storefront = new Storefront(values.url ?? 'http://127.0.0.1:8080');
+  const storefront = new Storefront(values.url ?? `http://127.0.0.1:${portOf(8080)}`);
   try {
     return await run(storefront);
   } finally {
@@ -499,7 +507,7 @@ if (only.has('tracing') && !values.url) {
   const off = await withSystem({ OTEL_SDK_DISABLED: 'true' }, run('checkout: tracing off'));
   const sink = await startTraceSink();
   const on = await withSystem(
-    { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+    { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` },
     run('checkout: tracing on'),
   ).finally(() => sink.close());
   results.tracing = { off: off.accepted, on: on.accepted, exports: sink.spans() };

@@ -3,7 +3,7 @@
 // messages published and consumed) and the spans the trace sink received.
 import { postgresCounters, sumMetric, type CostSources } from './cost.js';
 import { postgresBackends, servicePids } from './cpu.js';
-import type { TraceSink } from './system.js';
+import { portOf, type TraceSink } from './system.js';
 
 export const SERVICES = ['storefront', 'orders', 'catalog', 'payments', 'users', 'search'] as const;
 const INTERNAL_PORTS = { catalog: 8081, orders: 8082, users: 8083, payments: 8084, search: 8085 };
@@ -34,9 +34,9 @@ export function systemCostSources(
       postgres: await postgresBackends(postgresUrl, DATABASES),
     }),
     counters: async () => {
-      const texts = await Promise.all(Object.values(INTERNAL_PORTS).map(metrics));
+      const texts = await Promise.all(Object.values(INTERNAL_PORTS).map((p) => metrics(portOf(p))));
       // The storefront's own requests are the shoppers'; every other service's are internal.
-      const storefront = await metrics(8080);
+      const storefront = await metrics(portOf(8080));
       const sum = (metric: string, from = texts) =>
         from.reduce((total, text) => total + sumMetric(text, metric), 0);
       return {

@@ -7,6 +7,15 @@ export const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
   existsSync(join(dir, 'pnpm-workspace.yaml')),
 )!;
 
+/**
+ * Ports as `pnpm start` gives them: the storefront on 8080 and the rest after it, or all moved
+ * by `BAZAAR_BASE_PORT` (a second copy of the system beside the first); the bench's OTLP
+ * receiver then moves too (`BAZAAR_BASE_PORT` + 90) and the services export to it.
+ */
+const BASE_PORT = Number(process.env.BAZAAR_BASE_PORT ?? 8080);
+export const portOf = (defaultPort: number) => defaultPort - 8080 + BASE_PORT;
+export const OTLP_PORT = BASE_PORT === 8080 ? 4318 : BASE_PORT + 90;
+
 export interface RunningSystem {
   stop(): Promise<void>;
 }
@@ -27,6 +36,9 @@ export async function startSystem(
       ...process.env,
       BAZAAR_RATE_LIMITS: 'off',
       LOG_LEVEL: 'warn',
+      ...(OTLP_PORT !== 4318
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` }
+        : {}),
       ...env,
     },
   });
@@ -87,7 +99,7 @@ export interface TraceSink {
  * An OTLP/HTTP receiver that accepts and counts trace exports the way Jaeger's port 4318 would,
  * so "tracing on" costs what exporting really costs.
  */
-export async function startTraceSink(port = 4318): Promise<TraceSink> {
+export async function startTraceSink(port = OTLP_PORT): Promise<TraceSink> {
   let requests = 0;
   let spans = 0;
   const server: Server = createServer((request, response) => {
