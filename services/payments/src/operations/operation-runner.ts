@@ -68,6 +68,11 @@ export function createOperationRunner(
   let stopped = true;
   let draining = false;
   let again = false;
+  /**
+   * Due operations may be waiting unclaimed (the last claim filled the room, or there was none):
+   * a finishing operation then claims again; otherwise the next NOTIFY or poll does.
+   */
+  let backlog = false;
   let poll: NodeJS.Timeout | undefined;
   let listener: pg.Client | undefined;
   let reconnect: NodeJS.Timeout | undefined;
@@ -131,13 +136,15 @@ export function createOperationRunner(
     try {
       do {
         again = false;
-        while (!stopped && active < options.concurrency) {
+        while (!stopped) {
+          const room = options.concurrency - active;
+          if (room <= 0) {
+            backlog = true;
+            break;
+          }
           // As many as there is room for, in one statement.
-          const operations = await claimOperations(
-            db,
-            options.leaseMs,
-            options.concurrency - active,
-          );
+          const operations = await claimOperations(db, options.leaseMs, room);
+          backlog = operations.length === room;
           if (operations.length === 0) break;
           // The orders to authorize, read in one statement for the batch.
           const before = await readOrdersBeforeAuthorization(
@@ -154,10 +161,11 @@ export function createOperationRunner(
             const done = run(operation, before).finally(() => {
               active -= 1;
               running.delete(done);
-              void drain();
+              if (backlog) void drain();
             });
             running.add(done);
           }
+          if (!backlog) break;
         }
       } while (again && !stopped);
     } catch (error) {
