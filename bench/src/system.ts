@@ -48,6 +48,9 @@ export async function startSystem(
       ...process.env,
       BAZAAR_RATE_LIMITS: 'off',
       LOG_LEVEL: 'warn',
+      ...(OTLP_PORT !== 4318
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${OTLP_PORT}` }
+        : {}),
       ...env,
     },
   });

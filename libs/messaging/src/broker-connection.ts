@@ -166,21 +166,37 @@ export class BrokerConnection {
  * error such as a bad ack) while the connection lives on, it is opened again with backoff;
  * when the connection goes, the connection's recovery re-attaches it.
  */
+export interface ManagedChannelOptions<C extends Channel> {
+  connection: BrokerConnection;
+  /** Names the channel in log lines (`consumer <queue>`, `publisher`). */
+  label: string;
+  logger: Logger;
+  open: (model: ChannelModel) => Promise<C>;
+  /** Prepares a fresh channel (prefetch, consume, listeners). */
+  setup: (channel: C) => Promise<void>;
+  /** Told when the channel goes away, so in-flight work can fail fast. */
+  onLost?: (channel: C) => void;
+}
+
 export class ManagedChannel<C extends Channel> {
   private channel: C | undefined;
   private recovering = false;
   private closedByUs = new WeakSet<Channel>();
+  private readonly connection: BrokerConnection;
+  private readonly label: string;
+  private readonly logger: Logger;
+  private readonly open: (model: ChannelModel) => Promise<C>;
+  private readonly setup: (channel: C) => Promise<void>;
+  private readonly onLost: (channel: C) => void;
 
-  constructor(
-    private readonly connection: BrokerConnection,
-    private readonly label: string,
-    private readonly logger: Logger,
-    private readonly open: (model: ChannelModel) => Promise<C>,
-    /** Prepares a fresh channel (prefetch, consume, listeners). */
-    private readonly setup: (channel: C) => Promise<void>,
-    /** Told when the channel goes away, so in-flight work can fail fast. */
-    private readonly onLost: (channel: C) => void = () => undefined,
-  ) {}
+  constructor(options: ManagedChannelOptions<C>) {
+    this.connection = options.connection;
+    this.label = options.label;
+    this.logger = options.logger;
+    this.open = options.open;
+    this.setup = options.setup;
+    this.onLost = options.onLost ?? (() => undefined);
+  }
 
   get current(): C | undefined {
     return this.channel;

@@ -1,15 +1,23 @@
-import { validateEnvelope, type EventEnvelope, type EventType } from '@bazaar/contracts';
-import { context, trace } from '@opentelemetry/api';
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { EventType } from '@bazaar/contracts';
+import { context, trace, type Context, type Span } from '@opentelemetry/api';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Kysely, Transaction } from 'kysely';
 import {
   ManagedChannel,
   type BrokerConnection,
   type ConnectionParticipant,
 } from './broker-connection.js';
-import { UnroutableError } from './errors.js';
+import { readDelivery, type Accepted, type DeliveryRules } from './delivery.js';
+import { recordInbox } from './inbox.js';
 import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
+import { Redelivery } from './redelivery.js';
+import {
+  errorText,
+  isPermanent,
+  type EventHandlers,
+  type SubscriptionSettings,
+} from './subscription.js';
 import type { MessagingTables } from './tables.js';
 import {
   declareRetryQueues,
@@ -19,53 +27,6 @@ import {
 } from './topology.js';
 import { contextFrom, endSpan, eventIdAttributes, startProcessSpan } from './tracing.js';
 
-/** Handles one event inside the transaction that also records it in the inbox. */
-export type EventHandler<DB, T extends EventType = EventType> = (
-  event: EventEnvelope<T>,
-  trx: Transaction<DB>,
-) => Promise<void>;
-
-/** A subscription's handlers by event type; the queue is bound to exactly these types. */
-export type EventHandlers<DB> = { [T in EventType]?: EventHandler<DB, T> };
-
-export interface SubscriptionSettings {
-  /** Deliveries handled at once (unacknowledged messages the broker hands this consumer). */
-  prefetch: number;
-  /** Waits between attempts of a failing handler; their count is the number of retries. */
-  retryDelaysMs: number[];
-  /** The quorum queue's `x-delivery-limit`: redeliveries (crashes, lost channels) before the DLQ. */
-  deliveryLimit: number;
-}
-
-/** Why a message went to the dead-letter queue. */
-export type DeadLetterKind = 'invalid' | 'forbidden' | 'unhandled' | 'permanent' | 'exhausted';
-
-/** Headers this library sets; a DLQ message says why it is there. */
-export const HEADERS = {
-  attempts: 'x-bazaar-attempts',
-  lastError: 'x-bazaar-last-error',
-  deadLetterKind: 'x-bazaar-dead-letter-kind',
-  deadLetterReason: 'x-bazaar-dead-letter-reason',
-  deadLetteredAt: 'x-bazaar-dead-lettered-at',
-  queue: 'x-bazaar-queue',
-} as const;
-
-function isPermanent(error: unknown): boolean {
-  return error instanceof Error && error.name === 'PermanentError';
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
-}
-
-/**
- * Consumes one subscription's quorum queue with manual acks and a bounded prefetch. Each
- * delivery runs in one database transaction: the inbox row (queue, message id) first — a
- * message seen before does nothing — then the handler; the ack follows the commit. A failing
- * handler's message is republished to the next delayed retry queue, then dead-lettered; an
- * invalid one is dead-lettered at once, with the reason in its headers.
- */
 /** What a `Consumer` works with. */
 export interface ConsumerOptions<DB> {
   db: Kysely<DB>;
@@ -81,16 +42,33 @@ export interface ConsumerOptions<DB> {
   publishers?: Readonly<Partial<Record<string, string>>>;
 }
 
+/** A delivery being handled: its `process` span and the trace context its handler runs in. */
+interface InHand {
+  message: ConsumeMessage;
+  span: Span;
+  context: Context;
+}
+
+type Applicable<DB> = InHand & Accepted<DB>;
+
+/**
+ * Consumes one subscription's quorum queue with manual acks and a bounded prefetch, applying
+ * what prefetch delivered in batches: one database transaction writes the inbox rows of a batch
+ * (a message seen before does nothing) and runs each message's handler in turn, each in its own
+ * trace; the acks follow the commit. When a batch's transaction fails, its messages are applied
+ * again one by one, each in its own transaction, so a failing message is retried (the next
+ * delayed retry queue, then the dead-letter queue) alone while its batch-mates commit. An
+ * invalid message is dead-lettered at once, with the reason in its headers.
+ */
 export class Consumer<DB> implements ConnectionParticipant {
   private readonly managed: ManagedChannel<ConfirmChannel>;
   private consumerTag: string | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private cancelled = false;
-  // Filled by `basic.return` (sent before the confirm of the same message): a retry or
-  // dead-letter republish that reached no queue.
-  private returned = new Set<string>();
   readonly names: ReturnType<typeof queueNames>;
   private readonly exchanges: ReturnType<typeof exchangeNames>;
+  private readonly redelivery: Redelivery;
+  private readonly rules: DeliveryRules<DB>;
 
   private readonly db: Kysely<DB>;
   private readonly namespace: string;
@@ -99,7 +77,6 @@ export class Consumer<DB> implements ConnectionParticipant {
   readonly settings: SubscriptionSettings;
   private readonly logger: Logger;
   private readonly metrics: MessagingMetrics;
-  private readonly publishers?: Readonly<Partial<Record<string, string>>>;
 
   constructor(options: ConsumerOptions<DB>) {
     const { connection, namespace, queue, settings, logger } = options;
@@ -110,16 +87,29 @@ export class Consumer<DB> implements ConnectionParticipant {
     this.settings = settings;
     this.logger = logger;
     this.metrics = options.metrics;
-    this.publishers = options.publishers;
     this.names = queueNames(namespace, queue, settings.retryDelaysMs);
     this.exchanges = exchangeNames(namespace);
-    this.managed = new ManagedChannel(
-      connection,
-      `consumer ${queue}`,
+    this.rules = {
+      queue,
+      handlers: options.handlers,
+      eventsExchange: this.exchanges.events,
+      publishers: options.publishers,
+    };
+    this.redelivery = new Redelivery({
+      queue,
+      names: this.names,
+      exchanges: this.exchanges,
+      settings,
       logger,
-      (model) => model.createConfirmChannel(),
-      (channel) => this.consume(channel),
-    );
+      metrics: this.metrics,
+    });
+    this.managed = new ManagedChannel({
+      connection,
+      label: `consumer ${queue}`,
+      logger,
+      open: (model) => model.createConfirmChannel(),
+      setup: (channel) => this.consume(channel),
+    });
   }
 
   get eventTypes(): EventType[] {
@@ -141,11 +131,7 @@ export class Consumer<DB> implements ConnectionParticipant {
 
   private async consume(channel: ConfirmChannel): Promise<void> {
     if (this.cancelled) return;
-    this.returned = new Set();
-    channel.on('return', (message: ConsumeMessage) => {
-      const id = message.properties.messageId as string | undefined;
-      if (id) this.returned.add(id);
-    });
+    this.redelivery.watch(channel);
     await declareSubscriptionQueues(channel, this.namespace, {
       queue: this.queue,
       eventTypes: this.eventTypes,
@@ -153,16 +139,24 @@ export class Consumer<DB> implements ConnectionParticipant {
     });
     await declareRetryQueues(channel, this.namespace, this.queue, this.settings.retryDelaysMs);
     await channel.prefetch(this.settings.prefetch);
+    const batches: DeliveryBatches = new DeliveryBatches(
+      this.settings.batchSize,
+      (messages): Promise<void> => this.handleBatch(channel, messages, batches),
+    );
+    // Deliveries still waiting when the channel goes are redelivered by the broker.
+    channel.on('close', () => batches.discard());
     const { consumerTag } = await channel.consume(
       this.names.main,
       (message) => {
         if (!message) {
           // The broker cancelled us (the queue was deleted): start the channel over.
           this.logger.warn({ queue: this.queue }, 'consumer cancelled by the broker');
+          batches.discard();
           void channel.close().catch(() => undefined);
           return;
         }
-        const work = this.handle(channel, message);
+        const work = batches.push(message);
+        if (!work) return;
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
       },
@@ -195,7 +189,48 @@ export class Consumer<DB> implements ConnectionParticipant {
     await this.managed.close();
   }
 
-  private async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  /**
+   * One batch of deliveries, in delivery order: each gets its `process` span (a child of the
+   * trace its headers carry); refused ones are dead-lettered, the rest applied.
+   */
+  private async handleBatch(
+    channel: ConfirmChannel,
+    messages: ConsumeMessage[],
+    batches: DeliveryBatches,
+  ): Promise<void> {
+    const inHand = messages.map((message) => this.inHand(message));
+    const open = new Set<Span>(inHand.map((item) => item.span));
+    try {
+      const applicable: Array<Applicable<DB>> = [];
+      for (const item of inHand) {
+        const read = readDelivery(item.message, this.rules);
+        if (read.event) item.span.setAttributes(eventIdAttributes(read.event.data));
+        if ('kind' in read) {
+          await context.with(item.context, () =>
+            this.redelivery.deadLetter(channel, item.message, read.kind, read.reason),
+          );
+          endSpan(item.span);
+          open.delete(item.span);
+        } else {
+          applicable.push({ ...item, ...read });
+        }
+      }
+      await this.apply(channel, applicable, open);
+    } catch (error) {
+      for (const span of open) endSpan(span, error);
+      // Neither acked nor safely handed on (a republish not confirmed or returned): closing the
+      // channel returns every unacked message to the queue, and reopening it redeclares the
+      // topology (a deleted retry or dead-letter queue comes back) before the redelivery.
+      this.logger.error(
+        { err: error, queue: this.queue },
+        'message handling failed; reopening the channel',
+      );
+      batches.discard();
+      void channel.close().catch(() => undefined);
+    }
+  }
+
+  private inHand(message: ConsumeMessage): InHand {
     const parent = contextFrom(message.properties.headers);
     const span = startProcessSpan(parent, {
       exchange: this.exchanges.events,
@@ -206,216 +241,147 @@ export class Consumer<DB> implements ConnectionParticipant {
       deliveryTag: message.fields.deliveryTag,
       redelivered: message.fields.redelivered,
     });
-    try {
-      await context.with(trace.setSpan(parent, span), () => this.process(channel, message));
-      endSpan(span);
-    } catch (error) {
-      endSpan(span, error);
-      // Neither acked nor safely handed on (a republish not confirmed or returned, a database
-      // error before the handler): closing the channel returns every unacked message to the
-      // queue, and reopening it redeclares the topology (a deleted retry or dead-letter queue
-      // comes back) before the redelivery.
-      this.logger.error(
-        { err: error, queue: this.queue },
-        'message handling failed; reopening the channel',
-      );
-      void channel.close().catch(() => undefined);
-    }
-  }
-
-  private async process(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(message.content.toString('utf8'));
-    } catch {
-      return this.deadLetter(channel, message, 'invalid', 'the body is not JSON');
-    }
-    const problems = validateEnvelope(envelope);
-    if (problems.length) {
-      return this.deadLetter(channel, message, 'invalid', problems.join('; '));
-    }
-    const event = envelope as EventEnvelope;
-    trace.getActiveSpan()?.setAttributes(eventIdAttributes(event.data));
-    const forbidden = this.forbidden(event, message);
-    if (forbidden) return this.deadLetter(channel, message, 'forbidden', forbidden);
-    const handler = this.handlers[event.type] as EventHandler<DB> | undefined;
-    if (!handler) {
-      return this.deadLetter(
-        channel,
-        message,
-        'unhandled',
-        `${this.queue} has no handler for ${event.type}`,
-      );
-    }
-    let duplicate = false;
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        const inserted = await (trx as unknown as Transaction<MessagingTables>)
-          .insertInto('inbox_messages')
-          .values({ queue: this.queue, message_id: event.id, type: event.type })
-          .onConflict((conflict) => conflict.doNothing())
-          .returning('message_id')
-          .executeTakeFirst();
-        if (!inserted) {
-          duplicate = true;
-          return;
-        }
-        await handler(event, trx);
-      });
-    } catch (error) {
-      if (isPermanent(error)) {
-        return this.deadLetter(channel, message, 'permanent', errorText(error));
-      }
-      return this.retry(channel, message, event, error);
-    }
-    this.ack(channel, message);
-    if (duplicate) {
-      this.metrics.duplicates.inc({ queue: this.queue });
-      this.logger.debug({ eventId: event.id, queue: this.queue }, 'duplicate message ignored');
-    } else {
-      this.metrics.consumed.inc({ queue: this.queue, type: event.type });
-    }
+    return { message, span, context: trace.setSpan(parent, span) };
   }
 
   /**
-   * Why this service must not believe the event's publisher, or undefined: its `source` is not
-   * the declared publisher of its type, or the AMQP `appId` or routing key say otherwise than
-   * its envelope (a publisher allowed one routing key carrying another type).
+   * Applies the batch in one transaction; when that fails (a handler threw, a conflict, the
+   * commit), applies each message alone, so only the failing one is retried.
    */
-  private forbidden(event: EventEnvelope, message: ConsumeMessage): string | undefined {
-    const expected = this.publishers?.[event.type];
-    if (this.publishers && event.source !== expected) {
-      return `${event.type} may come only from ${expected ?? 'nobody'}, not from ${event.source}`;
-    }
-    const appId = message.properties.appId as string | undefined;
-    if (appId !== undefined && appId !== event.source) {
-      return `published by ${appId} as ${event.source}`;
-    }
-    if (
-      message.fields.exchange === this.exchanges.events &&
-      message.fields.routingKey !== event.type
-    ) {
-      return `${event.type} published under routing key ${message.fields.routingKey}`;
-    }
-    return undefined;
-  }
-
-  private async retry(
+  private async apply(
     channel: ConfirmChannel,
-    message: ConsumeMessage,
-    event: EventEnvelope,
-    error: unknown,
+    batch: Array<Applicable<DB>>,
+    open: Set<Span>,
   ): Promise<void> {
-    const headers = message.properties.headers ?? {};
-    const failures = Number(headers[HEADERS.attempts] ?? 0) + 1;
-    const delays = this.settings.retryDelaysMs;
-    if (failures > delays.length) {
-      return this.deadLetter(
-        channel,
-        message,
-        'exhausted',
-        `failed ${failures} times; last: ${errorText(error)}`,
-      );
-    }
-    const retryQueue = this.names.retries[failures - 1]!;
-    this.logger.warn(
-      {
-        err: error,
-        eventId: event.id,
-        type: event.type,
-        queue: this.queue,
-        attempt: failures,
-        retryInMs: delays[failures - 1],
-      },
-      'handler failed; retrying later',
-    );
-    // Into the attempt's retry queue through the retries exchange (no write on the default
-    // exchange needed); it dead-letters back into the main queue after its TTL.
-    await this.republish(channel, message, this.exchanges.retries, retryQueue, {
-      [HEADERS.attempts]: failures,
-      [HEADERS.lastError]: errorText(error),
-    });
-    this.metrics.retried.inc({ queue: this.queue });
-  }
-
-  private async deadLetter(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    kind: DeadLetterKind,
-    reason: string,
-  ): Promise<void> {
-    this.logger.error(
-      { messageId: message.properties.messageId, queue: this.queue, kind, reason },
-      'message dead-lettered',
-    );
-    await this.republish(channel, message, this.exchanges.deadLetters, this.names.deadLetter, {
-      [HEADERS.deadLetterKind]: kind,
-      [HEADERS.deadLetterReason]: reason,
-      [HEADERS.deadLetteredAt]: new Date().toISOString(),
-      [HEADERS.queue]: this.queue,
-    });
-    this.metrics.deadLettered.inc({ queue: this.queue, reason: kind });
-  }
-
-  /**
-   * Publishes a copy with extra headers, `mandatory`, waits for its confirm, then acks the
-   * original. A copy that reached no queue (returned) or was not confirmed throws: the original
-   * is not acked and comes back.
-   */
-  private async republish(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    exchange: string,
-    routingKey: string,
-    extraHeaders: Record<string, unknown>,
-  ): Promise<void> {
-    const { properties } = message;
-    const options: Options.Publish = {
-      messageId: properties.messageId,
-      type: properties.type,
-      appId: properties.appId,
-      contentType: properties.contentType,
-      timestamp: properties.timestamp,
-      persistent: true,
-      mandatory: true,
-      headers: { ...stripBrokerHeaders(properties.headers), ...extraHeaders },
-    };
-    const id = String(properties.messageId ?? '');
-    await new Promise<void>((resolve, reject) => {
+    if (batch.length === 0) return;
+    if (batch.length > 1) {
+      let applied: Set<Applicable<DB>> | undefined;
       try {
-        channel.publish(exchange, routingKey, message.content, options, (error: unknown) => {
-          const returned = this.returned.delete(id);
-          if (error) reject(error instanceof Error ? error : new Error(String(error)));
-          else if (returned) reject(new UnroutableError(routingKey, 'NO_ROUTE'));
-          else resolve();
-        });
+        applied = await this.transact(batch);
       } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        this.logger.warn(
+          { err: error, queue: this.queue, messages: batch.length },
+          'batch failed; applying its messages one by one',
+        );
+        for (const item of batch) {
+          item.span.addEvent('batch failed; applied alone', {
+            'exception.message': errorText(error),
+          });
+        }
       }
-    });
-    this.ack(channel, message);
+      if (applied) {
+        // Every earlier delivery of this channel is settled (batches run in delivery order,
+        // each to its end), so one ack of the last covers the batch.
+        const last = batch.reduce((a, b) =>
+          a.message.fields.deliveryTag > b.message.fields.deliveryTag ? a : b,
+        );
+        this.redelivery.ack(channel, last.message, true);
+        for (const item of batch) this.settled(item, applied.has(item), open);
+        return;
+      }
+    }
+    for (const item of batch) await this.applyAlone(channel, item, open);
   }
 
-  private ack(channel: ConfirmChannel, message: ConsumeMessage): void {
+  private async applyAlone(
+    channel: ConfirmChannel,
+    item: Applicable<DB>,
+    open: Set<Span>,
+  ): Promise<void> {
+    let applied: Set<Applicable<DB>>;
     try {
-      channel.ack(message);
+      applied = await this.transact([item]);
     } catch (error) {
-      // The channel closed after the commit: the broker redelivers, the inbox absorbs it.
-      this.logger.warn(
-        { err: error, queue: this.queue },
-        'ack failed; message will be redelivered',
+      item.span.recordException(error instanceof Error ? error : new Error(String(error)));
+      await context.with(item.context, () =>
+        isPermanent(error)
+          ? this.redelivery.deadLetter(channel, item.message, 'permanent', errorText(error))
+          : this.redelivery.retry(channel, item.message, item.event, error),
       );
+      endSpan(item.span);
+      open.delete(item.span);
+      return;
     }
+    this.redelivery.ack(channel, item.message);
+    this.settled(item, applied.has(item), open);
+  }
+
+  /**
+   * One transaction: the batch's inbox rows in one statement, then each new message's handler
+   * in its own trace context. Returns the messages whose handler ran (the others had been
+   * handled before, or are a second copy in this batch).
+   */
+  private transact(batch: Array<Applicable<DB>>): Promise<Set<Applicable<DB>>> {
+    return context.with(batch[0]!.context, () =>
+      this.db.transaction().execute(async (trx) => {
+        const fresh = await recordInbox(
+          trx as unknown as Transaction<MessagingTables>,
+          this.queue,
+          batch.map(({ event }) => event),
+        );
+        const applied = new Set<Applicable<DB>>();
+        for (const item of batch) {
+          if (!fresh.delete(item.event.id)) continue;
+          await context.with(item.context, () => item.handler(item.event, trx));
+          applied.add(item);
+        }
+        return applied;
+      }),
+    );
+  }
+
+  /** After the commit and the ack: counted, logged when it was a duplicate, its span ended. */
+  private settled(item: Applicable<DB>, applied: boolean, open: Set<Span>): void {
+    if (applied) {
+      this.metrics.consumed.inc({ queue: this.queue, type: item.event.type });
+    } else {
+      this.metrics.duplicates.inc({ queue: this.queue });
+      this.logger.debug({ eventId: item.event.id, queue: this.queue }, 'duplicate message ignored');
+    }
+    endSpan(item.span);
+    open.delete(item.span);
   }
 }
 
-/** Headers the broker adds (`x-death`, delivery counts) are not carried into a copy. */
-function stripBrokerHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key === 'x-death' || key.startsWith('x-first-death') || key === 'x-delivery-count')
-      continue;
-    copy[key] = value;
+/**
+ * The deliveries of one channel, taken in batches of at most `max`, in delivery order, one batch
+ * at a time: the first delivery waits one turn of the event loop for the rest of its burst, and
+ * whatever arrives while a batch is applied forms the next one.
+ */
+class DeliveryBatches {
+  private waiting: ConsumeMessage[] = [];
+  private draining: Promise<void> | undefined;
+  private discarded = false;
+
+  constructor(
+    private readonly max: number,
+    private readonly apply: (messages: ConsumeMessage[]) => Promise<void>,
+  ) {}
+
+  /** Queues a delivery; returns the work that will handle it (undefined once discarded). */
+  push(message: ConsumeMessage): Promise<void> | undefined {
+    if (this.discarded) return undefined;
+    this.waiting.push(message);
+    this.draining ??= this.drain();
+    return this.draining;
   }
-  return copy;
+
+  /** The channel is gone: what waits is dropped (the broker redelivers it). */
+  discard(): void {
+    this.discarded = true;
+    this.waiting = [];
+  }
+
+  private async drain(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (;;) {
+      const batch = this.waiting.splice(0, Math.max(1, this.max));
+      if (batch.length === 0) {
+        this.draining = undefined;
+        return;
+      }
+      // `apply` settles every message itself (a failure closes the channel): never throws.
+      await this.apply(batch).catch(() => undefined);
+    }
+  }
 }

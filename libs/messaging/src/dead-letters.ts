@@ -1,5 +1,5 @@
 import amqp, { type GetMessage } from 'amqplib';
-import { HEADERS } from './consumer.js';
+import { HEADERS } from './subscription.js';
 import { exchangeNames, queueNames } from './topology.js';
 
 export interface ReplayOptions {

@@ -8,7 +8,8 @@ export {
   type EventHandlers,
   type SubscriptionSettings,
   type DeadLetterKind,
-} from './consumer.js';
+} from './subscription.js';
+export type { InboxSettings } from './inbox.js';
 export type { RelaySettings, RelayRound } from './relay.js';
 export type { Logger } from './logger.js';
 export {

@@ -3,8 +3,10 @@ import type { ChannelModel } from 'amqplib';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
 import { BrokerConnection } from './broker-connection.js';
-import { Consumer, type EventHandlers, type SubscriptionSettings } from './consumer.js';
+import { Consumer } from './consumer.js';
+import type { EventHandlers, SubscriptionSettings } from './subscription.js';
 import { silentLogger, type Logger } from './logger.js';
+import { InboxPruner, type InboxSettings } from './inbox.js';
 import { createMessagingMetrics } from './metrics.js';
 import { OutboxListener } from './outbox-listener.js';
 import { Publisher } from './publisher.js';
@@ -33,6 +35,8 @@ export interface MessagingOptions<DB> {
   relay?: boolean;
   /** Outbox relay tuning; defaults suit production. */
   relaySettings?: Partial<RelaySettings>;
+  /** Inbox pruning (by a process that consumes); defaults suit production. */
+  inboxSettings?: Partial<InboxSettings>;
   /** Defaults for every subscription (each `subscribe` may override). */
   subscriptionDefaults?: Partial<SubscriptionSettings>;
   /** How long `stop()` waits for in-flight handlers. */
@@ -70,19 +74,26 @@ export interface Messaging<DB> {
   check(): Promise<void>;
   /** The relay, for tests and tools (`relayOnce`, `prune`, `backlog`). */
   readonly relay: OutboxRelay | undefined;
+  /** The consumers' inbox pruning, for tests and tools (`prune`). */
+  readonly inbox: InboxPruner;
 }
 
 const DEFAULT_RELAY: RelaySettings = {
   batchSize: 200,
   pollIntervalMs: 1000,
   retentionMs: 7 * 24 * 3600_000,
-  inboxRetentionMs: 14 * 24 * 3600_000,
   pruneIntervalMs: 3600_000,
   claimTimeoutMs: 60_000,
 };
 
+const DEFAULT_INBOX: InboxSettings = {
+  retentionMs: 14 * 24 * 3600_000,
+  pruneIntervalMs: 3600_000,
+};
+
 const DEFAULT_SUBSCRIPTION: SubscriptionSettings = {
-  prefetch: 16,
+  prefetch: 32,
+  batchSize: 16,
   retryDelaysMs: [1000, 5000, 30_000, 120_000],
   deliveryLimit: 10,
 };
@@ -169,6 +180,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       metrics,
     });
   }
+  const inbox = new InboxPruner(db, { ...DEFAULT_INBOX, ...options.inboxSettings }, logger);
   const listener =
     relay && options.databaseUrl
       ? new OutboxListener(options.databaseUrl, () => relay.wake(), logger)
@@ -176,6 +188,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
 
   return {
     relay,
+    inbox,
 
     subscribe(queue, handlers, settings) {
       if (started)
@@ -209,6 +222,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       if (connection.isStopped) return;
       relay?.start();
       listener?.start();
+      if (consumers.length) inbox.start();
       logger.info(
         { service: options.service, queues: consumers.map((c) => c.queue) },
         'messaging started',
@@ -218,6 +232,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     async stop() {
       const timeout = options.stopTimeoutMs ?? 10_000;
       await Promise.all(consumers.map((consumer) => consumer.stop(timeout)));
+      inbox.stop();
       await listener?.stop();
       await relay?.stop();
       await publisher.close();

@@ -30,12 +30,12 @@ export class Publisher implements ConnectionParticipant {
     logger: Logger,
     private readonly confirmTimeoutMs = 30_000,
   ) {
-    this.managed = new ManagedChannel(
+    this.managed = new ManagedChannel({
       connection,
-      'publisher',
+      label: 'publisher',
       logger,
-      (model) => model.createConfirmChannel(),
-      async (channel) => {
+      open: (model) => model.createConfirmChannel(),
+      setup: async (channel) => {
         this.returned = new Map();
         channel.on('return', (message: Message) => {
           const id = message.properties.messageId as string | undefined;
@@ -43,7 +43,7 @@ export class Publisher implements ConnectionParticipant {
           if (id) this.returned.set(id, fields.replyText ?? 'NO_ROUTE');
         });
       },
-    );
+    });
   }
 
   get ready(): boolean {

@@ -2,6 +2,7 @@ import { validateEnvelope } from '@bazaar/contracts';
 import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { sql, type Kysely } from 'kysely';
 import { backoffDelay } from '@bazaar/http-client/backoff';
+import { pruneInBatches } from './prune.js';
 import { Signal, sleep } from './wait.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { UnroutableError } from './errors.js';
@@ -24,8 +25,6 @@ export interface RelaySettings {
   pollIntervalMs: number;
   /** Sent rows older than this are deleted. */
   retentionMs: number;
-  /** Inbox rows older than this are deleted (keep it longer than any redelivery can take). */
-  inboxRetentionMs: number;
   pruneIntervalMs: number;
   /**
    * How long a claimed row is reserved for the relay that claimed it; a relay that dies after
@@ -294,8 +293,8 @@ export class OutboxRelay {
       }
     });
 
-    // Each mark is one statement on its own: a relay that dies between them only leaves rows
-    // to be published again when their lease runs out.
+    // One statement per outcome, each on its own (not one row at a time): a relay that dies
+    // between them only leaves rows to be published again when their lease runs out.
     if (sent.length) {
       await sql`
         update outbox_events set status = 'sent', sent_at = now()
@@ -311,12 +310,16 @@ export class OutboxRelay {
             last_error = 'unroutable: no queue bound to ' || type
         where id = any(${unroutable}::uuid[])`.execute(this.db);
     }
-    for (const { id, error } of invalid) {
+    if (invalid.length) {
       // Cannot happen for rows written by writeEvent unless the catalogue changed since.
-      this.logger.error({ eventId: id, problems: error }, 'outbox event fails its schema');
+      for (const { id, error } of invalid) {
+        this.logger.error({ eventId: id, problems: error }, 'outbox event fails its schema');
+      }
       await sql`
-        update outbox_events set status = 'failed', last_error = ${error}
-        where id = ${id}`.execute(this.db);
+        update outbox_events o set status = 'failed', last_error = f.error
+        from unnest(${invalid.map((i) => i.id)}::uuid[], ${invalid.map((i) => i.error)}::text[])
+          as f(id, error)
+        where o.id = f.id`.execute(this.db);
     }
     if (unconfirmed.length) await this.release(unconfirmed);
     return { sent: sent.length, unconfirmed: unconfirmed.length };
@@ -358,35 +361,17 @@ export class OutboxRelay {
     };
   }
 
-  /** Deletes sent outbox rows and inbox rows past their retention, a bounded batch at a time. */
-  async prune(): Promise<{ outbox: number; inbox: number }> {
-    const outbox = await this.pruneBatches(
+  /** Deletes sent and unrouted outbox rows past their retention, a bounded batch at a time. */
+  prune(): Promise<number> {
+    return pruneInBatches(
+      this.db,
       (limit) => sql`
         delete from outbox_events where id in (
           select id from outbox_events
           where status in ('sent', 'unrouted') and sent_at < now() - ${this.settings.retentionMs} * interval '1 millisecond'
           limit ${limit})`,
+      () => this.stopping.signal.aborted,
     );
-    const inbox = await this.pruneBatches(
-      (limit) => sql`
-        delete from inbox_messages where (queue, message_id) in (
-          select queue, message_id from inbox_messages
-          where processed_at < now() - ${this.settings.inboxRetentionMs} * interval '1 millisecond'
-          limit ${limit})`,
-    );
-    return { outbox, inbox };
-  }
-
-  private async pruneBatches(
-    statement: (limit: number) => ReturnType<typeof sql>,
-  ): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const result = await statement(1000).execute(this.db);
-      const deleted = Number(result.numAffectedRows ?? 0);
-      total += deleted;
-      if (deleted < 1000 || this.stopping.signal.aborted) return total;
-    }
   }
 
   /** Rows written and not yet published: a backlog means the relay or the broker is behind. */

@@ -96,7 +96,6 @@ describe('publisher and relay edge cases', () => {
         batchSize: 10,
         pollIntervalMs: 1000,
         retentionMs: 1000,
-        inboxRetentionMs: 1000,
         pruneIntervalMs: 60_000,
         claimTimeoutMs: 60_000,
       },

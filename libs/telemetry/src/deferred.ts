@@ -48,3 +48,12 @@ export async function inTraceOf<T>(
     },
   );
 }
+
+/**
+ * Keeps the active trace context for work done later on its behalf (a batch that writes for
+ * several traces in one transaction): the returned function runs `work` in that context.
+ */
+export function keepTraceContext(): <T>(work: () => T) => T {
+  const kept = context.active();
+  return (work) => context.with(kept, work);
+}

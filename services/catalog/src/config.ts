@@ -11,7 +11,7 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/bazaar_catalog',
   }),
-  /** Connections in the kysely pool: each in-flight order message (prefetch 16) holds one. */
+  /** Connections in the kysely pool: the order messages hold one per batch in flight, admin routes the rest. */
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   /** Connections of the plain pg pool serving the price lookup (checkout's hot path). */
   PRICES_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),

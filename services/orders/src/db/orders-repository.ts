@@ -24,11 +24,27 @@ export interface NewOrder {
   createdAt: Date;
 }
 
-/** Inserts an order and its lines (the status history is written by `recordStatusChange`). */
-export async function insertOrder(trx: Transaction<Database>, order: NewOrder): Promise<void> {
-  await trx
-    .insertInto('orders')
-    .values({
+/**
+ * Inserts an order, its lines and, when given, its first status-history row, in one statement
+ * (later changes are written by `insertStatusChange` or `moveOrderIfIn`).
+ */
+export async function insertOrder(
+  trx: Transaction<Database>,
+  order: NewOrder,
+  firstChange?: { reason: StatusReason; at: Date },
+): Promise<void> {
+  const lines = order.lines.map((line, index) => ({
+    order_id: order.id,
+    line_no: index + 1,
+    product_id: line.productId,
+    sku: line.sku,
+    name: line.name,
+    quantity: line.quantity,
+    unit_price_amount: line.unitPrice.amount,
+    currency: line.unitPrice.currency,
+  }));
+  const withOrder = trx.with('placed_order', (db) =>
+    db.insertInto('orders').values({
       id: order.id,
       user_id: order.userId,
       status: order.status,
@@ -42,22 +58,23 @@ export async function insertOrder(trx: Transaction<Database>, order: NewOrder): 
       cart_id: order.cartId,
       created_at: order.createdAt,
       updated_at: order.createdAt,
-    })
-    .execute();
-  await trx
-    .insertInto('order_lines')
-    .values(
-      order.lines.map((line, index) => ({
+    }),
+  );
+  if (!firstChange) {
+    await withOrder.insertInto('order_lines').values(lines).execute();
+    return;
+  }
+  await withOrder
+    .with('first_change', (db) =>
+      db.insertInto('order_status_history').values({
         order_id: order.id,
-        line_no: index + 1,
-        product_id: line.productId,
-        sku: line.sku,
-        name: line.name,
-        quantity: line.quantity,
-        unit_price_amount: line.unitPrice.amount,
-        currency: line.unitPrice.currency,
-      })),
+        status: order.status,
+        reason: firstChange.reason,
+        at: firstChange.at,
+      }),
     )
+    .insertInto('order_lines')
+    .values(lines)
     .execute();
 }
 

@@ -7,7 +7,7 @@ import {
   findIdempotencyKey,
   type StoredAnswer,
 } from '../db/idempotency-repository.js';
-import { insertOrder, insertStatusChange } from '../db/orders-repository.js';
+import { insertOrder } from '../db/orders-repository.js';
 import { errors } from '../errors.js';
 import { writeOrderCreated } from '../events/order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
@@ -231,8 +231,8 @@ async function checkoutOnce(
         const locked = await findCart(trx, cart.id);
         if (!sameItems(locked!.items, cart.items)) throw cartChanged;
       }
-      await insertOrder(trx, { ...order, cartId: cart?.id ?? null });
-      await insertStatusChange(trx, order.id, 'pending', 'placed', at);
+      // The order, its lines and its `pending` history row: one statement.
+      await insertOrder(trx, { ...order, cartId: cart?.id ?? null }, { reason: 'placed', at });
       await writeOrderCreated(trx, { ...order, paymentMethodId: order.payment.methodId }, at);
       return true;
     });

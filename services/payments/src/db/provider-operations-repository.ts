@@ -35,46 +35,49 @@ export async function requestOperation(
 }
 
 /**
- * Claims the oldest due operation, in one statement of its own (no transaction stays open):
- * it is leased for `leaseMs` (another runner takes it over only after that, e.g. after a crash).
- * Planned at every run (`PLAN_EACH_TIME`): the plan kept from a nearly empty table made each
- * claim visit every waiting row per waiting row, and a backlog of 2,000 drained at 5 a second.
- * An order's operations run one at a time, oldest first (a capture before the void that follows
- * it), and rows another runner is claiming are skipped.
+ * Claims up to `limit` of the oldest due operations, in one statement of its own (no
+ * transaction stays open): each is leased for `leaseMs` (another runner takes it over only
+ * after that, e.g. after a crash). Planned at every run (`PLAN_EACH_TIME`): the plan kept from a
+ * nearly empty table made each claim visit every waiting row per waiting row, and a backlog of
+ * 2,000 drained at 5 a second. An order's operations run one at a time, oldest first (a capture
+ * before the void that follows it), and rows another runner is claiming are skipped.
  */
-export async function claimOperation(
+export async function claimOperations(
   db: Kysely<Database>,
   leaseMs: number,
-): Promise<ProviderOperation | undefined> {
+  limit: number,
+): Promise<ProviderOperation[]> {
   const { rows } = await sql<{
     order_id: string;
     operation: ProviderOperationKind;
     request: unknown;
     tries: number;
     trace_context: TraceCarrier | null;
+    created_at: Date;
   }>`${sql.raw(PLAN_EACH_TIME)}
     update provider_operations o
        set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
-     where (o.order_id, o.operation) = (
+     where (o.order_id, o.operation) in (
        select p.order_id, p.operation from provider_operations p
         where p.done_at is null and p.not_before <= now()
           and not exists (select 1 from provider_operations q
                            where q.order_id = p.order_id and q.done_at is null
                              and q.created_at < p.created_at)
         order by p.created_at
-        limit 1
+        limit ${limit}
         for update skip locked)
-    returning o.order_id, o.operation, o.request, o.tries, o.trace_context`.execute(db);
-  const row = rows[0];
-  return (
-    row && {
+    returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
+    db,
+  );
+  return rows
+    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+    .map((row) => ({
       orderId: row.order_id,
       operation: row.operation,
       request: row.request,
       tries: row.tries,
       traceContext: row.trace_context,
-    }
-  );
+    }));
 }
 
 /** Marks an operation done, in the transaction that recorded its outcome. */
@@ -91,6 +94,27 @@ export async function completeOperation(
     .execute();
 }
 
+/**
+ * Marks an operation done and reads the order as it is now (its lock taken before), in one
+ * statement of the transaction that records the outcome: whether it has a payment, and whether
+ * it was cancelled.
+ */
+export async function completeOperationReadingOrder(
+  trx: Kysely<Database>,
+  orderId: string,
+  operation: ProviderOperationKind,
+): Promise<{ paid: boolean; cancelled: boolean }> {
+  const { rows } = await sql<{ paid: boolean; cancelled: boolean }>`
+    with done as (
+      update provider_operations set done_at = now()
+       where order_id = ${orderId} and operation = ${operation})
+    select exists (select 1 from payments where order_id = ${orderId}) as paid,
+           exists (select 1 from cancelled_orders where order_id = ${orderId}) as cancelled`.execute(
+    trx,
+  );
+  return rows[0]!;
+}
+
 /** A failed try: tried again after `delayMs`. */
 export async function postponeOperation(
   db: Kysely<Database>,
@@ -104,6 +128,20 @@ export async function postponeOperation(
     .where('order_id', '=', operation.orderId)
     .where('operation', '=', operation.operation)
     .execute();
+}
+
+/** Gives claimed operations back at once (what they need could not be read). */
+export async function releaseOperations(
+  db: Kysely<Database>,
+  operations: readonly ProviderOperation[],
+): Promise<void> {
+  await sql`
+    update provider_operations o set not_before = now()
+      from unnest(${operations.map((o) => o.orderId)}::uuid[],
+                  ${operations.map((o) => o.operation)}::text[]) as r (order_id, operation)
+     where o.order_id = r.order_id and o.operation::text = r.operation and o.done_at is null`.execute(
+    db,
+  );
 }
 
 /** Operations not done yet, and the age in seconds of the oldest one (0 when none). */

@@ -2,15 +2,23 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { isOrderCancelled } from '../db/cancelled-orders-repository.js';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
-import { insertAttempt } from '../db/payment-attempts-repository.js';
+import { insertAttempts } from '../db/payment-attempts-repository.js';
 import { findPaymentMethod } from '../db/payment-methods-repository.js';
-import { findPaymentByOrder, insertPayment, lockOrder } from '../db/payments-repository.js';
-import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
+import {
+  findPaymentByOrder,
+  insertPayment,
+  lockOrder,
+  type OrderBeforeAuthorization,
+} from '../db/payments-repository.js';
+import {
+  completeOperationReadingOrder,
+  requestOperation,
+} from '../db/provider-operations-repository.js';
 import { publishPaymentAuthorized, publishPaymentFailed } from '../events/publishers.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from './card.js';
 import type { PaymentsContext } from './context.js';
-import { operationKey } from './provider-operation.js';
+import { nothingToDo, operationKey, type OperationPlan } from './provider-operation.js';
 import { withRetries } from './retry.js';
 
 export interface AuthorizationRequest {
@@ -138,9 +146,15 @@ async function ownMethod(
   db: Kysely<Database>,
   request: AuthorizationRequest,
 ): Promise<PaymentMethodRow | undefined> {
-  const found = await findPaymentMethod(db, request.paymentMethodId);
-  // Another shopper's payment method is as good as unknown.
-  return found && found.user_id === request.userId ? found : undefined;
+  return ownedBy(request, await findPaymentMethod(db, request.paymentMethodId));
+}
+
+/** Another shopper's payment method is as good as unknown. */
+function ownedBy(
+  request: AuthorizationRequest,
+  method: PaymentMethodRow | undefined,
+): PaymentMethodRow | undefined {
+  return method && method.user_id === request.userId ? method : undefined;
 }
 
 /** Writes the payment, its ledger rows and `payment.authorized` / `payment.failed`. */
@@ -175,8 +189,10 @@ async function recordAuthorization(
     failure_reason: failure?.reason ?? null,
     failure_message: failure?.message ?? null,
   });
-  for (const attempt of decision.attempts)
-    await insertAttempt(trx, { ...attempt, payment_id: paymentId });
+  await insertAttempts(
+    trx,
+    decision.attempts.map((attempt) => ({ ...attempt, payment_id: paymentId })),
+  );
 
   if (!failure) {
     await publishPaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
@@ -194,7 +210,7 @@ async function recordAuthorization(
  * repeats into no-ops). What needs no provider (an unknown or expired card) is decided here;
  * otherwise the authorization is only *requested* (a `provider_operations` row) and the runner
  * calls the provider after this transaction committed, holding no connection while it waits
- * ({@link completeAuthorization}).
+ * ({@link planAuthorization}).
  */
 export async function authorizeOrderPayment(
   ctx: PaymentsContext,
@@ -219,37 +235,46 @@ export async function authorizeOrderPayment(
 }
 
 /**
- * The runner's half of an authorization, outside any transaction while the provider is asked:
+ * The runner's half of an authorization (the order read beforehand with the other claimed
+ * ones), outside any transaction while the provider is asked:
  * the call carries a key derived from the order, so a retry after a crash between the
  * provider's answer and our commit is the same authorization. Transient errors and timeouts are
  * retried with backoff, then the payment fails with `provider_error`. The outcome is written in
- * one short transaction that locks the order again: a payment recorded meanwhile wins, and an
+ * the runner's transaction, the order locked again: a payment recorded meanwhile wins, and an
  * order cancelled while the provider was asked has its new authorization released at once.
  */
-export async function completeAuthorization(
+export function planAuthorization(
   ctx: PaymentsContext,
-  db: Kysely<Database>,
   request: AuthorizationRequest,
+  /** The order as it is now ({@link readOrdersBeforeAuthorization}, for a claimed batch). */
+  before: OrderBeforeAuthorization,
+): OperationPlan<Decision> | OperationPlan<void> {
+  const { orderId } = request;
+  if (before.paid || before.cancelled) return nothingToDo(orderId, 'authorize');
+  const method = ownedBy(request, before.method);
+  const decided = decideWithoutProvider(ctx, method, request);
+  const planned: OperationPlan<Decision> = {
+    call: async () => decided ?? (await callProvider(ctx, method!, request)),
+    write: (trx, decision) => writeAuthorization(ctx, trx, request, method, decision),
+  };
+  return planned;
+}
+
+async function writeAuthorization(
+  ctx: PaymentsContext,
+  trx: Kysely<Database>,
+  request: AuthorizationRequest,
+  method: PaymentMethodRow | undefined,
+  decision: Decision,
 ): Promise<AuthorizationOutcome> {
   const { orderId } = request;
-  const settled = await findPaymentByOrder(db, orderId);
-  const cancelled = !settled && (await isOrderCancelled(db, orderId));
-  if (settled || cancelled) {
-    await completeOperation(db, orderId, 'authorize');
-    return settled ? 'duplicate' : 'cancelled';
+  await lockOrder(trx, orderId);
+  const now = await completeOperationReadingOrder(trx, orderId, 'authorize');
+  if (now.paid) return 'duplicate';
+  const outcome = await recordAuthorization(ctx, trx, request, method, decision);
+  if (outcome === 'authorized' && now.cancelled) {
+    ctx.log.info({ orderId }, 'order was cancelled while it was authorized; releasing it');
+    await requestOperation(trx, orderId, 'release');
   }
-  const method = await ownMethod(db, request);
-  const decision =
-    decideWithoutProvider(ctx, method, request) ?? (await callProvider(ctx, method!, request));
-  return db.transaction().execute(async (trx) => {
-    await lockOrder(trx, orderId);
-    await completeOperation(trx, orderId, 'authorize');
-    if (await findPaymentByOrder(trx, orderId)) return 'duplicate' as const;
-    const outcome = await recordAuthorization(ctx, trx, request, method, decision);
-    if (outcome === 'authorized' && (await isOrderCancelled(trx, orderId))) {
-      ctx.log.info({ orderId }, 'order was cancelled while it was authorized; releasing it');
-      await requestOperation(trx, orderId, 'release');
-    }
-    return outcome;
-  });
+  return outcome;
 }

@@ -4,14 +4,20 @@ import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-rep
 import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
 import { publishPaymentCaptureFailed } from '../events/publishers.js';
 import type { PaymentsContext } from './context.js';
-import { callProviderOperation, recordProviderOperation } from './provider-operation.js';
+import type { OperationResult } from '../providers/provider.js';
+import {
+  callProviderOperation,
+  nothingToDo,
+  recordProviderOperation,
+  type OperationPlan,
+} from './provider-operation.js';
 
 export type CaptureOutcome = 'requested' | 'captured' | 'not_capturable';
 
 /**
  * `order.shipped`, in the consumer's transaction: captures an order's authorization when the
  * order ships (money moves when goods do), once. Only an `authorized` payment is captured: the
- * capture is requested and the runner asks the provider afterwards ({@link completeCapture}).
+ * capture is requested and the runner asks the provider afterwards ({@link planCapture}).
  * Anything else is left as it is and `payment.capture_failed` is published (once per
  * `order.shipped` message: the inbox).
  */
@@ -40,25 +46,24 @@ export async function captureOrderPayment(
 }
 
 /** The runner's half: the provider is asked with no transaction open, the outcome written after. */
-export async function completeCapture(
+export async function planCapture(
   ctx: PaymentsContext,
   db: Kysely<Database>,
   orderId: string,
-): Promise<CaptureOutcome> {
+): Promise<OperationPlan> {
   const payment = await findPaymentByOrder(db, orderId);
-  if (!payment || payment.status !== 'authorized') {
-    await completeOperation(db, orderId, 'capture');
-    return 'not_capturable';
-  }
-  const result = await callProviderOperation(ctx, payment, 'capture');
-  return db.transaction().execute(async (trx) => {
-    await lockOrder(trx, orderId);
-    await completeOperation(trx, orderId, 'capture');
-    const now = (await findPaymentByOrder(trx, orderId))!;
-    if (now.status !== 'authorized') return 'not_capturable' as const;
-    await recordProviderOperation(trx, now, 'capture', result);
-    await updatePayment(trx, now.id, { status: 'captured' });
-    ctx.log.info({ orderId, paymentId: now.id }, 'payment captured');
-    return 'captured' as const;
-  });
+  if (!payment || payment.status !== 'authorized') return nothingToDo(orderId, 'capture');
+  return {
+    call: () => callProviderOperation(ctx, payment, 'capture'),
+    write: async (trx, result): Promise<CaptureOutcome> => {
+      await lockOrder(trx, orderId);
+      await completeOperation(trx, orderId, 'capture');
+      const now = (await findPaymentByOrder(trx, orderId))!;
+      if (now.status !== 'authorized') return 'not_capturable';
+      await recordProviderOperation(trx, now, 'capture', result as OperationResult);
+      await updatePayment(trx, now.id, { status: 'captured' });
+      ctx.log.info({ orderId, paymentId: now.id }, 'payment captured');
+      return 'captured';
+    },
+  };
 }

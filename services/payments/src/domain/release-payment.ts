@@ -5,7 +5,13 @@ import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-rep
 import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
 import { publishPaymentRefunded } from '../events/publishers.js';
 import type { PaymentsContext } from './context.js';
-import { callProviderOperation, recordProviderOperation } from './provider-operation.js';
+import type { OperationResult } from '../providers/provider.js';
+import {
+  callProviderOperation,
+  nothingToDo,
+  recordProviderOperation,
+  type OperationPlan,
+} from './provider-operation.js';
 
 export type ReleaseOutcome =
   /** The provider will be asked after the consumer's transaction. */
@@ -26,7 +32,7 @@ const releasable = (payment: PaymentRow | undefined): boolean =>
  * `order.cancelled`, in the consumer's transaction: gives the money of a cancelled order back,
  * once. The cancel is remembered, so a `stock.reserved` that arrives after it (the two travel on
  * different queues) charges nothing, and an authorization in flight is released as soon as it
- * is recorded. A payment to give back is requested from the runner ({@link completeRelease}).
+ * is recorded. A payment to give back is requested from the runner ({@link planRelease}).
  */
 export async function releaseOrderPayment(
   ctx: PaymentsContext,
@@ -54,33 +60,32 @@ export async function releaseOrderPayment(
  * payment as it is now), with no transaction open while the provider answers; then the status,
  * the ledger row and `payment.refunded` in one short transaction.
  */
-export async function completeRelease(
+export async function planRelease(
   ctx: PaymentsContext,
   db: Kysely<Database>,
   orderId: string,
-): Promise<ReleaseOutcome> {
+): Promise<OperationPlan> {
   const payment = await findPaymentByOrder(db, orderId);
-  if (!payment || !releasable(payment)) {
-    await completeOperation(db, orderId, 'release');
-    return payment && payment.status !== 'failed' ? 'already_released' : 'nothing_to_release';
-  }
+  if (!payment || !releasable(payment)) return nothingToDo(orderId, 'release');
   const operation = payment.status === 'captured' ? 'refund' : 'void';
-  const result = await callProviderOperation(ctx, payment, operation);
-  return db.transaction().execute(async (trx) => {
-    await lockOrder(trx, orderId);
-    await completeOperation(trx, orderId, 'release');
-    const now = (await findPaymentByOrder(trx, orderId))!;
-    if (!releasable(now)) return 'already_released' as const;
-    const status = operation === 'void' ? 'voided' : 'refunded';
-    await recordProviderOperation(trx, now, operation, result);
-    await updatePayment(trx, now.id, { status });
-    await publishPaymentRefunded(trx, {
-      orderId,
-      paymentId: now.id,
-      amount: { amount: now.amount, currency: now.currency },
-      provider: now.provider,
-    });
-    ctx.log.info({ orderId, paymentId: now.id, status }, 'payment released');
-    return status;
-  });
+  return {
+    call: () => callProviderOperation(ctx, payment, operation),
+    write: async (trx, result): Promise<ReleaseOutcome> => {
+      await lockOrder(trx, orderId);
+      await completeOperation(trx, orderId, 'release');
+      const now = (await findPaymentByOrder(trx, orderId))!;
+      if (!releasable(now)) return 'already_released';
+      const status = operation === 'void' ? 'voided' : 'refunded';
+      await recordProviderOperation(trx, now, operation, result as OperationResult);
+      await updatePayment(trx, now.id, { status });
+      await publishPaymentRefunded(trx, {
+        orderId,
+        paymentId: now.id,
+        amount: { amount: now.amount, currency: now.currency },
+        provider: now.provider,
+      });
+      ctx.log.info({ orderId, paymentId: now.id, status }, 'payment released');
+      return status;
+    },
+  };
 }

@@ -5,15 +5,22 @@ import pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import {
-  claimOperation,
+  readOrdersBeforeAuthorization,
+  type OrderBeforeAuthorization,
+} from '../db/payments-repository.js';
+import {
+  claimOperations,
   pendingOperations,
   postponeOperation,
+  releaseOperations,
   type ProviderOperation,
 } from '../db/provider-operations-repository.js';
-import { completeAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
-import { completeCapture } from '../domain/capture-payment.js';
+import { planAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
+import { planCapture } from '../domain/capture-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
-import { completeRelease } from '../domain/release-payment.js';
+import type { OperationPlan } from '../domain/provider-operation.js';
+import { planRelease } from '../domain/release-payment.js';
+import { OutcomeWriter } from './outcome-writer.js';
 
 /** The channel every `provider_operations` insert notifies at commit. */
 const CHANNEL = 'payments_operations';
@@ -43,9 +50,11 @@ function retryDelay(tries: number, backoffMs: number): number {
 /**
  * Makes the provider calls consumers asked for, outside their transactions: a consumer commits
  * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new)
- * and acknowledges at once; this runner, woken by the row's NOTIFY, claims it in one statement,
- * calls the provider with no connection held (timeout and retries per try), then writes the
- * outcome and marks the row done in one short transaction. A crash anywhere leaves the row to be
+ * and acknowledges at once; this runner, woken by the row's NOTIFY, claims as many due rows as
+ * it has room for in one statement, reads what each needs in one more, calls the provider with
+ * no connection held (timeout and retries per try), then writes the outcome and marks the row
+ * done in one short transaction, shared with the outcomes that are ready at the same time
+ * ({@link OutcomeWriter}). A crash anywhere leaves the row to be
  * claimed again after its lease; the provider's idempotency keys make the repeated call the same
  * operation, and the outcome is written only if it is not there yet. So a slow provider costs
  * waiting promises here, never pooled connections.
@@ -59,23 +68,45 @@ export function createOperationRunner(
   let stopped = true;
   let draining = false;
   let again = false;
+  /**
+   * Due operations may be waiting unclaimed (the last claim filled the room, or there was none):
+   * a finishing operation then claims again; otherwise the next NOTIFY or poll does.
+   */
+  let backlog = false;
   let poll: NodeJS.Timeout | undefined;
   let listener: pg.Client | undefined;
   let reconnect: NodeJS.Timeout | undefined;
   const running = new Set<Promise<void>>();
 
-  async function call(operation: ProviderOperation): Promise<void> {
+  const writer = new OutcomeWriter(ctx, db);
+
+  async function plan(
+    operation: ProviderOperation,
+    before: Map<string, OrderBeforeAuthorization>,
+  ): Promise<OperationPlan<unknown>> {
     const { orderId } = operation;
     if (operation.operation === 'authorize') {
-      await completeAuthorization(ctx, db, operation.request as AuthorizationRequest);
-    } else if (operation.operation === 'capture') {
-      await completeCapture(ctx, db, orderId);
-    } else {
-      await completeRelease(ctx, db, orderId);
+      const request = operation.request as AuthorizationRequest;
+      return planAuthorization(ctx, request, before.get(orderId)!) as OperationPlan<unknown>;
     }
+    if (operation.operation === 'capture') return planCapture(ctx, db, orderId);
+    return planRelease(ctx, db, orderId);
   }
 
-  async function run(operation: ProviderOperation): Promise<void> {
+  /** The provider call with no transaction open, then the outcome with others'. */
+  async function call(
+    operation: ProviderOperation,
+    before: Map<string, OrderBeforeAuthorization>,
+  ): Promise<void> {
+    const planned = await plan(operation, before);
+    const result = await planned.call();
+    await writer.write((trx) => planned.write(trx, result));
+  }
+
+  async function run(
+    operation: ProviderOperation,
+    before: Map<string, OrderBeforeAuthorization>,
+  ): Promise<void> {
     const { orderId } = operation;
     try {
       // In the trace of the event that asked for it: the outcome's event continues that trace.
@@ -83,7 +114,7 @@ export function createOperationRunner(
         operation.traceContext,
         `payments.provider ${operation.operation}`,
         { 'order.id': orderId, 'payments.provider.try': operation.tries },
-        () => call(operation),
+        () => call(operation, before),
       );
     } catch (error) {
       const delay = retryDelay(operation.tries, ctx.retry.backoffMs);
@@ -105,16 +136,36 @@ export function createOperationRunner(
     try {
       do {
         again = false;
-        while (!stopped && active < options.concurrency) {
-          const operation = await claimOperation(db, options.leaseMs);
-          if (!operation) break;
-          active += 1;
-          const done = run(operation).finally(() => {
-            active -= 1;
-            running.delete(done);
-            void drain();
+        while (!stopped) {
+          const room = options.concurrency - active;
+          if (room <= 0) {
+            backlog = true;
+            break;
+          }
+          // As many as there is room for, in one statement.
+          const operations = await claimOperations(db, options.leaseMs, room);
+          backlog = operations.length === room;
+          if (operations.length === 0) break;
+          // The orders to authorize, read in one statement for the batch.
+          const before = await readOrdersBeforeAuthorization(
+            db,
+            operations
+              .filter((o) => o.operation === 'authorize')
+              .map((o) => o.request as AuthorizationRequest),
+          ).catch(async (error: unknown) => {
+            await releaseOperations(db, operations);
+            throw error;
           });
-          running.add(done);
+          for (const operation of operations) {
+            active += 1;
+            const done = run(operation, before).finally(() => {
+              active -= 1;
+              running.delete(done);
+              if (backlog) void drain();
+            });
+            running.add(done);
+          }
+          if (!backlog) break;
         }
       } while (again && !stopped);
     } catch (error) {

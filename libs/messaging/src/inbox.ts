@@ -1,0 +1,72 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Logger } from './logger.js';
+import { pruneInBatches } from './prune.js';
+import type { MessagingTables } from './tables.js';
+
+export interface InboxSettings {
+  /** Inbox rows older than this are deleted (keep it longer than any redelivery can take). */
+  retentionMs: number;
+  pruneIntervalMs: number;
+}
+
+/**
+ * Records messages as handled by `queue`, in the caller's transaction, in one statement; returns
+ * the ids that are new (a message seen before — committed earlier, or twice in this list — is
+ * not returned, and its handler must not run).
+ */
+export async function recordInbox(
+  trx: Transaction<MessagingTables>,
+  queue: string,
+  messages: ReadonlyArray<{ id: string; type: string }>,
+): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const inserted = await trx
+    .insertInto('inbox_messages')
+    .values(messages.map(({ id, type }) => ({ queue, message_id: id, type })))
+    .onConflict((conflict) => conflict.doNothing())
+    .returning('message_id')
+    .execute();
+  return new Set(inserted.map((row) => row.message_id));
+}
+
+/**
+ * Deletes inbox rows past their retention, a bounded batch at a time, every `pruneIntervalMs`:
+ * the inbox belongs to the consumers, so a process that consumes prunes it (with or without a
+ * relay).
+ */
+export class InboxPruner {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<MessagingTables>,
+    private readonly settings: InboxSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      this.prune().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'inbox pruning failed'),
+      );
+    }, this.settings.pruneIntervalMs).unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  /** Deletes the inbox rows past the retention; returns how many. */
+  prune(): Promise<number> {
+    return pruneInBatches(
+      this.db,
+      (limit) => sql`
+        delete from inbox_messages where (queue, message_id) in (
+          select queue, message_id from inbox_messages
+          where processed_at < now() - ${this.settings.retentionMs} * interval '1 millisecond'
+          limit ${limit})`,
+      () => this.stopped,
+    );
+  }
+}
