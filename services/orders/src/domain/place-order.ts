@@ -9,7 +9,7 @@ import {
 } from '../db/idempotency-repository.js';
 import { insertOrder, insertStatusChange } from '../db/orders-repository.js';
 import { errors } from '../errors.js';
-import { writeOrderCreated } from '../events/order-events.js';
+import { writeOrderCreated } from './order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
 import { isCountryCode } from './country-codes.js';
 import { lookupPricesOrFail } from './lookup-prices.js';

@@ -6,7 +6,7 @@ import { insertAttempt } from '../db/payment-attempts-repository.js';
 import { findPaymentMethod } from '../db/payment-methods-repository.js';
 import { findPaymentByOrder, insertPayment, lockOrder } from '../db/payments-repository.js';
 import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
-import { publishPaymentAuthorized, publishPaymentFailed } from '../events/publishers.js';
+import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from './card.js';
 import type { PaymentsContext } from './context.js';
@@ -179,11 +179,11 @@ async function recordAuthorization(
     await insertAttempt(trx, { ...attempt, payment_id: paymentId });
 
   if (!failure) {
-    await publishPaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
+    await writePaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
     ctx.log.info({ orderId, paymentId, provider }, 'payment authorized');
     return 'authorized';
   }
-  await publishPaymentFailed(trx, { orderId, paymentId, ...failure });
+  await writePaymentFailed(trx, { orderId, paymentId, ...failure });
   ctx.log.info({ orderId, paymentId, reason: failure.reason }, 'payment failed');
   return 'failed';
 }
