@@ -8,7 +8,7 @@ import { findPaymentByOrder, insertPayment, lockOrder } from '../db/payments-rep
 import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
 import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
-import { isExpired } from './card.js';
+import { isExpired } from '../providers/card.js';
 import type { PaymentsContext } from './context.js';
 import { operationKey } from './provider-operation.js';
 import { withRetries } from './retry.js';
