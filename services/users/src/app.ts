@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth/index.js';
 import { jwksRoutes } from './routes/jwks/index.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { meRoutes } from './routes/me/index.js';
+import type { RouteDeps } from './routes/route-deps.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
@@ -106,11 +107,12 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
-  authRoutes(app, ctx);
-  meRoutes(app, ctx);
-  addressRoutes(app, ctx);
-  jwksRoutes(app, keys);
-  keyRoutes(app, ctx);
+  const routeDeps: RouteDeps = { ctx };
+  await authRoutes(app, routeDeps);
+  await meRoutes(app, routeDeps);
+  await addressRoutes(app, routeDeps);
+  await jwksRoutes(app, routeDeps);
+  await keyRoutes(app, routeDeps);
 
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
