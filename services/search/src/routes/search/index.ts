@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { search } from '../../domain/search.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
 import { SearchQuery, SearchReply } from './schemas.js';
@@ -19,7 +19,7 @@ export async function searchRoutes(
         description:
           'Searches the products with typo tolerance; filters by category, brand, price and stock, answers facet counts, sorts as asked and pages with a cursor.',
         querystring: SearchQuery,
-        response: { 200: SearchReply, 400: ProblemSchema },
+        response: { 200: SearchReply, ...problemResponses([400]) },
       },
     },
     async (request) => {
