@@ -1,6 +1,6 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, ProblemSchema, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, ProblemSchema, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -54,9 +54,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     version: '0.1.0',
     description:
       'Accounts, password hashing, login, access and refresh tokens, JWKS, addresses and roles.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     logStream: deps.logStream,
     trustProxy: config.TRUST_PROXY,
     openapi: {
