@@ -6,10 +6,10 @@ import { BrokerConnection } from './broker-connection.js';
 import { Consumer, type EventHandlers, type SubscriptionSettings } from './consumer.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createMessagingMetrics } from './metrics.js';
-import { OutboxListener } from './outbox-listener.js';
+import { NotificationListener } from './notification-listener.js';
 import { Publisher } from './publisher.js';
 import { OutboxRelay, type RelaySettings } from './relay.js';
-import type { MessagingTables } from './tables.js';
+import { OUTBOX_CHANNEL, type MessagingTables } from './tables.js';
 import { declareExchanges, declareSubscriptionQueues, exchangeNames } from './topology.js';
 
 export interface MessagingOptions<DB> {
@@ -171,7 +171,16 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
   }
   const listener =
     relay && options.databaseUrl
-      ? new OutboxListener(options.databaseUrl, () => relay.wake(), logger)
+      ? new NotificationListener({
+          url: options.databaseUrl,
+          channel: OUTBOX_CHANNEL,
+          applicationName: 'outbox-listener',
+          name: 'outbox listener',
+          logger,
+          onNotify: () => relay.wake(),
+          // Rows may have been committed while not listening.
+          onListening: () => relay.wake(),
+        })
       : undefined;
 
   return {
@@ -208,7 +217,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       // stop() while still connecting: stay stopped.
       if (connection.isStopped) return;
       relay?.start();
-      listener?.start();
+      void listener?.start();
       logger.info(
         { service: options.service, queues: consumers.map((c) => c.queue) },
         'messaging started',
