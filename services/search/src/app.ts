@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createQueryTimer, registerIndexMetrics } from './metrics.js';
+import type { RouteDeps } from './routes/route-deps.js';
 import { searchRoutes } from './routes/search/index.js';
 import { IndexFollower } from './sync/index-follower.js';
 
@@ -41,7 +42,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     if (!follower.isReady()) throw new Error(`index ${follower.lagMs()} ms behind`);
   });
   registerIndexMetrics(app.metrics, follower);
-  await app.register(searchRoutes, { follower, observe: createQueryTimer(app.metrics) });
+  const routeDeps: RouteDeps = { follower, observe: createQueryTimer(app.metrics) };
+  await app.register(searchRoutes, routeDeps);
   await follower.start();
   return app;
 }
