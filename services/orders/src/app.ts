@@ -103,8 +103,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   });
 
   const routeDeps: RouteDeps = { config, db: deps.db, catalog, metrics, now, hub, events };
-  await cartRoutes(app, routeDeps);
-  await orderRoutes(app, routeDeps);
-  await adminOrderRoutes(app, routeDeps);
+  await app.register(cartRoutes, routeDeps);
+  await app.register(orderRoutes, routeDeps);
+  await app.register(adminOrderRoutes, routeDeps);
   return app;
 }

@@ -106,11 +106,11 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     audience: config.JWT_AUDIENCE,
   });
   const routeDeps: RouteDeps = { ctx };
-  await authRoutes(app, routeDeps);
-  await meRoutes(app, routeDeps);
-  await addressRoutes(app, routeDeps);
-  await jwksRoutes(app, routeDeps);
-  await keyRoutes(app, routeDeps);
+  await app.register(authRoutes, routeDeps);
+  await app.register(meRoutes, routeDeps);
+  await app.register(addressRoutes, routeDeps);
+  await app.register(jwksRoutes, routeDeps);
+  await app.register(keyRoutes, routeDeps);
 
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
