@@ -22,3 +22,4 @@ export {
 export { exchangeNames, queueNames } from './topology.js';
 export { replayDeadLetters, type ReplayOptions } from './dead-letters.js';
 export { republishUnrouted } from './republish-unrouted.js';
+export { NotificationListener, type NotificationListenerOptions } from './notification-listener.js';

@@ -8,10 +8,10 @@ import type { EventHandlers, SubscriptionSettings } from './subscription.js';
 import { silentLogger, type Logger } from './logger.js';
 import { InboxPruner, type InboxSettings } from './inbox.js';
 import { createMessagingMetrics } from './metrics.js';
-import { OutboxListener } from './outbox-listener.js';
+import { NotificationListener } from './notification-listener.js';
 import { Publisher } from './publisher.js';
 import { OutboxRelay, type RelaySettings } from './relay.js';
-import type { MessagingTables } from './tables.js';
+import { OUTBOX_CHANNEL, type MessagingTables } from './tables.js';
 import { declareExchanges, declareSubscriptionQueues, exchangeNames } from './topology.js';
 
 export interface MessagingOptions<DB> {
@@ -183,7 +183,16 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
   const inbox = new InboxPruner(db, { ...DEFAULT_INBOX, ...options.inboxSettings }, logger);
   const listener =
     relay && options.databaseUrl
-      ? new OutboxListener(options.databaseUrl, () => relay.wake(), logger)
+      ? new NotificationListener({
+          url: options.databaseUrl,
+          channel: OUTBOX_CHANNEL,
+          applicationName: 'outbox-listener',
+          name: 'outbox listener',
+          logger,
+          onNotify: () => relay.wake(),
+          // Rows may have been committed while not listening.
+          onListening: () => relay.wake(),
+        })
       : undefined;
 
   return {
@@ -221,7 +230,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       // stop() while still connecting: stay stopped.
       if (connection.isStopped) return;
       relay?.start();
-      listener?.start();
+      void listener?.start();
       if (consumers.length) inbox.start();
       logger.info(
         { service: options.service, queues: consumers.map((c) => c.queue) },

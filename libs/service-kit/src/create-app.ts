@@ -111,6 +111,21 @@ class OneLinePerRequest extends LogController {
 }
 
 /**
+ * The options every service sets from its `CommonConfig` alike: its log level, pretty logs on a
+ * terminal in development, process metrics except in tests. Spread into `createApp`'s options.
+ */
+export function commonAppOptions(config: {
+  NODE_ENV: string;
+  LOG_LEVEL: LogLevel;
+}): Pick<AppOptions, 'logLevel' | 'prettyLogs' | 'processMetrics'> {
+  return {
+    logLevel: config.LOG_LEVEL,
+    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+    processMetrics: config.NODE_ENV !== 'test',
+  };
+}
+
+/**
  * Builds a service's Fastify app with everything a Bazaar service shares: problem+json errors,
  * strict validation, request ids, logging with trace ids, health, metrics and OpenAPI 3.1 at
  * `/docs/json`. Register routes on the returned app; it never listens by itself.

@@ -1,5 +1,5 @@
 export { loadConfig, ConfigError } from './config.js';
-export { createApp, type App, type AppOptions } from './create-app.js';
+export { createApp, commonAppOptions, type App, type AppOptions } from './create-app.js';
 export {
   AppError,
   defineErrors,

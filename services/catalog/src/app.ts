@@ -1,6 +1,6 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, Faults, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, Faults, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -23,9 +23,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     version: '0.1.0',
     description:
       'Products, categories, prices and stock; the batch price lookup used at checkout; stock reservations.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     openapi: {
       components: { securitySchemes: bearerAuthScheme },
       tags: [

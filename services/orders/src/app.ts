@@ -1,6 +1,6 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import { createCatalogClient } from './clients/catalog-client.js';
 import type { Config } from './config.js';
@@ -42,9 +42,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     name: 'orders',
     version: '0.1.0',
     description: 'Carts, checkout, the order state machine (owner of the saga) and order history.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     openapi: {
       components: { securitySchemes: bearerAuthScheme },
       tags: [
@@ -105,8 +103,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   });
 
   const routeDeps: RouteDeps = { config, db: deps.db, catalog, metrics, now, hub, events };
-  await cartRoutes(app, routeDeps);
-  await orderRoutes(app, routeDeps);
-  await adminOrderRoutes(app, routeDeps);
+  await app.register(cartRoutes, routeDeps);
+  await app.register(orderRoutes, routeDeps);
+  await app.register(adminOrderRoutes, routeDeps);
   return app;
 }

@@ -1,6 +1,6 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -9,6 +9,7 @@ import { providersFromConfig, type ProviderRegistry } from './providers/registry
 import { createOperationRunner, registerOperationMetrics } from './operations/operation-runner.js';
 import { ledgerRoutes } from './routes/ledger/index.js';
 import { paymentMethodRoutes } from './routes/payment-methods/index.js';
+import type { RouteDeps } from './routes/route-deps.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
 
 export interface Dependencies {
@@ -43,9 +44,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     version: '0.1.0',
     description:
       'Payment methods, provider adapters with a built-in test provider, authorizations, refunds and provider webhooks.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     logStream: deps.logStream,
     openapi: {
       components: { securitySchemes: bearerAuthScheme },
@@ -75,14 +74,12 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   registerOperationMetrics(app.metrics, deps.db);
   app.addHook('onReady', () => runner.start());
   app.addHook('onClose', () => runner.stop());
-  await app.register(paymentMethodRoutes, {
+  const routeDeps: RouteDeps = {
     db: deps.db,
-    ctx: { ...ctx, providerName: config.PAYMENT_PROVIDER },
-  });
-  await app.register(ledgerRoutes, { db: deps.db });
-  await app.register(webhookRoutes, {
-    db: deps.db,
-    ctx: { ...ctx, webhookSecrets: config.webhookSecrets },
-  });
+    ctx: { ...ctx, providerName: config.PAYMENT_PROVIDER, webhookSecrets: config.webhookSecrets },
+  };
+  await app.register(paymentMethodRoutes, routeDeps);
+  await app.register(ledgerRoutes, routeDeps);
+  await app.register(webhookRoutes, routeDeps);
   return app;
 }

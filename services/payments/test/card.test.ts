@@ -1,4 +1,4 @@
-import { cardBrand, isExpired, passesLuhn, validateCard } from '../src/domain/card.js';
+import { cardBrand, isExpired, passesLuhn, validateCard } from '../src/providers/card.js';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const good = { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { passesLuhn } from '../src/domain/card.js';
+import { passesLuhn } from '../src/providers/card.js';
 import { signWebhook } from '../src/providers/bazaar-signature.js';
 import { CARDS, handled, reserved, startPayments, type Harness } from './support/harness.js';
 

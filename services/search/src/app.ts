@@ -1,9 +1,10 @@
 import { pingDatabase } from '@bazaar/db';
-import { createApp, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createQueryTimer, registerIndexMetrics } from './metrics.js';
+import type { RouteDeps } from './routes/route-deps.js';
 import { searchRoutes } from './routes/search/index.js';
 import { IndexFollower } from './sync/index-follower.js';
 
@@ -24,9 +25,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     version: '0.1.0',
     description:
       'Its own search index fed by catalog events: full text, typo tolerance, facets and sorting.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     openapi: { tags: [{ name: 'search', description: 'Product search (public)' }] },
   });
   const follower =
@@ -43,7 +42,8 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     if (!follower.isReady()) throw new Error(`index ${follower.lagMs()} ms behind`);
   });
   registerIndexMetrics(app.metrics, follower);
-  await app.register(searchRoutes, { follower, observe: createQueryTimer(app.metrics) });
+  const routeDeps: RouteDeps = { follower, observe: createQueryTimer(app.metrics) };
+  await app.register(searchRoutes, routeDeps);
   await follower.start();
   return app;
 }

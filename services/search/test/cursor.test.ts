@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor, fingerprint, isValidKey } from '../src/domain/cursor.js';
-import { priceFacets, PRICE_THRESHOLDS } from '../src/domain/price-buckets.js';
+import { priceFacets } from '../src/domain/price-buckets.js';
+import { PRICE_THRESHOLDS } from '../src/engine/price-thresholds.js';
 
 const ID = '0190f5e4-1c2b-7a3d-8e4f-5a6b7c8d9e0f';
 

@@ -1,5 +1,5 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
-import { createApp, internalEndpoints, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, internalEndpoints, type App } from '@bazaar/service-kit';
 import { jwksUrl, trustProxySetting, type Config } from './config.js';
 import { rateLimits } from './plugins/rate-limits.js';
 import { security } from './plugins/security.js';
@@ -37,9 +37,7 @@ export async function buildApp(config: Config, deps: RouteDeps): Promise<App> {
       'The Bazaar public API for shoppers and admins. Authenticate with `Authorization: Bearer ' +
       '<accessToken>` from `/v1/auth/login`. Errors are `application/problem+json`. Rate limits ' +
       'answer `429` with `Retry-After` and `RateLimit-*` headers.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     openapi: { components: { securitySchemes: bearerAuthScheme }, tags: TAGS },

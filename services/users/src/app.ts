@@ -1,6 +1,6 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { createApp, ProblemSchema, type App } from '@bazaar/service-kit';
+import { commonAppOptions, createApp, ProblemSchema, type App } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth/index.js';
 import { jwksRoutes } from './routes/jwks/index.js';
 import { keyRoutes } from './routes/keys/index.js';
 import { meRoutes } from './routes/me/index.js';
+import type { RouteDeps } from './routes/route-deps.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
@@ -53,9 +54,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     version: '0.1.0',
     description:
       'Accounts, password hashing, login, access and refresh tokens, JWKS, addresses and roles.',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-    processMetrics: config.NODE_ENV !== 'test',
+    ...commonAppOptions(config),
     logStream: deps.logStream,
     trustProxy: config.TRUST_PROXY,
     openapi: {
@@ -106,11 +105,12 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
-  authRoutes(app, ctx);
-  meRoutes(app, ctx);
-  addressRoutes(app, ctx);
-  jwksRoutes(app, keys);
-  keyRoutes(app, ctx);
+  const routeDeps: RouteDeps = { ctx };
+  await app.register(authRoutes, routeDeps);
+  await app.register(meRoutes, routeDeps);
+  await app.register(addressRoutes, routeDeps);
+  await app.register(jwksRoutes, routeDeps);
+  await app.register(keyRoutes, routeDeps);
 
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {

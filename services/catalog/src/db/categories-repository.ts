@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isUuid } from '../domain/cursor.js';
+import { UUID_PATTERN } from '@bazaar/service-kit';
 import type { CategoryRow, Database } from './database.js';
 
 type Db = Kysely<Database>;
@@ -20,7 +20,7 @@ export async function findCategory(db: Db, idOrSlug: string): Promise<CategoryRo
   return db
     .selectFrom('categories')
     .selectAll()
-    .where(isUuid(idOrSlug) ? 'id' : 'slug', '=', idOrSlug)
+    .where(UUID_PATTERN.test(idOrSlug) ? 'id' : 'slug', '=', idOrSlug)
     .executeTakeFirst();
 }
 

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import { findProductById, insertProduct } from '../db/products-repository.js';
 import { assertCategoryExists, withUniqueSku } from './admin-guards.js';
 import { toProductView, type Money, type ProductView } from './product.js';
-import { publishProducts } from './publish-products.js';
+import { writeProductCreated } from './catalog-events.js';
 
 export interface CreateProductInput {
   sku: string;
@@ -39,7 +39,7 @@ export async function createProduct(
         available: input.stock,
       });
       const created = (await findProductById(trx, id))!;
-      await publishProducts(trx, 'product.created', [created]);
+      await writeProductCreated(trx, created);
       return created;
     }),
   );

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { deleteProduct as deleteRow } from '../db/products-repository.js';
 import { errors } from '../errors.js';
-import { writeEvent } from '../events/outbox.js';
+import { writeProductDeleted } from './catalog-events.js';
 
 /**
  * Deletes a product (and its stock) and writes `product.deleted` with a version one past its
@@ -15,9 +15,6 @@ export async function deleteProduct(db: Kysely<Database>, id: string): Promise<v
     if (version === undefined) {
       throw errors.CATALOG_PRODUCT_NOT_FOUND(`product ${id} does not exist`);
     }
-    await writeEvent(trx, {
-      type: 'product.deleted',
-      data: { productId: id, version: version + 1 },
-    });
+    await writeProductDeleted(trx, { productId: id, version: version + 1 });
   });
 }

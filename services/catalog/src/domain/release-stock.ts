@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import { claimOrder, markReleased } from '../db/reservations-repository.js';
 import { returnStock } from '../db/stock-repository.js';
 import type { LineRequest } from './order-lines.js';
-import { publishStockFlips } from './publish-products.js';
+import { publishStockFlips } from './stock-flips.js';
 
 export type ReleaseResult =
   | { outcome: 'released'; lines: LineRequest[] }

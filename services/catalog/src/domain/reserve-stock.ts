@@ -7,9 +7,9 @@ import {
   setReservationStatus,
 } from '../db/reservations-repository.js';
 import { findAvailability, returnStock, takeStock } from '../db/stock-repository.js';
-import { writeEvent } from '../events/outbox.js';
+import { writeStockRejected, writeStockReserved } from './catalog-events.js';
 import { normalizeLines, type LineRequest } from './order-lines.js';
-import { publishStockFlips } from './publish-products.js';
+import { publishStockFlips } from './stock-flips.js';
 
 export interface Shortage {
   productId: string;
@@ -61,23 +61,17 @@ export async function reserveStock(
     for (const { line } of taken) await returnStock(trx, line.productId, line.quantity);
     const shortages = await findShortages(trx, lines, failed);
     await setReservationStatus(trx, order.orderId, 'rejected');
-    await writeEvent(trx, {
-      type: 'stock.rejected',
-      data: { orderId: order.orderId, userId: order.userId, shortages },
-    });
+    await writeStockRejected(trx, { orderId: order.orderId, userId: order.userId, shortages });
     return { outcome: 'rejected', shortages };
   }
 
   await insertReservationLines(trx, order.orderId, lines);
-  await writeEvent(trx, {
-    type: 'stock.reserved',
-    data: {
-      orderId: order.orderId,
-      userId: order.userId,
-      lines,
-      total: order.total,
-      paymentMethodId: order.paymentMethodId,
-    },
+  await writeStockReserved(trx, {
+    orderId: order.orderId,
+    userId: order.userId,
+    lines,
+    total: order.total,
+    paymentMethodId: order.paymentMethodId,
   });
   await publishStockFlips(
     trx,

@@ -4,7 +4,7 @@ import { findProductById, touchProducts } from '../db/products-repository.js';
 import { setAvailable } from '../db/stock-repository.js';
 import { errors } from '../errors.js';
 import { toProductView, type ProductView } from './product.js';
-import { publishProducts } from './publish-products.js';
+import { writeProductsUpdated } from './catalog-events.js';
 
 /**
  * Sets the units available (a count, not a delta: what a stock-take found), bumps the version
@@ -23,7 +23,7 @@ export async function setStock(
     }
     await touchProducts(trx, [id]);
     const updated = (await findProductById(trx, id))!;
-    await publishProducts(trx, 'product.updated', [updated]);
+    await writeProductsUpdated(trx, [updated]);
     return updated;
   });
   return toProductView(record);

@@ -8,7 +8,7 @@ import {
 import { errors } from '../errors.js';
 import { assertCategoryExists, withUniqueSku } from './admin-guards.js';
 import { toProductView, type ProductView } from './product.js';
-import { publishProducts } from './publish-products.js';
+import { writeProductsUpdated } from './catalog-events.js';
 
 /** Changes a product's fields, bumps its version and writes `product.updated`. */
 export async function updateProduct(
@@ -23,7 +23,7 @@ export async function updateProduct(
         throw errors.CATALOG_PRODUCT_NOT_FOUND(`product ${id} does not exist`);
       }
       const updated = (await findProductById(trx, id))!;
-      await publishProducts(trx, 'product.updated', [updated]);
+      await writeProductsUpdated(trx, [updated]);
       return updated;
     }),
   );

@@ -69,7 +69,6 @@ export interface IdempotencyKeysTable {
   key: string;
   fingerprint: string;
   order_id: string;
-  response_status: number;
   /** The first answer's body, replayed as it was; jsonb. */
   response_body: ColumnType<unknown, string, string>;
   created_at: DefaultedTimestamp;

@@ -3,10 +3,10 @@ import type { Database } from './database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The first answer to a (shopper, key): always a 202 with the order, replayed as it was. */
 export interface StoredAnswer {
   fingerprint: string;
   orderId: string;
-  status: number;
   body: unknown;
 }
 
@@ -17,7 +17,7 @@ export async function findIdempotencyKey(
 ): Promise<StoredAnswer | undefined> {
   const row = await db
     .selectFrom('idempotency_keys')
-    .select(['fingerprint', 'order_id', 'response_status', 'response_body'])
+    .select(['fingerprint', 'order_id', 'response_body'])
     .where('user_id', '=', userId)
     .where('key', '=', key)
     .executeTakeFirst();
@@ -25,7 +25,6 @@ export async function findIdempotencyKey(
     row && {
       fingerprint: row.fingerprint,
       orderId: row.order_id,
-      status: row.response_status,
       body: row.response_body,
     }
   );
@@ -50,7 +49,6 @@ export async function claimIdempotencyKey(
       key,
       fingerprint: answer.fingerprint,
       order_id: answer.orderId,
-      response_status: answer.status,
       response_body: JSON.stringify(answer.body),
     })
     .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())

@@ -6,7 +6,7 @@ import {
   moveOrderIfIn,
   updateOrderStatus,
 } from '../db/orders-repository.js';
-import { writeTransitionEvent } from '../events/order-events.js';
+import { writeTransitionEvent } from './order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
 import type { OrderHead } from './order.js';
 import {

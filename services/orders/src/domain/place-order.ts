@@ -2,39 +2,29 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { findCart, markCartCheckedOut, type CartRecord } from '../db/carts-repository.js';
 import type { Database } from '../db/database.js';
-import {
-  claimIdempotencyKey,
-  findIdempotencyKey,
-  type StoredAnswer,
-} from '../db/idempotency-repository.js';
+import { claimIdempotencyKey, findIdempotencyKey } from '../db/idempotency-repository.js';
 import { insertOrder } from '../db/orders-repository.js';
 import { errors } from '../errors.js';
-import { writeOrderCreated } from '../events/order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
-import { isCountryCode } from './country-codes.js';
-import { lookupPricesOrFail } from './lookup-prices.js';
-import { CurrencyMismatchError } from './money.js';
-import type { Order, PaymentMethod, ShippingAddress } from './order.js';
-import { orderView, type OrderView } from './order-view.js';
-import { duplicateProductId, priceLines, type PricedLine, type RequestedLine } from './pricing.js';
 import type { PriceSource } from './catalog-prices.js';
-import { fingerprint } from './request-fingerprint.js';
+import {
+  checkCheckoutRequest,
+  checkoutFingerprint,
+  requestedLines,
+  type CheckoutRequest,
+} from './checkout-request.js';
+import type { Money } from './money.js';
+import type { Order } from './order.js';
+import { writeOrderCreated } from './order-events.js';
+import { orderView, type OrderView } from './order-view.js';
+import { priceOrder } from './price-order.js';
+import type { PricedLine } from './pricing.js';
 
 export interface PlaceOrderDeps {
   db: Kysely<Database>;
   catalog: PriceSource;
   metrics: SagaMetrics;
   now: () => Date;
-}
-
-/** A checkout request as the route validated it. */
-export interface CheckoutRequest {
-  /** Price fields a client may send along; they are ignored (catalog's prices are used). */
-  items?: (RequestedLine & { unitPrice?: unknown; price?: unknown })[];
-  cartId?: string;
-  shippingAddress: ShippingAddress;
-  payment: PaymentMethod;
-  total?: unknown;
 }
 
 export interface PlaceOrderInput {
@@ -52,75 +42,8 @@ export interface PlaceOrderResult {
   body: OrderView;
 }
 
-/**
- * What the request means, for the idempotency fingerprint: ignored price fields are left out
- * (a retry that differs only in them is the same request), key order does not matter.
- */
-function meaningOf(request: CheckoutRequest): unknown {
-  return {
-    items: request.items?.map(({ productId, quantity }) => ({ productId, quantity })),
-    cartId: request.cartId,
-    shippingAddress: request.shippingAddress,
-    payment: request.payment,
-  };
-}
-
-function replay(stored: StoredAnswer, print: string): PlaceOrderResult {
-  if (stored.fingerprint !== print) {
-    throw errors.ORDERS_IDEMPOTENCY_KEY_REUSED(
-      'this Idempotency-Key was used with a different request body; use a new key for a new order',
-    );
-  }
-  return { replayed: true, body: stored.body as OrderView };
-}
-
-function requestedLines(request: CheckoutRequest, cart: CartRecord | undefined): RequestedLine[] {
-  if (cart) {
-    if (cart.items.length === 0) throw errors.ORDERS_CART_EMPTY(`cart ${cart.id} has no items`);
-    return cart.items;
-  }
-  const lines = request.items!.map(({ productId, quantity }) => ({ productId, quantity }));
-  const duplicate = duplicateProductId(lines);
-  if (duplicate) {
-    throw errors.ORDERS_DUPLICATE_PRODUCT(`items lists product ${duplicate} more than once`, {
-      productId: duplicate,
-    });
-  }
-  return lines;
-}
-
-async function priceOrder(
-  deps: PlaceOrderDeps,
-  requested: RequestedLine[],
-  authorization: string | undefined,
-): Promise<{ lines: PricedLine[]; total: Order['total'] }> {
-  const lookup = await lookupPricesOrFail(
-    deps.catalog,
-    requested.map((l) => l.productId),
-    authorization,
-  );
-  let result;
-  try {
-    result = priceLines(requested, lookup);
-  } catch (error) {
-    if (error instanceof CurrencyMismatchError) {
-      throw errors.ORDERS_CURRENCY_MISMATCH(error.message, { currencies: error.currencies });
-    }
-    throw error;
-  }
-  if (result.kind === 'unknown_products') {
-    throw errors.ORDERS_UNKNOWN_PRODUCTS(`unknown products: ${result.productIds.join(', ')}`, {
-      productIds: result.productIds,
-    });
-  }
-  if (result.kind === 'short') {
-    throw errors.ORDERS_INSUFFICIENT_STOCK(
-      `not enough stock for ${result.shortages.map((s) => s.productId).join(', ')}`,
-      { shortages: result.shortages },
-    );
-  }
-  return result;
-}
+/** Tries before a cart edited during every one of them makes checkout give up (409). */
+const CART_ATTEMPTS = 3;
 
 /**
  * Checkout. Replays the stored answer for a key already used with the same request (422 for
@@ -134,96 +57,142 @@ export async function placeOrder(
   deps: PlaceOrderDeps,
   input: PlaceOrderInput,
 ): Promise<PlaceOrderResult> {
-  const { db } = deps;
-  const { userId, idempotencyKey: key, request } = input;
-  const print = fingerprint(meaningOf(request));
-  if ((request.items === undefined) === (request.cartId === undefined)) {
-    throw errors.ORDERS_INVALID_CHECKOUT('give either items or cartId, not both or neither');
-  }
+  checkCheckoutRequest(input.request);
+  const print = checkoutFingerprint(input.request);
 
-  const { country } = request.shippingAddress;
-  if (!isCountryCode(country)) {
-    throw errors.ORDERS_INVALID_CHECKOUT(
-      `shippingAddress.country ${JSON.stringify(country)} is not an ISO 3166-1 alpha-2 country code`,
-      { errors: [{ field: 'body.shippingAddress.country', message: 'is not a country code' }] },
-    );
-  }
-
-  const earlier = await findIdempotencyKey(db, userId, key);
-  if (earlier) return replay(earlier, print);
+  const earlier = await answeredBefore(deps.db, input, print);
+  if (earlier) return earlier;
 
   for (let attempt = 1; attempt <= CART_ATTEMPTS; attempt++) {
     const result = await checkoutOnce(deps, input, print);
     if (result !== 'cart_changed') return result;
   }
   throw errors.ORDERS_CART_CHANGED(
-    `cart ${request.cartId} kept changing during checkout; check it out again`,
+    `cart ${input.request.cartId} kept changing during checkout; check it out again`,
   );
 }
-
-/** Tries before a cart edited during every one of them makes checkout give up (409). */
-const CART_ATTEMPTS = 3;
-
-const sameItems = (a: CartRecord['items'], b: CartRecord['items']) =>
-  a.length === b.length &&
-  a.every((item, i) => item.productId === b[i].productId && item.quantity === b[i].quantity);
 
 /**
  * One try of checkout after the key was found unused: read the cart (if any), price, then write
  * everything in one transaction. `cart_changed` when the cart was edited between the read and
- * the transaction: marking the cart checked out takes the row lock every edit takes, so once it
- * is held the items read again are final — an edit that committed before is seen (and this try
- * is rolled back to be priced again), an edit after waits and then finds the cart checked out
- * (409). Either way no edit that answered 200 is left out of the order.
+ * the transaction (see {@link saveOrder}); the caller prices it again.
  */
 async function checkoutOnce(
   deps: PlaceOrderDeps,
   input: PlaceOrderInput,
   print: string,
 ): Promise<PlaceOrderResult | 'cart_changed'> {
-  const { db } = deps;
-  const { userId, idempotencyKey: key, request } = input;
-  let cart: CartRecord | undefined;
-  if (request.cartId) {
-    cart = await findCart(db, request.cartId);
-    if (!cart || (cart.userId !== null && cart.userId !== userId)) {
-      throw errors.ORDERS_CART_NOT_FOUND(`no cart ${request.cartId}`);
-    }
-    if (cart.orderId) {
-      // Perhaps by a simultaneous request with this very key that has just committed.
-      const winner = await findIdempotencyKey(db, userId, key);
-      if (winner) return replay(winner, print);
-      throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cart.id} became order ${cart.orderId}`);
-    }
-  }
+  const cart = await openCart(deps.db, input, print);
+  if (cart && 'replayed' in cart) return cart;
 
   const { lines, total } = await priceOrder(
-    deps,
-    requestedLines(request, cart),
+    deps.catalog,
+    requestedLines(input.request, cart),
     input.authorization,
   );
-  const at = deps.now();
-  const order: Order = {
+  const order = newOrder(input, lines, total, deps.now());
+  const body = orderView(order);
+
+  const saved = await saveOrder(deps.db, { input, order, body, cart, print });
+  if (saved === 'cart_changed') return saved;
+  if (saved === 'key_taken') {
+    // The winner committed (that is why the claim conflicted), so its answer is there.
+    return (await answeredBefore(deps.db, input, print))!;
+  }
+  deps.metrics.transitioned('pending', 'placed');
+  return { replayed: false, body };
+}
+
+/**
+ * The first answer to this (shopper, key), replayed, when there is one; a 422 when it answered
+ * another request.
+ */
+async function answeredBefore(
+  db: Kysely<Database>,
+  input: PlaceOrderInput,
+  print: string,
+): Promise<PlaceOrderResult | undefined> {
+  const stored = await findIdempotencyKey(db, input.userId, input.idempotencyKey);
+  if (!stored) return undefined;
+  if (stored.fingerprint !== print) {
+    throw errors.ORDERS_IDEMPOTENCY_KEY_REUSED(
+      'this Idempotency-Key was used with a different request body; use a new key for a new order',
+    );
+  }
+  return { replayed: true, body: stored.body as OrderView };
+}
+
+/**
+ * The shopper's cart to check out, when the request names one; the stored answer when that
+ * cart was just checked out by a simultaneous request with this very key.
+ */
+async function openCart(
+  db: Kysely<Database>,
+  input: PlaceOrderInput,
+  print: string,
+): Promise<CartRecord | PlaceOrderResult | undefined> {
+  const { cartId } = input.request;
+  if (!cartId) return undefined;
+  const cart = await findCart(db, cartId);
+  if (!cart || (cart.userId !== null && cart.userId !== input.userId)) {
+    throw errors.ORDERS_CART_NOT_FOUND(`no cart ${cartId}`);
+  }
+  if (cart.orderId) {
+    const winner = await answeredBefore(db, input, print);
+    if (winner) return winner;
+    throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cart.id} became order ${cart.orderId}`);
+  }
+  return cart;
+}
+
+function newOrder(input: PlaceOrderInput, lines: PricedLine[], total: Money, at: Date): Order {
+  return {
     id: uuidv7(),
-    userId,
+    userId: input.userId,
     status: 'pending',
     cancelReason: null,
     lines,
     total,
-    shippingAddress: request.shippingAddress,
-    payment: request.payment,
+    shippingAddress: input.request.shippingAddress,
+    payment: input.request.payment,
     statusHistory: [{ seq: 0, status: 'pending', reason: 'placed', at }],
     createdAt: at,
     updatedAt: at,
   };
-  const body = orderView(order);
+}
 
+const sameItems = (a: CartRecord['items'], b: CartRecord['items']) =>
+  a.length === b.length &&
+  a.every((item, i) => item.productId === b[i].productId && item.quantity === b[i].quantity);
+
+/**
+ * The transaction: claims the key with the answer to replay, marks the cart checked out, writes
+ * the order, its first history row and `order.created`. `key_taken` when a simultaneous request
+ * with the same key committed first. `cart_changed` (rolled back) when the cart was edited since
+ * it was read: marking the cart checked out takes the row lock every edit takes, so once it is
+ * held the items read again are final — an edit that committed before is seen here, an edit
+ * after waits and then finds the cart checked out (409). Either way no edit that answered 200
+ * is left out of the order.
+ */
+async function saveOrder(
+  db: Kysely<Database>,
+  args: {
+    input: PlaceOrderInput;
+    order: Order;
+    body: OrderView;
+    cart: CartRecord | undefined;
+    print: string;
+  },
+): Promise<'saved' | 'key_taken' | 'cart_changed'> {
+  const { input, order, body, cart, print } = args;
+  const at = order.createdAt;
   const cartChanged = new Error('cart changed');
-  let claimed: boolean;
   try {
-    claimed = await db.transaction().execute(async (trx) => {
-      const answer = { fingerprint: print, orderId: order.id, status: 202, body };
-      if (!(await claimIdempotencyKey(trx, userId, key, answer))) return false;
+    return await db.transaction().execute(async (trx) => {
+      const answer = { fingerprint: print, orderId: order.id, body };
+      if (!(await claimIdempotencyKey(trx, input.userId, input.idempotencyKey, answer))) {
+        return 'key_taken';
+      }
       if (cart) {
         if (!(await markCartCheckedOut(trx, cart.id, order.id, at))) {
           throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cart.id} was checked out meanwhile`);
@@ -234,17 +203,10 @@ async function checkoutOnce(
       // The order, its lines and its `pending` history row: one statement.
       await insertOrder(trx, { ...order, cartId: cart?.id ?? null }, { reason: 'placed', at });
       await writeOrderCreated(trx, { ...order, paymentMethodId: order.payment.methodId }, at);
-      return true;
+      return 'saved';
     });
   } catch (error) {
     if (error === cartChanged) return 'cart_changed';
     throw error;
   }
-  if (!claimed) {
-    const winner = await findIdempotencyKey(db, userId, key);
-    // The winner committed (that is why the claim conflicted), so its row is there.
-    return replay(winner!, print);
-  }
-  deps.metrics.transitioned('pending', 'placed');
-  return { replayed: false, body };
 }

@@ -1,11 +1,11 @@
 import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
-import { onPaymentAuthorized } from './consumers/on-payment-authorized.js';
-import { onPaymentCaptureFailed } from './consumers/on-payment-capture-failed.js';
-import { onPaymentFailed } from './consumers/on-payment-failed.js';
-import { onPaymentRefunded } from './consumers/on-payment-refunded.js';
-import { onStockRejected } from './consumers/on-stock-rejected.js';
-import { onStockReserved } from './consumers/on-stock-reserved.js';
+import { onPaymentAuthorized } from './consumers/payment-authorized.js';
+import { onPaymentCaptureFailed } from './consumers/payment-capture-failed.js';
+import { onPaymentFailed } from './consumers/payment-failed.js';
+import { onPaymentRefunded } from './consumers/payment-refunded.js';
+import { onStockRejected } from './consumers/stock-rejected.js';
+import { onStockReserved } from './consumers/stock-reserved.js';
 import type { SagaDeps } from './saga-handler.js';
 
 /** The queue carrying the saga's answers from catalog and payments to orders. */

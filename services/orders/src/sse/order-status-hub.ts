@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import pg from 'pg';
+import { NotificationListener } from '@bazaar/messaging';
 import { ORDER_STATUS_CHANNEL } from '../db/status-notifications.js';
 
 /**
@@ -23,57 +23,10 @@ export function createOrderStatusHub(options: {
 }): OrderStatusHub {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  let client: pg.Client | undefined;
-  let stopped = true;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let attempt = 0;
+  let listener: NotificationListener | undefined;
 
   function wakeEveryone(): void {
     for (const name of emitter.eventNames()) emitter.emit(name);
-  }
-
-  function scheduleReconnect(): void {
-    if (stopped || retryTimer) return;
-    const delay = Math.min(30_000, 500 * 2 ** attempt);
-    attempt += 1;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, delay);
-    retryTimer.unref();
-  }
-
-  async function connect(): Promise<void> {
-    const next = new pg.Client({
-      connectionString: options.databaseUrl,
-      application_name: 'orders-status-listener',
-    });
-    next.on('notification', (message) => {
-      if (message.payload) emitter.emit(message.payload);
-    });
-    next.on('error', (error) => {
-      options.log.warn({ err: error }, 'order status listener lost its connection');
-      if (client === next) client = undefined;
-      next.end().catch(() => undefined);
-      scheduleReconnect();
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${ORDER_STATUS_CHANNEL}`);
-    } catch (error) {
-      options.log.warn({ err: error }, 'order status listener cannot connect; retrying');
-      next.end().catch(() => undefined);
-      scheduleReconnect();
-      return;
-    }
-    if (stopped) {
-      await next.end().catch(() => undefined);
-      return;
-    }
-    client = next;
-    attempt = 0;
-    // Changes made while no one listened: let every open stream look.
-    wakeEveryone();
   }
 
   return {
@@ -82,17 +35,25 @@ export function createOrderStatusHub(options: {
       return () => emitter.off(orderId, wake);
     },
     async start() {
-      if (!stopped) return;
-      stopped = false;
-      await connect();
+      if (listener) return;
+      listener = new NotificationListener({
+        url: options.databaseUrl,
+        channel: ORDER_STATUS_CHANNEL,
+        applicationName: 'orders-status-listener',
+        name: 'order status listener',
+        logger: options.log,
+        onNotify: (orderId) => {
+          if (orderId) emitter.emit(orderId);
+        },
+        // Changes made while no one listened: let every open stream look.
+        onListening: wakeEveryone,
+      });
+      await listener.start();
     },
     async stop() {
-      stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
-      const current = client;
-      client = undefined;
-      await current?.end().catch(() => undefined);
+      const current = listener;
+      listener = undefined;
+      await current?.stop();
     },
   };
 }

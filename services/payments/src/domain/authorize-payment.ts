@@ -14,9 +14,9 @@ import {
   completeOperationReadingOrder,
   requestOperation,
 } from '../db/provider-operations-repository.js';
-import { publishPaymentAuthorized, publishPaymentFailed } from '../events/publishers.js';
+import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
-import { isExpired } from './card.js';
+import { isExpired } from '../providers/card.js';
 import type { PaymentsContext } from './context.js';
 import { nothingToDo, operationKey, type OperationPlan } from './provider-operation.js';
 import { withRetries } from './retry.js';
@@ -195,11 +195,11 @@ async function recordAuthorization(
   );
 
   if (!failure) {
-    await publishPaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
+    await writePaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
     ctx.log.info({ orderId, paymentId, provider }, 'payment authorized');
     return 'authorized';
   }
-  await publishPaymentFailed(trx, { orderId, paymentId, ...failure });
+  await writePaymentFailed(trx, { orderId, paymentId, ...failure });
   ctx.log.info({ orderId, paymentId, reason: failure.reason }, 'payment failed');
   return 'failed';
 }

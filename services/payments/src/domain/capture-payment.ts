@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
 import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
-import { publishPaymentCaptureFailed } from '../events/publishers.js';
+import { writePaymentCaptureFailed } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
 import type { OperationResult } from '../providers/provider.js';
 import {
@@ -32,7 +32,7 @@ export async function captureOrderPayment(
     // Goods left with no money behind them (voided or refunded at the provider before the
     // order shipped, or never authorized): orders must hear it, people must look.
     const paymentStatus = payment?.status ?? 'none';
-    await publishPaymentCaptureFailed(trx, {
+    await writePaymentCaptureFailed(trx, {
       orderId,
       paymentId: payment?.id ?? null,
       reason: 'not_authorized',

@@ -9,7 +9,12 @@ import {
 } from '../db/payment-methods-repository.js';
 import { errors } from '../errors.js';
 import { ProviderTransientError } from '../providers/provider.js';
-import { cardBrand, normalizeCardNumber, validateCard, type CardDetails } from './card.js';
+import {
+  cardBrand,
+  normalizeCardNumber,
+  validateCard,
+  type CardDetails,
+} from '../providers/card.js';
 import type { PaymentsContext } from './context.js';
 import { withRetries } from './retry.js';
 

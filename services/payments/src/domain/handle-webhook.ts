@@ -9,7 +9,7 @@ import {
 } from '../db/payments-repository.js';
 import { claimWebhookEvent, recordWebhookOutcome } from '../db/webhook-events-repository.js';
 import { errors } from '../errors.js';
-import { publishPaymentRefunded } from '../events/publishers.js';
+import { writePaymentRefunded } from './payment-events.js';
 import {
   WebhookPayloadError,
   WebhookSignatureError,
@@ -71,7 +71,7 @@ async function apply(
   // Money given back outside the saga (a provider dashboard, a dispute) is still a fact the
   // order owner must hear about.
   if (transition.to === 'voided' || transition.to === 'refunded') {
-    await publishPaymentRefunded(trx, {
+    await writePaymentRefunded(trx, {
       orderId: payment.order_id,
       paymentId: payment.id,
       amount,

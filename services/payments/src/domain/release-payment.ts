@@ -3,7 +3,7 @@ import { recordCancelledOrder } from '../db/cancelled-orders-repository.js';
 import type { Database, PaymentRow } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
 import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
-import { publishPaymentRefunded } from '../events/publishers.js';
+import { writePaymentRefunded } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
 import type { OperationResult } from '../providers/provider.js';
 import {
@@ -78,7 +78,7 @@ export async function planRelease(
       const status = operation === 'void' ? 'voided' : 'refunded';
       await recordProviderOperation(trx, now, operation, result as OperationResult);
       await updatePayment(trx, now.id, { status });
-      await publishPaymentRefunded(trx, {
+      await writePaymentRefunded(trx, {
         orderId,
         paymentId: now.id,
         amount: { amount: now.amount, currency: now.currency },

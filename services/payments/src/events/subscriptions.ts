@@ -5,6 +5,12 @@ import { onOrderCancelled } from './consumers/order-cancelled.js';
 import { onOrderShipped } from './consumers/order-shipped.js';
 import { onStockReserved } from './consumers/stock-reserved.js';
 
+/** The queue payments takes `stock.reserved` from (`<namespace>payments.stock`). */
+export const STOCK_QUEUE = 'payments.stock';
+
+/** The queue payments takes order events from (`<namespace>payments.orders`). */
+export const ORDERS_QUEUE = 'payments.orders';
+
 /**
  * Every event payments consumes, in one place. Each queue is durable and payments' own; each
  * handler runs in a transaction with the inbox row, so a redelivered message has its effect once.
@@ -12,10 +18,10 @@ import { onStockReserved } from './consumers/stock-reserved.js';
  * service declares them before publishing): a new handler's type goes there too.
  */
 export function subscribePayments(messaging: Messaging<Database>, ctx: PaymentsContext): void {
-  messaging.subscribe('payments.stock', {
+  messaging.subscribe(STOCK_QUEUE, {
     'stock.reserved': onStockReserved(ctx),
   });
-  messaging.subscribe('payments.orders', {
+  messaging.subscribe(ORDERS_QUEUE, {
     'order.cancelled': onOrderCancelled(ctx),
     'order.shipped': onOrderShipped(ctx),
   });

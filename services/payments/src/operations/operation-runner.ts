@@ -1,7 +1,7 @@
 import { backoffStep } from '@bazaar/http-client/backoff';
 import { inTraceOf } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
+import { NotificationListener } from '@bazaar/messaging';
 import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import {
@@ -74,8 +74,7 @@ export function createOperationRunner(
    */
   let backlog = false;
   let poll: NodeJS.Timeout | undefined;
-  let listener: pg.Client | undefined;
-  let reconnect: NodeJS.Timeout | undefined;
+  let listener: NotificationListener | undefined;
   const running = new Set<Promise<void>>();
 
   const writer = new OutcomeWriter(ctx, db);
@@ -175,39 +174,6 @@ export function createOperationRunner(
     }
   }
 
-  async function listen(): Promise<void> {
-    if (stopped) return;
-    const client = new pg.Client({
-      connectionString: options.databaseUrl,
-      application_name: 'payments-operations-listener',
-    });
-    client.on('notification', () => void drain());
-    client.on('error', (error) => {
-      ctx.log.warn({ err: error }, 'provider operations listener lost its connection');
-      if (listener === client) listener = undefined;
-      client.end().catch(() => undefined);
-      reconnect ??= setTimeout(() => {
-        reconnect = undefined;
-        void listen();
-      }, 1000);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-    } catch (error) {
-      ctx.log.warn({ err: error }, 'provider operations listener cannot connect; polling');
-      client.end().catch(() => undefined);
-      reconnect ??= setTimeout(() => {
-        reconnect = undefined;
-        void listen();
-      }, 1000);
-      return;
-    }
-    if (stopped) await client.end().catch(() => undefined);
-    else listener = client;
-    void drain();
-  }
-
   return {
     get active() {
       return active;
@@ -216,14 +182,22 @@ export function createOperationRunner(
       if (!stopped) return;
       stopped = false;
       poll = setInterval(() => void drain(), options.pollMs);
-      await listen();
+      listener = new NotificationListener({
+        url: options.databaseUrl,
+        channel: CHANNEL,
+        applicationName: 'payments-operations-listener',
+        name: 'provider operations listener',
+        logger: ctx.log,
+        onNotify: () => void drain(),
+        // Operations may have been written while not listening.
+        onListening: () => void drain(),
+      });
+      await listener.start();
     },
     async stop() {
       stopped = true;
       clearInterval(poll);
-      clearTimeout(reconnect);
-      reconnect = undefined;
-      await listener?.end().catch(() => undefined);
+      await listener?.stop();
       listener = undefined;
       await Promise.allSettled([...running]);
     },

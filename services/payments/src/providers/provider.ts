@@ -1,5 +1,5 @@
 import type { Money } from '@bazaar/contracts';
-import type { CardDetails } from '../domain/card.js';
+import type { CardDetails } from './card.js';
 
 /** Money as Bazaar writes it everywhere (`@bazaar/contracts`), re-exported for providers. */
 export type { Money };

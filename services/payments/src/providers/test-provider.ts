@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InjectedFault, type Faults } from '@bazaar/service-kit';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cardBrand, normalizeCardNumber, type CardDetails } from '../domain/card.js';
+import { cardBrand, normalizeCardNumber, type CardDetails } from './card.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from './bazaar-signature.js';
 import {
   ProviderTransientError,

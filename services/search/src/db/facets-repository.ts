@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { PRICE_THRESHOLDS } from '../domain/price-buckets.js';
+import { PRICE_THRESHOLDS } from '../engine/price-thresholds.js';
 import type { SearchFilters } from '../domain/search-request.js';
 import type { Database } from './database.js';
 import {

@@ -1,4 +1,4 @@
-import { PRICE_THRESHOLDS } from '../domain/price-buckets.js';
+import { PRICE_THRESHOLDS } from './price-thresholds.js';
 import { Bitset } from './bitset.js';
 import { FIELD, Posting } from './postings.js';
 import { SortedTerms } from './sorted-terms.js';

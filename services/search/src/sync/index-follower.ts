@@ -1,9 +1,8 @@
-import type { Logger } from '@bazaar/messaging';
+import { NotificationListener, type Logger } from '@bazaar/messaging';
 import type { Kysely } from 'kysely';
-import { readChanges, readSnapshot } from '../db/changes-repository.js';
+import { CHANGES_CHANNEL, readChanges, readSnapshot } from '../db/changes-repository.js';
 import type { Database } from '../db/database.js';
 import { SearchIndex, type IndexChange } from '../engine/search-index.js';
-import { ChangesListener } from './changes-listener.js';
 
 export interface FollowerOptions {
   db: Kysely<Database>;
@@ -46,7 +45,7 @@ export class IndexFollower {
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private listener: ChangesListener | undefined;
+  private listener: NotificationListener | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: FollowerOptions) {
@@ -57,12 +56,18 @@ export class IndexFollower {
   async start(): Promise<void> {
     await this.enqueue(() => this.rebuild());
     if (this.options.listenUrl) {
-      this.listener = new ChangesListener(
-        this.options.listenUrl,
-        () => void this.catchUp(),
-        this.options.logger,
-      );
-      this.listener.start();
+      // Wakes this replica within milliseconds of a committed change; the poll covers the rest.
+      this.listener = new NotificationListener({
+        url: this.options.listenUrl,
+        channel: CHANGES_CHANNEL,
+        applicationName: 'search-changes-listener',
+        name: 'changes listener',
+        logger: this.options.logger,
+        onNotify: () => void this.catchUp(),
+        // Changes may have been committed while not listening.
+        onListening: () => void this.catchUp(),
+      });
+      void this.listener.start();
     }
     this.timer = setInterval(() => void this.catchUp(), this.options.pollMs ?? 250);
     this.timer.unref();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { adminExists, findUserByEmail, insertUser } from '../db/users-repository.js';
-import { recordUserRegistered } from '../events/user-registered.js';
+import { writeUserRegistered } from './user-events.js';
 import type { UsersContext } from './context.js';
 import { normalizeEmail } from './email.js';
 import { assertPasswordPolicy } from './password-policy.js';
@@ -43,7 +43,7 @@ export async function ensureAdmin(
       created_at: now,
       updated_at: now,
     });
-    await recordUserRegistered(trx, { userId: id, email, name: 'Administrator' });
+    await writeUserRegistered(trx, { userId: id, email, name: 'Administrator' });
     return 'created';
   });
 }

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { insertUser } from '../db/users-repository.js';
 import { errors } from '../errors.js';
-import { recordUserRegistered } from '../events/user-registered.js';
+import { writeUserRegistered } from './user-events.js';
 import type { UsersContext } from './context.js';
 import { normalizeEmail } from './email.js';
 import { chargeRegistration, recordLoginSuccess, throttleKeys } from './login-throttle.js';
@@ -43,7 +43,7 @@ export async function register(ctx: UsersContext, input: Registration): Promise<
       updated_at: now,
     };
     if (!(await insertUser(trx, row))) return undefined;
-    await recordUserRegistered(trx, { userId: id, email, name });
+    await writeUserRegistered(trx, { userId: id, email, name });
     return startFamily(trx, ctx, id, now);
   });
   if (!refreshToken) throw errors.USERS_EMAIL_TAKEN('an account with this email already exists');

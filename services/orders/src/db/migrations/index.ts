@@ -4,6 +4,7 @@ import * as carts from './2026-11-23-01-carts.js';
 import * as orders from './2026-11-23-02-orders.js';
 import * as idempotencyKeys from './2026-11-23-03-idempotency-keys.js';
 import * as statusNotifyTrigger from './2026-11-24-02-status-notify-trigger.js';
+import * as idempotencyStatusUnused from './2026-12-06-01-idempotency-status-unused.js';
 
 /** Every migration of the orders database, oldest first; names are date-prefixed and frozen. */
 export const migrations: Migrations = {
@@ -12,4 +13,5 @@ export const migrations: Migrations = {
   '2026-11-23-02-orders': orders,
   '2026-11-23-03-idempotency-keys': idempotencyKeys,
   '2026-11-24-02-status-notify-trigger': statusNotifyTrigger,
+  '2026-12-06-01-idempotency-status-unused': idempotencyStatusUnused,
 };

@@ -1,4 +1,4 @@
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createCart, getCart, setCartItem } from '../../domain/carts.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -24,7 +24,7 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         description:
           "Opens an empty cart: the signed-in shopper's when a token is sent, an anonymous one otherwise.",
         security,
-        response: { 201: CartSchema, 400: ProblemSchema, 401: ProblemSchema },
+        response: { 201: CartSchema, ...problemResponses([400, 401]) },
       },
     },
     async (request, reply) => reply.code(201).send(await createCart(deps, request.user?.id)),
@@ -41,13 +41,7 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         description: 'A cart with its items at current catalogue prices and its total.',
         security,
         params: CartParams,
-        response: {
-          200: CartSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          503: ProblemSchema,
-        },
+        response: { 200: CartSchema, ...problemResponses([400, 401, 404, 503]) },
       },
     },
     async (request) =>
@@ -67,14 +61,7 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         security,
         params: CartItemParams,
         body: CartItemBody,
-        response: {
-          200: CartSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          409: ProblemSchema,
-          503: ProblemSchema,
-        },
+        response: { 200: CartSchema, ...problemResponses([400, 401, 404, 409, 503]) },
       },
     },
     async (request) =>

@@ -1,15 +1,8 @@
 import type { App } from '@bazaar/service-kit';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import type { PaymentsContext } from '../../domain/context.js';
 import { createPaymentMethod, getPaymentMethod } from '../../domain/create-payment-method.js';
 import { errors } from '../../errors.js';
+import type { RouteDeps } from '../route-deps.js';
 import { createPaymentMethodSchema, getPaymentMethodSchema } from './schemas.js';
-
-export interface PaymentMethodRoutesOptions {
-  db: Kysely<Database>;
-  ctx: PaymentsContext & { providerName: string };
-}
 
 /**
  * `POST /internal/payment-methods` (idempotent by `Idempotency-Key` per shopper) and
@@ -17,7 +10,7 @@ export interface PaymentMethodRoutesOptions {
  * malformed body with a fixed message, because the default one quotes part of the body in its
  * error (and this body holds a card number).
  */
-export async function paymentMethodRoutes(app: App, options: PaymentMethodRoutesOptions) {
+export async function paymentMethodRoutes(app: App, { db, ctx }: RouteDeps): Promise<void> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -32,8 +25,8 @@ export async function paymentMethodRoutes(app: App, options: PaymentMethodRoutes
     { schema: createPaymentMethodSchema, onRequest: app.requireUser },
     async (request, reply) => {
       const { method, replayed } = await createPaymentMethod(
-        { ...options.ctx, log: request.log },
-        options.db,
+        { ...ctx, log: request.log },
+        db,
         request.user!.id,
         request.body.card,
         request.headers['idempotency-key'],
@@ -46,6 +39,6 @@ export async function paymentMethodRoutes(app: App, options: PaymentMethodRoutes
   app.get(
     '/internal/payment-methods/:id',
     { schema: getPaymentMethodSchema, onRequest: app.requireUser },
-    async (request) => getPaymentMethod(options.db, request.user!.id, request.params.id),
+    async (request) => getPaymentMethod(db, request.user!.id, request.params.id),
   );
 }

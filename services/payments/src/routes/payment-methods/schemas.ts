@@ -1,4 +1,4 @@
-import { ProblemSchema } from '@bazaar/service-kit';
+import { problemResponses } from '@bazaar/service-kit';
 import { Type, type Static } from '@sinclair/typebox';
 
 /*
@@ -51,7 +51,7 @@ export const getPaymentMethodSchema = {
   tags: ['payment methods'],
   security: [{ bearerAuth: [] }],
   params: PaymentMethodParams,
-  response: { 200: PaymentMethod, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+  response: { 200: PaymentMethod, ...problemResponses([400, 401, 404]) },
 };
 
 export const createPaymentMethodSchema = {
@@ -67,11 +67,5 @@ export const createPaymentMethodSchema = {
   security: [{ bearerAuth: [] }],
   headers: CreatePaymentMethodHeaders,
   body: CreatePaymentMethodBody,
-  response: {
-    201: PaymentMethod,
-    400: ProblemSchema,
-    401: ProblemSchema,
-    422: ProblemSchema,
-    503: ProblemSchema,
-  },
+  response: { 201: PaymentMethod, ...problemResponses([400, 401, 422, 503]) },
 };

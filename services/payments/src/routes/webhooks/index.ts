@@ -1,14 +1,7 @@
 import type { App } from '@bazaar/service-kit';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import type { PaymentsContext } from '../../domain/context.js';
 import { handleProviderWebhook } from '../../domain/handle-webhook.js';
+import type { RouteDeps } from '../route-deps.js';
 import { webhookSchema } from './schemas.js';
-
-export interface WebhookRoutesOptions {
-  db: Kysely<Database>;
-  ctx: PaymentsContext & { webhookSecrets: Readonly<Record<string, readonly string[]>> };
-}
 
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
@@ -17,7 +10,7 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024;
  * content type is read as a raw Buffer here (the signature covers the exact bytes sent), while
  * the rest of the app keeps parsing JSON as usual.
  */
-export async function webhookRoutes(app: App, options: WebhookRoutesOptions) {
+export async function webhookRoutes(app: App, { db, ctx }: RouteDeps): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
@@ -28,8 +21,8 @@ export async function webhookRoutes(app: App, options: WebhookRoutesOptions) {
   app.post('/v1/payments/webhooks/:provider', { schema: webhookSchema }, async (request) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const receipt = await handleProviderWebhook(
-      { ...options.ctx, log: request.log },
-      options.db,
+      { ...ctx, log: request.log },
+      db,
       request.params.provider,
       { rawBody, headers: request.headers },
     );

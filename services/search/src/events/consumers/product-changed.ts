@@ -1,6 +1,4 @@
-import type { EventEnvelope } from '@bazaar/contracts';
-import type { Logger } from '@bazaar/messaging';
-import type { Kysely } from 'kysely';
+import type { EventHandler, Logger } from '@bazaar/messaging';
 import type { Database } from '../../db/database.js';
 import { indexProduct } from '../../domain/index-product.js';
 import type { SearchMetrics } from '../../metrics.js';
@@ -14,11 +12,10 @@ export interface ConsumerDeps {
  * `product.created` and `product.updated`: index the product's document unless a newer
  * version (or its deletion) is already indexed. Idempotent by version, on top of the inbox.
  */
-export function onProductChanged(deps: ConsumerDeps) {
-  return async (
-    event: EventEnvelope<'product.created'> | EventEnvelope<'product.updated'>,
-    trx: Kysely<Database>,
-  ): Promise<void> => {
+export function onProductChanged(
+  deps: ConsumerDeps,
+): EventHandler<Database, 'product.created' | 'product.updated'> {
+  return async (event, trx) => {
     const { product } = event.data;
     const outcome = await indexProduct(trx, product);
     if (outcome === 'applied') {

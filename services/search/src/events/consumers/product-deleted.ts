@@ -1,12 +1,11 @@
-import type { EventEnvelope } from '@bazaar/contracts';
-import type { Kysely } from 'kysely';
+import type { EventHandler } from '@bazaar/messaging';
 import type { Database } from '../../db/database.js';
 import { removeProduct } from '../../domain/index-product.js';
 import type { ConsumerDeps } from './product-changed.js';
 
 /** `product.deleted`: drop the product from search, leaving a tombstone with its version. */
-export function onProductDeleted(deps: ConsumerDeps) {
-  return async (event: EventEnvelope<'product.deleted'>, trx: Kysely<Database>): Promise<void> => {
+export function onProductDeleted(deps: ConsumerDeps): EventHandler<Database, 'product.deleted'> {
+  return async (event, trx) => {
     const { productId, version } = event.data;
     const outcome = await removeProduct(trx, productId, version);
     if (outcome === 'applied') {

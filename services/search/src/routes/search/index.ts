@@ -1,14 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { ProblemSchema, type App } from '@bazaar/service-kit';
+import { problemResponses, type App } from '@bazaar/service-kit';
 import { search } from '../../domain/search.js';
-import type { IndexFollower } from '../../sync/index-follower.js';
+import type { RouteDeps } from '../route-deps.js';
 import { SearchQuery, SearchReply } from './schemas.js';
 
 /** `GET /v1/search`: public, no token. */
-export async function searchRoutes(
-  app: App,
-  { follower, observe }: { follower: IndexFollower; observe: (seconds: number) => void },
-): Promise<void> {
+export async function searchRoutes(app: App, { follower, observe }: RouteDeps): Promise<void> {
   app.get(
     '/v1/search',
     {
@@ -19,7 +16,7 @@ export async function searchRoutes(
         description:
           'Searches the products with typo tolerance; filters by category, brand, price and stock, answers facet counts, sorts as asked and pages with a cursor.',
         querystring: SearchQuery,
-        response: { 200: SearchReply, 400: ProblemSchema },
+        response: { 200: SearchReply, ...problemResponses([400]) },
       },
     },
     async (request) => {

@@ -1,7 +1,6 @@
 import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
 import { addAddress, deleteAddress, listAddresses } from '../../domain/addresses.js';
-import type { UsersContext } from '../../domain/context.js';
 import { bearerSecurity } from '../shared-schemas.js';
 import {
   AddressBody,
@@ -10,11 +9,12 @@ import {
   AddressParams,
   AddressSchema,
 } from './schemas.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const tags = ['me'];
 
 /** `GET/POST /v1/me/addresses`, `DELETE /v1/me/addresses/:id`. */
-export function addressRoutes(app: App, ctx: UsersContext): void {
+export async function addressRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.get(
     '/v1/me/addresses',
     {

@@ -1,15 +1,15 @@
 import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
-import type { UsersContext } from '../../domain/context.js';
 import { login } from '../../domain/login.js';
 import { logout, refresh } from '../../domain/refresh.js';
 import { register } from '../../domain/register.js';
 import { LoginBody, RefreshBody, RegisterBody, TokenPairReply } from './schemas.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const tags = ['auth'];
 
 /** `POST /v1/auth/register|login|refresh|logout`. */
-export function authRoutes(app: App, ctx: UsersContext): void {
+export async function authRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.post(
     '/v1/auth/register',
     {

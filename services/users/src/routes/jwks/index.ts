@@ -1,10 +1,10 @@
 import type { App } from '@bazaar/service-kit';
-import type { KeyStore } from '../../domain/keys/key-store.js';
+import type { RouteDeps } from '../route-deps.js';
 import { JwksReply } from './schemas.js';
 import type { Static } from '@sinclair/typebox';
 
 /** `GET /.well-known/jwks.json`: the public keys that verify access tokens. */
-export function jwksRoutes(app: App, keys: KeyStore): void {
+export async function jwksRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.get(
     '/.well-known/jwks.json',
     {
@@ -21,7 +21,7 @@ export function jwksRoutes(app: App, keys: KeyStore): void {
     async (_request, reply) => {
       // Short: verifiers also refetch on an unknown kid, but caches in between should not lag.
       reply.header('cache-control', 'public, max-age=60');
-      return keys.jwks() as Static<typeof JwksReply>;
+      return ctx.keys.jwks() as Static<typeof JwksReply>;
     },
   );
 }

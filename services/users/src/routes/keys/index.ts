@@ -1,10 +1,10 @@
 import { problemResponses, type App } from '@bazaar/service-kit';
 import { Type } from '@sinclair/typebox';
-import type { UsersContext } from '../../domain/context.js';
 import { bearerSecurity } from '../shared-schemas.js';
+import type { RouteDeps } from '../route-deps.js';
 
 /** `POST /internal/keys/rotate` (admin): publish the next signing key now, ahead of schedule. */
-export function keyRoutes(app: App, ctx: UsersContext): void {
+export async function keyRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.post(
     '/internal/keys/rotate',
     {

@@ -1,13 +1,13 @@
 import { problemResponses, type App } from '@bazaar/service-kit';
-import type { UsersContext } from '../../domain/context.js';
 import { getProfile, updateProfile } from '../../domain/profile.js';
 import { bearerSecurity, UserSchema } from '../shared-schemas.js';
 import { PatchMeBody } from './schemas.js';
+import type { RouteDeps } from '../route-deps.js';
 
 const tags = ['me'];
 
 /** `GET/PATCH /v1/me`: the signed-in user's profile. */
-export function meRoutes(app: App, ctx: UsersContext): void {
+export async function meRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.get(
     '/v1/me',
     {

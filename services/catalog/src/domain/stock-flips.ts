@@ -1,22 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findProductsByIds, touchProducts } from '../db/products-repository.js';
-import { writeEvent } from '../events/outbox.js';
-import { toProductDocument, type ProductRecord } from './product.js';
-
-/**
- * Writes `product.created` or `product.updated` with the full current document of each product
- * to the outbox, in the caller's transaction.
- */
-export async function publishProducts(
-  trx: Kysely<Database>,
-  type: 'product.created' | 'product.updated',
-  records: readonly ProductRecord[],
-): Promise<void> {
-  for (const record of records) {
-    await writeEvent(trx, { type, data: { product: toProductDocument(record) } });
-  }
-}
+import { writeProductsUpdated } from './catalog-events.js';
 
 /**
  * A product's stock went from none to some or from some to none because of a reservation or a
@@ -29,5 +14,5 @@ export async function publishStockFlips(
 ): Promise<void> {
   if (productIds.length === 0) return;
   await touchProducts(trx, productIds);
-  await publishProducts(trx, 'product.updated', await findProductsByIds(trx, productIds));
+  await writeProductsUpdated(trx, await findProductsByIds(trx, productIds));
 }

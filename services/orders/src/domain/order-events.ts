@@ -2,9 +2,9 @@ import type { EventData } from '@bazaar/contracts';
 import { writeEvent } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { Money } from '../domain/money.js';
-import type { OrderHead, OrderLine } from '../domain/order.js';
-import type { OrderEventType } from '../domain/order-state.js';
+import type { Money } from './money.js';
+import type { OrderHead, OrderLine } from './order.js';
+import type { OrderEventType } from './order-state.js';
 
 type ContractCancelReason = EventData<'order.cancelled'>['reason'];
 

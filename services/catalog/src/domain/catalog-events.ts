@@ -1,0 +1,55 @@
+import type { EventData } from '@bazaar/contracts';
+import { writeEvent } from '@bazaar/messaging';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { toProductDocument, type ProductRecord } from './product.js';
+
+/*
+ * Every event catalog publishes, each written by a function named for the fact it records, to
+ * the outbox in the caller's transaction (the relay sends it after commit). Data shapes are
+ * those of `@bazaar/contracts`.
+ */
+
+export async function writeProductCreated(
+  trx: Kysely<Database>,
+  record: ProductRecord,
+): Promise<void> {
+  await writeEvent(trx, {
+    type: 'product.created',
+    data: { product: toProductDocument(record) },
+  });
+}
+
+/** One `product.updated` per product, each with its full current document. */
+export async function writeProductsUpdated(
+  trx: Kysely<Database>,
+  records: readonly ProductRecord[],
+): Promise<void> {
+  for (const record of records) {
+    await writeEvent(trx, {
+      type: 'product.updated',
+      data: { product: toProductDocument(record) },
+    });
+  }
+}
+
+export async function writeProductDeleted(
+  trx: Kysely<Database>,
+  data: EventData<'product.deleted'>,
+): Promise<void> {
+  await writeEvent(trx, { type: 'product.deleted', data });
+}
+
+export async function writeStockReserved(
+  trx: Kysely<Database>,
+  data: EventData<'stock.reserved'>,
+): Promise<void> {
+  await writeEvent(trx, { type: 'stock.reserved', data });
+}
+
+export async function writeStockRejected(
+  trx: Kysely<Database>,
+  data: EventData<'stock.rejected'>,
+): Promise<void> {
+  await writeEvent(trx, { type: 'stock.rejected', data });
+}
