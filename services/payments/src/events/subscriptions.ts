@@ -11,7 +11,7 @@ import { onStockReserved } from './consumers/stock-reserved.js';
  * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts` (every
  * service declares them before publishing): a new handler's type goes there too.
  */
-export function subscribePayments(messaging: Messaging<Database>, ctx: PaymentsContext): void {
+export function subscribe(messaging: Messaging<Database>, ctx: PaymentsContext): void {
   messaging.subscribe('payments.stock', {
     'stock.reserved': onStockReserved(ctx),
   });
