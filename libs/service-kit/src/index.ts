@@ -22,3 +22,15 @@ export {
 export { runService, exitOnStartupError, type RunOptions } from './run-service.js';
 export { Faults, FaultsConfig, InjectedFault, parseFaults, type FaultSpec } from './faults.js';
 export { type MetricsSettings } from './metrics.js';
+export {
+  messagingPlugin,
+  type MessagingOverrides,
+  type MessagingPluginOptions,
+} from './messaging.js';
+export {
+  periodicJob,
+  whileListening,
+  type BackgroundWork,
+  type PeriodicJob,
+  type PeriodicJobOptions,
+} from './background.js';

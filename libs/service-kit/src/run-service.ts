@@ -8,35 +8,26 @@ export interface RunOptions {
   host?: string;
   /** How long in-flight work may take to finish after SIGTERM before the process exits 1. */
   shutdownTimeoutMs?: number;
-  /**
-   * The service's message broker connection (`createMessaging` of `@bazaar/messaging` fits): it
-   * starts once the server listens, so HTTP serves while the broker is still being reached; on
-   * shutdown it stops first (consumers, relay), before the HTTP server closes. It is deliberately
-   * not a readiness check: readiness means "can serve requests", and writes carry on through the
-   * outbox while the broker is away. Its state is the `messaging_broker_connected` gauge and the
-   * `BazaarBrokerDisconnected` alert (docs/runbook.md) instead.
-   */
-  broker?: { start(): Promise<void>; stop(): Promise<void> };
 }
 
 /**
- * Listens and closes gracefully: on SIGTERM or SIGINT the server stops accepting, in-flight
+ * Listens and closes gracefully: on SIGTERM or SIGINT the app's background work stops first
+ * (its messaging: consumers, relay; see `whileListening`), the server stops accepting, in-flight
  * requests finish, `onClose` hooks release pools, and the process exits 0 — or 1 when that
- * takes longer than `shutdownTimeoutMs`, so Kubernetes never waits on a stuck pod.
+ * takes longer than `shutdownTimeoutMs`, so Kubernetes never waits on a stuck pod. Messaging
+ * starts once the server listens (the app's `messagingPlugin`), so HTTP serves while the broker
+ * is still being reached.
  */
 export async function runService(app: App, options: RunOptions): Promise<void> {
-  const { broker } = options;
   closeWithGrace({ delay: options.shutdownTimeoutMs ?? 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an unexpected error');
     else app.log.info({ signal }, 'shutting down');
-    await broker?.stop();
     await app.close();
     await flushTraces();
   });
   await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   // Which runtime a pod or a local process is on, in its first line after listening.
   app.log.info({ node: process.version, port: options.port }, 'service started');
-  await broker?.start();
 }
 
 /**

@@ -1,10 +1,18 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { commonAppOptions, createApp, Faults, type App } from '@bazaar/service-kit';
+import {
+  commonAppOptions,
+  createApp,
+  Faults,
+  messagingPlugin,
+  type App,
+  type MessagingOverrides,
+} from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Queryable } from './db/prices-repository.js';
+import { subscribe } from './events/subscriptions.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { categoryRoutes } from './routes/categories/index.js';
 import { internalRoutes } from './routes/internal/index.js';
@@ -14,9 +22,14 @@ export interface Dependencies {
   db: Kysely<Database>;
   /** A plain pg pool on the same database, for the price lookup's named statement. */
   pool: Queryable;
+  /** Messaging settings of tests (`TEST_MESSAGING` of `@bazaar/service-kit/testing`). */
+  messaging?: MessagingOverrides;
 }
 
-/** The catalog service's app: plugins, routes and error handling; it never listens. */
+/**
+ * The catalog service's app: plugins, routes, error handling and its consumers (started once it
+ * listens); it never listens itself.
+ */
 export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
   const app = await createApp({
     name: 'catalog',
@@ -39,6 +52,13 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     jwksUrl: config.JWKS_URL,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+  });
+  await app.register(messagingPlugin, {
+    service: 'catalog',
+    config,
+    db: deps.db,
+    subscribe: (messaging) => subscribe(messaging, app.log),
+    overrides: deps.messaging,
   });
   const routeDeps = { db: deps.db, pool: deps.pool, faults: new Faults(config.BAZAAR_FAULTS) };
   await app.register(productRoutes, routeDeps);

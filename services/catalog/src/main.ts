@@ -1,13 +1,10 @@
 import { observePool, openDatabase } from '@bazaar/db';
-import { TOPOLOGY } from '@bazaar/contracts';
-import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import pg from 'pg';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { migrations } from './db/migrations/index.js';
-import { subscribe } from './events/subscriptions.js';
 
 try {
   const config = loadServiceConfig();
@@ -24,23 +21,11 @@ try {
   pool.on('error', () => undefined);
   observePool(pool, 'catalog-prices');
   const app = await buildApp(config, { db, pool });
-  const messaging = createMessaging({
-    url: config.AMQP_URL,
-    service: 'catalog',
-    db,
-    databaseUrl: config.DATABASE_URL,
-    logger: app.log,
-    metrics: app.metrics,
-    namespace: config.AMQP_NAMESPACE,
-    // Declares every service's queues before publishing; accepts events from their publishers only.
-    topology: TOPOLOGY,
-  });
-  subscribe(messaging, app.log);
   app.addHook('onClose', async () => {
     await pool.end();
     await db.destroy();
   });
-  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
+  await runService(app, { port: config.PORT, host: config.HOST });
 } catch (error) {
   exitOnStartupError(error);
 }

@@ -1,16 +1,11 @@
 import type { EventData } from '@bazaar/contracts';
-import { createMessaging, type Messaging } from '@bazaar/messaging';
 import {
   captureEvents,
-  deleteNamespace,
   publishEvent,
   testAmqpUrl,
-  testNamespace,
   type CapturedEvents,
 } from '@bazaar/messaging/testing';
 import { v7 as uuidv7 } from 'uuid';
-import type { Database } from '../src/db/database.js';
-import { subscribe } from '../src/events/subscriptions.js';
 import {
   availableOf,
   createTestContext,
@@ -30,33 +25,21 @@ jest.setTimeout(90_000);
 
 describe('catalog over RabbitMQ', () => {
   const url = testAmqpUrl();
-  const namespace = testNamespace('catalog');
+  let namespace: string;
   let context: TestContext;
-  let messaging: Messaging<Database>;
   let captured: CapturedEvents;
 
   beforeAll(async () => {
-    context = await createTestContext('messaging');
-    messaging = createMessaging({
-      url,
-      service: 'catalog',
-      db: context.db,
-      databaseUrl: context.database.url,
-      logger: context.app.log,
-      namespace,
-    });
-    subscribe(messaging, context.app.log);
+    context = await createTestContext('messaging', {}, { messaging: true });
+    namespace = context.namespace;
     captured = await captureEvents({
       url,
       namespace,
       types: ['stock.reserved', 'stock.rejected', 'product.created', 'product.updated'],
     });
-    await messaging.start();
   });
   afterAll(async () => {
-    await messaging.stop();
     await captured.close();
-    await deleteNamespace({ url, namespace });
     await context.close();
   });
 
@@ -185,6 +168,6 @@ describe('catalog over RabbitMQ', () => {
   });
 
   it('when the broker is reachable, then readiness reports it', async () => {
-    await expect(messaging.check()).resolves.toBeUndefined();
+    await expect(context.app.messaging.check()).resolves.toBeUndefined();
   });
 });

@@ -1,19 +1,27 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { commonAppOptions, createApp, type App } from '@bazaar/service-kit';
+import {
+  commonAppOptions,
+  createApp,
+  messagingPlugin,
+  periodicJob,
+  type App,
+  type MessagingOverrides,
+} from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import { createCatalogClient } from './clients/catalog-client.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { PriceSource } from './domain/catalog-prices.js';
-import { createSagaMetrics, type SagaMetrics } from './metrics/saga-metrics.js';
+import { subscribe } from './events/subscriptions.js';
+import { createSagaMetrics } from './metrics/saga-metrics.js';
 import { adminOrderRoutes } from './routes/admin-orders/index.js';
 import { cartRoutes } from './routes/carts/index.js';
 import { orderRoutes } from './routes/orders/index.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { createOrderEventStreams } from './sse/order-event-stream.js';
 import { createOrderStatusHub } from './sse/order-status-hub.js';
-import { createSweeper, type Sweeper } from './sweeper/stuck-order-sweeper.js';
+import { sweepOnce } from './sweeper/stuck-order-sweeper.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
@@ -21,22 +29,14 @@ export interface Dependencies {
   catalog?: PriceSource;
   /** The clock (tests move it). */
   now?: () => Date;
+  /** Messaging settings of tests (`TEST_MESSAGING` of `@bazaar/service-kit/testing`). */
+  messaging?: MessagingOverrides;
 }
 
-/** What the saga's consumers (wired in main.ts) share with the app. */
-export interface SagaContext {
-  metrics: SagaMetrics;
-  now: () => Date;
-  sweeper: Sweeper;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    saga: SagaContext;
-  }
-}
-
-/** The orders service's app: plugins, routes and error handling; it never listens. */
+/**
+ * The orders service's app: plugins, routes, error handling, the saga's consumers (started once
+ * it listens) and the stuck-order sweeper; it never listens itself.
+ */
 export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
   const app = await createApp({
     name: 'orders',
@@ -80,27 +80,31 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     idleMs: config.SSE_IDLE_MS,
     idleReconnectMs: config.SSE_IDLE_RECONNECT_MS,
   });
-  const sweeper = createSweeper(
-    { db: deps.db, metrics, now, log: app.log },
-    {
-      timeoutMs: config.ORDER_SAGA_TIMEOUT_MS,
-      batchSize: 100,
-      intervalMs: config.SWEEPER_INTERVAL_MS,
-      idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
-    },
-  );
-  app.decorate('saga', { metrics, now, sweeper });
-
-  app.addHook('onReady', async () => {
-    await hub.start();
-    sweeper.start();
+  await app.register(messagingPlugin, {
+    service: 'orders',
+    config,
+    db: deps.db,
+    subscribe: (messaging) => subscribe(messaging, { metrics, now, log: app.log }),
+    overrides: deps.messaging,
   });
+  periodicJob(app, {
+    name: 'stuck-order sweeper',
+    intervalMs: config.SWEEPER_INTERVAL_MS,
+    run: () =>
+      sweepOnce(
+        { db: deps.db, metrics, now, log: app.log },
+        {
+          timeoutMs: config.ORDER_SAGA_TIMEOUT_MS,
+          batchSize: 100,
+          idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000,
+        },
+      ),
+  });
+
+  app.addHook('onReady', async () => hub.start());
   // Open event streams would hold the server open: end them as shutdown begins.
   app.addHook('preClose', async () => events.streams.closeAll());
-  app.addHook('onClose', async () => {
-    await sweeper.stop();
-    await hub.stop();
-  });
+  app.addHook('onClose', async () => hub.stop());
 
   const routeDeps: RouteDeps = { config, db: deps.db, catalog, metrics, now, hub, events };
   await app.register(cartRoutes, routeDeps);

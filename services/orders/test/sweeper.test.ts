@@ -1,5 +1,7 @@
+import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 import { sweepStuckOrders } from '../src/domain/sweep-stuck-orders.js';
+import { createSagaMetrics } from '../src/metrics/saga-metrics.js';
 import {
   countRows,
   eventually,
@@ -37,7 +39,7 @@ describe('the stuck-order sweeper', () => {
     await setStatus(reserved.id, 'stock_reserved');
 
     h.clock.offsetMs = TIMEOUT_MS + 60_000;
-    await h.app.saga.sweeper.runOnce();
+    await h.app.periodicJobs.get('stuck-order sweeper')!.runOnce();
 
     for (const order of [pending, reserved]) {
       expect(await statusOf(h.db, order.id)).toEqual({
@@ -65,11 +67,11 @@ describe('the stuck-order sweeper', () => {
     await setStatus(confirmed.id, 'confirmed');
 
     h.clock.offsetMs = TIMEOUT_MS - 60_000;
-    await h.app.saga.sweeper.runOnce();
+    await h.app.periodicJobs.get('stuck-order sweeper')!.runOnce();
     expect((await statusOf(h.db, young.id)).status).toBe('pending');
 
     h.clock.offsetMs = TIMEOUT_MS * 10;
-    await h.app.saga.sweeper.runOnce();
+    await h.app.periodicJobs.get('stuck-order sweeper')!.runOnce();
     expect((await statusOf(h.db, confirmed.id)).status).toBe('confirmed');
     expect(await cancellationsOf(confirmed.id)).toEqual([]);
   });
@@ -80,7 +82,7 @@ describe('the stuck-order sweeper', () => {
     for (let i = 0; i < 24; i++) orders.push(await placeOrder(h, bearer));
     const deps = {
       db: h.db,
-      metrics: h.app.saga.metrics,
+      metrics: createSagaMetrics(new Registry(), h.db),
       now: () => new Date(Date.now() + TIMEOUT_MS * 2),
     };
 
@@ -129,12 +131,12 @@ describe('the stuck-order sweeper', () => {
     expect(first.statusCode).toBe(202);
 
     h.clock.offsetMs = 47 * 3_600_000; // within the 48 h retention: kept
-    await h.app.saga.sweeper.runOnce();
+    await h.app.periodicJobs.get('stuck-order sweeper')!.runOnce();
     expect((await send()).statusCode).toBe(422); // same key, other body (a new methodId): still known
 
     const keysBefore = await countRows(h.db, 'idempotency_keys');
     h.clock.offsetMs = 49 * 3_600_000;
-    await h.app.saga.sweeper.runOnce();
+    await h.app.periodicJobs.get('stuck-order sweeper')!.runOnce();
     expect(await countRows(h.db, 'idempotency_keys')).toBeLessThan(keysBefore);
     h.clock.offsetMs = 0;
     const again = await send();

@@ -1,10 +1,17 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { commonAppOptions, createApp, type App } from '@bazaar/service-kit';
+import {
+  commonAppOptions,
+  createApp,
+  messagingPlugin,
+  type App,
+  type MessagingOverrides,
+} from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { PaymentsContext } from './domain/context.js';
+import { subscribe } from './events/subscriptions.js';
 import { providersFromConfig, type ProviderRegistry } from './providers/registry.js';
 import { createOperationRunner, registerOperationMetrics } from './operations/operation-runner.js';
 import { ledgerRoutes } from './routes/ledger/index.js';
@@ -18,10 +25,12 @@ export interface Dependencies {
   providers?: ProviderRegistry;
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: { write(line: string): void };
+  /** Messaging settings of tests (`TEST_MESSAGING` of `@bazaar/service-kit/testing`). */
+  messaging?: MessagingOverrides;
 }
 
 /** The domain context shared by routes and consumers, built from config once. */
-export function paymentsContext(
+function paymentsContext(
   config: Config,
   providers: ProviderRegistry,
   log: PaymentsContext['log'],
@@ -37,7 +46,10 @@ export function paymentsContext(
   };
 }
 
-/** The payments service's app: plugins, routes and error handling; it never listens. */
+/**
+ * The payments service's app: plugins, routes, error handling, its consumers (started once it
+ * listens) and the provider operation runner; it never listens itself.
+ */
 export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
   const app = await createApp({
     name: 'payments',
@@ -72,6 +84,13 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     pollMs: 1000,
   });
   registerOperationMetrics(app.metrics, deps.db);
+  await app.register(messagingPlugin, {
+    service: 'payments',
+    config,
+    db: deps.db,
+    subscribe: (messaging) => subscribe(messaging, ctx),
+    overrides: deps.messaging,
+  });
   app.addHook('onReady', () => runner.start());
   app.addHook('onClose', () => runner.stop());
   const routeDeps: RouteDeps = {

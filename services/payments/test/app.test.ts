@@ -1,28 +1,17 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import type { App } from '@bazaar/service-kit';
 import { openApiErrors } from '@bazaar/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
+import { startPayments, type Harness } from './support/harness.js';
 
 describe('payments service', () => {
-  let database: TestDatabase<Database>;
+  let service: Harness;
   let app: App;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('payments_app', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    });
-    app = await buildApp(config, { db: database.db });
-    await app.ready();
+    service = await startPayments('app', { messaging: false });
+    app = service.app;
   });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
+    await service.close();
   });
 
   it('when its database answers, then it is ready', async () => {

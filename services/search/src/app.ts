@@ -1,9 +1,16 @@
 import { pingDatabase } from '@bazaar/db';
-import { commonAppOptions, createApp, type App } from '@bazaar/service-kit';
+import {
+  commonAppOptions,
+  createApp,
+  messagingPlugin,
+  type App,
+  type MessagingOverrides,
+} from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import { createQueryTimer, registerIndexMetrics } from './metrics.js';
+import { subscribe } from './events/subscriptions.js';
+import { createQueryTimer, createSearchMetrics, registerIndexMetrics } from './metrics.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { searchRoutes } from './routes/search/index.js';
 import { IndexFollower } from './sync/index-follower.js';
@@ -12,10 +19,13 @@ export interface Dependencies {
   db: Kysely<Database>;
   /** This replica's index follower; by default one over `db`, woken by NOTIFY on it. */
   follower?: IndexFollower;
+  /** Messaging settings of tests (`TEST_MESSAGING` of `@bazaar/service-kit/testing`). */
+  messaging?: MessagingOverrides;
 }
 
 /**
- * The search service's app: plugins, routes and error handling; it never listens. It returns
+ * The search service's app: plugins, routes, error handling and its consumer of catalog's
+ * product events (started once it listens); it never listens itself. It returns
  * once this replica's index is built (the snapshot read and indexed), so a replica only takes
  * traffic with a whole index; `/health/ready` then also wants it less than 2 s behind.
  */
@@ -42,6 +52,16 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     if (!follower.isReady()) throw new Error(`index ${follower.lagMs()} ms behind`);
   });
   registerIndexMetrics(app.metrics, follower);
+  // Search only consumes: no outbox to relay.
+  await app.register(messagingPlugin, {
+    service: 'search',
+    config,
+    db: deps.db,
+    relay: false,
+    subscribe: (messaging) =>
+      subscribe(messaging, { metrics: createSearchMetrics(app.metrics), logger: app.log }),
+    overrides: deps.messaging,
+  });
   const routeDeps: RouteDeps = { follower, observe: createQueryTimer(app.metrics) };
   await app.register(searchRoutes, routeDeps);
   await follower.start();

@@ -1,13 +1,9 @@
 import { openDatabase } from '@bazaar/db';
-import { TOPOLOGY } from '@bazaar/contracts';
-import { createMessaging } from '@bazaar/messaging';
 import { exitOnStartupError, runService } from '@bazaar/service-kit';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { migrations } from './db/migrations/index.js';
-import { subscribe } from './events/subscriptions.js';
-import { createSearchMetrics } from './metrics.js';
 
 try {
   const config = loadServiceConfig();
@@ -17,21 +13,8 @@ try {
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const app = await buildApp(config, { db });
-  // Search only consumes: no outbox to relay.
-  const messaging = createMessaging({
-    url: config.AMQP_URL,
-    service: 'search',
-    db,
-    logger: app.log,
-    metrics: app.metrics,
-    namespace: config.AMQP_NAMESPACE,
-    // Declares every service's queues before publishing; accepts events from their publishers only.
-    topology: TOPOLOGY,
-    relay: false,
-  });
-  subscribe(messaging, { metrics: createSearchMetrics(app.metrics), logger: app.log });
   app.addHook('onClose', () => db.destroy());
-  await runService(app, { port: config.PORT, host: config.HOST, broker: messaging });
+  await runService(app, { port: config.PORT, host: config.HOST });
 } catch (error) {
   exitOnStartupError(error);
 }

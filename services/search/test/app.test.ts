@@ -1,28 +1,17 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import type { App } from '@bazaar/service-kit';
 import { openApiErrors } from '@bazaar/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
+import { startSearchApp, type SearchTestContext } from './fixtures/search-app.js';
 
 describe('search service', () => {
-  let database: TestDatabase<Database>;
+  let ctx: SearchTestContext;
   let app: App;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('search_app', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    });
-    app = await buildApp(config, { db: database.db });
-    await app.ready();
+    ctx = await startSearchApp('search_app', {}, { follower: 'own' });
+    app = ctx.app;
   }, 60_000);
   afterAll(async () => {
-    await app.close();
-    await database.drop();
+    await ctx.close();
   }, 60_000);
 
   it('when its database answers, then it is ready', async () => {

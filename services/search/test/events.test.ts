@@ -1,18 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import { createMessaging, type Messaging } from '@bazaar/messaging';
-import {
-  deleteNamespace,
-  publishEvent,
-  testAmqpUrl,
-  testNamespace,
-} from '@bazaar/messaging/testing';
+import type { TestDatabase } from '@bazaar/db/testing';
+import { publishEvent, testAmqpUrl } from '@bazaar/messaging/testing';
 import type { App } from '@bazaar/service-kit';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
-import { subscribe, PRODUCTS_QUEUE } from '../src/events/subscriptions.js';
-import { createSearchMetrics } from '../src/metrics.js';
+import { startSearchApp, type SearchTestContext } from './fixtures/search-app.js';
 import { product } from './fixtures/products.js';
 
 /** Polls until `check` returns a value (not undefined), for up to 25 s. */
@@ -28,39 +18,18 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string):
 
 describe('search fed by product events over RabbitMQ', () => {
   const url = testAmqpUrl();
-  const namespace = testNamespace('search');
+  let ctx: SearchTestContext;
+  let namespace: string;
   let database: TestDatabase<Database>;
   let app: App;
-  let messaging: Messaging<Database>;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('search_events', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    });
-    app = await buildApp(config, { db: database.db });
-    messaging = createMessaging({
-      url,
-      service: 'search',
-      db: database.db,
-      logger: app.log,
-      metrics: app.metrics,
-      namespace,
-      relay: false,
-      subscriptionDefaults: { retryDelaysMs: [200, 500] },
-    });
-    subscribe(messaging, { metrics: createSearchMetrics(app.metrics), logger: app.log });
-    app.health.addCheck('broker', () => messaging.check());
-    await app.ready();
-    await messaging.start();
+    ctx = await startSearchApp('search_events', {}, { follower: 'own', messaging: true });
+    ({ namespace, database, app } = ctx);
+    app.health.addCheck('broker', () => app.messaging.check());
   }, 60_000);
   afterAll(async () => {
-    await messaging.stop();
-    await deleteNamespace({ url, namespace, queues: [PRODUCTS_QUEUE] });
-    await app.close();
-    await database.drop();
+    await ctx.close();
   }, 60_000);
 
   const hits = async (q: string) =>

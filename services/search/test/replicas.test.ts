@@ -1,15 +1,13 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import type { TestDatabase } from '@bazaar/db/testing';
 import type { App } from '@bazaar/service-kit';
 import { sql } from 'kysely';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
 import { indexProduct, removeProduct } from '../src/domain/index-product.js';
 import type { ProductDocument } from '../src/domain/product-document.js';
 import { search } from '../src/domain/search.js';
 import { IndexFollower } from '../src/sync/index-follower.js';
 import { category, product } from './fixtures/products.js';
+import { startSearchApp, type SearchTestContext } from './fixtures/search-app.js';
 
 /*
  * Two replicas over one table, each following the change log on its own (NOTIFY and the
@@ -30,25 +28,27 @@ async function until(condition: () => Promise<boolean> | boolean, what: string):
 
 describe('two search replicas', () => {
   let database: TestDatabase<Database>;
+  const started: SearchTestContext[] = [];
   const replicas: { app: App; follower: IndexFollower }[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('search_replicas', migrations);
     for (let i = 0; i < 2; i += 1) {
-      const config = loadServiceConfig({
-        DATABASE_URL: database.url,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-      });
-      const follower = new IndexFollower({ db: database.db, listenUrl: database.url, logger });
-      const app = await buildApp(config, { db: database.db, follower });
-      await app.ready();
-      replicas.push({ app, follower });
+      const replica = await startSearchApp(
+        'search_replicas',
+        {},
+        {
+          database: started[0]?.database,
+          follower: (db, listenUrl) => new IndexFollower({ db, listenUrl, logger }),
+        },
+      );
+      started.push(replica);
+      replicas.push({ app: replica.app, follower: replica.follower! });
     }
+    database = started[0].database;
   }, 60_000);
   afterAll(async () => {
-    for (const { app } of replicas) await app.close();
-    await database.drop();
+    // The second replica first: the first one drops the database.
+    for (const replica of started.reverse()) await replica.close();
   });
 
   const write = (doc: ProductDocument) =>

@@ -1,6 +1,14 @@
 import { authPlugin, bearerAuthScheme } from '@bazaar/auth';
 import { pingDatabase } from '@bazaar/db';
-import { commonAppOptions, createApp, ProblemSchema, type App } from '@bazaar/service-kit';
+import {
+  commonAppOptions,
+  createApp,
+  messagingPlugin,
+  periodicJob,
+  ProblemSchema,
+  type App,
+  type MessagingOverrides,
+} from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -23,15 +31,13 @@ export interface Dependencies {
   logStream?: { write(line: string): void };
   /** The clock; tests move it to age keys and windows. */
   now?: () => Date;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The users domain as this app built it (main.ts bootstraps the admin with it). */
-    usersContext: UsersContext;
-    /** One round of key rotation/removal and cleanup (also run on a timer). */
-    runHousekeeping(): Promise<void>;
-  }
+  /**
+   * The users domain (`createUsersContext`), when the caller needs it too: `main.ts` bootstraps
+   * the admin with it, tests reach its keys. Built from config by default.
+   */
+  context?: UsersContext;
+  /** Messaging settings of tests (`TEST_MESSAGING` of `@bazaar/service-kit/testing`). */
+  messaging?: MessagingOverrides;
 }
 
 async function keyStoreFor(config: Config, db: Kysely<Database>): Promise<KeyStore> {
@@ -47,28 +53,14 @@ async function keyStoreFor(config: Config, db: Kysely<Database>): Promise<KeySto
   });
 }
 
-/** The users service's app: plugins, routes and error handling; it never listens. */
-export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
-  const app = await createApp({
-    name: 'users',
-    version: '0.1.0',
-    description:
-      'Accounts, password hashing, login, access and refresh tokens, JWKS, addresses and roles.',
-    ...commonAppOptions(config),
-    logStream: deps.logStream,
-    trustProxy: config.TRUST_PROXY,
-    openapi: {
-      components: { securitySchemes: bearerAuthScheme },
-      tags: [
-        { name: 'auth', description: 'Registration, login, tokens and their keys' },
-        { name: 'me', description: "The signed-in user's profile and addresses" },
-        { name: 'internal', description: 'Operations for other services and operators' },
-      ],
-    },
-  });
-  app.addSchema(ProblemSchema);
-  app.health.addCheck('database', () => pingDatabase(deps.db));
-
+/**
+ * The users domain built from config: the key store (its first key created on the first start,
+ * the published ones loaded later), the password hasher, token and throttle settings.
+ */
+export async function createUsersContext(
+  config: Config,
+  deps: Pick<Dependencies, 'db' | 'now'>,
+): Promise<UsersContext> {
   const now = deps.now ?? (() => new Date());
   const keys = await keyStoreFor(config, deps.db);
   // First start creates the first key; later starts load the published ones.
@@ -96,8 +88,45 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
       backoffMaxSeconds: config.LOGIN_BACKOFF_MAX_SECONDS,
     },
   };
-  app.decorate('usersContext', ctx);
-  app.decorate('runHousekeeping', () => housekeeping(ctx));
+  return ctx;
+}
+
+/** The users service's app: plugins, routes and error handling; it never listens. */
+export async function buildApp(config: Config, deps: Dependencies): Promise<App> {
+  const app = await createApp({
+    name: 'users',
+    version: '0.1.0',
+    description:
+      'Accounts, password hashing, login, access and refresh tokens, JWKS, addresses and roles.',
+    ...commonAppOptions(config),
+    logStream: deps.logStream,
+    trustProxy: config.TRUST_PROXY,
+    openapi: {
+      components: { securitySchemes: bearerAuthScheme },
+      tags: [
+        { name: 'auth', description: 'Registration, login, tokens and their keys' },
+        { name: 'me', description: "The signed-in user's profile and addresses" },
+        { name: 'internal', description: 'Operations for other services and operators' },
+      ],
+    },
+  });
+  app.addSchema(ProblemSchema);
+  app.health.addCheck('database', () => pingDatabase(deps.db));
+
+  const ctx = deps.context ?? (await createUsersContext(config, deps));
+  const { keys } = ctx;
+  // users only publishes (`user.registered`, through the outbox); it subscribes to nothing.
+  await app.register(messagingPlugin, {
+    service: 'users',
+    config,
+    db: deps.db,
+    overrides: deps.messaging,
+  });
+  periodicJob(app, {
+    name: 'housekeeping',
+    intervalMs: config.HOUSEKEEPING_INTERVAL_SECONDS * 1000,
+    run: () => housekeeping(ctx),
+  });
 
   // This service checks its own tokens from its key store: no HTTP round trip to itself.
   await app.register(authPlugin, {
@@ -112,13 +141,5 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
   await app.register(jwksRoutes, routeDeps);
   await app.register(keyRoutes, routeDeps);
 
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      app.runHousekeeping().catch((err: unknown) => app.log.error({ err }, 'housekeeping failed'));
-    }, config.HOUSEKEEPING_INTERVAL_SECONDS * 1000);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
   return app;
 }

@@ -13,8 +13,8 @@ describe('admin bootstrap', () => {
   it('when no admin exists, then the configured one is created once, even when started twice at once', async () => {
     const admin = { email: ' Admin@Bazaar.Local ', password: 'bazaar-admin' };
     const results = await Promise.all([
-      ensureAdmin(t.app.usersContext, admin),
-      ensureAdmin(t.app.usersContext, admin),
+      ensureAdmin(t.context, admin),
+      ensureAdmin(t.context, admin),
     ]);
     expect(results.sort()).toEqual(['created', 'exists']);
     const rows = await t.database.db.selectFrom('users').selectAll().execute();
@@ -31,7 +31,7 @@ describe('admin bootstrap', () => {
 
   it('when an admin exists, then another configured email creates nothing', async () => {
     expect(
-      await ensureAdmin(t.app.usersContext, {
+      await ensureAdmin(t.context, {
         email: 'new@example.com',
         password: 'another password',
       }),
@@ -44,7 +44,7 @@ describe('admin bootstrap', () => {
       const account = newAccount();
       await other.app.inject({ method: 'POST', url: '/v1/auth/register', payload: account });
       await expect(
-        ensureAdmin(other.app.usersContext, { email: account.email, password: 'admin password 1' }),
+        ensureAdmin(other.context, { email: account.email, password: 'admin password 1' }),
       ).rejects.toThrow(/not an admin/);
       const row = await other.database.db
         .selectFrom('users')
@@ -59,7 +59,7 @@ describe('admin bootstrap', () => {
 
   it('when the admin password is too short, then bootstrap refuses', async () => {
     await expect(
-      ensureAdmin(t.app.usersContext, { email: 'a@example.com', password: 'short' }),
+      ensureAdmin(t.context, { email: 'a@example.com', password: 'short' }),
     ).rejects.toMatchObject({ code: 'USERS_WEAK_PASSWORD' });
   });
 });

@@ -1,40 +1,18 @@
-import { createMessaging, type Messaging } from '@bazaar/messaging';
-import {
-  captureEvents,
-  deleteNamespace,
-  testAmqpUrl,
-  testNamespace,
-  type CapturedEvents,
-} from '@bazaar/messaging/testing';
-import type { Database } from '../src/db/database.js';
+import { captureEvents, type CapturedEvents } from '@bazaar/messaging/testing';
 import { ensureAdmin } from '../src/domain/admin-bootstrap.js';
 import { newAccount, startUsersApp, type UsersTestApp } from './helpers.js';
 
 describe('users over RabbitMQ', () => {
-  const url = testAmqpUrl();
-  const namespace = testNamespace('users');
   let t: UsersTestApp;
-  let messaging: Messaging<Database>;
   let captured: CapturedEvents;
 
   beforeAll(async () => {
-    t = await startUsersApp('users_events');
-    messaging = createMessaging({
-      url,
-      service: 'users',
-      db: t.database.db,
-      databaseUrl: t.database.url,
-      logger: t.app.log,
-      namespace,
-    });
-    t.app.health.addCheck('broker', () => messaging.check());
-    captured = await captureEvents({ url, namespace, types: ['user.registered'] });
-    await messaging.start();
+    t = await startUsersApp('users_events', {}, undefined, { messaging: true });
+    t.app.health.addCheck('broker', () => t.app.messaging.check());
+    captured = await captureEvents({ namespace: t.namespace, types: ['user.registered'] });
   });
   afterAll(async () => {
-    await messaging.stop();
     await captured.close();
-    await deleteNamespace({ url, namespace });
     await t.close();
   });
 
@@ -75,7 +53,7 @@ describe('users over RabbitMQ', () => {
   });
 
   it('when the admin account is bootstrapped, then it is announced too', async () => {
-    await ensureAdmin(t.app.usersContext, {
+    await ensureAdmin(t.context, {
       email: 'boss@example.com',
       password: 'boss password 1',
     });

@@ -1,9 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import type { TestDatabase } from '@bazaar/db/testing';
 import type { App } from '@bazaar/service-kit';
-import { buildApp } from '../src/app.js';
+import { startTestService } from '@bazaar/service-kit/testing';
+import { buildApp, createUsersContext } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
+import type { UsersContext } from '../src/domain/context.js';
 
 /**
  * A clock tests can move: `clock.advance(ms)`. It follows real time unless frozen; a test whose
@@ -31,42 +33,55 @@ export function testClock() {
 
 export interface UsersTestApp {
   app: App;
+  /** The users domain the app runs on (its keys, hasher, clock). */
+  context: UsersContext;
   database: TestDatabase<Database>;
+  /** The broker namespace of this app (its relay publishes there when `messaging` is on). */
+  namespace: string;
   lines: string[];
   clock: ReturnType<typeof testClock>;
   close(): Promise<void>;
 }
 
-/** The users app on its own fresh database, its log lines captured. */
+/**
+ * The users service from its `buildApp` on its own fresh database (or `existing`), its log lines
+ * captured; with `messaging`, listening with its relay started, as the process runs.
+ */
 export async function startUsersApp(
   label: string,
   env: Record<string, string> = {},
   existing?: TestDatabase<Database>,
+  options: { messaging?: boolean } = {},
 ): Promise<UsersTestApp> {
-  const database = existing ?? (await createTestDatabase<Database>(label, migrations));
   const lines: string[] = [];
   const clock = testClock();
-  const config = loadServiceConfig({
-    DATABASE_URL: database.url,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    ...env,
+  let context!: UsersContext;
+  const service = await startTestService<Database>({
+    service: 'users',
+    label: label.replace(/^users_/, ''),
+    migrations,
+    database: existing,
+    env: { LOG_LEVEL: 'debug', ...env },
+    listen: options.messaging === true,
+    build: async ({ env: serviceEnv, db, messaging }) => {
+      const config = loadServiceConfig(serviceEnv);
+      context = await createUsersContext(config, { db, now: clock.now });
+      return buildApp(config, {
+        db,
+        context,
+        logStream: { write: (line) => void lines.push(line) },
+        messaging,
+      });
+    },
   });
-  const app = await buildApp(config, {
-    db: database.db,
-    now: clock.now,
-    logStream: { write: (line) => void lines.push(line) },
-  });
-  await app.ready();
   return {
-    app,
-    database,
+    app: service.app,
+    context,
+    database: service.database!,
+    namespace: service.namespace,
     lines,
     clock,
-    async close() {
-      await app.close();
-      if (!existing) await database.drop();
-    },
+    close: () => service.close(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { housekeeping } from '../src/domain/housekeeping.js';
 import { newAccount, startUsersApp, type UsersTestApp } from './helpers.js';
 
 describe('failed-login throttling', () => {
@@ -181,7 +182,7 @@ describe('failed-login throttling', () => {
   it('when housekeeping runs after the window, then old counters are gone', async () => {
     await login(`old.${Date.now()}@example.com`, 'whatever12', '10.0.5.1');
     t.clock.advance(901 * 1000);
-    await t.app.runHousekeeping();
+    await housekeeping(t.context);
     const left = await t.database.db
       .selectFrom('login_failures')
       .select('key')

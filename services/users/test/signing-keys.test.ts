@@ -179,7 +179,7 @@ describe('signing keys from the deployment (JWT_PRIVATE_KEYS)', () => {
       });
       expect(await t.database.db.selectFrom('signing_keys').selectAll().execute()).toEqual([]);
       const verifier = createTokenVerifier({
-        keys: t.app.usersContext.keys.verificationKeys,
+        keys: t.context.keys.verificationKeys,
         issuer: 'bazaar-users',
         audience: 'bazaar',
         algorithms: ['ES256'],
@@ -233,7 +233,7 @@ describe('signing keys from the deployment (JWT_PRIVATE_KEYS)', () => {
     });
     try {
       const { ensureAdmin } = await import('../src/domain/admin-bootstrap.js');
-      await ensureAdmin(t.app.usersContext, {
+      await ensureAdmin(t.context, {
         email: 'ops@example.com',
         password: 'ops password 1',
       });

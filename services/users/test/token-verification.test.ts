@@ -2,6 +2,7 @@ import { authPlugin } from '@bazaar/auth';
 import { createApp, type App } from '@bazaar/service-kit';
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import type { AddressInfo } from 'node:net';
+import { housekeeping } from '../src/domain/housekeeping.js';
 import { bearer, newAccount, startUsersApp, type UsersTestApp } from './helpers.js';
 
 /**
@@ -59,7 +60,7 @@ describe('tokens of the users service checked by another service', () => {
     claims: Record<string, unknown>,
     build?: (jwt: SignJWT) => SignJWT,
   ) {
-    const key = users.app.usersContext.keys.signer(new Date());
+    const key = users.context.keys.signer(new Date());
     const now = Math.floor(Date.now() / 1000);
     let jwt = new SignJWT({ roles: ['customer'], ...claims })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
@@ -113,14 +114,14 @@ describe('tokens of the users service checked by another service', () => {
     // Also with the header claiming a real kid.
     const [, payload] = token.split('.');
     const header = Buffer.from(
-      JSON.stringify({ alg: 'none', kid: users.app.usersContext.keys.signer(new Date()).kid }),
+      JSON.stringify({ alg: 'none', kid: users.context.keys.signer(new Date()).kid }),
     ).toString('base64url');
     await expect401(`${header}.${payload}.`);
   });
 
   it('when the signature is wrong, then 401', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const kid = users.app.usersContext.keys.signer(new Date()).kid;
+    const kid = users.context.keys.signer(new Date()).kid;
     await expect401(await forge(['admin'], { alg: 'EdDSA', kid }, privateKey));
     const [h, , s] = customerToken.split('.');
     const elevated = Buffer.from(
@@ -175,7 +176,7 @@ describe('tokens of the users service checked by another service', () => {
 
   it('when the bootstrapped admin logs in, then the admin route opens', async () => {
     const { ensureAdmin } = await import('../src/domain/admin-bootstrap.js');
-    await ensureAdmin(users.app.usersContext, {
+    await ensureAdmin(users.context, {
       email: 'root@example.com',
       password: 'admin password 1',
     });
@@ -202,7 +203,7 @@ describe('tokens of the users service checked by another service', () => {
     expect(response.statusCode).toBe(403);
   });
   it('when keys rotate, then new tokens verify without a restart, and a removed key’s tokens stop', async () => {
-    const ctx = users.app.usersContext;
+    const ctx = users.context;
     const oldKid = ctx.keys.signer(ctx.now()).kid;
     const oldToken = customerToken;
     expect((await call(oldToken)).statusCode).toBe(200);
@@ -247,7 +248,7 @@ describe('tokens of the users service checked by another service', () => {
 
     // Once every token of the old key has expired, housekeeping removes it.
     users.clock.advance(HOUR);
-    await users.app.runHousekeeping();
+    await housekeeping(users.context);
     const jwks = (await users.app.inject({ url: '/.well-known/jwks.json' })).json();
     expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual([newKid]);
     let status = 0;

@@ -16,7 +16,7 @@ export const SAGA_QUEUE = 'orders.saga';
  * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts`
  * (every service declares them before publishing): a new handler's type goes there too.
  */
-export function subscribeAll(messaging: Messaging<Database>, deps: SagaDeps): void {
+export function subscribe(messaging: Messaging<Database>, deps: SagaDeps): void {
   messaging.subscribe(SAGA_QUEUE, {
     'stock.reserved': onStockReserved(deps),
     'stock.rejected': onStockRejected(deps),

@@ -17,7 +17,7 @@ export const ORDERS_QUEUE = 'payments.orders';
  * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts` (every
  * service declares them before publishing): a new handler's type goes there too.
  */
-export function subscribePayments(messaging: Messaging<Database>, ctx: PaymentsContext): void {
+export function subscribe(messaging: Messaging<Database>, ctx: PaymentsContext): void {
   messaging.subscribe(STOCK_QUEUE, {
     'stock.reserved': onStockReserved(ctx),
   });

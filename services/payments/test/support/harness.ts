@@ -1,23 +1,16 @@
 import { createTestIssuer, type TestIssuer } from '@bazaar/auth/testing';
 import type { EventData, EventType } from '@bazaar/contracts';
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import { createMessaging, type Messaging } from '@bazaar/messaging';
-import {
-  captureEvents,
-  deleteNamespace,
-  publishEvent,
-  testAmqpUrl,
-  testNamespace,
-  type CapturedEvents,
-} from '@bazaar/messaging/testing';
+import type { TestDatabase } from '@bazaar/db/testing';
+import type { Messaging } from '@bazaar/messaging';
+import { captureEvents, publishEvent, type CapturedEvents } from '@bazaar/messaging/testing';
 import type { App } from '@bazaar/service-kit';
+import { startTestService } from '@bazaar/service-kit/testing';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { buildApp, paymentsContext } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadServiceConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migrations/index.js';
-import { subscribePayments } from '../../src/events/subscriptions.js';
 import type { PaymentProvider } from '../../src/providers/provider.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
 import { TestProvider } from '../../src/providers/test-provider.js';
@@ -36,7 +29,7 @@ export interface Harness {
   issuer: TestIssuer;
   provider: TestProvider;
   namespace: string;
-  messaging: Messaging<Database> | undefined;
+  messaging: Messaging<unknown> | undefined;
   events: CapturedEvents | undefined;
   /** Every log line the app and its consumers wrote. */
   logs: string[];
@@ -66,50 +59,51 @@ export async function startPayments(
     providers?: PaymentProvider[];
   } = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase<Database>(`payments_${label}`, migrations);
   const issuer = await createTestIssuer();
-  const config = loadServiceConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    DATABASE_URL: database.url,
-    JWKS_URL: issuer.jwksUrl,
-    PROVIDER_RETRY_BACKOFF_MS: '5',
-    ...options.env,
-  });
-  const provider = new TestProvider({
-    latencyMs: config.TEST_PROVIDER_LATENCY_MS,
-    transientFailures: config.TEST_PROVIDER_TRANSIENT_FAILURES,
-  });
-  const providers = createProviderRegistry([provider, ...(options.providers ?? [])]);
   const logs: string[] = [];
-  const app = await buildApp(config, {
-    db: database.db,
-    providers,
-    logStream: { write: (line) => void logs.push(line) },
+  let config!: Config;
+  let provider!: TestProvider;
+  const service = await startTestService<Database>({
+    service: 'payments',
+    label,
+    migrations,
+    env: {
+      LOG_LEVEL: 'debug',
+      JWKS_URL: issuer.jwksUrl,
+      PROVIDER_RETRY_BACKOFF_MS: '5',
+      ...options.env,
+    },
+    // Unless `messaging: false`, listening starts the real consumers and relay.
+    listen: options.messaging !== false,
+    build: ({ env, db, messaging }) => {
+      config = loadServiceConfig(env);
+      provider = new TestProvider({
+        latencyMs: config.TEST_PROVIDER_LATENCY_MS,
+        transientFailures: config.TEST_PROVIDER_TRANSIENT_FAILURES,
+      });
+      return buildApp(config, {
+        db,
+        providers: createProviderRegistry([provider, ...(options.providers ?? [])]),
+        logStream: { write: (line) => void logs.push(line) },
+        messaging: { ...messaging, subscriptionDefaults: { retryDelaysMs: [200, 500, 1000] } },
+      });
+    },
   });
-  const namespace = testNamespace(`payments-${label}`);
-  let messaging: Messaging<Database> | undefined;
-  let events: CapturedEvents | undefined;
-  if (options.messaging !== false) {
-    messaging = createMessaging<Database>({
-      url: testAmqpUrl(),
-      service: 'payments',
-      db: database.db,
-      databaseUrl: database.url,
-      logger: app.log,
-      metrics: app.metrics,
-      namespace,
-      subscriptionDefaults: { retryDelaysMs: [200, 500, 1000] },
-    });
-    subscribePayments(messaging, paymentsContext(config, providers, app.log));
-    // What payments publishes (the events tests inject are not its own).
-    events = await captureEvents({
-      namespace,
-      types: ['payment.authorized', 'payment.failed', 'payment.refunded', 'payment.capture_failed'],
-    });
-    await messaging.start();
-  }
-  await app.ready();
+  const { app, namespace } = service;
+  const database = service.database!;
+  const messaging = options.messaging !== false ? app.messaging : undefined;
+  // What payments publishes (the events tests inject are not its own).
+  const events = messaging
+    ? await captureEvents({
+        namespace,
+        types: [
+          'payment.authorized',
+          'payment.failed',
+          'payment.refunded',
+          'payment.capture_failed',
+        ],
+      })
+    : undefined;
 
   const bearer = async (userId: string, roles: ('customer' | 'admin')[] = ['customer']) =>
     `Bearer ${await issuer.sign({ sub: userId, roles })}`;
@@ -145,12 +139,9 @@ export async function startPayments(
       return id;
     },
     async close() {
-      await messaging?.stop();
       await events?.close();
-      await app.close();
-      if (messaging) await deleteNamespace({ namespace });
+      await service.close();
       await issuer.close();
-      await database.drop();
     },
   };
 }
