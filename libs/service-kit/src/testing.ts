@@ -1,8 +1,14 @@
-import { Validator } from '@seriousme/openapi-schema-validator';
-
-/** Validates an OpenAPI document against the official 3.x schemas; resolves to the errors found. */
-export async function openApiErrors(document: unknown): Promise<unknown[]> {
-  const result = await new Validator().validate(document as Parameters<Validator['validate']>[0]);
-  if (result.valid) return [];
-  return Array.isArray(result.errors) ? result.errors : [result.errors];
-}
+export { openApiErrors } from './testing/openapi.js';
+export { eventually, type EventuallyOptions } from './testing/eventually.js';
+export { outboxRows, type OutboxQuery, type OutboxRow } from './testing/outbox.js';
+export {
+  sendJson,
+  startFakeUpstream,
+  type FakeUpstream,
+  type UpstreamAnswer,
+  type UpstreamFault,
+  type UpstreamHandler,
+  type UpstreamRequest,
+  type UpstreamRoutes,
+} from './testing/fake-upstream.js';
+export { describeServiceBasics, type ServiceBasics } from './testing/service-basics.js';
