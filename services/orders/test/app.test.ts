@@ -1,39 +1,18 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import type { App } from '@bazaar/service-kit';
-import { openApiErrors } from '@bazaar/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
+import { describeServiceBasics } from '@bazaar/service-kit/testing';
+import { startHarness, type Harness } from './fixtures/harness.js';
 
 describe('orders service', () => {
-  let database: TestDatabase<Database>;
-  let app: App;
+  let h: Harness;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('orders_app', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    });
-    app = await buildApp(config, { db: database.db });
-    await app.ready();
+    h = await startHarness('app');
   });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
+    await h.close();
   });
 
-  it('when its database answers, then it is ready', async () => {
-    const response = await app.inject({ url: '/health/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().checks.database).toBe('up');
-  });
-
-  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-    const document = (await app.inject({ url: '/docs/json' })).json();
-    expect(document.openapi).toBe('3.1.0');
-    expect(await openApiErrors(document)).toEqual([]);
+  describeServiceBasics(() => h.app, {
+    readyChecks: { database: 'up' },
+    paths: ['/v1/carts', '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/events'],
   });
 });

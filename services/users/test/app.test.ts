@@ -1,39 +1,18 @@
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import type { App } from '@bazaar/service-kit';
-import { openApiErrors } from '@bazaar/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import type { Database } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations/index.js';
+import { describeServiceBasics } from '@bazaar/service-kit/testing';
+import { startUsersApp, type UsersTestApp } from './helpers.js';
 
 describe('users service', () => {
-  let database: TestDatabase<Database>;
-  let app: App;
+  let t: UsersTestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase<Database>('users_app', migrations);
-    const config = loadServiceConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    });
-    app = await buildApp(config, { db: database.db });
-    await app.ready();
+    t = await startUsersApp('users_app');
   });
   afterAll(async () => {
-    await app.close();
-    await database.drop();
+    await t.close();
   });
 
-  it('when its database answers, then it is ready', async () => {
-    const response = await app.inject({ url: '/health/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().checks.database).toBe('up');
-  });
-
-  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-    const document = (await app.inject({ url: '/docs/json' })).json();
-    expect(document.openapi).toBe('3.1.0');
-    expect(await openApiErrors(document)).toEqual([]);
+  describeServiceBasics(() => t.app, {
+    readyChecks: { database: 'up' },
+    paths: ['/v1/auth/register', '/v1/auth/login', '/v1/me'],
   });
 });
