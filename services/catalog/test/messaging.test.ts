@@ -9,6 +9,7 @@ import {
   type CapturedEvents,
 } from '@bazaar/messaging/testing';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually } from '@bazaar/service-kit/testing';
 import type { Database } from '../src/db/database.js';
 import { subscribe } from '../src/events/subscriptions.js';
 import {
@@ -17,14 +18,6 @@ import {
   makeProduct,
   type TestContext,
 } from './fixtures/context.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 25_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 jest.setTimeout(90_000);
 
