@@ -182,13 +182,15 @@ describe('storefront order events: streams have their own connections and a cap'
     expect(h.fakes.orders.received).toHaveLength(2);
 
     open[0].close();
-    let again = await follow(shopper);
-    const deadline = Date.now() + 10_000;
-    while (again.status === 429 && Date.now() < deadline) {
-      await again.text();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      again = await follow(shopper);
-    }
+    const again = await eventually(
+      async () => {
+        const response = await follow(shopper);
+        if (response.status !== 429) return response;
+        await response.text();
+        return undefined;
+      },
+      { what: 'a free slot' },
+    );
     expect(again.status).toBe(200);
   });
 
