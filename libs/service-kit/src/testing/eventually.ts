@@ -5,8 +5,8 @@ export interface EventuallyOptions<T> {
   intervalMs?: number;
   /** Accept the value only when this holds (default: any value but undefined, null or false). */
   until?: (value: T) => boolean;
-  /** What is awaited, for the error when it does not come. */
-  what?: string;
+  /** What is awaited, for the error when it does not come (a function: read at that moment). */
+  what?: string | (() => string);
 }
 
 /**
@@ -40,7 +40,8 @@ export async function eventually<T>(
         'error' in last
           ? `last error: ${String(last.error)}`
           : `last value: ${describe(last.value)}`;
-      throw new Error(`${what} not met within ${timeoutMs} ms; ${seen}`);
+      const named = typeof what === 'function' ? what() : what;
+      throw new Error(`${named} not met within ${timeoutMs} ms; ${seen}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
