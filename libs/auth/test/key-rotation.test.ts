@@ -1,19 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet } from 'jose';
+import { eventually } from '@bazaar/service-kit/testing';
 import { createTokenVerifier, JwksCache } from '../src/index.js';
 import { createTestIssuer, type TestIssuer } from '../src/testing.js';
 import { bearer, buildGuardedApp } from './helpers.js';
 
 const USER = '01900000-0000-7000-8000-000000000002';
-
-async function waitFor(predicate: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('keys from the JWKS', () => {
   let issuer: TestIssuer;
@@ -59,7 +52,7 @@ describe('keys from the JWKS', () => {
       expect((await app.inject({ url: '/v1/me', headers: bearer(old) })).statusCode).toBe(200);
       await issuer.rotate();
       issuer.removeKey(oldKid);
-      await waitFor(
+      await eventually(
         async () => (await app.inject({ url: '/v1/me', headers: bearer(old) })).statusCode === 401,
       );
       const fresh = await issuer.sign({ sub: USER });

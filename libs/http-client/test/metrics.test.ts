@@ -7,7 +7,11 @@ import {
   UpstreamUnavailableError,
   type ServiceClient,
 } from '../src/index.js';
-import { json, startTestServer, type TestServer } from './test-server.js';
+import {
+  sendJson as json,
+  startFakeUpstream,
+  type FakeUpstream as TestServer,
+} from '@bazaar/testing';
 
 /** One series' value, or undefined when the registry has no such series. */
 async function valueOf(
@@ -59,7 +63,7 @@ describe('registerClientMetrics', () => {
   const close = (c: ServiceClient) => clients.splice(clients.indexOf(c), 1)[0].close();
 
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startFakeUpstream();
     registry = new Registry();
     registerClientMetrics(registry);
     upstream = `upstream-${randomBytes(4).toString('hex')}`;
@@ -71,7 +75,7 @@ describe('registerClientMetrics', () => {
 
   it('when calls keep failing, then the breaker reads open, its opening, failures and refusals are counted, and it reads half-open then closed as it recovers', async () => {
     let healthy = false;
-    server.handle((_seen, response) => json(response, healthy ? 200 : 500, {}));
+    server.on('*', (_seen, response) => json(response, healthy ? 200 : 500, {}));
     const c = client({
       breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 300 },
     });
@@ -95,7 +99,7 @@ describe('registerClientMetrics', () => {
       'circuit_open',
     );
     expect(await valueOf(registry, 'http_client_breaker_rejected_total', { upstream })).toBe(1);
-    expect(server.seen).toHaveLength(3);
+    expect(server.received).toHaveLength(3);
 
     await waitFor(
       async () =>
@@ -110,9 +114,9 @@ describe('registerClientMetrics', () => {
   });
 
   it('when an idempotent request is retried, then each retry is counted by the reason of the attempt that failed, and a timeout counts as a timeout failure', async () => {
-    server.handle((seen, response) => {
+    server.on('*', (seen, response) => {
       if (seen.url === '/flaky') {
-        return server.seen.length === 1 ? json(response, 503, {}) : json(response, 200, {});
+        return server.received.length === 1 ? json(response, 503, {}) : json(response, 200, {});
       }
       setTimeout(() => json(response, 200, {}), 500);
     });
@@ -137,7 +141,7 @@ describe('registerClientMetrics', () => {
   });
 
   it('when a 4xx is answered, then nothing is counted as a failure or a retry', async () => {
-    server.handle((_seen, response) => json(response, 404, {}));
+    server.on('*', (_seen, response) => json(response, 404, {}));
     await client().request({ method: 'GET', path: '/', idempotent: true });
     const text = await registry.metrics();
     expect(text).not.toContain(upstream.concat('",reason'));
@@ -147,7 +151,7 @@ describe('registerClientMetrics', () => {
   });
 
   it('when two clients share an upstream name, then the state is the worse of the two, and a closed client leaves the gauge', async () => {
-    server.handle((_seen, response) => json(response, 500, {}));
+    server.on('*', (_seen, response) => json(response, 500, {}));
     const failing = client({ breaker: { volumeThreshold: 1, resetTimeoutMs: 60_000 } });
     const other = client();
     await unavailable(failing.request({ method: 'GET', path: '/' }));

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServiceClient, UpstreamUnavailableError, type ServiceClient } from '../src/index.js';
-import { json, startTestServer, type TestServer } from './test-server.js';
+import { eventually, sendJson, startFakeUpstream, type FakeUpstream } from '@bazaar/testing';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -22,7 +22,7 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamUnavailableEr
 }
 
 describe('createServiceClient', () => {
-  let server: TestServer;
+  let server: FakeUpstream;
   const clients: ServiceClient[] = [];
   const client = (options: Partial<Parameters<typeof createServiceClient>[0]> = {}) => {
     const created = createServiceClient({
@@ -36,7 +36,7 @@ describe('createServiceClient', () => {
   };
 
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startFakeUpstream();
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -44,8 +44,8 @@ describe('createServiceClient', () => {
   });
 
   it('when a request succeeds, then status, headers and parsed JSON come back and the caller headers were passed on', async () => {
-    server.handle((seen, response) =>
-      json(response, 201, { echo: JSON.parse(seen.body) }, { 'x-extra': 'yes' }),
+    server.on('*', (seen, response) =>
+      sendJson(response, 201, { echo: seen.body }, { 'x-extra': 'yes' }),
     );
     const answer = await client().request<{ echo: unknown }>({
       method: 'POST',
@@ -62,7 +62,7 @@ describe('createServiceClient', () => {
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ echo: { productIds: ['a'] } });
     expect(answer.headers['x-extra']).toBe('yes');
-    const [seen] = server.seen;
+    const [seen] = server.received;
     expect(seen.method).toBe('POST');
     expect(seen.url).toBe('/internal/prices?limit=5&brand=a&brand=b+c');
     expect(seen.headers.authorization).toBe('Bearer t0ken');
@@ -73,29 +73,29 @@ describe('createServiceClient', () => {
   });
 
   it('when a raw body is given, then its bytes and content type are sent as they are', async () => {
-    server.handle((_seen, response) => json(response, 202, {}));
+    server.on('*', (_seen, response) => sendJson(response, 202, {}));
     const data = '{"b":1,  "a":2}';
     await client().request({
       method: 'POST',
       path: '/hook',
       rawBody: { contentType: 'application/json; charset=utf-8', data },
     });
-    expect(server.seen[0].body).toBe(data);
-    expect(server.seen[0].headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(server.received[0]!.raw).toBe(data);
+    expect(server.received[0].headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('when the base URL has a path prefix, then paths are sent below it', async () => {
-    server.handle((_seen, response) => json(response, 200, {}));
+    server.on('*', (_seen, response) => sendJson(response, 200, {}));
     await client({ baseUrl: `${server.url}/api/` }).request({
       method: 'GET',
       path: '/v1/x?a=1',
       query: { b: 2 },
     });
-    expect(server.seen[0].url).toBe('/api/v1/x?a=1&b=2');
+    expect(server.received[0].url).toBe('/api/v1/x?a=1&b=2');
   });
 
   it('when the answer is a 4xx problem, then it is returned, not thrown, and not retried', async () => {
-    server.handle((_seen, response) => {
+    server.on('*', (_seen, response) => {
       response.writeHead(404, { 'content-type': 'application/problem+json' });
       response.end(JSON.stringify({ status: 404, title: 'Not found' }));
     });
@@ -106,11 +106,11 @@ describe('createServiceClient', () => {
     });
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({ status: 404, title: 'Not found' });
-    expect(server.seen).toHaveLength(1);
+    expect(server.received).toHaveLength(1);
   });
 
   it('when the answer is empty or text, then the body is undefined or the text', async () => {
-    server.handle((seen, response) => {
+    server.on('*', (seen, response) => {
       if (seen.url === '/empty') {
         response.writeHead(204);
         response.end();
@@ -129,36 +129,38 @@ describe('createServiceClient', () => {
   });
 
   it('when several requests are sent one after another, then they reuse keep-alive connections', async () => {
-    server.handle((_seen, response) => json(response, 200, { ok: true }));
+    server.on('*', (_seen, response) => sendJson(response, 200, { ok: true }));
     const c = client();
     for (let i = 0; i < 10; i++) await c.request({ method: 'GET', path: '/v1/ping' });
-    expect(server.seen).toHaveLength(10);
+    expect(server.received).toHaveLength(10);
     // undici may open a second socket while the first finishes its previous answer; never one each.
     expect(server.connections).toBeLessThanOrEqual(2);
   });
 
   it('when the dependency answers too slowly, then the request fails as a timeout', async () => {
-    server.handle((_seen, response) => setTimeout(() => json(response, 200, {}), 1500));
+    server.on('*', { delayMs: 1500, body: {} });
     const error = await failure(
       client({ timeoutMs: 200 }).request({ method: 'GET', path: '/slow' }),
     );
     expect(error.reason).toBe('timeout');
     expect(error.service).toBe('catalog');
     expect(error.retryAfter).toBeGreaterThanOrEqual(1);
-    expect(server.seen).toHaveLength(1);
+    expect(server.received).toHaveLength(1);
   });
 
   it('when an idempotent request meets a 503 then a 200, then it is retried and succeeds', async () => {
-    server.handle((_seen, response) =>
-      server.seen.length === 1 ? json(response, 503, {}) : json(response, 200, { ok: true }),
+    server.on('*', (_seen, response) =>
+      server.received.length === 1
+        ? sendJson(response, 503, {})
+        : sendJson(response, 200, { ok: true }),
     );
     const answer = await client().request({ method: 'GET', path: '/flaky', idempotent: true });
     expect(answer.body).toEqual({ ok: true });
-    expect(server.seen).toHaveLength(2);
+    expect(server.received).toHaveLength(2);
   });
 
   it('when an idempotent request keeps timing out, then every attempt is tried with backoff before failing', async () => {
-    server.handle((_seen, response) => setTimeout(() => json(response, 200, {}), 1000));
+    server.on('*', { delayMs: 1000, body: {} });
     const error = await failure(
       client({ timeoutMs: 100, retries: 2 }).request({
         method: 'GET',
@@ -167,21 +169,21 @@ describe('createServiceClient', () => {
       }),
     );
     expect(error.reason).toBe('timeout');
-    expect(server.seen).toHaveLength(3);
+    expect(server.received).toHaveLength(3);
   });
 
   it('when a non-idempotent request meets a 5xx, then it is not retried and fails with the hint of Retry-After', async () => {
-    server.handle((_seen, response) => json(response, 503, {}, { 'retry-after': '7' }));
+    server.on('*', (_seen, response) => sendJson(response, 503, {}, { 'retry-after': '7' }));
     const error = await failure(client().request({ method: 'POST', path: '/orders', body: {} }));
     expect(error.reason).toBe('server_error');
     expect(error.status).toBe(503);
     expect(error.retryAfter).toBe(7);
     expect(error.message).not.toContain('127.0.0.1');
-    expect(server.seen).toHaveLength(1);
+    expect(server.received).toHaveLength(1);
   });
 
   it('when an idempotent request keeps meeting 5xx, then it fails after all its attempts', async () => {
-    server.handle((_seen, response) => json(response, 500, {}));
+    server.on('*', (_seen, response) => sendJson(response, 500, {}));
     const error = await failure(
       client({ retries: 3, defaultRetryAfterSeconds: 4 }).request({
         method: 'PUT',
@@ -192,7 +194,7 @@ describe('createServiceClient', () => {
     expect(error.reason).toBe('server_error');
     expect(error.status).toBe(500);
     expect(error.retryAfter).toBe(4);
-    expect(server.seen).toHaveLength(4);
+    expect(server.received).toHaveLength(4);
   });
 
   it('when nothing listens, then the request fails as unreachable', async () => {
@@ -211,7 +213,7 @@ describe('createServiceClient', () => {
 
   it('when calls keep failing, then the breaker opens and fails fast without calling, and a later success closes it', async () => {
     let healthy = false;
-    server.handle((_seen, response) => json(response, healthy ? 200 : 500, {}));
+    server.on('*', (_seen, response) => sendJson(response, healthy ? 200 : 500, {}));
     const c = client({
       breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 1500 },
     });
@@ -223,16 +225,19 @@ describe('createServiceClient', () => {
     expect(open.reason).toBe('circuit_open');
     expect(open.retryAfter).toBeGreaterThanOrEqual(1);
     expect(open.retryAfter).toBeLessThanOrEqual(2);
-    expect(server.seen).toHaveLength(3);
+    expect(server.received).toHaveLength(3);
 
     healthy = true;
-    await new Promise((resolve) => setTimeout(resolve, 1700));
-    expect((await c.request({ method: 'GET', path: '/' })).status).toBe(200);
+    // Once the reset time is over, a trial call goes through and closes it.
+    const recovered = await eventually(() => c.request({ method: 'GET', path: '/' }), {
+      what: 'the breaker to let a call through',
+    });
+    expect(recovered.status).toBe(200);
     expect(c.isOpen()).toBe(false);
   });
 
   it('when 4xx answers pile up, then the breaker stays closed', async () => {
-    server.handle((_seen, response) => json(response, 404, {}));
+    server.on('*', (_seen, response) => sendJson(response, 404, {}));
     const c = client({ breaker: { volumeThreshold: 2 } });
     for (let i = 0; i < 5; i++) await c.request({ method: 'GET', path: '/' });
     expect(c.isOpen()).toBe(false);
@@ -243,10 +248,10 @@ describe('createServiceClient', () => {
     // bad requests from one client must not open the breaker for every other caller.
     const refusals = [400, 404, 409, 413, 414, 415, 422, 429];
     let failing = false;
-    server.handle((seen, response) =>
+    server.on('*', (seen, response) =>
       failing
-        ? json(response, 503, {})
-        : json(response, Number(seen.url.slice(1)), { status: Number(seen.url.slice(1)) }),
+        ? sendJson(response, 503, {})
+        : sendJson(response, Number(seen.url.slice(1)), { status: Number(seen.url.slice(1)) }),
     );
     const c = client({ breaker: { volumeThreshold: 4, errorThresholdPercentage: 50 } });
     for (let round = 0; round < 3; round++) {
@@ -258,7 +263,7 @@ describe('createServiceClient', () => {
         stream.body.destroy();
       }
     }
-    expect(server.seen).toHaveLength(refusals.length * 3 * 2);
+    expect(server.received).toHaveLength(refusals.length * 3 * 2);
     expect(c.isOpen()).toBe(false);
 
     failing = true;
@@ -269,15 +274,15 @@ describe('createServiceClient', () => {
   });
 
   it('when the breaker is disabled, then failures never open it', async () => {
-    server.handle((_seen, response) => json(response, 500, {}));
+    server.on('*', (_seen, response) => sendJson(response, 500, {}));
     const c = client({ breaker: false });
     for (let i = 0; i < 4; i++) await failure(c.request({ method: 'GET', path: '/' }));
     expect(c.isOpen()).toBe(false);
-    expect(server.seen).toHaveLength(4);
+    expect(server.received).toHaveLength(4);
   });
 
   it('when the caller aborts, then the request rejects with the reason and is not a dependency failure', async () => {
-    server.handle((_seen, response) => setTimeout(() => json(response, 200, {}), 1000));
+    server.on('*', { delayMs: 1000, body: {} });
     const controller = new AbortController();
     const c = client({ breaker: { volumeThreshold: 1 } });
     const pending = c.request({
@@ -293,7 +298,7 @@ describe('createServiceClient', () => {
 
   it('when a stream is opened, then events arrive as sent and destroying the body closes the upstream request', async () => {
     let upstreamClosed = false;
-    server.handle((_seen, response) => {
+    server.on('*', (_seen, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write('event: status\ndata: {"status":"pending"}\n\n');
       const timer = setInterval(() => response.write(': ping\n\n'), 50);
@@ -317,13 +322,12 @@ describe('createServiceClient', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(stream.body.destroyed).toBe(false);
     stream.body.destroy();
-    const deadline = Date.now() + 10_000;
-    while (!upstreamClosed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => upstreamClosed);
     expect(upstreamClosed).toBe(true);
   });
 
   it('when a stream is answered 404 or 5xx, then the 404 is returned and the 5xx thrown', async () => {
-    server.handle((seen, response) => json(response, seen.url === '/missing' ? 404 : 502, {}));
+    server.on('*', (seen, response) => sendJson(response, seen.url === '/missing' ? 404 : 502, {}));
     const c = client();
     const missing = await c.stream({ method: 'GET', path: '/missing' });
     expect(missing.status).toBe(404);

@@ -4,14 +4,18 @@ import {
   UpstreamUnavailableError,
   type ServiceClient,
 } from '../src/index.js';
-import { json, startTestServer, type TestServer } from './test-server.js';
+import {
+  sendJson as json,
+  startFakeUpstream,
+  type FakeUpstream as TestServer,
+} from '@bazaar/testing';
 
 describe('serviceFetch', () => {
   let server: TestServer;
   let client: ServiceClient;
 
   beforeEach(async () => {
-    server = await startTestServer();
+    server = await startFakeUpstream();
     client = createServiceClient({
       name: 'storefront',
       baseUrl: `${server.url}/api`,
@@ -25,8 +29,8 @@ describe('serviceFetch', () => {
   });
 
   it('when a Request is fetched, then its method, path, query, headers and body reach the service under its base URL and the answer comes back as a Response', async () => {
-    server.handle((seen, response) =>
-      json(response, 201, { echo: JSON.parse(seen.body) }, { 'x-extra': 'yes' }),
+    server.on('*', (seen, response) =>
+      json(response, 201, { echo: JSON.parse(seen.raw) }, { 'x-extra': 'yes' }),
     );
     const fetch = serviceFetch(client);
     const response = await fetch(
@@ -39,7 +43,7 @@ describe('serviceFetch', () => {
     expect(response.status).toBe(201);
     expect(response.headers.get('x-extra')).toBe('yes');
     expect(await response.json()).toEqual({ echo: { cartId: 'c1' } });
-    const [seen] = server.seen;
+    const [seen] = server.received;
     expect([seen.method, seen.url]).toEqual(['POST', '/api/v1/orders?limit=2']);
     expect(seen.headers.authorization).toBe('Bearer t0ken');
     expect(seen.headers['content-type']).toBe('application/json');
@@ -47,7 +51,7 @@ describe('serviceFetch', () => {
 
   it('when a read meets a 503, then it is retried; a POST without an Idempotency-Key is not', async () => {
     let calls = 0;
-    server.handle((_seen, response) =>
+    server.on('*', (_seen, response) =>
       calls++ === 0 ? json(response, 503, { title: 'busy' }) : json(response, 200, { ok: true }),
     );
     const fetch = serviceFetch(client);
@@ -62,7 +66,7 @@ describe('serviceFetch', () => {
   });
 
   it('when the answer is empty, then the Response has no body', async () => {
-    server.handle((_seen, response) => {
+    server.on('*', (_seen, response) => {
       response.writeHead(204);
       response.end();
     });

@@ -3,10 +3,10 @@ import amqp from 'amqplib';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { createMessaging, HEADERS, queueNames, type Messaging } from '../src/index.js';
+import { eventually } from '@bazaar/testing';
 import { deleteNamespace, publishEvent, testAmqpUrl, testNamespace } from '../src/testing.js';
 import {
   effectCount,
-  eventually,
   metricValue,
   migrations,
   readQueue,

@@ -1,25 +1,23 @@
-import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import amqp from 'amqplib';
 import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually } from '@bazaar/testing';
 import {
-  createMessaging,
   HEADERS,
   PermanentError,
   replayDeadLetters,
   queueNames,
   type Messaging,
 } from '../src/index.js';
-import { deleteNamespace, publishEvent, testAmqpUrl, testNamespace } from '../src/testing.js';
+import { publishEvent, testAmqpUrl } from '../src/testing.js';
 import {
   effectCount,
-  eventually,
   metricValue,
-  migrations,
   readQueue,
   recordEffect,
-  userRegistered,
   type TestDatabase,
+  userRegistered,
+  useTestbed,
 } from './support.js';
 
 const url = testAmqpUrl();
@@ -27,10 +25,10 @@ const QUEUE = 'failures.users';
 const RETRY_DELAYS = [300, 1000, 3000];
 
 describe('consumer failures', () => {
-  const namespace = testNamespace('failures');
+  const bed = useTestbed('failures');
+  const { namespace } = bed;
   const { main, deadLetter: dlq } = queueNames(namespace, QUEUE, []);
   const registry = new Registry();
-  let database: Db<TestDatabase>;
   let messaging: Messaging<TestDatabase>;
   /** userId -> times the handler saw it. */
   const attempts = new Map<string, number[]>();
@@ -39,12 +37,10 @@ describe('consumer failures', () => {
   const permanent = new Set<string>();
 
   beforeAll(async () => {
-    database = await createTestDatabase<TestDatabase>('messaging_failures', migrations);
-    messaging = createMessaging({
-      url,
+    messaging = bed.messaging({
       service: 'failures',
-      db: database.db,
-      namespace,
+      databaseUrl: undefined,
+      logger: undefined,
       metrics: registry,
       relay: false,
       subscriptionDefaults: { retryDelaysMs: RETRY_DELAYS },
@@ -63,12 +59,6 @@ describe('consumer failures', () => {
     await messaging.start();
   });
 
-  afterAll(async () => {
-    await messaging?.stop();
-    await deleteNamespace({ url, namespace });
-    await database?.drop();
-  });
-
   async function deadLetters(id: string) {
     return (await readQueue(url, dlq)).filter((m) => m.properties.messageId === id);
   }
@@ -83,7 +73,7 @@ describe('consumer failures', () => {
       async () =>
         (await metricValue(registry, 'messaging_duplicates_total', { queue: QUEUE })) >= 1,
     );
-    expect(await effectCount(database.db, data.userId)).toBe(1);
+    expect(await effectCount(bed.db, data.userId)).toBe(1);
     expect(attempts.get(data.userId)).toHaveLength(1);
   });
 
@@ -95,7 +85,7 @@ describe('consumer failures', () => {
     await eventually(() => attempts.get(poisoned.userId)?.length === 1);
     const healthy = userRegistered('Healthy');
     await publishEvent({ url, namespace, type: 'user.registered', data: healthy });
-    await eventually(async () => (await effectCount(database.db, healthy.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, healthy.userId)) === 1);
     expect(attempts.get(poisoned.userId)!.length).toBeLessThan(RETRY_DELAYS.length + 1);
 
     const [dead] = await eventually(async () => {
@@ -112,7 +102,7 @@ describe('consumer failures', () => {
     expect(headers[HEADERS.deadLetterKind]).toBe('exhausted');
     expect(String(headers[HEADERS.deadLetterReason])).toContain(`cannot handle ${poisoned.userId}`);
     expect(headers[HEADERS.queue]).toBe(QUEUE);
-    expect(await effectCount(database.db, poisoned.userId)).toBe(0);
+    expect(await effectCount(bed.db, poisoned.userId)).toBe(0);
     expect(
       await metricValue(registry, 'messaging_retried_total', { queue: QUEUE }),
     ).toBeGreaterThanOrEqual(RETRY_DELAYS.length);
@@ -137,7 +127,7 @@ describe('consumer failures', () => {
       filter: (message) => message.properties.messageId === id,
     });
     expect(replayed).toBe(1);
-    await eventually(async () => (await effectCount(database.db, poisoned.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, poisoned.userId)) === 1);
     expect(await deadLetters(id)).toHaveLength(0);
   });
 
@@ -155,7 +145,7 @@ describe('consumer failures', () => {
       'is unknown here',
     );
     expect(attempts.get(data.userId)).toHaveLength(1);
-    expect(await effectCount(database.db, data.userId)).toBe(0);
+    expect(await effectCount(bed.db, data.userId)).toBe(0);
   });
 
   it('when a message fails its schema, then it goes to the DLQ at once and the handler never sees it', async () => {

@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing'
 import amqp from 'amqplib';
 import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually } from '@bazaar/testing';
 import { BrokerConnection } from '../src/broker-connection.js';
 import { BrokerUnavailableError, writeEvent } from '../src/index.js';
 import { silentLogger } from '../src/logger.js';
@@ -10,7 +11,7 @@ import { Publisher, type OutgoingMessage } from '../src/publisher.js';
 import { OutboxRelay } from '../src/relay.js';
 import type { MessagingTables } from '../src/tables.js';
 import { testAmqpUrl, testNamespace } from '../src/testing.js';
-import { eventually, migrations, testLogger, userRegistered } from './support.js';
+import { migrations, testLogger, userRegistered } from './support.js';
 
 const url = testAmqpUrl();
 

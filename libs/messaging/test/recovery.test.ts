@@ -1,71 +1,38 @@
-import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import amqp from 'amqplib';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
+import { eventually } from '@bazaar/testing';
 import {
   createMessaging,
   InvalidEventError,
   queueNames,
   writeEvent,
-  type Messaging,
   type MessagingOptions,
 } from '../src/index.js';
-import { deleteNamespace, publishEvent, testAmqpUrl, testNamespace } from '../src/testing.js';
+import { publishEvent, testAmqpUrl } from '../src/testing.js';
 import {
   closeBrokerConnections,
   effectCount,
-  eventually,
   metricValue,
-  migrations,
   recordEffect,
-  testLogger,
-  userRegistered,
   type TestDatabase,
+  userRegistered,
+  useTestbed,
 } from './support.js';
 
 const url = testAmqpUrl();
 
 describe('recovery and lifecycle', () => {
-  const namespace = testNamespace('recovery');
+  const bed = useTestbed('recovery');
+  const { namespace } = bed;
   const service = `recovery-${namespace.split('.')[2]}`;
-  let database: Db<TestDatabase>;
-  const running: Array<Messaging<TestDatabase>> = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase<TestDatabase>('messaging_recovery', migrations);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((m) => m.stop()));
-  });
-
-  afterAll(async () => {
-    await deleteNamespace({ url, namespace });
-    await database?.drop();
-  });
 
   function messagingFor(queue: string, extra: Partial<MessagingOptions<TestDatabase>> = {}) {
-    const messaging = createMessaging({
-      url,
-      service,
-      db: database.db,
-      databaseUrl: database.url,
-      namespace,
-      logger: testLogger(),
-      ...extra,
-    });
+    const messaging = bed.messaging({ service, ...extra });
     messaging.subscribe(queue, { 'user.registered': recordEffect(queue) });
-    running.push(messaging);
     return messaging;
   }
-
-  async function writeUser(name: string) {
-    const data = userRegistered(name);
-    await database.db
-      .transaction()
-      .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
-    return data;
-  }
+  const writeUser = (name: string) => bed.writeUser(name);
 
   it('when the broker closes the connection, then check() says so, it reconnects by itself and events keep flowing', async () => {
     const registry = new Registry();
@@ -74,16 +41,16 @@ describe('recovery and lifecycle', () => {
     await expect(messaging.check()).resolves.toBeUndefined();
     expect(await metricValue(registry, 'messaging_broker_connected', {})).toBe(1);
     const before = await writeUser('Before');
-    await eventually(async () => (await effectCount(database.db, before.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, before.userId)) === 1);
 
     expect(await closeBrokerConnections(service)).toBeGreaterThanOrEqual(1);
     const during = await writeUser('During');
     // Either still down or already back, check() never lies: wait for it to be up again.
     await eventually(() => messaging.check().then(() => true));
     expect(await metricValue(registry, 'messaging_broker_connected', {})).toBe(1);
-    await eventually(async () => (await effectCount(database.db, during.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, during.userId)) === 1);
     const after = await writeUser('After');
-    await eventually(async () => (await effectCount(database.db, after.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, after.userId)) === 1);
   });
 
   it('when its queue is deleted under it, then the consumer redeclares it and consumes again', async () => {
@@ -109,8 +76,8 @@ describe('recovery and lifecycle', () => {
     await messaging.check();
     const data = userRegistered('Back');
     await publishEvent({ url, namespace, type: 'user.registered', data });
-    await eventually(async () => (await effectCount(database.db, data.userId)) === 1);
-    expect(await effectCount(database.db, data.userId)).toBe(1);
+    await eventually(async () => (await effectCount(bed.db, data.userId)) === 1);
+    expect(await effectCount(bed.db, data.userId)).toBe(1);
   });
 
   it('when the LISTEN connection is killed, then it reconnects and commits still wake the relay', async () => {
@@ -120,15 +87,18 @@ describe('recovery and lifecycle', () => {
     });
     await messaging.start();
     const first = await writeUser('Notified');
-    await eventually(async () => (await effectCount(database.db, first.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, first.userId)) === 1);
 
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity
-              where application_name = 'outbox-listener' and datname = current_database()`.execute(
-      database.db,
+    const listener = sql<{ pid: number }>`select pid from pg_stat_activity
+      where application_name = 'outbox-listener' and datname = current_database()`;
+    const [old] = (await listener.execute(bed.db)).rows;
+    await sql`select pg_terminate_backend(${old!.pid})`.execute(bed.db);
+    // The listener connects again by itself (and reads what was committed meanwhile).
+    await eventually(async () =>
+      (await listener.execute(bed.db)).rows.some(({ pid }) => pid !== old!.pid),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const second = await writeUser('Renotified');
-    await eventually(async () => (await effectCount(database.db, second.userId)) === 1);
+    await eventually(async () => (await effectCount(bed.db, second.userId)) === 1);
     expect(await messaging.relay!.backlog()).toBe(0);
   });
 
@@ -136,21 +106,21 @@ describe('recovery and lifecycle', () => {
     const messaging = createMessaging({
       url,
       service,
-      db: database.db,
+      db: bed.db,
       namespace,
       relaySettings: { pollIntervalMs: 100 },
     });
     messaging.subscribe('recovery.polling', {
       'user.registered': recordEffect('recovery.polling'),
     });
-    running.push(messaging);
+    bed.track(messaging);
     await messaging.start();
     const data = await writeUser('Polled');
     await eventually(
       async () =>
         (
           await sql<{ n: number }>`select count(*)::int as n from effects
-          where user_id = ${data.userId} and queue = 'recovery.polling'`.execute(database.db)
+          where user_id = ${data.userId} and queue = 'recovery.polling'`.execute(bed.db)
         ).rows[0]!.n === 1,
     );
     // The relay marks the row sent after the broker's confirm, which may come after the handler.
@@ -164,7 +134,7 @@ describe('recovery and lifecycle', () => {
     let entered!: () => void;
     const inHandler = new Promise<void>((resolve) => (entered = resolve));
     const record = recordEffect(queue);
-    const messaging = createMessaging({ url, service, db: database.db, namespace, relay: false });
+    const messaging = createMessaging({ url, service, db: bed.db, namespace, relay: false });
     messaging.subscribe(queue, {
       'user.registered': async (event, trx) => {
         entered();
@@ -183,7 +153,7 @@ describe('recovery and lifecycle', () => {
     expect(stopped).toBe(false);
     release();
     await stopping;
-    expect(await effectCount(database.db, data.userId)).toBe(1);
+    expect(await effectCount(bed.db, data.userId)).toBe(1);
     await expect(messaging.check()).rejects.toThrow('not connected');
   });
 
@@ -192,7 +162,7 @@ describe('recovery and lifecycle', () => {
     const messaging = createMessaging({
       url: 'amqp://guest:guest@127.0.0.1:1',
       service,
-      db: database.db,
+      db: bed.db,
       namespace,
       metrics: registry,
     });
@@ -205,13 +175,13 @@ describe('recovery and lifecycle', () => {
   });
 
   it('when subscriptions are declared wrongly, then subscribe says why', async () => {
-    const messaging = createMessaging({ url, service, db: database.db, namespace });
+    const messaging = createMessaging({ url, service, db: bed.db, namespace });
     messaging.subscribe('recovery.twice', { 'user.registered': recordEffect('x') });
     expect(() =>
       messaging.subscribe('recovery.twice', { 'user.registered': recordEffect('x') }),
     ).toThrow('subscribed twice');
     expect(() => messaging.subscribe('recovery.none', {})).toThrow('no handlers');
-    running.push(messaging);
+    bed.track(messaging);
     await messaging.start();
     expect(() =>
       messaging.subscribe('recovery.late', { 'user.registered': recordEffect('x') }),
@@ -220,7 +190,7 @@ describe('recovery and lifecycle', () => {
 
   it('when an event does not match its schema, then writeEvent refuses it and nothing is written', async () => {
     await expect(
-      database.db.transaction().execute((trx) =>
+      bed.db.transaction().execute((trx) =>
         writeEvent(trx, {
           type: 'user.registered',
           data: { userId: 'not-a-uuid', email: 'a@b.c', name: 'x' },
@@ -231,10 +201,10 @@ describe('recovery and lifecycle', () => {
 
   it('when two instances share one metrics registry, then both count into the same series', async () => {
     const registry = new Registry();
-    const a = createMessaging({ url, service, db: database.db, namespace, metrics: registry });
-    const b = createMessaging({ url, service, db: database.db, namespace, metrics: registry });
+    const a = createMessaging({ url, service, db: bed.db, namespace, metrics: registry });
+    const b = createMessaging({ url, service, db: bed.db, namespace, metrics: registry });
     expect(a).not.toBe(b);
-    await database.db
+    await bed.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data: userRegistered() }));
     const backlog = await b.relay!.backlog();

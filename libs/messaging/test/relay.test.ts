@@ -1,59 +1,44 @@
-import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
+import { eventually } from '@bazaar/testing';
 import { createMessaging, republishUnrouted, writeEvent, type Messaging } from '../src/index.js';
-import {
-  captureEvents,
-  deleteNamespace,
-  testAmqpUrl,
-  testNamespace,
-  type CapturedEvents,
-} from '../src/testing.js';
+import { captureEvents, testAmqpUrl, type CapturedEvents } from '../src/testing.js';
 import {
   effectCount,
-  eventually,
   metricValue,
-  migrations,
   recordEffect,
-  userRegistered,
   type TestDatabase,
+  userRegistered,
+  useTestbed,
 } from './support.js';
 
 const url = testAmqpUrl();
 
 describe('outbox relay', () => {
-  const namespace = testNamespace('relay');
-  let database: Db<TestDatabase>;
+  const bed = useTestbed('relay');
+  const { namespace } = bed;
   let capture: CapturedEvents;
-  const started: Array<Messaging<TestDatabase>> = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase<TestDatabase>('messaging_relay', migrations);
     capture = await captureEvents({ url, namespace, types: ['user.registered'] });
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((m) => m.stop()));
   });
 
   afterAll(async () => {
     await capture?.close();
-    await deleteNamespace({ url, namespace });
-    await database?.drop();
   });
 
   async function start(messaging: Messaging<TestDatabase>) {
-    started.push(messaging);
+    bed.track(messaging);
     await messaging.start();
     return messaging;
   }
 
-  function relayOnly(options: { registry?: Registry; db?: typeof database.db } = {}) {
+  function relayOnly(options: { registry?: Registry; db?: typeof bed.db } = {}) {
     return createMessaging({
       url,
       service: 'relay-test',
-      db: options.db ?? database.db,
-      databaseUrl: database.url,
+      db: options.db ?? bed.db,
+      databaseUrl: bed.databaseUrl,
       namespace,
       metrics: options.registry,
       relaySettings: { batchSize: 50, claimTimeoutMs: 1500 },
@@ -61,7 +46,7 @@ describe('outbox relay', () => {
   }
 
   async function statusOf(id: string) {
-    return database.db
+    return bed.db
       .selectFrom('outbox_events')
       .select(['status', 'attempts', 'last_error', 'sent_at'])
       .where('id', '=', id)
@@ -73,7 +58,7 @@ describe('outbox relay', () => {
     const consumer = createMessaging({
       url,
       service: 'relay-consumer',
-      db: database.db,
+      db: bed.db,
       namespace,
       relay: false,
     });
@@ -92,12 +77,12 @@ describe('outbox relay', () => {
     };
 
     const data = userRegistered('Twice');
-    const id = await database.db
+    const id = await bed.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
     await publishedOnce;
     await relayA.stop();
-    started.splice(started.indexOf(relayA), 1);
+    bed.forget(relayA);
     expect((await statusOf(id)).status).toBe('pending');
 
     // A relay (a replica, or the restarted pod) publishes it again; the inbox absorbs it.
@@ -106,12 +91,10 @@ describe('outbox relay', () => {
     await eventually(() => capture.events.filter((e) => e.id === id).length >= 2);
     await eventually(async () => {
       const { rows } = await sql<{ count: number }>`
-        select count(*)::int as count from inbox_messages where message_id = ${id}`.execute(
-        database.db,
-      );
+        select count(*)::int as count from inbox_messages where message_id = ${id}`.execute(bed.db);
       return rows[0]!.count === 1;
     });
-    expect(await effectCount(database.db, data.userId)).toBe(1);
+    expect(await effectCount(bed.db, data.userId)).toBe(1);
   });
 
   it('when two relays share one outbox with concurrent writers, then every row is published and none is skipped', async () => {
@@ -123,7 +106,7 @@ describe('outbox relay', () => {
     await Promise.all(
       Array.from({ length: writers }, async (_, writer) => {
         for (let n = 0; n < perWriter; n++) {
-          await database.db.transaction().execute(async (trx) => {
+          await bed.db.transaction().execute(async (trx) => {
             ids.push(
               await writeEvent(trx, {
                 type: 'user.registered',
@@ -138,16 +121,19 @@ describe('outbox relay', () => {
     );
     expect(ids).toHaveLength(writers * perWriter);
 
-    const seen = await eventually(() => {
-      const set = new Set(capture.events.map((e) => e.id));
-      return ids.every((id) => set.has(id)) ? set : undefined;
-    }, 60_000);
+    const seen = await eventually(
+      () => {
+        const set = new Set(capture.events.map((e) => e.id));
+        return ids.every((id) => set.has(id)) ? set : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(ids.filter((id) => !seen.has(id))).toEqual([]);
     // Marked sent just after the broker confirmed: the observer may be a moment ahead.
     const rows = await eventually(async () => {
       const { rows: counts } = await sql<{ status: string; count: number }>`
         select status, count(*)::int as count from outbox_events
-        where id = any(${ids}::uuid[]) group by status`.execute(database.db);
+        where id = any(${ids}::uuid[]) group by status`.execute(bed.db);
       return counts.length === 1 && counts[0]!.status === 'sent' ? counts : undefined;
     });
     expect(rows).toEqual([{ status: 'sent', count: ids.length }]);
@@ -162,7 +148,7 @@ describe('outbox relay', () => {
   it('when no queue is bound to an event type, then the row is kept as unrouted, not retried, and republishUnrouted sends it once someone listens', async () => {
     const registry = new Registry();
     const relay = relayOnly({ registry });
-    const id = await database.db.transaction().execute((trx) =>
+    const id = await bed.db.transaction().execute((trx) =>
       writeEvent(trx, {
         type: 'order.shipped',
         data: { orderId: userRegistered().userId, userId: userRegistered().userId },
@@ -189,8 +175,8 @@ describe('outbox relay', () => {
     // Once someone listens, an operator sends the kept rows of that type again.
     const listener = await captureEvents({ url, namespace, types: ['order.shipped'] });
     try {
-      expect(await republishUnrouted(database.db, { types: ['user.registered'] })).toBe(0);
-      expect(await republishUnrouted(database.db, { types: ['order.shipped'] })).toBe(1);
+      expect(await republishUnrouted(bed.db, { types: ['user.registered'] })).toBe(0);
+      expect(await republishUnrouted(bed.db, { types: ['order.shipped'] })).toBe(1);
       relay.relay!.wake();
       await listener.waitFor((event) => event.id === id, 25_000);
       await eventually(async () => (await statusOf(id)).status === 'sent');
@@ -203,11 +189,11 @@ describe('outbox relay', () => {
     const relay = createMessaging({
       url,
       service: 'prune-test',
-      db: database.db,
+      db: bed.db,
       namespace,
       relaySettings: { retentionMs: 0 },
     });
-    const pendingId = await database.db.transaction().execute(async (trx) => {
+    const pendingId = await bed.db.transaction().execute(async (trx) => {
       const id = await writeEvent(trx, { type: 'user.registered', data: userRegistered() });
       await trx
         .updateTable('outbox_events')
@@ -216,7 +202,7 @@ describe('outbox relay', () => {
         .execute();
       return id;
     });
-    const unroutedId = await database.db.transaction().execute(async (trx) => {
+    const unroutedId = await bed.db.transaction().execute(async (trx) => {
       const id = await writeEvent(trx, { type: 'user.registered', data: userRegistered() });
       await trx
         .updateTable('outbox_events')
@@ -225,7 +211,7 @@ describe('outbox relay', () => {
         .execute();
       return id;
     });
-    const sentId = await database.db
+    const sentId = await bed.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data: userRegistered() }));
     await start(relay);
@@ -233,14 +219,14 @@ describe('outbox relay', () => {
 
     const pruned = await relay.relay!.prune();
     expect(pruned).toBeGreaterThanOrEqual(2);
-    const left = await database.db.selectFrom('outbox_events').select(['id', 'status']).execute();
+    const left = await bed.db.selectFrom('outbox_events').select(['id', 'status']).execute();
     expect(left.map((r) => r.id)).toContain(pendingId);
     expect(left.map((r) => r.id)).not.toContain(unroutedId);
     expect(left.every((r) => r.status === 'pending')).toBe(true);
   });
 
   it('when a row no longer matches its schema, then it is marked failed instead of blocking the outbox', async () => {
-    const id = await database.db.transaction().execute(async (trx) => {
+    const id = await bed.db.transaction().execute(async (trx) => {
       const written = await writeEvent(trx, { type: 'user.registered', data: userRegistered() });
       await sql`update outbox_events set data = '{"userId": 1}' where id = ${written}`.execute(trx);
       return written;
@@ -252,7 +238,7 @@ describe('outbox relay', () => {
     await eventually(async () => (await statusOf(id)).status === 'failed');
     expect((await statusOf(id)).last_error).toContain('data');
     // The outbox is not blocked, and the broken row never went out before the next one.
-    const nextId = await database.db
+    const nextId = await bed.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data: userRegistered() }));
     await capture.waitFor((event) => event.id === nextId, 25_000);

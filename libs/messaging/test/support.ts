@@ -4,8 +4,16 @@ import amqp, { type GetMessage } from 'amqplib';
 import type { Registry } from 'prom-client';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { messagingMigrations, type Logger } from '../src/index.js';
-import { closeConnections } from '../src/testing.js';
+import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
+import {
+  createMessaging,
+  messagingMigrations,
+  writeEvent,
+  type Logger,
+  type Messaging,
+  type MessagingOptions,
+} from '../src/index.js';
+import { closeConnections, deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
 import type { MessagingTables } from '../src/tables.js';
 
 /** What a test handler records: one row per effect, no uniqueness, so duplicates would show. */
@@ -48,28 +56,6 @@ export async function effectCount(db: Kysely<TestDatabase>, userId?: string): Pr
     select count(*)::int as count from effects
     where ${userId ? sql`user_id = ${userId}` : sql`true`}`.execute(db);
   return rows[0]!.count;
-}
-
-/** Polls until `check` returns a truthy value (generous: the machine is shared and slow). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
-  timeoutMs = 25_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** Reads a queue without a consumer (`basic.get`), for asserting on a DLQ; fails if it is missing. */
@@ -121,4 +107,99 @@ export function testLogger(): Logger | undefined {
   const line = (level: string) => (obj: object, msg?: string) =>
     process.stderr.write(`${Date.now() - start}ms ${level} ${msg ?? ''} ${JSON.stringify(obj)}\n`);
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+/** One test file's database and broker namespace, and the messaging instances it starts. */
+export interface Testbed {
+  readonly url: string;
+  readonly namespace: string;
+  /** The file's database (messaging tables and `effects`), made in its `beforeAll`. */
+  readonly db: Kysely<TestDatabase>;
+  readonly databaseUrl: string;
+  /**
+   * Messaging over the file's database and namespace (its `url`, `db`, `databaseUrl`,
+   * `namespace` and the test logger unless given), stopped after the test that made it, or
+   * after the file when made in `beforeAll`.
+   */
+  messaging(
+    options: Partial<MessagingOptions<TestDatabase>> & { service: string },
+  ): Messaging<TestDatabase>;
+  /** Stops this instance with the others (one made with `createMessaging` directly). */
+  track(messaging: Messaging<TestDatabase>): Messaging<TestDatabase>;
+  /** Leaves out one the test stopped itself. */
+  forget(messaging: Messaging<TestDatabase>): void;
+  /** Writes `user.registered` in a committed transaction; resolves with its data and id. */
+  writeUser(name?: string): Promise<ReturnType<typeof userRegistered> & { id: string }>;
+}
+
+/**
+ * The set-up every broker test file repeats, written once: call it in the file's `describe`;
+ * it makes the database before the tests, stops what each test started after it, and stops
+ * the rest, deletes the namespace and drops the database at the end.
+ */
+export function useTestbed(label: string): Testbed {
+  const url = testAmqpUrl();
+  const namespace = testNamespace(label);
+  let database: Db<TestDatabase> | undefined;
+  const forFile: Messaging<TestDatabase>[] = [];
+  const forTest: Messaging<TestDatabase>[] = [];
+  let inTest = false;
+
+  beforeAll(async () => {
+    database = await createTestDatabase<TestDatabase>(`messaging_${label}`, migrations);
+  });
+  beforeEach(() => {
+    inTest = true;
+  });
+  afterEach(async () => {
+    inTest = false;
+    await Promise.all(forTest.splice(0).map((m) => m.stop()));
+  });
+  afterAll(async () => {
+    await Promise.all(forFile.splice(0).map((m) => m.stop()));
+    await deleteNamespace({ url, namespace });
+    await database?.drop();
+  });
+
+  const bed: Testbed = {
+    url,
+    namespace,
+    get db() {
+      if (!database) throw new Error('the testbed database is made in beforeAll');
+      return database.db;
+    },
+    get databaseUrl() {
+      if (!database) throw new Error('the testbed database is made in beforeAll');
+      return database.url;
+    },
+    messaging: (options) =>
+      bed.track(
+        createMessaging<TestDatabase>({
+          url,
+          db: bed.db,
+          databaseUrl: bed.databaseUrl,
+          namespace,
+          logger: testLogger(),
+          ...options,
+        }),
+      ),
+    track(messaging) {
+      (inTest ? forTest : forFile).push(messaging);
+      return messaging;
+    },
+    forget(messaging) {
+      for (const list of [forTest, forFile]) {
+        const at = list.indexOf(messaging);
+        if (at >= 0) list.splice(at, 1);
+      }
+    },
+    async writeUser(name) {
+      const data = userRegistered(name);
+      const id = await bed.db
+        .transaction()
+        .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
+      return { ...data, id };
+    },
+  };
+  return bed;
 }

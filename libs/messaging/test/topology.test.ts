@@ -1,27 +1,18 @@
 import type { EventEnvelope, EventType, Topology } from '@bazaar/contracts';
 import { PUBLISHERS, TOPOLOGY as BAZAAR } from '@bazaar/contracts';
-import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import amqp from 'amqplib';
 import { sql, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  createMessaging,
-  HEADERS,
-  queueNames,
-  writeEvent,
-  type Messaging,
-  type MessagingOptions,
-} from '../src/index.js';
-import { deleteNamespace, publishEvent, testAmqpUrl, testNamespace } from '../src/testing.js';
+import { eventually } from '@bazaar/testing';
+import { HEADERS, queueNames, writeEvent, type MessagingOptions } from '../src/index.js';
+import { publishEvent, testAmqpUrl } from '../src/testing.js';
 import {
   effectCount,
-  eventually,
-  migrations,
   readQueue,
   recordEffect,
-  testLogger,
-  userRegistered,
   type TestDatabase,
+  userRegistered,
+  useTestbed,
 } from './support.js';
 
 const url = testAmqpUrl();
@@ -40,42 +31,17 @@ const TOPOLOGY: Topology = {
 };
 
 describe('declared topology', () => {
-  const namespace = testNamespace('topology');
-  let database: Db<TestDatabase>;
-  const running: Array<Messaging<TestDatabase>> = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase<TestDatabase>('messaging_topology', migrations);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((m) => m.stop()));
-  });
-
-  afterAll(async () => {
-    await deleteNamespace({ url, namespace });
-    await database?.drop();
-  });
+  const bed = useTestbed('topology');
+  const { namespace } = bed;
 
   function messaging(service: string, extra: Partial<MessagingOptions<TestDatabase>> = {}) {
-    const instance = createMessaging({
-      url,
-      service,
-      db: database.db,
-      databaseUrl: database.url,
-      namespace,
-      topology: TOPOLOGY,
-      logger: testLogger(),
-      ...extra,
-    });
-    running.push(instance);
-    return instance;
+    return bed.messaging({ service, topology: TOPOLOGY, ...extra });
   }
 
   async function effects(queue: string, userId: string): Promise<number> {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from effects where queue = ${queue} and user_id = ${userId}
-    `.execute(database.db);
+    `.execute(bed.db);
     return rows[0]!.n;
   }
 
@@ -84,11 +50,11 @@ describe('declared topology', () => {
     const users = messaging('users');
     await users.start();
     const user = userRegistered('Early');
-    const id = await database.db
+    const id = await bed.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data: user }));
     const row = await eventually(async () => {
-      const found = await database.db
+      const found = await bed.db
         .selectFrom('outbox_events')
         .select(['status', 'last_error'])
         .where('id', '=', id)
@@ -106,7 +72,7 @@ describe('declared topology', () => {
     crm.subscribe('topo.crm', { 'user.registered': recordEffect('topo.crm') });
     await crm.start();
     await eventually(async () => (await effects('topo.crm', user.userId)) === 1);
-    expect(await effectCount(database.db, user.userId)).toBe(2);
+    expect(await effectCount(bed.db, user.userId)).toBe(2);
   });
 
   it("with Bazaar's topology, when orders publishes order.created and order.cancelled before catalog and payments ever started, then each reaches every queue it is declared for", async () => {
@@ -115,7 +81,7 @@ describe('declared topology', () => {
     await orders.start();
     const orderId = uuidv7();
     const userId = uuidv7();
-    await database.db.transaction().execute(async (trx) => {
+    await bed.db.transaction().execute(async (trx) => {
       await writeEvent(trx, {
         type: 'order.created',
         data: {

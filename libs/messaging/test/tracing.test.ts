@@ -1,4 +1,3 @@
-import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -8,19 +7,17 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import { createMessaging, queueNames, writeEvent, type Messaging } from '../src/index.js';
-import { deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
-import { eventually, migrations, userRegistered, type TestDatabase } from './support.js';
+import { eventually } from '@bazaar/testing';
+import { queueNames, writeEvent } from '../src/index.js';
+import { userRegistered, useTestbed } from './support.js';
 
-const url = testAmqpUrl();
 const QUEUE = 'tracing.users';
 
 describe('tracing', () => {
-  const namespace = testNamespace('tracing');
+  const bed = useTestbed('tracing');
+  const { namespace } = bed;
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  let database: Db<TestDatabase>;
-  let messaging: Messaging<TestDatabase>;
   /** userId -> the span active inside the handler. */
   const activeInHandler = new Map<string, { traceId: string; spanId: string }>();
 
@@ -28,14 +25,7 @@ describe('tracing', () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(provider);
-    database = await createTestDatabase<TestDatabase>('messaging_tracing', migrations);
-    messaging = createMessaging({
-      url,
-      service: 'tracing',
-      db: database.db,
-      databaseUrl: database.url,
-      namespace,
-    });
+    const messaging = bed.messaging({ service: 'tracing', logger: undefined });
     messaging.subscribe(QUEUE, {
       'user.registered': async (event) => {
         const span = trace.getActiveSpan();
@@ -46,9 +36,6 @@ describe('tracing', () => {
   });
 
   afterAll(async () => {
-    await messaging?.stop();
-    await deleteNamespace({ url, namespace });
-    await database?.drop();
     await provider.shutdown();
     trace.disable();
     propagation.disable();
@@ -65,7 +52,7 @@ describe('tracing', () => {
     const data = userRegistered('Traced');
     const tracer = trace.getTracer('test');
     const { id, parent } = await tracer.startActiveSpan('POST /v1/users', async (span) => {
-      const written = await database.db
+      const written = await bed.db
         .transaction()
         .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
       span.end();
@@ -109,7 +96,7 @@ describe('tracing', () => {
 
   it('when an event is written outside any trace, then the consumer joins the trace its publish started', async () => {
     const data = userRegistered('Untraced');
-    const id = await database.db
+    const id = await bed.db
       .transaction()
       .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
 

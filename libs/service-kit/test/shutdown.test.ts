@@ -12,7 +12,7 @@ describe('graceful shutdown', () => {
       status: r.status,
       body: await r.json(),
     }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await service.line((l) => l === 'slow request started');
     child.kill('SIGTERM');
 
     await expect(pending).resolves.toEqual({ status: 200, body: { done: true } });
@@ -22,6 +22,7 @@ describe('graceful shutdown', () => {
     expect(service.output().split('\n')).toEqual([
       'broker started (listening: true)',
       'listening',
+      'slow request started',
       'broker stopped (listening: true)',
       '',
     ]);

@@ -1,9 +1,5 @@
-import {
-  createTestContext,
-  makeCategory,
-  outboxEvents,
-  type TestContext,
-} from './fixtures/context.js';
+import { outboxRows } from '@bazaar/service-kit/testing';
+import { createTestContext, makeCategory, type TestContext } from './fixtures/context.js';
 
 describe('catalog administration', () => {
   let context: TestContext;
@@ -59,7 +55,7 @@ describe('catalog administration', () => {
       attributes: { material: 'cast iron' },
       version: 1,
     });
-    const events = await outboxEvents(context.db, 'product.created');
+    const events = await outboxRows(context.db, { type: 'product.created' });
     const event = events.find((e) => e.data.product.id === product.id);
     expect(event?.data.product).toEqual({
       id: product.id,
@@ -124,14 +120,14 @@ describe('catalog administration', () => {
 
   it('when the SKU is already taken, then creating or renaming to it is a 409 problem and nothing is published', async () => {
     expect((await send('POST', '/v1/admin/products', body({ sku: 'DUP-1' }))).statusCode).toBe(201);
-    const before = (await outboxEvents(context.db)).length;
+    const before = (await outboxRows(context.db)).length;
     const duplicate = await send('POST', '/v1/admin/products', body({ sku: 'DUP-1' }));
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.json().code).toBe('CATALOG_DUPLICATE_SKU');
     const other = (await send('POST', '/v1/admin/products', body({ sku: 'DUP-2' }))).json();
     const rename = await send('PATCH', `/v1/admin/products/${other.id}`, { sku: 'DUP-1' });
     expect(rename.statusCode).toBe(409);
-    expect((await outboxEvents(context.db)).length).toBe(before + 1);
+    expect((await outboxRows(context.db)).length).toBe(before + 1);
   });
 
   it('when two admins create the same SKU at once, then one gets 201 and the other 409', async () => {
@@ -160,7 +156,7 @@ describe('catalog administration', () => {
       version: 2,
     });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.updatedAt));
-    const events = await outboxEvents(context.db, 'product.updated');
+    const events = await outboxRows(context.db, { type: 'product.updated' });
     const event = events.find((e) => e.data.product.id === created.id);
     expect(event?.data.product).toMatchObject({
       name: 'Enamelled pan',
@@ -194,7 +190,7 @@ describe('catalog administration', () => {
     const response = await send('PUT', `/v1/admin/products/${created.id}/stock`, { available: 40 });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ stock: { available: 40 }, version: 2 });
-    const events = await outboxEvents(context.db, 'product.updated');
+    const events = await outboxRows(context.db, { type: 'product.updated' });
     expect(events.find((e) => e.data.product.id === created.id)?.data.product.stock).toEqual({
       available: 40,
     });
@@ -221,7 +217,7 @@ describe('catalog administration', () => {
     const created = (await send('POST', '/v1/admin/products', body())).json();
     expect((await send('DELETE', `/v1/admin/products/${created.id}`)).statusCode).toBe(204);
     expect((await context.app.inject({ url: `/v1/products/${created.id}` })).statusCode).toBe(404);
-    const events = await outboxEvents(context.db, 'product.deleted');
+    const events = await outboxRows(context.db, { type: 'product.deleted' });
     expect(events.map((e) => e.data)).toContainEqual({ productId: created.id, version: 2 });
     expect((await send('DELETE', `/v1/admin/products/${created.id}`)).statusCode).toBe(404);
   });

@@ -6,20 +6,13 @@ import {
   type CapturedEvents,
 } from '@bazaar/messaging/testing';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually } from '@bazaar/service-kit/testing';
 import {
   availableOf,
   createTestContext,
   makeProduct,
   type TestContext,
 } from './fixtures/context.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 25_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 jest.setTimeout(90_000);
 

@@ -2,6 +2,7 @@ import type { EventData } from '@bazaar/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { outboxRows } from '@bazaar/service-kit/testing';
 import type { Database } from '../src/db/database.js';
 import { releaseStock } from '../src/domain/release-stock.js';
 import { reserveStock } from '../src/domain/reserve-stock.js';
@@ -9,7 +10,6 @@ import {
   availableOf,
   createTestContext,
   makeProduct,
-  outboxEvents,
   type TestContext,
 } from './fixtures/context.js';
 
@@ -68,7 +68,7 @@ describe('stock reservations', () => {
     expect(result.outcome).toBe('reserved');
     expect(await availableOf(context.db, a.id)).toBe(4);
     expect(await availableOf(context.db, b.id)).toBe(2);
-    const event = (await outboxEvents(context.db, 'stock.reserved')).find(
+    const event = (await outboxRows(context.db, { type: 'stock.reserved' })).find(
       (e) => e.data.orderId === data.orderId,
     );
     expect(event?.data).toEqual({
@@ -103,7 +103,7 @@ describe('stock reservations', () => {
     expect(result.outcome === 'rejected' && result.shortages).toHaveLength(2);
     expect(await availableOf(context.db, plenty.id)).toBe(10);
     expect(await availableOf(context.db, scarce.id)).toBe(1);
-    const event = (await outboxEvents(context.db, 'stock.rejected')).find(
+    const event = (await outboxRows(context.db, { type: 'stock.rejected' })).find(
       (e) => e.data.orderId === data.orderId,
     );
     expect(event?.data.shortages).toHaveLength(2);
@@ -124,10 +124,10 @@ describe('stock reservations', () => {
     expect(await availableOf(context.db, product.id)).toBe(0);
     expect(await reservedUnits(product.id)).toBe(50);
     const ids = new Set(orders.map((o) => o.orderId));
-    const reserved = (await outboxEvents(context.db, 'stock.reserved')).filter((e) =>
+    const reserved = (await outboxRows(context.db, { type: 'stock.reserved' })).filter((e) =>
       ids.has(e.data.orderId),
     );
-    const rejected = (await outboxEvents(context.db, 'stock.rejected')).filter((e) =>
+    const rejected = (await outboxRows(context.db, { type: 'stock.rejected' })).filter((e) =>
       ids.has(e.data.orderId),
     );
     expect([reserved.length, rejected.length]).toEqual([50, 250]);
@@ -178,9 +178,10 @@ describe('stock reservations', () => {
     expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'reserved']);
     expect((await reserve(data)).outcome).toBe('duplicate');
     expect(await availableOf(context.db, product.id)).toBe(6);
-    const events = (await outboxEvents(context.db, 'stock.reserved')).filter(
-      (e) => e.data.orderId === data.orderId,
-    );
+    const events = await outboxRows(context.db, {
+      type: 'stock.reserved',
+      data: { orderId: data.orderId },
+    });
     expect(events).toHaveLength(1);
   });
 
@@ -201,7 +202,7 @@ describe('stock reservations', () => {
     expect(await reserve(data)).toEqual({ outcome: 'cancelled' });
     expect(await availableOf(context.db, product.id)).toBe(10);
     expect(
-      (await outboxEvents(context.db, 'stock.reserved', 'stock.rejected')).some(
+      (await outboxRows(context.db, { type: ['stock.reserved', 'stock.rejected'] })).some(
         (e) => e.data.orderId === data.orderId,
       ),
     ).toBe(false);
@@ -210,7 +211,7 @@ describe('stock reservations', () => {
   it('when a reservation empties a product or a release refills it, then product.updated tells search', async () => {
     const product = await makeProduct(context.db, { stock: 3 });
     const updatesOf = async () =>
-      (await outboxEvents(context.db, 'product.updated')).filter(
+      (await outboxRows(context.db, { type: 'product.updated' })).filter(
         (e) => e.data.product.id === product.id,
       );
     const partial = order([{ productId: product.id, quantity: 1 }]);

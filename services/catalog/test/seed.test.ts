@@ -1,10 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import { outboxRows } from '@bazaar/service-kit/testing';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { getCategoryTree } from '../src/domain/category-tree.js';
 import { seedCatalog, seedCatalogIfEmpty } from '../src/seed/seed-catalog.js';
-import { outboxEvents } from './fixtures/context.js';
-
 describe('demo catalog seeding', () => {
   let first: TestDatabase<Database>;
   let second: TestDatabase<Database>;
@@ -70,7 +69,7 @@ describe('demo catalog seeding', () => {
   });
 
   it('when seeded, then every product has its product.created event in the outbox for search', async () => {
-    const events = await outboxEvents(first.db, 'product.created');
+    const events = await outboxRows(first.db, { type: 'product.created' });
     expect(events).toHaveLength(250);
     // Seeded products sit below a root category: each names its ancestors (root first), not itself.
     for (const event of events) {
@@ -88,7 +87,7 @@ describe('demo catalog seeding', () => {
     expect(await seedCatalog(first.db, { seed: 8, products: 20, events: false })).toMatchObject({
       inserted: 20,
     });
-    expect(await outboxEvents(first.db, 'product.created')).toHaveLength(250);
+    expect(await outboxRows(first.db, { type: 'product.created' })).toHaveLength(250);
   });
 
   it('when seeding only if empty, then an empty catalog is seeded and a used one left alone', async () => {

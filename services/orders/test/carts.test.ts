@@ -129,13 +129,13 @@ describe('carts', () => {
   it('when catalog is down, then reading a cart with items is 503 with Retry-After', async () => {
     const cart = await newCart();
     await setItem(cart.id, h.catalog.add().productId, 1);
-    h.catalog.mode = 'error';
+    h.catalog.fault({ status: 503 });
     try {
       const response = await readCart(cart.id);
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBeDefined();
     } finally {
-      h.catalog.mode = 'ok';
+      h.catalog.fault(undefined);
     }
   });
 
@@ -143,11 +143,11 @@ describe('carts', () => {
     const cart = await newCart();
     const product = h.catalog.add();
     await setItem(cart.id, product.productId, 2);
-    h.catalog.mode = 'error';
+    h.catalog.fault({ status: 503 });
     try {
       expect((await setItem(cart.id, product.productId, 0)).statusCode).toBe(503);
     } finally {
-      h.catalog.mode = 'ok';
+      h.catalog.fault(undefined);
     }
     expect((await readCart(cart.id)).json().items).toMatchObject([
       { productId: product.productId, quantity: 2 },

@@ -1,12 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import {
-  ADDRESS,
-  countRows,
-  outbox,
-  paymentFor,
-  startHarness,
-  type Harness,
-} from './fixtures/harness.js';
+import { outboxRows } from '@bazaar/service-kit/testing';
+import { ADDRESS, countRows, paymentFor, startHarness, type Harness } from './fixtures/harness.js';
 
 describe('checkout (POST /v1/orders)', () => {
   let h: Harness;
@@ -65,7 +59,9 @@ describe('checkout (POST /v1/orders)', () => {
     });
     expect(order.payment).not.toHaveProperty('methodId');
 
-    const created = (await outbox(h.db, 'order.created')).find((e) => e.data.orderId === order.id);
+    const created = (await outboxRows(h.db, { type: 'order.created' })).find(
+      (e) => e.data.orderId === order.id,
+    );
     expect(created?.data).toEqual({
       orderId: order.id,
       userId,
@@ -168,7 +164,7 @@ describe('checkout (POST /v1/orders)', () => {
       count('outbox_events'),
       count('idempotency_keys'),
     ]);
-    h.catalog.mode = 'error';
+    h.catalog.fault({ status: 503 });
     try {
       const response = await checkout(await h.bearer(), uuidv7(), {
         items: [{ productId: product.productId, quantity: 1 }],
@@ -180,7 +176,7 @@ describe('checkout (POST /v1/orders)', () => {
       expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(response.json().code).toBe('ORDERS_CATALOG_UNAVAILABLE');
     } finally {
-      h.catalog.mode = 'ok';
+      h.catalog.fault(undefined);
     }
     const after = await Promise.all([
       count('orders'),
@@ -192,7 +188,7 @@ describe('checkout (POST /v1/orders)', () => {
 
   it('when catalog does not answer in time, then 503 too', async () => {
     const product = h.catalog.add();
-    h.catalog.mode = 'hang';
+    h.catalog.fault('hang');
     try {
       const response = await checkout(await h.bearer(), uuidv7(), {
         items: [{ productId: product.productId, quantity: 1 }],
@@ -202,7 +198,7 @@ describe('checkout (POST /v1/orders)', () => {
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBeDefined();
     } finally {
-      h.catalog.mode = 'ok';
+      h.catalog.fault(undefined);
     }
   });
 

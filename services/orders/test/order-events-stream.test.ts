@@ -3,6 +3,7 @@ import type { App } from '@bazaar/service-kit';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually } from '@bazaar/service-kit/testing';
 import { placeOrder, startHarness, type Harness } from './fixtures/harness.js';
 import { openSse, statusesOf } from './fixtures/sse-client.js';
 
@@ -101,14 +102,11 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
       authorization: bearer,
     });
     await stream.nth(1);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the first catch-up read is done
+    const heartbeats = () => stream.comments.filter((c) => c === 'heartbeat').length;
+    await eventually(() => heartbeats() >= 1); // the first catch-up read is done by then
     const before = queries;
-    const deadline = Date.now() + 20_000;
-    while (stream.comments.filter((c) => c === 'heartbeat').length < 4 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(() => heartbeats() >= 5, { what: 'four more heartbeats' });
     stream.close();
-    expect(stream.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(4);
     expect(queries - before).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import { outbox, placeOrder, startHarness, statusOf, type Harness } from './fixtures/harness.js';
+import { outboxRows } from '@bazaar/service-kit/testing';
+import { placeOrder, startHarness, statusOf, type Harness } from './fixtures/harness.js';
 
 describe('shopper reads, cancel and admin fulfilment', () => {
   let h: Harness;
@@ -100,9 +101,10 @@ describe('shopper reads, cancel and admin fulfilment', () => {
         status: 'cancelled',
         reason: 'customer_cancelled',
       });
-      const events = (await outbox(h.db, 'order.cancelled')).filter(
-        (e) => e.data.orderId === order.id,
-      );
+      const events = await outboxRows(h.db, {
+        type: 'order.cancelled',
+        data: { orderId: order.id },
+      });
       expect(events.map((e) => e.data)).toEqual([
         { orderId: order.id, userId: order.userId, reason: 'customer_cancelled' },
       ]);
@@ -118,9 +120,7 @@ describe('shopper reads, cancel and admin fulfilment', () => {
 
     expect(again.statusCode).toBe(200);
     expect(again.json().statusHistory).toHaveLength(2);
-    const events = (await outbox(h.db, 'order.cancelled')).filter(
-      (e) => e.data.orderId === order.id,
-    );
+    const events = await outboxRows(h.db, { type: 'order.cancelled', data: { orderId: order.id } });
     expect(events).toHaveLength(1);
   });
 
@@ -149,7 +149,7 @@ describe('shopper reads, cancel and admin fulfilment', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('shipped');
-    const events = (await outbox(h.db, 'order.shipped')).filter((e) => e.data.orderId === order.id);
+    const events = await outboxRows(h.db, { type: 'order.shipped', data: { orderId: order.id } });
     expect(events.map((e) => e.data)).toEqual([{ orderId: order.id, userId: order.userId }]);
     expect((await post(`/v1/admin/orders/${order.id}/ship`, admin)).statusCode).toBe(200);
   });

@@ -1,10 +1,9 @@
 import type { EventType } from '@bazaar/contracts';
 import { captureEvents, publishEvent, type CapturedEvents } from '@bazaar/messaging/testing';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually, outboxRows } from '@bazaar/service-kit/testing';
 import {
-  eventually,
   metricValue,
-  outbox,
   placeOrder,
   startHarness,
   statusOf,
@@ -71,10 +70,7 @@ describe('the order saga (orders.saga consumers)', () => {
   }
 
   const waitForStatus = (orderId: string, status: string) =>
-    eventually(
-      () => statusOf(h.db, orderId),
-      (row) => row.status === status,
-    );
+    eventually(() => statusOf(h.db, orderId), { until: (row) => row.status === status });
 
   async function history(orderId: string, bearer: string) {
     const response = await h.app.inject({
@@ -135,9 +131,10 @@ describe('the order saga (orders.saga consumers)', () => {
       ['pending', 'placed'],
       ['cancelled', 'out_of_stock'],
     ]);
-    const cancellations = (await outbox(h.db, 'order.cancelled')).filter(
-      (e) => e.data.orderId === order.id,
-    );
+    const cancellations = await outboxRows(h.db, {
+      type: 'order.cancelled',
+      data: { orderId: order.id },
+    });
     expect(cancellations).toEqual([]);
   });
 
@@ -181,7 +178,7 @@ describe('the order saga (orders.saga consumers)', () => {
           trigger: 'stock.reserved',
           status: 'confirmed',
         }),
-      (value) => value === before + 1,
+      { until: (value) => value === before + 1 },
     );
     expect((await statusOf(h.db, order.id)).status).toBe('confirmed');
     expect(await history(order.id, bearer)).toEqual([
@@ -206,30 +203,28 @@ describe('the order saga (orders.saga consumers)', () => {
     await waitForStatus(order.id, 'stock_reserved');
     await stockReserved(order, messageId); // the same message again: the inbox drops it
     await stockReserved(order); // the same fact in a new message: the state machine absorbs it
-    await eventually(
-      () => absorbed('stock.reserved', 'stock_reserved'),
-      (value) => value === before.reserved + 1,
-    );
+    await eventually(() => absorbed('stock.reserved', 'stock_reserved'), {
+      until: (value) => value === before.reserved + 1,
+    });
     await paymentAuthorized(order);
     await waitForStatus(order.id, 'confirmed');
     await paymentAuthorized(order);
-    await eventually(
-      () => absorbed('payment.authorized', 'confirmed'),
-      (value) => value === before.authorized + 1,
-    );
-    await eventually(
-      () => metricValue(h.app, 'messaging_duplicates_total', {}),
-      (value) => value === before.duplicates + 1,
-    );
+    await eventually(() => absorbed('payment.authorized', 'confirmed'), {
+      until: (value) => value === before.authorized + 1,
+    });
+    await eventually(() => metricValue(h.app, 'messaging_duplicates_total', {}), {
+      until: (value) => value === before.duplicates + 1,
+    });
 
     expect(await history(order.id, bearer)).toEqual([
       ['pending', 'placed'],
       ['stock_reserved', 'stock_reserved'],
       ['confirmed', 'payment_authorized'],
     ]);
-    const confirmations = (await outbox(h.db, 'order.confirmed')).filter(
-      (e) => e.data.orderId === order.id,
-    );
+    const confirmations = await outboxRows(h.db, {
+      type: 'order.confirmed',
+      data: { orderId: order.id },
+    });
     expect(confirmations).toHaveLength(1);
     expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
   });
@@ -252,7 +247,7 @@ describe('the order saga (orders.saga consumers)', () => {
           trigger: 'payment.failed',
           status: 'cancelled',
         }),
-      (value) => value >= 1,
+      { until: (value) => value >= 1 },
     );
 
     expect(await statusOf(h.db, order.id)).toEqual({
@@ -270,7 +265,7 @@ describe('the order saga (orders.saga consumers)', () => {
     await paymentFailed({ id: uuidv7() });
     await eventually(
       () => metricValue(h.app, 'messaging_dead_lettered_total', { reason: 'permanent' }),
-      (value) => value === before + 1,
+      { until: (value) => value === before + 1 },
     );
     expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
   });
@@ -362,10 +357,9 @@ describe('the order saga (orders.saga consumers)', () => {
       },
     });
 
-    const rows = await eventually(
-      () => history(order.id, bearer),
-      (list: string[][]) => list.length === 4,
-    );
+    const rows = await eventually(() => history(order.id, bearer), {
+      until: (list: string[][]) => list.length === 4,
+    });
     expect(rows).toEqual([
       ['pending', 'placed'],
       ['confirmed', 'payment_authorized'],
@@ -388,7 +382,7 @@ describe('the order saga (orders.saga consumers)', () => {
           trigger: 'payment.authorized',
           status: 'cancelled',
         }),
-      (value) => value > 0,
+      { until: (value) => value > 0 },
     );
     expect(await history(order.id, bearer)).toEqual([
       ['pending', 'placed'],

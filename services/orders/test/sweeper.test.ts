@@ -1,16 +1,9 @@
 import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
+import { eventually, outboxRows } from '@bazaar/service-kit/testing';
 import { sweepStuckOrders } from '../src/domain/sweep-stuck-orders.js';
 import { createSagaMetrics } from '../src/metrics/saga-metrics.js';
-import {
-  countRows,
-  eventually,
-  outbox,
-  placeOrder,
-  startHarness,
-  statusOf,
-  type Harness,
-} from './fixtures/harness.js';
+import { countRows, placeOrder, startHarness, statusOf, type Harness } from './fixtures/harness.js';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -30,7 +23,7 @@ describe('the stuck-order sweeper', () => {
   const setStatus = (orderId: string, status: string) =>
     h.db.updateTable('orders').set({ status }).where('id', '=', orderId).execute();
   const cancellationsOf = async (orderId: string) =>
-    (await outbox(h.db, 'order.cancelled')).filter((e) => e.data.orderId === orderId);
+    await outboxRows(h.db, { type: 'order.cancelled', data: { orderId: orderId } });
 
   it('when orders wait for stock or payment past the deadline, then they are cancelled (timeout) and compensated', async () => {
     const bearer = await h.bearer();
@@ -105,10 +98,9 @@ describe('the stuck-order sweeper', () => {
     h.clock.offsetMs = TIMEOUT_MS + 60_000;
     await h.replica({ SWEEPER_INTERVAL_MS: '200' });
 
-    await eventually(
-      () => statusOf(h.db, order.id),
-      (row) => row.status === 'cancelled',
-    );
+    await eventually(() => statusOf(h.db, order.id), {
+      until: (row) => row.status === 'cancelled',
+    });
     expect((await statusOf(h.db, order.id)).cancel_reason).toBe('timeout');
   });
 

@@ -1,28 +1,18 @@
-import type { App } from '@bazaar/service-kit';
-import { openApiErrors } from '@bazaar/service-kit/testing';
+import { describeServiceBasics } from '@bazaar/service-kit/testing';
 import { startPayments, type Harness } from './support/harness.js';
 
 describe('payments service', () => {
-  let service: Harness;
-  let app: App;
+  let h: Harness;
 
   beforeAll(async () => {
-    service = await startPayments('app', { messaging: false });
-    app = service.app;
+    h = await startPayments('app', { messaging: false });
   });
   afterAll(async () => {
-    await service.close();
+    await h.close();
   });
 
-  it('when its database answers, then it is ready', async () => {
-    const response = await app.inject({ url: '/health/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().checks.database).toBe('up');
-  });
-
-  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-    const document = (await app.inject({ url: '/docs/json' })).json();
-    expect(document.openapi).toBe('3.1.0');
-    expect(await openApiErrors(document)).toEqual([]);
+  describeServiceBasics(() => h.app, {
+    readyChecks: { database: 'up' },
+    paths: ['/internal/payment-methods', '/v1/payments/webhooks/{provider}'],
   });
 });

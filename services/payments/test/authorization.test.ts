@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
   CARDS,
-  eventsOf,
   handled,
   reserved,
-  settle,
+  settled,
+  written,
   startPayments,
   type Harness,
 } from './support/harness.js';
@@ -109,8 +109,8 @@ describe('authorization on stock.reserved', () => {
     await h.events!.waitFor(
       (e) => e.type === 'payment.authorized' && (e.data as { orderId: string }).orderId === orderId,
     );
-    await settle();
-    expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(1);
+    await settled(h);
+    expect(await written(h, 'payment.authorized', orderId)).toHaveLength(1);
     expect(h.provider.authorizations - before).toBe(1);
     const { items } = await ledger(orderId, userId);
     expect(items).toHaveLength(1);
@@ -184,11 +184,10 @@ describe('authorization on stock.reserved', () => {
     await handled(h, [cancelId]);
     const before = h.provider.calls.authorize;
     const reservedId = await h.publish('stock.reserved', reserved(orderId, userId, methodId));
-    await handled(h, [reservedId]);
-    await settle();
+    await settled(h, [reservedId]);
     expect(h.provider.calls.authorize).toBe(before);
-    expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(0);
-    expect(eventsOf(h, 'payment.failed', orderId)).toHaveLength(0);
+    expect(await written(h, 'payment.authorized', orderId)).toHaveLength(0);
+    expect(await written(h, 'payment.failed', orderId)).toHaveLength(0);
   });
 
   describe('the ledger', () => {

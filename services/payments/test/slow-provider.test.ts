@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '@bazaar/service-kit/testing';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { PaymentProvider } from '../src/providers/provider.js';
 import { TestProvider } from '../src/providers/test-provider.js';
 import {
   CARDS,
-  eventsOf,
   reserved,
-  settle,
+  settled,
+  written,
   startPayments,
   type Harness,
 } from './support/harness.js';
@@ -16,6 +17,8 @@ import {
 class HangingProvider extends TestProvider {
   /** Authorizations asked and not answered yet. */
   waiting = 0;
+  /** When the first of the calls still waiting was made. */
+  waitingSince: number | undefined;
 
   constructor(private readonly delayMs = 20_000) {
     super({ name: 'hanging' });
@@ -23,11 +26,13 @@ class HangingProvider extends TestProvider {
 
   override async authorize(input: Parameters<PaymentProvider['authorize']>[0]) {
     this.waiting++;
+    this.waitingSince ??= Date.now();
     try {
       await sleep(this.delayMs);
       return await super.authorize(input);
     } finally {
       this.waiting--;
+      if (this.waiting === 0) this.waitingSince = undefined;
     }
   }
 }
@@ -117,10 +122,9 @@ describe('a slow provider and the connection pool', () => {
       await h.publish('stock.reserved', data);
       await h.publish('stock.reserved', data); // a republished copy: still one authorization
     }
-    const deadline = Date.now() + 20_000;
-    while (provider.waiting < 6 && Date.now() < deadline) await sleep(20);
-    expect(provider.waiting).toBe(6);
-    await sleep(1500); // a transaction waiting on the provider would be over a second old now
+    await eventually(() => provider.waiting === 6, { what: 'six calls with the provider' });
+    // Until a transaction waiting on the provider would be over a second old.
+    await eventually(() => Date.now() - provider.waitingSince! > 1_200, { intervalMs: 50 });
 
     // Six provider calls in flight, and not one database transaction waits for them.
     expect(await heldTransactions(h)).toBe(0);
@@ -139,9 +143,9 @@ describe('a slow provider and the connection pool', () => {
       );
       expect(event.type).toBe('payment.authorized');
     }
-    await settle();
+    await settled(h);
     for (const { orderId } of orders)
-      expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(1);
+      expect(await written(h, 'payment.authorized', orderId)).toHaveLength(1);
   });
 
   it('when the order is cancelled while its authorization is with the provider, then the new authorization is voided once', async () => {
@@ -150,8 +154,7 @@ describe('a slow provider and the connection pool', () => {
     const methodId = await h.createMethod(userId, CARDS.visa);
     const voids = provider.calls.void;
     await h.publish('stock.reserved', reserved(orderId, userId, methodId, 700));
-    const deadline = Date.now() + 20_000;
-    while (provider.waiting < 1 && Date.now() < deadline) await sleep(20);
+    await eventually(() => provider.waiting === 1, { what: 'the call with the provider' });
     const cancel = await h.publish('order.cancelled', {
       orderId,
       userId,
@@ -163,8 +166,8 @@ describe('a slow provider and the connection pool', () => {
       (e) => e.type === 'payment.refunded' && (e.data as { orderId: string }).orderId === orderId,
     );
     expect(refunded.data).toMatchObject({ amount: { amount: 700, currency: 'EUR' } });
-    await settle();
-    expect(eventsOf(h, 'payment.refunded', orderId)).toHaveLength(1);
+    await settled(h);
+    expect(await written(h, 'payment.refunded', orderId)).toHaveLength(1);
     expect(provider.calls.void - voids).toBe(1);
     const response = await h.app.inject({
       url: `/v1/orders/${orderId}/payments`,

@@ -1,10 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
   CARDS,
-  eventsOf,
-  handled,
   reserved,
-  settle,
+  settled,
+  written,
   startPayments,
   type Harness,
 } from './support/harness.js';
@@ -37,10 +36,9 @@ describe('transient provider errors', () => {
       (e) => e.type === 'payment.authorized' && (e.data as { orderId: string }).orderId === orderId,
     );
     expect(event.data).toMatchObject({ amount: { amount: 2500, currency: 'EUR' } });
-    await handled(h, ids);
-    await settle();
-    expect(eventsOf(h, 'payment.authorized', orderId)).toHaveLength(1);
-    expect(eventsOf(h, 'payment.failed', orderId)).toHaveLength(0);
+    await settled(h, ids);
+    expect(await written(h, 'payment.authorized', orderId)).toHaveLength(1);
+    expect(await written(h, 'payment.failed', orderId)).toHaveLength(0);
     expect(h.provider.authorizations - before.granted).toBe(1);
     expect(h.provider.calls.authorize - before.calls).toBe(3);
 

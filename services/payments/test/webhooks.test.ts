@@ -2,10 +2,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { signWebhook } from '../src/providers/bazaar-signature.js';
 import {
   CARDS,
-  eventsOf,
-  handled,
   reserved,
-  settle,
+  settled,
+  written,
   startPayments,
   type Harness,
 } from './support/harness.js';
@@ -107,8 +106,8 @@ describe('POST /v1/payments/webhooks/:provider', () => {
     await h.events!.waitFor(
       (e) => e.type === 'payment.refunded' && (e.data as { orderId: string }).orderId === orderId,
     );
-    await settle();
-    expect(eventsOf(h, 'payment.refunded', orderId)).toHaveLength(1);
+    await settled(h);
+    expect(await written(h, 'payment.refunded', orderId)).toHaveLength(1);
     expect((await paymentOf(orderId)).status).toBe('refunded');
   });
 
@@ -206,9 +205,8 @@ describe('POST /v1/payments/webhooks/:provider', () => {
       userId,
       reason: 'customer_cancelled',
     });
-    await handled(h, [cancel]);
-    await settle();
+    await settled(h, [cancel]);
     expect(h.provider.calls.void + h.provider.calls.refund).toBe(voids);
-    expect(eventsOf(h, 'payment.refunded', orderId)).toHaveLength(1);
+    expect(await written(h, 'payment.refunded', orderId)).toHaveLength(1);
   });
 });

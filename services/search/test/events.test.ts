@@ -1,20 +1,10 @@
 import type { TestDatabase } from '@bazaar/db/testing';
 import { publishEvent, testAmqpUrl } from '@bazaar/messaging/testing';
 import type { App } from '@bazaar/service-kit';
+import { eventually } from '@bazaar/service-kit/testing';
 import type { Database } from '../src/db/database.js';
 import { startSearchApp, type SearchTestContext } from './fixtures/search-app.js';
 import { product } from './fixtures/products.js';
-
-/** Polls until `check` returns a value (not undefined), for up to 25 s. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 25_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('search fed by product events over RabbitMQ', () => {
   const url = testAmqpUrl();
@@ -46,7 +36,7 @@ describe('search fed by product events over RabbitMQ', () => {
           .select('message_id')
           .where('message_id', '=', messageId)
           .executeTakeFirst()) ?? undefined,
-      `message ${messageId} to be handled`,
+      { what: `message ${messageId} to be handled` },
     );
 
   it('when the broker is connected, then the service is ready with its broker checked', async () => {
@@ -58,10 +48,13 @@ describe('search fed by product events over RabbitMQ', () => {
   it('when catalog publishes created, updated and deleted, then search follows, and an older event changes nothing', async () => {
     const doc = product({ name: 'Nebula projector', brand: 'Starlight', price: 4999, version: 1 });
     await publishEvent({ url, namespace, type: 'product.created', data: { product: doc } });
-    const [created] = await eventually(async () => {
-      const found = await hits('nebula');
-      return found.length ? found : undefined;
-    }, 'the created product to be searchable');
+    const [created] = await eventually(
+      async () => {
+        const found = await hits('nebula');
+        return found.length ? found : undefined;
+      },
+      { what: 'the created product to be searchable' },
+    );
     expect(created).toMatchObject({ id: doc.id, name: 'Nebula projector' });
 
     const v2 = {
@@ -71,10 +64,13 @@ describe('search fed by product events over RabbitMQ', () => {
       version: 2,
     };
     await publishEvent({ url, namespace, type: 'product.updated', data: { product: v2 } });
-    await eventually(async () => {
-      const [hit] = await hits('nebula');
-      return hit?.name === 'Nebula projector pro' ? hit : undefined;
-    }, 'the update to be searchable');
+    await eventually(
+      async () => {
+        const [hit] = await hits('nebula');
+        return hit?.name === 'Nebula projector pro' ? hit : undefined;
+      },
+      { what: 'the update to be searchable' },
+    );
 
     const lateDeletion = await publishEvent({
       url,
@@ -102,10 +98,9 @@ describe('search fed by product events over RabbitMQ', () => {
       type: 'product.deleted',
       data: { productId: doc.id, version: 3 },
     });
-    await eventually(
-      async () => ((await hits('nebula')).length === 0 ? true : undefined),
-      'the deletion',
-    );
+    await eventually(async () => ((await hits('nebula')).length === 0 ? true : undefined), {
+      what: 'the deletion',
+    });
 
     const resurrect = await publishEvent({
       url,

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import { createServiceClient, type ServiceClient } from '@bazaar/http-client';
 import { sql } from 'kysely';
+import { eventually } from '@bazaar/service-kit/testing';
 import { catalogProductPages } from '../src/clients/catalog-products.js';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -183,7 +184,7 @@ describe('reindexing from catalog', () => {
       }
     })();
     await reindex(database.db, readPage);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => seen.at(-1) === 'new', { what: 'a search of the new index' });
     running = false;
     await searching;
     expect(seen.filter((state) => state !== 'old' && state !== 'new')).toEqual([]);

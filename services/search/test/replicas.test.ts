@@ -1,6 +1,7 @@
 import type { TestDatabase } from '@bazaar/db/testing';
 import type { App } from '@bazaar/service-kit';
 import { sql } from 'kysely';
+import { eventually } from '@bazaar/service-kit/testing';
 import type { Database } from '../src/db/database.js';
 import { indexProduct, removeProduct } from '../src/domain/index-product.js';
 import type { ProductDocument } from '../src/domain/product-document.js';
@@ -17,14 +18,6 @@ import { startSearchApp, type SearchTestContext } from './fixtures/search-app.js
 
 const quiet = () => undefined;
 const logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
-
-async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('two search replicas', () => {
   let database: TestDatabase<Database>;
@@ -85,9 +78,9 @@ describe('two search replicas', () => {
     await Promise.all(docs.slice(10, 15).map((doc) => write(doc)));
 
     const target = await lastSeq();
-    await until(
+    await eventually(
       () => replicas.every(({ follower }) => follower.sequence >= target && follower.isReady()),
-      'both replicas to read to the end of the log',
+      { what: 'both replicas to read to the end of the log' },
     );
     const queries = [
       'q=drill',
@@ -125,12 +118,18 @@ describe('two search replicas', () => {
         }),
       );
     await write(doc);
-    await until(async () => (await found('quasar')).every((n) => n === 1), 'the creation');
+    await eventually(async () => (await found('quasar')).every((n) => n === 1), {
+      what: 'the creation',
+    });
     await write({ ...doc, name: 'Nebula telescope', version: 2 });
-    await until(async () => (await found('nebula')).every((n) => n === 1), 'the change');
+    await eventually(async () => (await found('nebula')).every((n) => n === 1), {
+      what: 'the change',
+    });
     expect(await found('quasar')).toEqual([0, 0]);
     await remove(doc.id, 2);
-    await until(async () => (await found('nebula')).every((n) => n === 0), 'the deletion');
+    await eventually(async () => (await found('nebula')).every((n) => n === 0), {
+      what: 'the deletion',
+    });
   }, 60_000);
 
   it('when a sequence value commits after a higher one, then the replica still reads it', async () => {

@@ -1,4 +1,4 @@
-import { openApiErrors } from '@bazaar/service-kit/testing';
+import { describeServiceBasics } from '@bazaar/service-kit/testing';
 import { startHarness, type Harness } from './fixtures/storefront.js';
 import { securityHeaders } from '../src/plugins/security.js';
 
@@ -13,21 +13,13 @@ describe('storefront app', () => {
   });
   afterAll(() => h.close());
 
-  it('when it starts, then it is ready: it keeps no state, so it checks nothing of its own', async () => {
-    const response = await h.app.inject({ url: '/health/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().checks ?? {}).toEqual({});
-  });
+  // It keeps no state, so readiness checks nothing of its own.
+  describeServiceBasics(() => h.app, { readyChecks: {} });
 
   describe('OpenAPI', () => {
     let document: Record<string, any>;
     beforeAll(async () => {
       document = (await h.app.inject({ url: '/docs/json' })).json();
-    });
-
-    it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-      expect(document.openapi).toBe('3.1.0');
-      expect(await openApiErrors(document)).toEqual([]);
     });
 
     it('when the document is read, then it lists every public route by its whole path', () => {
@@ -129,11 +121,5 @@ describe('storefront app', () => {
     expect(response.statusCode).toBe(413);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(h.fakes.users.received).toHaveLength(0);
-  });
-
-  it('when a route does not exist, then 404 problem+json', async () => {
-    const response = await h.app.inject({ url: '/v1/nothing' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json().code).toBe('ROUTE_NOT_FOUND');
   });
 });

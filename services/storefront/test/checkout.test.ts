@@ -1,4 +1,4 @@
-import { sendJson, type Received } from './fixtures/fake-service.js';
+import { sendJson, type UpstreamRequest } from '@bazaar/service-kit/testing';
 import { startHarness, type Harness } from './fixtures/storefront.js';
 
 const SHOPPER = '01936f5e-0000-7000-8000-000000000001';
@@ -79,7 +79,7 @@ describe('storefront checkout', () => {
     });
     // orders' own idempotency: the same key and body answer the first answer again.
     const first = new Map<string, string>();
-    h.fakes.orders.on('POST /v1/orders', (received: Received, response) => {
+    h.fakes.orders.on('POST /v1/orders', (received: UpstreamRequest, response) => {
       const key = String(received.headers['idempotency-key']);
       const seen = first.get(key);
       if (seen !== undefined && seen !== received.raw) {

@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify';
+import { sendJson } from '@bazaar/service-kit/testing';
 import { product } from './fixtures/answers.js';
-import { sendJson } from './fixtures/fake-service.js';
 import { startHarness, type Harness } from './fixtures/storefront.js';
 
 const SHOPPER = '01936f5e-0000-7000-8000-000000000001';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually, type FakeUpstream } from '@bazaar/service-kit/testing';
 import * as answers from './fixtures/answers.js';
-import type { FakeService } from './fixtures/fake-service.js';
 import { startHarness, type Harness } from './fixtures/storefront.js';
 
 const SHOPPER = '01936f5e-0000-7000-8000-000000000001';
 const ORDER_ID = '01936f5e-1111-7000-8000-000000000001';
 
 /** Orders' side of a stream that stays open (a confirmed order waiting to ship). */
-function holdStreamsOpen(orders: FakeService): void {
+function holdStreamsOpen(orders: FakeUpstream): void {
   orders.on('GET /v1/orders/:id/events', (_received, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.write('id: 1\nevent: status\ndata: {"status":"confirmed"}\n\n');
@@ -47,14 +47,6 @@ function openStream(url: string, headers: Record<string, string>): Promise<Opene
     });
     req.end();
   });
-}
-
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('storefront order events (SSE)', () => {
@@ -104,7 +96,7 @@ describe('storefront order events (SSE)', () => {
     expect(received.headers['last-event-id']).toBe('0');
 
     controller.abort();
-    await until(() => upstreamClosed);
+    await eventually(() => upstreamClosed);
     expect(upstreamClosed).toBe(true);
   });
 
@@ -156,7 +148,7 @@ describe('storefront order events: streams have their own connections and a cap'
   afterEach(async () => {
     open.splice(0).forEach((opened) => opened.close());
     // Every slot is given back once its shopper has gone.
-    await until(() => h.upstreams.orderEvents.size === 0);
+    await eventually(() => h.upstreams.orderEvents.size === 0);
   });
 
   it('when more streams are open than the request pool holds, then other orders calls still answer', async () => {
@@ -190,13 +182,15 @@ describe('storefront order events: streams have their own connections and a cap'
     expect(h.fakes.orders.received).toHaveLength(2);
 
     open[0].close();
-    let again = await follow(shopper);
-    const deadline = Date.now() + 10_000;
-    while (again.status === 429 && Date.now() < deadline) {
-      await again.text();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      again = await follow(shopper);
-    }
+    const again = await eventually(
+      async () => {
+        const response = await follow(shopper);
+        if (response.status !== 429) return response;
+        await response.text();
+        return undefined;
+      },
+      { what: 'a free slot' },
+    );
     expect(again.status).toBe(200);
   });
 
@@ -240,6 +234,6 @@ describe('storefront order events: the cap per process', () => {
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     expect(JSON.parse(await refused.text())).toMatchObject({ status: 429 });
     first.forEach((opened) => opened.close());
-    await until(() => h.upstreams.orderEvents.size === 0);
+    await eventually(() => h.upstreams.orderEvents.size === 0);
   });
 });

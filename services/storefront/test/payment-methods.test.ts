@@ -1,4 +1,4 @@
-import { sendJson } from './fixtures/fake-service.js';
+import { sendJson } from '@bazaar/service-kit/testing';
 import { startHarness, type Harness } from './fixtures/storefront.js';
 
 const SHOPPER = '01936f5e-0000-7000-8000-000000000002';

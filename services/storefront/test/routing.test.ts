@@ -1,4 +1,4 @@
-import { sendJson } from './fixtures/fake-service.js';
+import { sendJson } from '@bazaar/service-kit/testing';
 import { startHarness, type Harness } from './fixtures/storefront.js';
 
 const PRODUCT_ID = '01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77';

@@ -1,28 +1,18 @@
-import type { App } from '@bazaar/service-kit';
-import { openApiErrors } from '@bazaar/service-kit/testing';
+import { describeServiceBasics } from '@bazaar/service-kit/testing';
 import { startUsersApp, type UsersTestApp } from './helpers.js';
 
 describe('users service', () => {
-  let service: UsersTestApp;
-  let app: App;
+  let t: UsersTestApp;
 
   beforeAll(async () => {
-    service = await startUsersApp('users_app');
-    app = service.app;
+    t = await startUsersApp('users_app');
   });
   afterAll(async () => {
-    await service.close();
+    await t.close();
   });
 
-  it('when its database answers, then it is ready', async () => {
-    const response = await app.inject({ url: '/health/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json().checks.database).toBe('up');
-  });
-
-  it('when /docs/json is read, then it is a valid OpenAPI 3.1 document', async () => {
-    const document = (await app.inject({ url: '/docs/json' })).json();
-    expect(document.openapi).toBe('3.1.0');
-    expect(await openApiErrors(document)).toEqual([]);
+  describeServiceBasics(() => t.app, {
+    readyChecks: { database: 'up' },
+    paths: ['/v1/auth/register', '/v1/auth/login', '/v1/me'],
   });
 });

@@ -1,4 +1,5 @@
 import { captureEvents, type CapturedEvents } from '@bazaar/messaging/testing';
+import { eventually, outboxRows } from '@bazaar/service-kit/testing';
 import { ensureAdmin } from '../src/domain/admin-bootstrap.js';
 import { newAccount, startUsersApp, type UsersTestApp } from './helpers.js';
 
@@ -43,13 +44,11 @@ describe('users over RabbitMQ', () => {
       payload: account,
     });
     expect(again.statusCode).toBe(409);
-    const rows = await t.database.db
-      .selectFrom('outbox_events')
-      .select('data')
-      .where('type', '=', 'user.registered')
-      .execute();
-    const forEmail = rows.filter((r) => JSON.stringify(r.data).includes(account.email));
-    expect(forEmail).toHaveLength(1);
+    const rows = await outboxRows(t.database.db, {
+      type: 'user.registered',
+      data: { email: account.email },
+    });
+    expect(rows).toHaveLength(1);
   });
 
   it('when the admin account is bootstrapped, then it is announced too', async () => {
@@ -64,12 +63,9 @@ describe('users over RabbitMQ', () => {
   });
 
   it('when the broker is connected, then the service is ready', async () => {
-    const deadline = Date.now() + 20_000;
-    let ready = await t.app.inject({ url: '/health/ready' });
-    while (ready.statusCode !== 200 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      ready = await t.app.inject({ url: '/health/ready' });
-    }
+    const ready = await eventually(() => t.app.inject({ url: '/health/ready' }), {
+      until: (response) => response.statusCode === 200,
+    });
     expect(ready.json()).toMatchObject({ status: 'ok', checks: { database: 'up', broker: 'up' } });
   });
 });

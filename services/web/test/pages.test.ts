@@ -1,4 +1,5 @@
 import type { App } from '@bazaar/service-kit';
+import { startFakeUpstream, type FakeUpstream } from '@bazaar/service-kit/testing';
 import {
   cart,
   CART_ID,
@@ -11,15 +12,14 @@ import {
   searchResult,
   tokens,
 } from './fixtures.js';
-import { standInStorefront, type StandIn } from './support/stand-in-storefront.js';
 import { cookieHeader, cookiesOf, csrfIn, webApp } from './support/web-app.js';
 
 describe('the web shop pages, in front of a stand-in storefront', () => {
-  let storefront: StandIn;
+  let storefront: FakeUpstream;
   let app: App;
 
   beforeAll(async () => {
-    storefront = await standInStorefront();
+    storefront = await startFakeUpstream();
     ({ app } = await webApp(storefront.url));
   });
   beforeEach(() => {
@@ -138,8 +138,8 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(response.body).toContain('<mark>Enamel</mark> mug');
     expect(response.body).toContain('aria-current="true"');
     expect(response.body).toContain('<option value="price_asc"');
-    const asked = storefront.seen.find((s) => s.path.startsWith('/v1/search'))!;
-    const query = new URL(asked.path, 'http://storefront').searchParams;
+    const asked = storefront.received.find((s) => s.url.startsWith('/v1/search'))!;
+    const query = new URL(asked.url, 'http://storefront').searchParams;
     expect([query.get('q'), query.getAll('brand')]).toEqual(['enamle', ['Bazaar Basics']]);
   });
 
@@ -150,7 +150,7 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     });
     expect(response.statusCode).toBe(200);
     const asked = new URL(
-      storefront.seen.find((s) => s.path.startsWith('/v1/search'))!.path,
+      storefront.received.find((s) => s.url.startsWith('/v1/search'))!.url,
       'http://x',
     );
     expect(asked.searchParams.get('category')).toBe(CATEGORY_ID);
@@ -206,8 +206,8 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(category.body).toContain('Filters and sorting are unavailable');
     expect(category.body).toContain('Enamel mug');
     expect(
-      storefront.seen.some(
-        (s) => s.path.startsWith('/v1/products?') && s.path.includes('category=kitchen'),
+      storefront.received.some(
+        (s) => s.url.startsWith('/v1/products?') && s.url.includes('category=kitchen'),
       ),
     ).toBe(true);
   });
@@ -240,7 +240,7 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(
       (await shopper.post('/cart/items', { productId: PRODUCT_ID, _csrf: theirs })).statusCode,
     ).toBe(403);
-    expect(storefront.seen.some((s) => s.path.startsWith('/v1/carts'))).toBe(false);
+    expect(storefront.received.some((s) => s.url.startsWith('/v1/carts'))).toBe(false);
   });
 
   it('when a product is added with the token, then a cart is opened and the quantity set', async () => {
@@ -257,10 +257,10 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(added.statusCode).toBe(200);
     expect(added.json()).toEqual({ count: 1 });
     expect(shopper.jar.bz_cart).toBe(CART_ID);
-    expect(storefront.seen.find((s) => s.method === 'PUT')!.body).toEqual({ quantity: 1 });
+    expect(storefront.received.find((s) => s.method === 'PUT')!.body).toEqual({ quantity: 1 });
     const again = await shopper.post('/cart/items', { productId: PRODUCT_ID, _csrf: csrf });
     expect(again.statusCode).toBe(303);
-    expect(storefront.seen.filter((s) => s.method === 'PUT')[1]!.body).toEqual({ quantity: 2 });
+    expect(storefront.received.filter((s) => s.method === 'PUT')[1]!.body).toEqual({ quantity: 2 });
   });
 
   it('when the cart refuses a change, then the cart page shows the cart as it is with the reason', async () => {
@@ -360,11 +360,11 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     shopper.jar.bz_name = 'Ada';
     const response = await shopper.get('/orders');
     expect(response.statusCode).toBe(200);
-    expect(storefront.seen.find((s) => s.path === '/v1/auth/refresh')!.body).toEqual({
+    expect(storefront.received.find((s) => s.url === '/v1/auth/refresh')!.body).toEqual({
       refreshToken: 'refresh-1',
     });
     expect(
-      storefront.seen.find((s) => s.path.startsWith('/v1/orders'))!.headers.authorization,
+      storefront.received.find((s) => s.url.startsWith('/v1/orders'))!.headers.authorization,
     ).toBe('Bearer access-2');
     expect(shopper.jar).toMatchObject({ bz_at: 'access-2', bz_rt: 'refresh-2' });
   });
@@ -415,7 +415,7 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     const response = await shopper.post(`/orders/${ORDER_ID}/cancel`, { _csrf: csrfIn(page.body) });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe(`/orders/${ORDER_ID}`);
-    expect(storefront.seen.find((s) => s.method === 'POST')!.headers.authorization).toBe(
+    expect(storefront.received.find((s) => s.method === 'POST')!.headers.authorization).toBe(
       'Bearer access-1',
     );
     const after = await shopper.get(`/orders/${ORDER_ID}`);
@@ -491,7 +491,7 @@ describe('the web shop pages, in front of a stand-in storefront', () => {
     expect(response.body).toContain('value="12 Market Street"');
     expect(response.body).not.toMatch(/name="payment\.card\.number"[^>]*value=/);
     expect(response.body).not.toMatch(/name="payment\.card\.cvc"[^>]*value=/);
-    const sent = storefront.seen.find((s) => s.path === '/v1/orders')!;
+    const sent = storefront.received.find((s) => s.url === '/v1/orders')!;
     expect(sent.headers['idempotency-key']).toBe(key);
     expect(sent.body).toMatchObject({
       cartId: CART_ID,

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '@bazaar/service-kit/testing';
 import { ROOT } from '../src/workspace.js';
 
 // `pnpm start` / `pnpm dev` (scripts/start.mjs and its supervisor, scripts/supervise.mjs): the
@@ -179,13 +180,8 @@ describe('pnpm dev', () => {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const starts = () => output.match(/started \d+/g)?.length ?? 0;
-    async function until(done: () => boolean) {
-      const deadline = Date.now() + 15_000;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`not in time; output:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    const until = (done: () => boolean) =>
+      eventually(done, { timeoutMs: 15_000, what: () => `restart; output:\n${output}` });
     await until(() => starts() === 1);
 
     write('libs/b/src/index.mjs', 'export const version = 2;\n');

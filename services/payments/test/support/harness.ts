@@ -4,7 +4,7 @@ import type { TestDatabase } from '@bazaar/db/testing';
 import type { Messaging } from '@bazaar/messaging';
 import { captureEvents, publishEvent, type CapturedEvents } from '@bazaar/messaging/testing';
 import type { App } from '@bazaar/service-kit';
-import { startTestService } from '@bazaar/service-kit/testing';
+import { eventually, outboxRows, startTestService } from '@bazaar/service-kit/testing';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { buildApp } from '../../src/app.js';
@@ -146,25 +146,6 @@ export async function startPayments(
   };
 }
 
-/** Polls until `check` returns a value other than undefined (generous: machines are shared). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 25_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Waits a moment for anything that should NOT happen to have had its chance. */
-export function settle(ms = 1500): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export function reserved(orderId: string, userId: string, paymentMethodId: string, amount = 4999) {
   return {
     orderId,
@@ -184,13 +165,33 @@ export async function handled(harness: Harness, ids: string[]): Promise<void> {
       .select('message_id')
       .where('message_id', 'in', ids)
       .execute();
-    return rows.length === ids.length ? true : undefined;
+    return rows.length === ids.length;
   });
 }
 
-/** The events of a type about an order that the service published so far. */
-export function eventsOf(harness: Harness, type: EventType, orderId: string) {
-  return harness.events!.events.filter(
-    (e) => e.type === type && (e.data as { orderId?: string }).orderId === orderId,
+/**
+ * Resolves once payments has nothing left to do on its own: the given messages handled, every
+ * provider call they asked for done and every event it wrote sent. What it was going to publish
+ * is then in its outbox, so a test can assert that something did not happen.
+ */
+export async function settled(harness: Harness, ids: string[] = []): Promise<void> {
+  await handled(harness, ids);
+  const db = harness.database.db;
+  await eventually(
+    async () => {
+      const open = await db
+        .selectFrom('provider_operations')
+        .select('order_id')
+        .where('done_at', 'is', null)
+        .execute();
+      const outbox = await outboxRows(db);
+      return open.length === 0 && outbox.every((row) => row.status !== 'pending');
+    },
+    { what: 'payments to settle' },
   );
+}
+
+/** The events of a type about an order that payments wrote to its outbox. */
+export function written(harness: Harness, type: EventType, orderId: string) {
+  return outboxRows(harness.database.db, { type, data: { orderId } });
 }
