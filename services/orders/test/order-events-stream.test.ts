@@ -11,8 +11,9 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
   let h: Harness;
   let baseUrl: string;
 
+  /** The app's base URL; the harness's own app already listens (it runs its messaging). */
   async function listen(app: App): Promise<string> {
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
     return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   }
 

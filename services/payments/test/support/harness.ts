@@ -158,6 +158,7 @@ export function reserved(orderId: string, userId: string, paymentMethodId: strin
 
 /** Resolves once the consumers have handled (committed) every given message id. */
 export async function handled(harness: Harness, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
   const db = harness.database.db as unknown as Kysely<{ inbox_messages: { message_id: string } }>;
   await eventually(async () => {
     const rows = await db
