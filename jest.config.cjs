@@ -1,8 +1,8 @@
 // `pnpm test`: every package's tests in one run, one summary; coverage reported in CI.
 //
-// Tests that disturb the shared broker on purpose (they stop and start RabbitMQ) are named
-// `*.disruptive.test.ts`; they run after everything else, one at a time, from
-// `jest.disruptive.config.cjs`, so they never break another file's connections mid-test.
+// The broker outage drills are named `*.disruptive.test.ts` (each cuts a TCP gate between its
+// own services and the broker; the shared broker keeps running); long, they run after
+// everything else, one at a time, from `jest.disruptive.config.cjs`.
 const { existsSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 

@@ -2,7 +2,6 @@
 // and `pnpm test` (scripts/jest-global-setup.cjs) both say, in the same words, which of
 // PostgreSQL and RabbitMQ is missing and how to start it. CommonJS so that jest's global setup
 // and the ES module start.mjs can both load it as it is.
-const { spawnSync } = require('node:child_process');
 const { connect } = require('node:net');
 
 const COMPOSE = 'docker compose -f deploy/compose.yaml up -d postgres rabbitmq jaeger';
@@ -96,10 +95,10 @@ async function missingForStart({ postgresUrl, amqpUrl }) {
 
 /**
  * What the tests need, from the variables they read (`TEST_DATABASE_URL`, `TEST_AMQP_URL`,
- * `RABBITMQ_MANAGEMENT_URL`): Postgres, RabbitMQ and its management API; with `disruptive`, also
- * a way to stop and start the broker (see `rabbitmqControl`). One message per missing piece.
+ * `RABBITMQ_MANAGEMENT_URL`): Postgres, RabbitMQ and its management API. One message per missing
+ * piece. (The broker outage drills need nothing more: they cut a TCP gate of their own.)
  */
-async function missingForTests(env = process.env, { disruptive = false } = {}) {
+async function missingForTests(env = process.env) {
   const postgresUrl = env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const amqpUrl = env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const [pg, amqp] = await Promise.all([reachable(postgresUrl, 5432), reachable(amqpUrl, 5672)]);
@@ -110,38 +109,7 @@ async function missingForTests(env = process.env, { disruptive = false } = {}) {
     const management = await managementProblem(managementUrl(amqpUrl, env));
     if (management) problems.push(management);
   }
-  if (disruptive && amqp) {
-    const control = rabbitmqControl(env);
-    const probe = spawnSync(control.command, [...control.args, '-q', 'status'], {
-      stdio: 'ignore',
-      timeout: 60_000,
-    });
-    if (probe.status !== 0) {
-      problems.push(
-        `The broker outage tests (*.disruptive.test.ts) stop and start RabbitMQ with ` +
-          `\`${[control.command, ...control.args].join(' ')}\`, which did not work here.\n` +
-          `  On this machine: install RabbitMQ's CLI tools (rabbitmqctl) for the local node,\n` +
-          `  or with Docker:  TEST_RABBITMQ_CONTAINER=<the rabbitmq container, e.g. deploy-rabbitmq-1>`,
-      );
-    }
-  }
   return problems;
-}
-
-/**
- * How the disruptive tests reach `rabbitmqctl`: inside the container named by
- * `TEST_RABBITMQ_CONTAINER` (`docker exec <it> rabbitmqctl`), else the host's, with `-n` and
- * `TEST_RABBITMQ_NODE` when set. No HTTP API stops a broker, so this stays a node control.
- */
-function rabbitmqControl(env = process.env) {
-  const node = env.TEST_RABBITMQ_NODE ? ['-n', env.TEST_RABBITMQ_NODE] : [];
-  if (env.TEST_RABBITMQ_CONTAINER) {
-    return {
-      command: 'docker',
-      args: ['exec', env.TEST_RABBITMQ_CONTAINER, 'rabbitmqctl', ...node],
-    };
-  }
-  return { command: 'rabbitmqctl', args: node };
 }
 
 module.exports = {
@@ -150,5 +118,4 @@ module.exports = {
   managementUrl,
   missingForStart,
   missingForTests,
-  rabbitmqControl,
 };

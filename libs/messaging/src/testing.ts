@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import {
   Events,
   PUBLISHERS,
@@ -108,23 +107,94 @@ export async function closeConnections(namePrefix: string, waitMs = 15_000): Pro
   }
 }
 
+/** A TCP gate in front of the broker, for outage drills: see `startBrokerGate`. */
+export interface BrokerGate {
+  /** The AMQP URL through the gate: the target's, with the gate's host and port. */
+  readonly url: string;
+  /** How many connections are open through the gate now. */
+  readonly connections: number;
+  /**
+   * The broker "goes down": every open connection is closed (the client's side and the
+   * broker's), and new ones are reset as soon as they open, until `restore()`.
+   */
+  cut(): void;
+  /** The broker is "back": new connections go through again. */
+  restore(): void;
+  /** Closes every connection and stops listening. */
+  close(): Promise<void>;
+}
+
 /**
- * Runs `rabbitmqctl` against the broker the tests use, for what no API does: stopping and
- * starting the broker (`stop_app`/`start_app`, the `*.disruptive.test.ts` files). Inside the
- * container named by `TEST_RABBITMQ_CONTAINER` (`docker exec <it> rabbitmqctl`: a compose-only
- * machine), else the host's; `-n TEST_RABBITMQ_NODE` when set (a private node beside a shared
- * broker). Resolves with its standard output. Everything else goes through `managementApi`.
+ * A small TCP proxy on 127.0.0.1 (a port the OS picks) to the broker at `target` (the tests'
+ * broker by default): what a test connects its services through (their AMQP URL is the gate's
+ * `url`) so it can take the broker away from them — `cut()` drops their connections and refuses
+ * their reconnects as a stopped RabbitMQ does — while the real broker, shared with other test
+ * files, keeps running and keeps the queued messages. No node control (`rabbitmqctl`) needed.
  */
-export async function rabbitmqctl(...args: string[]): Promise<string> {
-  const node = process.env.TEST_RABBITMQ_NODE ? ['-n', process.env.TEST_RABBITMQ_NODE] : [];
-  const container = process.env.TEST_RABBITMQ_CONTAINER;
-  const [command, prefix] = container
-    ? ['docker', ['exec', container, 'rabbitmqctl', ...node]]
-    : ['rabbitmqctl', node];
-  const { stdout } = await promisify(execFile)(command, [...prefix, ...args], {
-    timeout: 120_000,
+export async function startBrokerGate(options: { target?: string } = {}): Promise<BrokerGate> {
+  const target = new URL(options.target ?? testAmqpUrl());
+  const host = target.hostname;
+  const port = Number(target.port || 5672);
+  /** Each open connection: the client's socket and the broker's. */
+  const pairs = new Map<Socket, Socket>();
+  let isCut = false;
+
+  const server = createServer((client) => {
+    if (isCut) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect({ host, port });
+    pairs.set(client, upstream);
+    const drop = () => {
+      pairs.delete(client);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.setNoDelay(true);
+      socket.on('error', drop);
+      socket.on('close', drop);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
   });
-  return stdout;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as AddressInfo).port);
+
+  const dropAll = () => {
+    for (const [client, upstream] of pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+  };
+  return {
+    url: url.toString(),
+    get connections() {
+      return pairs.size;
+    },
+    cut() {
+      isCut = true;
+      dropAll();
+    },
+    restore() {
+      isCut = false;
+    },
+    async close() {
+      isCut = true;
+      dropAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** A unique prefix for one test file's exchanges and queues (`test.<label>.<random>.`). */

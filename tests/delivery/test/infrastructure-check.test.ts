@@ -14,10 +14,7 @@ import { ROOT } from '../src/workspace.js';
 const infrastructure = createRequire(join(ROOT, 'package.json'))(
   './scripts/infrastructure.cjs',
 ) as {
-  missingForTests(
-    env: Record<string, string | undefined>,
-    options?: { disruptive?: boolean },
-  ): Promise<string[]>;
+  missingForTests(env: Record<string, string | undefined>): Promise<string[]>;
 };
 
 const CLOSED = '127.0.0.1:1';
@@ -88,16 +85,6 @@ describe('the infrastructure check', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^RabbitMQ's management API is not reachable/);
     expect(problems[0]).toContain('rabbitmq-plugins enable rabbitmq_management');
-  });
-
-  it('when the broker drills have no way to stop the broker, then the disruptive run says how to give them one', async () => {
-    const problems = await infrastructure.missingForTests(
-      { ...up, TEST_RABBITMQ_CONTAINER: 'bazaar-no-such-container' },
-      { disruptive: true },
-    );
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('docker exec bazaar-no-such-container rabbitmqctl');
-    expect(problems[0]).toContain('TEST_RABBITMQ_CONTAINER=<the rabbitmq container');
   });
 
   it('when pnpm test starts with Postgres missing, then jest stops at once with that one message', async () => {

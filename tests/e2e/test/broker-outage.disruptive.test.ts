@@ -1,4 +1,4 @@
-import { rabbitmqctl } from '@bazaar/messaging/testing';
+import { startBrokerGate, type BrokerGate } from '@bazaar/messaging/testing';
 import { api, poll, type Api } from '../src/api.js';
 import {
   ADDRESS,
@@ -14,11 +14,11 @@ import {
 import { SERVICES, startSystem, type System } from '../src/system.js';
 
 /*
- * Stops RabbitMQ while shoppers keep going: run alone (`jest -c jest.disruptive.config.cjs`),
- * after every other test, since it stops the broker the other tests use. In development point
- * it at a private node: `TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:5673
- * TEST_RABBITMQ_NODE=hbroker@localhost` (docs/runbook.md, "Fault drills"). The broker is always
- * started again.
+ * RabbitMQ goes away while shoppers keep going. The services reach the broker through a TCP
+ * gate (`startBrokerGate`: their AMQP_URL is the gate's), and cutting the gate is the outage —
+ * their connections drop and reconnects are refused, as when RabbitMQ stops — while the shared
+ * broker keeps running for every other test (and keeps the queued messages). A drill, run after
+ * the other tests (`jest -c jest.disruptive.config.cjs`).
  */
 
 const STARTUP_MS = 240_000;
@@ -33,18 +33,21 @@ async function brokerConnected(base: string): Promise<number | undefined> {
 }
 
 describe('a RabbitMQ outage', () => {
+  let gate: BrokerGate;
   let system: System;
   let shop: Api;
 
   beforeAll(async () => {
-    system = await startSystem('broker_outage');
+    gate = await startBrokerGate();
+    system = await startSystem('broker_outage', { env: { AMQP_URL: gate.url } });
     shop = api(system.storefront);
   }, STARTUP_MS);
   afterAll(async () => {
     await system?.stop();
+    await gate?.close();
   }, STARTUP_MS);
 
-  it('when RabbitMQ stops, then every service stays ready, browsing, login and checkout go on (orders accepted), and every accepted order is confirmed once it is back', async () => {
+  it('when RabbitMQ goes away, then every service stays ready, browsing, login and checkout go on (orders accepted), and every accepted order is confirmed once it is back', async () => {
     const admin = await adminToken(shop);
     const product = await createProduct(shop, admin, { name: 'Storm Lantern', stock: 100 });
     const shopper = await register(shop, 'outage');
@@ -61,7 +64,7 @@ describe('a RabbitMQ outage', () => {
     );
 
     const accepted: string[] = [];
-    await rabbitmqctl('stop_app');
+    gate.cut();
     try {
       // Every backend has noticed: its gauge says so (and nothing else does).
       for (const name of BACKENDS) {
@@ -98,7 +101,7 @@ describe('a RabbitMQ outage', () => {
       expectStatus('read order during the outage', pending, 200);
       expect(pending.body.status).toBe('pending');
     } finally {
-      await rabbitmqctl('start_app');
+      gate.restore();
     }
 
     // Once the broker is back, every order accepted during the outage settles, confirmed.
