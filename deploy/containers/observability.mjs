@@ -21,7 +21,7 @@ if (!prometheus || !configFile || !rulesFile) {
 const TARGETS_TIMEOUT_MS = 90_000;
 const DASHBOARD_UID = 'bazaar-overview';
 const STOREFRONT_UPSTREAMS = ['catalog', 'orders', 'users', 'payments', 'search'];
-const CATALOG_POOLS = ['catalog', 'catalog-prices'];
+const CATALOG_POOLS = ['catalog'];
 
 const jobs = [...readFileSync(configFile, 'utf8').matchAll(/^\s*- job_name:\s*(\S+)\s*$/gm)].map(
   (m) => m[1],

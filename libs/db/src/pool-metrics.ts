@@ -59,9 +59,9 @@ const SERIES: Array<{ name: string; help: string; read: (pool: pg.Pool) => numbe
 
 /**
  * The connection pools' series in a service's registry: open, idle and most connections and the
- * queries waiting for one, per pool (`pool`: the pool's application name, `catalog`,
- * `catalog-prices`). Waiting requests above 0 for long means the pool is too small for the load
- * (or a query holds connections too long).
+ * queries waiting for one, per pool (`pool`: the pool's application name, `catalog`). Waiting
+ * requests above 0 for long means the pool is too small for the load (or a query holds
+ * connections too long).
  */
 export function registerPoolMetrics(registry: Registry): void {
   for (const series of SERIES) {

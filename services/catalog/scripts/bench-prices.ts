@@ -26,9 +26,8 @@ async function serve(databaseUrl: string): Promise<void> {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
   });
-  const db = createDb<Database>(databaseUrl, { poolSize: 10 });
-  const catalogPool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
-  const catalog = await buildApp(config, { db, pool: catalogPool });
+  const db = createDb<Database>(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
+  const catalog = await buildApp(config, { db });
   await catalog.listen({ port: 0, host: '127.0.0.1' });
 
   // The ceiling: Fastify and pg with nothing else, a named (prepared) primary-key statement.

@@ -11,7 +11,6 @@ import {
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import type { Queryable } from './db/prices-repository.js';
 import { subscribe } from './events/subscriptions.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { categoryRoutes } from './routes/categories/index.js';
@@ -20,8 +19,6 @@ import { productRoutes } from './routes/products/index.js';
 
 export interface Dependencies {
   db: Kysely<Database>;
-  /** A plain pg pool on the same database, for the price lookup's named statement. */
-  pool: Queryable;
   /** Messaging settings of tests (`TEST_MESSAGING` of `@bazaar/service-kit/testing`). */
   messaging?: MessagingOverrides;
 }
@@ -60,7 +57,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     subscribe: (messaging) => subscribe(messaging, app.log),
     overrides: deps.messaging,
   });
-  const routeDeps = { db: deps.db, pool: deps.pool, faults: new Faults(config.BAZAAR_FAULTS) };
+  const routeDeps = { db: deps.db, faults: new Faults(config.BAZAAR_FAULTS) };
   await app.register(productRoutes, routeDeps);
   await app.register(categoryRoutes, routeDeps);
   await app.register(adminRoutes, routeDeps);

@@ -11,10 +11,12 @@ export const ConfigSchema = Type.Object({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5432/bazaar_catalog',
   }),
-  /** Connections in the kysely pool: the order messages hold one per batch in flight, admin routes the rest. */
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  /** Connections of the plain pg pool serving the price lookup (checkout's hot path). */
-  PRICES_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /**
+   * Connections in the kysely pool: the order messages hold one per batch in flight (up to 16),
+   * the price lookups, reads and admin routes the rest. 25: the 20 + 5 of the two pools it
+   * replaced, so Postgres sees no more connections per replica than before.
+   */
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
   AMQP_URL: Type.String({ pattern: '^amqps?://', default: 'amqp://guest:guest@127.0.0.1:5672' }),
   /** The users service's public keys, to verify access tokens (admin routes). */
   JWKS_URL: Type.String({

@@ -1,3 +1,7 @@
+import { createDb } from '@bazaar/db';
+import { sql } from 'kysely';
+import type { Database } from '../src/db/database.js';
+import { findPrices } from '../src/db/prices-repository.js';
 import {
   createTestContext,
   makeCategory,
@@ -58,6 +62,26 @@ describe('internal price lookup and export', () => {
     const malformed = await prices(['not-a-uuid']);
     expect(malformed.statusCode).toBe(400);
     expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('when lookups of one id and of several run, then they share one named prepared statement', async () => {
+    // The kit's pool with one connection, so that connection's prepared statements are the
+    // lookups' (the app's pool is the same `createDb`, with more connections).
+    const db = createDb<Database>(context.database.url, { poolSize: 1 });
+    try {
+      const a = await makeProduct(context.db, { stock: 2 });
+      const b = await makeProduct(context.db, { stock: 0 });
+      expect(await findPrices(db, [a.id])).toEqual([expect.objectContaining({ available: 2 })]);
+      expect(await findPrices(db, [a.id, b.id])).toHaveLength(2);
+      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(
+        db,
+      );
+      expect(rows.map((row) => row.name)).toEqual([
+        expect.stringMatching(/^select_products_[0-9a-f]{12}$/),
+      ]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('when search exports the catalog page by page, then it gets every full document once', async () => {

@@ -1,4 +1,6 @@
-import { findPrices, type Queryable } from '../db/prices-repository.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { findPrices } from '../db/prices-repository.js';
 import type { Money } from './product.js';
 
 export interface PriceItem {
@@ -14,11 +16,11 @@ export interface PriceItem {
  * order asked (duplicates once); ids that match no product are listed in `unknown`.
  */
 export async function lookupPrices(
-  pool: Queryable,
+  db: Kysely<Database>,
   productIds: readonly string[],
 ): Promise<{ items: PriceItem[]; unknown: string[] }> {
   const ids = [...new Set(productIds.map((id) => id.toLowerCase()))];
-  const rows = await findPrices(pool, ids);
+  const rows = await findPrices(db, ids);
   const byId = new Map(rows.map((r) => [r.productId, r]));
   const items: PriceItem[] = [];
   const unknown: string[] = [];

@@ -9,7 +9,7 @@ import { ExportPage, ExportQuery, PricesBody, PricesReply } from './schemas.js';
  * (orders) and the bulk export (search). No token check: these are reached only inside the
  * cluster, and the price lookup is on the checkout's hot path.
  */
-export async function internalRoutes(app: App, { db, pool, faults }: RouteDeps): Promise<void> {
+export async function internalRoutes(app: App, { db, faults }: RouteDeps): Promise<void> {
   app.post(
     '/internal/prices',
     {
@@ -25,7 +25,7 @@ export async function internalRoutes(app: App, { db, pool, faults }: RouteDeps):
     },
     async (request) => {
       await faults.inject('catalog.prices'); // drills only: off unless BAZAAR_FAULTS names it
-      return lookupPrices(pool, request.body.productIds);
+      return lookupPrices(db, request.body.productIds);
     },
   );
 
