@@ -94,7 +94,8 @@ function mostFrequent(values: ValueFacet[]): ValueFacet[] {
     .slice(0, FACET_VALUES);
 }
 
-function toFacets(counts: EngineCounts): Facets {
+/** Facets as the API answers them, from counts over all matches (the engine's or the oracle's). */
+export function toFacets(counts: Omit<EngineCounts, 'total'>): Facets {
   return {
     category: mostFrequent(
       counts.categories.map(({ value, label, count }) =>

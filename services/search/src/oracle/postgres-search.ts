@@ -1,20 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { countFacets, type FacetCounts } from '../db/facets-repository.js';
+import { countFacets } from '../db/facets-repository.js';
 import { findHits, keyKindOf, type HitRow, type PageOrder } from '../db/hits-repository.js';
 import type { TextMatch } from '../db/search-conditions.js';
 import { findCorrections, textQuery } from '../db/text-query-repository.js';
-import { errors } from '../errors.js';
 import { decodeCursor, encodeCursor, fingerprint, type MatchMode } from '../domain/cursor.js';
-import { priceFacets } from '../domain/price-buckets.js';
-import type {
-  Facets,
-  SearchFilters,
-  SearchHit,
-  SearchRequest,
-  SearchResult,
-  ValueFacet,
-} from '../domain/search-request.js';
+import type { Facets, SearchHit, SearchRequest, SearchResult } from '../domain/search-request.js';
+import { filtersOf, toFacets } from '../domain/search.js';
 import { isCorrectable, parseSearchTerms, type SearchTerms } from '../domain/search-terms.js';
 
 interface FacetSummary {
@@ -24,8 +16,6 @@ interface FacetSummary {
 
 /** Fewer matches than this for the words as typed, and typo corrections widen the query. */
 export const FUZZY_MIN_HITS = 3;
-/** Most values listed in the category and brand facets (the most frequent first). */
-export const FACET_VALUES = 20;
 
 /**
  * The Postgres query path, kept as the oracle the in-memory engine is held against (the
@@ -96,26 +86,6 @@ export async function postgresSearch(
   };
 }
 
-function filtersOf(request: SearchRequest): SearchFilters {
-  if (
-    request.minPrice !== undefined &&
-    request.maxPrice !== undefined &&
-    request.minPrice > request.maxPrice
-  ) {
-    throw errors.SEARCH_INVALID_PRICE_RANGE(
-      `minPrice (${request.minPrice}) is above maxPrice (${request.maxPrice})`,
-    );
-  }
-  return {
-    categoryId: request.categoryId,
-    // Order and repeats do not change the result, so they do not change the cursor either.
-    brands: request.brands?.length ? [...new Set(request.brands)].sort() : undefined,
-    minPrice: request.minPrice,
-    maxPrice: request.maxPrice,
-    inStock: request.inStock || undefined,
-  };
-}
-
 /** The query with each misspelt-looking word widened by its near dictionary words, if any. */
 async function widen(
   db: Kysely<Database>,
@@ -145,23 +115,5 @@ function toHit(row: HitRow): SearchHit {
     price: { amount: row.price_amount, currency: row.price_currency },
     stock: { available: row.stock_available },
     highlight: { name: row.name_highlight, description: row.description_highlight },
-  };
-}
-
-function mostFrequent(values: ValueFacet[]): ValueFacet[] {
-  return values
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-    .slice(0, FACET_VALUES);
-}
-
-function toFacets(counts: FacetCounts): Facets {
-  return {
-    category: mostFrequent(
-      counts.categories.map(({ value, label, count }) =>
-        label === null ? { value, count } : { value, label, count },
-      ),
-    ),
-    brand: mostFrequent(counts.brands.filter((brand) => brand.value !== '')),
-    price: priceFacets(counts.prices),
   };
 }
