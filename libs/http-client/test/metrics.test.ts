@@ -4,14 +4,10 @@ import {
   BREAKER_STATE,
   createServiceClient,
   registerClientMetrics,
-  UpstreamUnavailableError,
   type ServiceClient,
 } from '../src/index.js';
-import {
-  sendJson as json,
-  startFakeUpstream,
-  type FakeUpstream as TestServer,
-} from '@bazaar/testing';
+import { eventually, sendJson, startFakeUpstream, type FakeUpstream } from '@bazaar/testing';
+import { unavailable } from './support.js';
 
 /** One series' value, or undefined when the registry has no such series. */
 async function valueOf(
@@ -26,26 +22,8 @@ async function valueOf(
     ?.value;
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function unavailable(promise: Promise<unknown>): Promise<UpstreamUnavailableError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamUnavailableError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
-
 describe('registerClientMetrics', () => {
-  let server: TestServer;
+  let server: FakeUpstream;
   let registry: Registry;
   const clients: ServiceClient[] = [];
   // Counts are the process's: each test names its upstream uniquely.
@@ -75,7 +53,7 @@ describe('registerClientMetrics', () => {
 
   it('when calls keep failing, then the breaker reads open, its opening, failures and refusals are counted, and it reads half-open then closed as it recovers', async () => {
     let healthy = false;
-    server.on('*', (_seen, response) => json(response, healthy ? 200 : 500, {}));
+    server.on('*', (_seen, response) => sendJson(response, healthy ? 200 : 500, {}));
     const c = client({
       breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 300 },
     });
@@ -101,10 +79,11 @@ describe('registerClientMetrics', () => {
     expect(await valueOf(registry, 'http_client_breaker_rejected_total', { upstream })).toBe(1);
     expect(server.received).toHaveLength(3);
 
-    await waitFor(
+    await eventually(
       async () =>
         (await valueOf(registry, 'http_client_breaker_state', { upstream })) ===
         BREAKER_STATE.half_open,
+      { intervalMs: 20, what: 'the breaker to be half-open' },
     );
     healthy = true;
     expect((await c.request({ method: 'GET', path: '/' })).status).toBe(200);
@@ -116,9 +95,11 @@ describe('registerClientMetrics', () => {
   it('when an idempotent request is retried, then each retry is counted by the reason of the attempt that failed, and a timeout counts as a timeout failure', async () => {
     server.on('*', (seen, response) => {
       if (seen.url === '/flaky') {
-        return server.received.length === 1 ? json(response, 503, {}) : json(response, 200, {});
+        return server.received.length === 1
+          ? sendJson(response, 503, {})
+          : sendJson(response, 200, {});
       }
-      setTimeout(() => json(response, 200, {}), 500);
+      setTimeout(() => sendJson(response, 200, {}), 500);
     });
     const c = client({ timeoutMs: 100, retries: 1 });
     await c.request({ method: 'GET', path: '/flaky', idempotent: true });
@@ -141,7 +122,7 @@ describe('registerClientMetrics', () => {
   });
 
   it('when a 4xx is answered, then nothing is counted as a failure or a retry', async () => {
-    server.on('*', (_seen, response) => json(response, 404, {}));
+    server.on('*', (_seen, response) => sendJson(response, 404, {}));
     await client().request({ method: 'GET', path: '/', idempotent: true });
     const text = await registry.metrics();
     expect(text).not.toContain(upstream.concat('",reason'));
@@ -151,7 +132,7 @@ describe('registerClientMetrics', () => {
   });
 
   it('when two clients share an upstream name, then the state is the worse of the two, and a closed client leaves the gauge', async () => {
-    server.on('*', (_seen, response) => json(response, 500, {}));
+    server.on('*', (_seen, response) => sendJson(response, 500, {}));
     const failing = client({ breaker: { volumeThreshold: 1, resetTimeoutMs: 60_000 } });
     const other = client();
     await unavailable(failing.request({ method: 'GET', path: '/' }));

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServiceClient, UpstreamUnavailableError, type ServiceClient } from '../src/index.js';
+import { createServiceClient, type ServiceClient } from '../src/index.js';
 import { eventually, sendJson, startFakeUpstream, type FakeUpstream } from '@bazaar/testing';
+import { unavailable } from './support.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -9,16 +10,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamUnavailableError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamUnavailableError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
 }
 
 describe('createServiceClient', () => {
@@ -139,7 +130,7 @@ describe('createServiceClient', () => {
 
   it('when the dependency answers too slowly, then the request fails as a timeout', async () => {
     server.on('*', { delayMs: 1500, body: {} });
-    const error = await failure(
+    const error = await unavailable(
       client({ timeoutMs: 200 }).request({ method: 'GET', path: '/slow' }),
     );
     expect(error.reason).toBe('timeout');
@@ -161,7 +152,7 @@ describe('createServiceClient', () => {
 
   it('when an idempotent request keeps timing out, then every attempt is tried with backoff before failing', async () => {
     server.on('*', { delayMs: 1000, body: {} });
-    const error = await failure(
+    const error = await unavailable(
       client({ timeoutMs: 100, retries: 2 }).request({
         method: 'GET',
         path: '/slow',
@@ -174,7 +165,9 @@ describe('createServiceClient', () => {
 
   it('when a non-idempotent request meets a 5xx, then it is not retried and fails with the hint of Retry-After', async () => {
     server.on('*', (_seen, response) => sendJson(response, 503, {}, { 'retry-after': '7' }));
-    const error = await failure(client().request({ method: 'POST', path: '/orders', body: {} }));
+    const error = await unavailable(
+      client().request({ method: 'POST', path: '/orders', body: {} }),
+    );
     expect(error.reason).toBe('server_error');
     expect(error.status).toBe(503);
     expect(error.retryAfter).toBe(7);
@@ -184,7 +177,7 @@ describe('createServiceClient', () => {
 
   it('when an idempotent request keeps meeting 5xx, then it fails after all its attempts', async () => {
     server.on('*', (_seen, response) => sendJson(response, 500, {}));
-    const error = await failure(
+    const error = await unavailable(
       client({ retries: 3, defaultRetryAfterSeconds: 4 }).request({
         method: 'PUT',
         path: '/x',
@@ -199,7 +192,7 @@ describe('createServiceClient', () => {
 
   it('when nothing listens, then the request fails as unreachable', async () => {
     const port = await freePort();
-    const error = await failure(
+    const error = await unavailable(
       client({ baseUrl: `http://127.0.0.1:${port}` }).request({
         method: 'GET',
         path: '/',
@@ -218,10 +211,12 @@ describe('createServiceClient', () => {
       breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 1500 },
     });
     for (let i = 0; i < 3; i++) {
-      expect((await failure(c.request({ method: 'GET', path: '/' }))).reason).toBe('server_error');
+      expect((await unavailable(c.request({ method: 'GET', path: '/' }))).reason).toBe(
+        'server_error',
+      );
     }
     expect(c.isOpen()).toBe(true);
-    const open = await failure(c.request({ method: 'GET', path: '/' }));
+    const open = await unavailable(c.request({ method: 'GET', path: '/' }));
     expect(open.reason).toBe('circuit_open');
     expect(open.retryAfter).toBeGreaterThanOrEqual(1);
     expect(open.retryAfter).toBeLessThanOrEqual(2);
@@ -268,7 +263,7 @@ describe('createServiceClient', () => {
 
     failing = true;
     for (let i = 0; i < 100 && !c.isOpen(); i++) {
-      await failure(c.request({ method: 'GET', path: '/503', idempotent: true }));
+      await unavailable(c.request({ method: 'GET', path: '/503', idempotent: true }));
     }
     expect(c.isOpen()).toBe(true);
   });
@@ -276,7 +271,7 @@ describe('createServiceClient', () => {
   it('when the breaker is disabled, then failures never open it', async () => {
     server.on('*', (_seen, response) => sendJson(response, 500, {}));
     const c = client({ breaker: false });
-    for (let i = 0; i < 4; i++) await failure(c.request({ method: 'GET', path: '/' }));
+    for (let i = 0; i < 4; i++) await unavailable(c.request({ method: 'GET', path: '/' }));
     expect(c.isOpen()).toBe(false);
     expect(server.received).toHaveLength(4);
   });
@@ -332,7 +327,7 @@ describe('createServiceClient', () => {
     const missing = await c.stream({ method: 'GET', path: '/missing' });
     expect(missing.status).toBe(404);
     missing.body.destroy();
-    const error = await failure(c.stream({ method: 'GET', path: '/broken' }));
+    const error = await unavailable(c.stream({ method: 'GET', path: '/broken' }));
     expect(error.reason).toBe('server_error');
     expect(error.status).toBe(502);
   });

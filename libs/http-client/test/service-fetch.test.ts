@@ -4,14 +4,10 @@ import {
   UpstreamUnavailableError,
   type ServiceClient,
 } from '../src/index.js';
-import {
-  sendJson as json,
-  startFakeUpstream,
-  type FakeUpstream as TestServer,
-} from '@bazaar/testing';
+import { sendJson, startFakeUpstream, type FakeUpstream } from '@bazaar/testing';
 
 describe('serviceFetch', () => {
-  let server: TestServer;
+  let server: FakeUpstream;
   let client: ServiceClient;
 
   beforeEach(async () => {
@@ -30,7 +26,7 @@ describe('serviceFetch', () => {
 
   it('when a Request is fetched, then its method, path, query, headers and body reach the service under its base URL and the answer comes back as a Response', async () => {
     server.on('*', (seen, response) =>
-      json(response, 201, { echo: JSON.parse(seen.raw) }, { 'x-extra': 'yes' }),
+      sendJson(response, 201, { echo: JSON.parse(seen.raw) }, { 'x-extra': 'yes' }),
     );
     const fetch = serviceFetch(client);
     const response = await fetch(
@@ -52,7 +48,9 @@ describe('serviceFetch', () => {
   it('when a read meets a 503, then it is retried; a POST without an Idempotency-Key is not', async () => {
     let calls = 0;
     server.on('*', (_seen, response) =>
-      calls++ === 0 ? json(response, 503, { title: 'busy' }) : json(response, 200, { ok: true }),
+      calls++ === 0
+        ? sendJson(response, 503, { title: 'busy' })
+        : sendJson(response, 200, { ok: true }),
     );
     const fetch = serviceFetch(client);
     const read = await fetch(new Request('http://x/v1/products'));
