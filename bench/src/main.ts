@@ -130,12 +130,13 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
       'catalog-database-url': {
         type: 'string',
         value: 'URL',
-        description: 'where the seed writes (default: <postgres>/bazaar_catalog)',
+        description: 'where the seed writes (default: <postgres>/<BAZAAR_DATABASE_PREFIX>catalog)',
       },
       'search-database-url': {
         type: 'string',
         value: 'URL',
-        description: 'where the reindex writes (default: <postgres>/bazaar_search)',
+        description:
+          'where the reindex writes (default: <postgres>/<BAZAAR_DATABASE_PREFIX>search)',
       },
       'search-url': {
         type: 'string',
@@ -285,8 +286,10 @@ if (scenarios.length > 0) {
     if (only.has('search') && searchProducts > 0) {
       searchCatalog = await ensureSearchCatalog(storefront, {
         products: searchProducts,
-        catalogDatabaseUrl: values['catalog-database-url'] ?? `${values.postgres}/bazaar_catalog`,
-        searchDatabaseUrl: values['search-database-url'] ?? `${values.postgres}/bazaar_search`,
+        catalogDatabaseUrl:
+          values['catalog-database-url'] ?? `${values.postgres}/${databaseOf('catalog')}`,
+        searchDatabaseUrl:
+          values['search-database-url'] ?? `${values.postgres}/${databaseOf('search')}`,
         catalogUrl: values['catalog-url'],
         onProgress: (line) => progress(`search catalog: ${line.slice(0, 90)}`),
       });
@@ -342,7 +345,7 @@ if (scenarios.length > 0) {
         adminToken,
         replicas,
         quick: quick ?? false,
-        databaseUrl: values['search-database-url'] ?? `${values.postgres}/bazaar_search`,
+        databaseUrl: values['search-database-url'] ?? `${values.postgres}/${databaseOf('search')}`,
         onProgress: progress,
       });
       results.search = { ...figures, ...engine };
