@@ -126,6 +126,51 @@ describe('Prometheus: configuration and alert rules (promtool)', () => {
     expect(serviceJobs).toHaveLength(SERVICES.length);
   });
 
+  it("when Prometheus runs in Kubernetes, then its scrape job keeps and names each base deployment's pods bazaar-<service>, the jobs the alerts select", () => {
+    // Read, not run through promtool: Debian's Prometheus is built without Kubernetes discovery
+    // (its promtool rejects `kubernetes_sd_configs`), so the relabelling is applied here by hand.
+    const k8s = parse(read(join(OBSERVABILITY, 'prometheus-kubernetes.yml'))) as Obj;
+    const relabel = (k8s.scrape_configs as Obj[])[0].relabel_configs as Obj[];
+    const jobRule = relabel.find((r) => r.target_label === 'job')!;
+    const keeps = relabel.filter((r) => r.action === 'keep');
+    for (const service of SERVICES) {
+      const base = join(ROOT, 'kustomize', 'base', service.name);
+      const kustomization = parse(read(join(base, 'kustomization.yaml'))) as Obj;
+      const labels = Object.assign(
+        {},
+        ...(kustomization.labels as Obj[]).map((l) => l.pairs as Record<string, string>),
+      );
+      const deployment = parse(read(join(base, 'deployment.yaml'))) as Obj;
+      const annotations = deployment.spec.template.metadata.annotations as Record<string, string>;
+      // What Kubernetes service discovery would show for this service's pods.
+      const meta: Record<string, string> = {
+        __meta_kubernetes_pod_label_app_kubernetes_io_part_of: labels['app.kubernetes.io/part-of'],
+        __meta_kubernetes_pod_label_app_kubernetes_io_name: labels['app.kubernetes.io/name'],
+        __meta_kubernetes_pod_annotation_prometheus_io_scrape: annotations['prometheus.io/scrape'],
+      };
+      for (const keep of keeps) {
+        const value = (keep.source_labels as string[]).map((l) => meta[l]).join(';');
+        expect([service.name, new RegExp(`^(?:${keep.regex})$`).test(value)]).toEqual([
+          service.name,
+          true,
+        ]);
+      }
+      const name = meta[(jobRule.source_labels as string[])[0]];
+      const job = String(jobRule.replacement).replace('$1', name);
+      expect([service.name, job, annotations['prometheus.io/port']]).toEqual([
+        service.name,
+        `bazaar-${service.name}`,
+        String(service.port),
+      ]);
+      expect(jobs).toContain(job);
+    }
+    const address = relabel.find((r) => r.target_label === '__address__')!;
+    const [, host, port] = new RegExp(`^(?:${address.regex})$`).exec('10.1.2.3:9999;8081')!;
+    expect(String(address.replacement).replace('$1', host).replace('$2', port)).toBe(
+      '10.1.2.3:8081',
+    );
+  });
+
   it('when every alert is read, then it has a severity, a summary and a row in the runbook', () => {
     const runbook = read(join(ROOT, 'docs', 'runbook.md'));
     for (const rule of alertRules) {
