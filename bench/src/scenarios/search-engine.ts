@@ -8,7 +8,7 @@ import { ROOT } from '../system.js';
 import { typo } from './search.js';
 
 // What the search scenario's load runs cannot show: the search handler's own time (from its
-// `search_query_seconds` histogram), typo quality over a fixed query set, how soon a change is
+// `search_request_seconds` and `search_query_seconds` histograms), typo quality over a fixed query set, how soon a change is
 // searchable in every running replica, and what a replica restart over the catalog costs.
 
 /** A scrape of one histogram: cumulative count per upper bound (`+Inf` included). */
@@ -25,25 +25,50 @@ export function histogramOf(text: string, name: string): Buckets {
   return buckets;
 }
 
+/** A quantile read off a histogram: its value, and the bucket it lies in (seconds). */
+export interface Quantile {
+  /**
+   * Interpolated linearly inside the bucket (as Prometheus's `histogram_quantile`): exact at
+   * the bucket's bounds, an estimate between them. In the `+Inf` bucket, the highest finite
+   * bound (the quantile is above it: `upper` says so).
+   */
+  value: number;
+  lower: number;
+  upper: number;
+}
+
 /**
- * The quantile `q` of what was observed between two scrapes: the upper bound of the first
- * bucket whose count reaches it (a histogram tells no finer), null when nothing was observed.
+ * The quantile `q` of what was observed between two scrapes, null when nothing was observed.
+ * Read with its bucket, so a report can say how far the histogram lets it be known.
  */
-export function quantileBetween(before: Buckets, after: Buckets, q: number): number | null {
+export function quantileBetween(before: Buckets, after: Buckets, q: number): Quantile | null {
   const bounds = [...after.keys()].sort((a, b) => a - b);
   const counted = (bound: number) => (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
   const total = counted(Infinity);
   if (!(total > 0)) return null;
-  for (const bound of bounds) if (counted(bound) >= q * total) return bound;
-  return Infinity;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const upper of bounds) {
+    const upTo = counted(upper);
+    if (upTo >= rank) {
+      if (upper === Infinity) return { value: lower, lower, upper };
+      const inBucket = upTo - below;
+      const value = inBucket > 0 ? lower + ((upper - lower) * (rank - below)) / inBucket : upper;
+      return { value, lower, upper };
+    }
+    lower = upper;
+    below = upTo;
+  }
+  return { value: lower, lower, upper: Infinity };
 }
 
-/** Scrapes search's handler histogram from each replica and adds them up. */
-export async function scrapeHandler(replicas: string[]): Promise<Buckets> {
+/** Scrapes one histogram from each search replica and adds them up. */
+export async function scrapeHistogram(replicas: string[], name: string): Promise<Buckets> {
   const sum: Buckets = new Map();
   for (const url of replicas) {
     const text = await (await fetch(`${url}/metrics`)).text();
-    for (const [bound, count] of histogramOf(text, 'search_query_seconds'))
+    for (const [bound, count] of histogramOf(text, name))
       sum.set(bound, (sum.get(bound) ?? 0) + count);
   }
   return sum;

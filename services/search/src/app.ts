@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { subscribe } from './events/subscriptions.js';
-import { createQueryTimer, createSearchMetrics, registerIndexMetrics } from './metrics.js';
+import { createQueryTimers, createSearchMetrics, registerIndexMetrics } from './metrics.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { searchRoutes } from './routes/search/index.js';
 import { IndexFollower } from './sync/index-follower.js';
@@ -62,7 +62,7 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
       subscribe(messaging, { metrics: createSearchMetrics(app.metrics), logger: app.log }),
     overrides: deps.messaging,
   });
-  const routeDeps: RouteDeps = { follower, observe: createQueryTimer(app.metrics) };
+  const routeDeps: RouteDeps = { follower, timers: createQueryTimers(app.metrics) };
   await app.register(searchRoutes, routeDeps);
   await follower.start();
   return app;

@@ -16,19 +16,23 @@ describe('search service', () => {
     paths: ['/v1/search'],
   });
 
-  it('when searches are answered, then the handler time of each is counted in fine buckets', async () => {
-    const countOf = async () => {
+  it('when searches are answered, then the engine time and the whole handler time of each are counted in 0.25 ms buckets', async () => {
+    const countOf = async (name: string) => {
       const text = (await t.app.inject({ url: '/metrics' })).body;
-      return Number(/^search_query_seconds_count(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1] ?? NaN);
+      return Number(
+        new RegExp(`^${name}_count(?:\\{[^}]*\\})? (\\d+)$`, 'm').exec(text)?.[1] ?? -1,
+      );
     };
-    const before = await countOf();
+    const before = [await countOf('search_query_seconds'), await countOf('search_request_seconds')];
     for (const q of ['lamp', 'desk lamp'])
       expect(
         (await t.app.inject({ url: `/v1/search?q=${encodeURIComponent(q)}` })).statusCode,
       ).toBe(200);
-    expect(await countOf()).toBe(before + 2);
-    expect((await t.app.inject({ url: '/metrics' })).body).toContain(
-      'search_query_seconds_bucket{le="0.001"',
-    );
+    expect(await countOf('search_query_seconds')).toBe(before[0] + 2);
+    expect(await countOf('search_request_seconds')).toBe(before[1] + 2);
+    const text = (await t.app.inject({ url: '/metrics' })).body;
+    for (const name of ['search_query_seconds', 'search_request_seconds'])
+      for (const le of ['0.00025', '0.00275', '0.003', '0.005'])
+        expect(text).toContain(`${name}_bucket{le="${le}"`);
   });
 });
