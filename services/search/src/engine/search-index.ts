@@ -1,6 +1,7 @@
 import { PRICE_THRESHOLDS } from './price-thresholds.js';
 import { Bitset } from './bitset.js';
 import { FIELD, Posting } from './postings.js';
+import { SortedOrder } from './sorted-order.js';
 import { SortedTerms } from './sorted-terms.js';
 import { stemOf, words } from './text-analysis.js';
 import { TypoDictionary } from './typos.js';
@@ -115,18 +116,22 @@ export class SearchIndex {
   /** A name's words joined by spaces → the documents named exactly so (the exact-name boost). */
   private readonly named = new Map<string, number[]>();
 
-  /** Counts every document added or removed: a presorted order is valid for one count. */
+  /** Counts every document added or removed: the presorted orders are read at one count. */
   private mutations = 0;
-  private sorted: {
-    at: number;
-    madeAt: number;
-    price?: Int32Array;
-    created?: Int32Array;
-    ranks?: Int32Array;
-  } = {
-    at: -1,
-    madeAt: -Infinity,
+  /** The count the presorted orders were last brought up to, and when. */
+  private sortedAt = { mutations: -1, time: -Infinity };
+  private readonly byId = (a: number, b: number): number => {
+    const idA = this.stored[a]!.product.id;
+    const idB = this.stored[b]!.product.id;
+    return idA < idB ? -1 : idA > idB ? 1 : 0;
   };
+  private readonly orders = {
+    price: new SortedOrder((a, b) => this.price[a] - this.price[b] || this.byId(a, b)),
+    created: new SortedOrder((a, b) => this.created[a] - this.created[b] || this.byId(a, b)),
+    id: new SortedOrder(this.byId),
+  };
+  /** `idRanks`' answer, for the id order it was computed from. */
+  private ranks: { of: Int32Array; ranks: Int32Array } | null = null;
   /** The lowest and highest price ever indexed: a range covering both filters nothing. */
   private lowestPrice = Infinity;
   private highestPrice = -Infinity;
@@ -175,24 +180,13 @@ export class SearchIndex {
 
   /**
    * The live documents ascending by price or creation time, ties by id (a page in price or
-   * newest order is read off it), sorted on first use after products changed, at most once a
-   * second while they keep changing (null meanwhile: the query scans its matches instead).
+   * newest order is read off it), brought up to date on first use after products changed (the
+   * changed documents merged into the previous order), at most once a second while they keep
+   * changing (null meanwhile: the query scans its matches instead).
    */
   sortedBy(column: 'price' | 'created'): Int32Array | null {
     if (!this.fresh()) return null;
-    let order = this.sorted[column];
-    if (!order) {
-      const keys = column === 'price' ? this.price : this.created;
-      const stored = this.stored;
-      order = this.live.members().sort((a, b) => {
-        if (keys[a] !== keys[b]) return keys[a] - keys[b];
-        const idA = stored[a]!.product.id;
-        const idB = stored[b]!.product.id;
-        return idA < idB ? -1 : idA > idB ? 1 : 0;
-      });
-      this.sorted[column] = order;
-    }
-    return order;
+    return this.orders[column].current(this.live, this.size);
   }
 
   /**
@@ -201,28 +195,31 @@ export class SearchIndex {
    */
   idRanks(): Int32Array | null {
     if (!this.fresh()) return null;
-    if (!this.sorted.ranks) {
-      const stored = this.stored;
-      const ids = this.live.members();
-      const byId = Array.from(ids, (doc) => stored[doc]!.product.id);
-      const order = Array.from(ids.keys()).sort((a, b) =>
-        byId[a] < byId[b] ? -1 : byId[a] > byId[b] ? 1 : 0,
-      );
+    const order = this.orders.id.current(this.live, this.size);
+    if (this.ranks?.of !== order) {
       const ranks = new Int32Array(this.capacity);
-      order.forEach((at, rank) => (ranks[ids[at]] = rank));
-      this.sorted.ranks = ranks;
+      for (let rank = 0; rank < order.length; rank += 1) ranks[order[rank]] = rank;
+      this.ranks = { of: order, ranks };
     }
-    return this.sorted.ranks;
+    return this.ranks.ranks;
   }
 
-  /** Whether the presorted orders hold (re-sorting them when allowed). */
+  /** Whether the presorted orders may be read now (brought up to date at most once a second). */
   private fresh(): boolean {
-    if (this.sorted.at !== this.mutations) {
+    if (this.sortedAt.mutations !== this.mutations) {
       const now = performance.now();
-      if (now - this.sorted.madeAt < SORT_INTERVAL_MS) return false;
-      this.sorted = { at: this.mutations, madeAt: now };
+      if (now - this.sortedAt.time < SORT_INTERVAL_MS) return false;
+      this.sortedAt = { mutations: this.mutations, time: now };
     }
     return true;
+  }
+
+  /** A document was added or removed: every presorted order is told. */
+  private touched(doc: number): void {
+    this.mutations += 1;
+    this.orders.price.touch(doc);
+    this.orders.created.touch(doc);
+    this.orders.id.touch(doc);
   }
 
   /** The documents whose name is exactly these words (joined by single spaces). */
@@ -302,7 +299,6 @@ export class SearchIndex {
       this.stored.push(undefined);
       this.growTo(this.stored.length);
     }
-    this.mutations += 1;
     if (product.priceAmount < this.lowestPrice) this.lowestPrice = product.priceAmount;
     if (product.priceAmount > this.highestPrice) this.highestPrice = product.priceAmount;
     const lexemes = lexemesOf(product);
@@ -354,6 +350,7 @@ export class SearchIndex {
     this.price[doc] = product.priceAmount;
     this.created[doc] = timeKey(product.createdAt);
     this.bucket[doc] = priceBucket(product.priceAmount);
+    this.touched(doc);
   }
 
   private removeDocument(id: string): void {
@@ -361,7 +358,7 @@ export class SearchIndex {
     if (doc === undefined) return;
     const stored = this.stored[doc];
     if (!stored) return;
-    this.mutations += 1;
+    this.touched(doc);
     for (const lexeme of stored.lexemes) {
       const posting = this.postings.get(lexeme);
       if (!posting) continue;
