@@ -3,39 +3,12 @@ import type { ProductDocument } from '../src/domain/product-document.js';
 import type { SearchRequest } from '../src/domain/search-request.js';
 import { fromDocument } from '../src/engine/from-document.js';
 import { SearchIndex } from '../src/engine/search-index.js';
-import { category, product } from './fixtures/products.js';
+import { product } from './fixtures/products.js';
+import { textProducts } from './fixtures/text-products.js';
 
-const kitchen = category('Kitchen appliances');
+const { kitchen, docs: shared } = textProducts();
 const docs = {
-  laptop: product({
-    name: 'Lenovo ThinkPad laptop',
-    brand: 'Lenovo',
-    description: 'A business notebook',
-  }),
-  stand: product({
-    name: 'Aluminium stand',
-    brand: 'Acme',
-    description: 'Raises your laptop to eye level',
-  }),
-  keyboard: product({ name: 'Wireless keyboard', brand: 'Logitech', description: 'Quiet keys' }),
-  shoes: product({
-    name: 'Trail running shoes',
-    brand: 'Salomon',
-    description: 'Grippy soles for muddy trails',
-  }),
-  cafe: product({
-    name: 'Café crème mug',
-    brand: 'Größe & Co',
-    description: 'Holds a large crème',
-  }),
-  toaster: product({ name: 'Toaster', brand: 'Smeg', category: kitchen, description: 'Two slots' }),
-  toasterOven: product({
-    name: 'Compact toaster oven',
-    brand: 'Smeg',
-    category: kitchen,
-    description: 'Bakes and toasts',
-  }),
-  coaster: product({ name: 'Cork coaster set', brand: 'Corkly', description: 'Six coasters' }),
+  ...shared,
   headphones: product({
     name: 'Sony WH1000XM5 headphones',
     brand: 'Sony',

@@ -1,43 +1,15 @@
-import { category, indexAll, product } from './fixtures/products.js';
+import { indexAll, product } from './fixtures/products.js';
+import { textProducts } from './fixtures/text-products.js';
 import { searchVia, startSearchApp, type SearchTestContext } from './fixtures/search-app.js';
 
-const kitchen = category('Kitchen appliances');
-
+const { docs: shared } = textProducts();
 const docs = {
-  laptop: product({
-    name: 'Lenovo ThinkPad laptop',
-    brand: 'Lenovo',
-    description: 'A business notebook',
-  }),
-  stand: product({
-    name: 'Aluminium stand',
-    brand: 'Acme',
-    description: 'Raises your laptop to eye level',
-  }),
-  keyboard: product({ name: 'Wireless keyboard', brand: 'Logitech', description: 'Quiet keys' }),
-  shoes: product({
-    name: 'Trail running shoes',
-    brand: 'Salomon',
-    description: 'Grippy soles for muddy trails',
-  }),
-  cafe: product({
-    name: 'Café crème mug',
-    brand: 'Größe & Co',
-    description: 'Holds a large crème',
-  }),
-  toaster: product({ name: 'Toaster', brand: 'Smeg', category: kitchen, description: 'Two slots' }),
-  toasterOven: product({
-    name: 'Compact toaster oven',
-    brand: 'Smeg',
-    category: kitchen,
-    description: 'Bakes and toasts',
-  }),
+  ...shared,
   markup: product({
     name: 'Tag <b>bold</b> & "quoted" widget',
     brand: 'Markup',
     description: 'Contains <script>alert(1)</script> in its widget description',
   }),
-  coaster: product({ name: 'Cork coaster set', brand: 'Corkly', description: 'Six coasters' }),
   northFace: product({
     name: 'The North Face jacket',
     brand: 'The North Face',

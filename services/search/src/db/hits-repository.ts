@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { KeyKind } from '../domain/cursor.js';
+import type { KeyKind, PageOrder } from '../domain/cursor.js';
 import type { SearchFilters } from '../domain/search-request.js';
 import type { Database } from './database.js';
 import {
@@ -9,9 +9,6 @@ import {
   priceCondition,
   type TextMatch,
 } from './search-conditions.js';
-
-/** The orders a page can be read in; `relevance` needs a text match. */
-export type PageOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
 
 export interface HitRow {
   id: string;
@@ -188,10 +185,4 @@ export async function findHits(db: Kysely<Database>, query: HitsQuery): Promise<
     cross join lateral (${highlights(query.match)}) h
     order by p.sort_key ${direction}, p.id ${idDirection}`.execute(db);
   return rows;
-}
-
-/** The kind of sort key an order pages by. */
-export function keyKindOf(order: PageOrder): KeyKind {
-  if (order === 'relevance') return 'score';
-  return order === 'newest' ? 'time' : 'amount';
 }

@@ -8,6 +8,15 @@ export type MatchMode = 'exact' | 'fuzzy' | 'browse';
 /** What a sort key is: a relevance score, a price in minor units, or a creation time. */
 export type KeyKind = 'score' | 'amount' | 'time';
 
+/** The orders a page can be read in; `relevance` needs words (a text match). */
+export type PageOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
+
+/** The kind of sort key an order pages by (the engine's and the Postgres oracle's alike). */
+export function keyKindOf(order: PageOrder): KeyKind {
+  if (order === 'relevance') return 'score';
+  return order === 'newest' ? 'time' : 'amount';
+}
+
 /** Where the next page starts: after the row with this sort key and id, in the same mode. */
 export interface CursorPosition {
   mode: MatchMode;

@@ -1,7 +1,7 @@
 import type { SearchIndex } from '../engine/search-index.js';
-import { runQuery, type EngineCounts, type EngineHit, type PageOrder } from '../engine/query.js';
+import { runQuery, type EngineCounts, type EngineHit } from '../engine/query.js';
 import { errors } from '../errors.js';
-import { decodeCursor, encodeCursor, fingerprint, type KeyKind } from './cursor.js';
+import { decodeCursor, encodeCursor, fingerprint, keyKindOf, type PageOrder } from './cursor.js';
 import { priceFacets } from './price-buckets.js';
 import type {
   Facets,
@@ -47,12 +47,6 @@ export function search(index: SearchIndex, request: SearchRequest): SearchResult
         ? encodeCursor({ mode: result.mode, key: last.key, id: last.product.id }, print)
         : null,
   };
-}
-
-/** The kind of sort key an order pages by. */
-export function keyKindOf(order: PageOrder): KeyKind {
-  if (order === 'relevance') return 'score';
-  return order === 'newest' ? 'time' : 'amount';
 }
 
 export function filtersOf(request: SearchRequest): SearchFilters {

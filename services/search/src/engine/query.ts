@@ -1,4 +1,4 @@
-import type { MatchMode } from '../domain/cursor.js';
+import type { MatchMode, PageOrder } from '../domain/cursor.js';
 import type { SearchFilters } from '../domain/search-request.js';
 import type { SearchTerms } from '../domain/search-terms.js';
 import { Bitset, popcount } from './bitset.js';
@@ -6,9 +6,6 @@ import { highlightAll, leadingWords, matcherOf, snippet } from './highlight.js';
 import { FIELD } from './postings.js';
 import { timeKey, type IndexedProduct, type SearchIndex } from './search-index.js';
 import { stemOf, words } from './text-analysis.js';
-
-/** The orders a page can be read in; `relevance` needs words. */
-export type PageOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
 
 /** Fewer matches than this for the words as typed, and typo corrections widen the query. */
 export const FUZZY_MIN_HITS = 3;
@@ -332,24 +329,24 @@ function orderSpec(index: SearchIndex, order: PageOrder, score: Float64Array | n
   }
 }
 
+/** One page to read: the passing documents, how many, in what order, after which row, how many. */
+interface PageRequest {
+  passing: Bitset;
+  total: number;
+  order: PageOrder;
+  spec: OrderSpec;
+  /** Start after this row: its printed sort key and id (a cursor's). */
+  after: EngineQuery['after'];
+  size: number;
+}
+
 /**
  * The first `size` passing documents in the page order, after the cursor's row: by walking the
  * index's presorted order (price, creation time) when the matches are dense enough that the
  * page fills after a short walk, else by one pass over the matches keeping the best `size`.
  */
-function page(
-  index: SearchIndex,
-  passing: Bitset,
-  total: number,
-  order: PageOrder,
-  spec: OrderSpec,
-  after: EngineQuery['after'],
-  size: number,
-): number[] {
-  return (
-    walk(index, passing, total, order, spec, after, size) ??
-    scan(index, passing, total, spec, after, size)
-  );
+function page(index: SearchIndex, request: PageRequest): number[] {
+  return walk(index, request) ?? scan(index, request);
 }
 
 /**
@@ -359,12 +356,7 @@ function page(
  */
 function walk(
   index: SearchIndex,
-  passing: Bitset,
-  total: number,
-  order: PageOrder,
-  spec: OrderSpec,
-  after: EngineQuery['after'],
-  size: number,
+  { passing, total, order, spec, after, size }: PageRequest,
 ): number[] | null {
   if (order === 'relevance' || total * total < size * index.size) return null;
   const sorted = index.sortedBy(order === 'newest' ? 'created' : 'price');
@@ -402,14 +394,7 @@ function walk(
 }
 
 /** The page by one pass over the matches, keeping the best `size` in order. */
-function scan(
-  index: SearchIndex,
-  passing: Bitset,
-  total: number,
-  spec: OrderSpec,
-  after: EngineQuery['after'],
-  size: number,
-): number[] {
+function scan(index: SearchIndex, { passing, total, spec, after, size }: PageRequest): number[] {
   // Ties compare ids: by their rank when the index has one, else as strings.
   const ranks = index.idRanks();
   const idOf = ranks ? (doc: number) => ranks[doc] : (doc: number) => index.stored[doc]!.product.id;
@@ -483,15 +468,14 @@ export function runQuery(index: SearchIndex, query: EngineQuery): EngineResult {
     const counted = count(index, new Bitset(index.capacity).copyFrom(index.live), filters);
     const order = query.order === 'relevance' ? 'newest' : query.order;
     const spec = orderSpec(index, order, null);
-    const docs = page(
-      index,
-      counted.passing,
-      counted.counts.total,
+    const docs = page(index, {
+      passing: counted.passing,
+      total: counted.counts.total,
       order,
       spec,
-      query.after,
-      query.limit + 1,
-    );
+      after: query.after,
+      size: query.limit + 1,
+    });
     return {
       mode: 'browse',
       counts: counted.counts,
@@ -533,7 +517,14 @@ export function runQuery(index: SearchIndex, query: EngineQuery): EngineResult {
   const score = query.order === 'relevance' ? scores(index, ranked, phrase) : null;
   const spec = orderSpec(index, query.order, score);
   const { passing, counts } = ranked.counted;
-  const docs = page(index, passing, counts.total, query.order, spec, query.after, query.limit + 1);
+  const docs = page(index, {
+    passing,
+    total: counts.total,
+    order: query.order,
+    spec,
+    after: query.after,
+    size: query.limit + 1,
+  });
   const matcher = matcherOf(new Set(ranked.plans.flatMap((plan) => plan.lexemes)));
   return {
     mode,

@@ -1,10 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { countFacets } from '../db/facets-repository.js';
-import { findHits, keyKindOf, type HitRow, type PageOrder } from '../db/hits-repository.js';
+import { findHits, type HitRow } from '../db/hits-repository.js';
 import type { TextMatch } from '../db/search-conditions.js';
 import { findCorrections, textQuery } from '../db/text-query-repository.js';
-import { decodeCursor, encodeCursor, fingerprint, type MatchMode } from '../domain/cursor.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  fingerprint,
+  keyKindOf,
+  type MatchMode,
+  type PageOrder,
+} from '../domain/cursor.js';
 import type { Facets, SearchHit, SearchRequest, SearchResult } from '../domain/search-request.js';
 import { filtersOf, toFacets } from '../domain/search.js';
 import { isCorrectable, parseSearchTerms, type SearchTerms } from '../domain/search-terms.js';
