@@ -19,6 +19,8 @@ import { runCeilings, type Ceilings } from './ceilings/run-ceilings.js';
 import { runBareSaga, type SagaFigures } from './ceilings/run-saga.js';
 import { statementsLoaded, type Cost } from './cost.js';
 import { postgresBackends, servicePids, type CpuPerRequest } from './cpu.js';
+import type { LoadFigures } from './load.js';
+import type { PacedFigures } from './paced-load.js';
 import { machine, ms, perSecond, printTable, ratio, saveResults, type Row } from './report.js';
 import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
@@ -380,7 +382,7 @@ if (scenarios.length > 0) {
         onProgress: progress,
       });
       results.web = figures;
-      printTable(`Web shop at ${figures.rate} req/s`, [
+      printTable(`Web shop at ${figures.rate} req/s, evenly spaced`, [
         [
           'product page (server-rendered)',
           perSecond(figures.productPage.requestsPerSecond),
@@ -468,6 +470,7 @@ if (scenarios.length > 0) {
             `${figures.confirmed}/${figures.placedOrders}`,
             `${figures.unfinished} unfinished, ${figures.confirmedPerSecond}/s`,
           ],
+          ['paced', lagNote(figures.accepted)],
         ]);
       }
       results.saga = runs;
@@ -482,7 +485,7 @@ if (scenarios.length > 0) {
         });
         results.bareSagaPaced = { rate: rates[0], ...paced };
         const system = runs[0];
-        printTable(`Paced at ${rates[0]} orders/s: system vs bare saga`, [
+        printTable(`Paced at ${rates[0]} orders/s (evenly spaced): system vs bare saga`, [
           [
             'checkout accepted p99',
             ms(system.accepted.latency.p99),
@@ -493,6 +496,13 @@ if (scenarios.length > 0) {
             ms(system.placedToConfirmed.p99),
             `bare ${ms(paced.placedToConfirmed.p99)}: ${(system.placedToConfirmed.p99 / paced.placedToConfirmed.p99).toFixed(2)}x (target ≤ 1.5x)`,
           ],
+          [
+            'confirmed',
+            `${system.confirmed}/${system.placedOrders}`,
+            `bare ${paced.confirmed}/${paced.placedOrders}`,
+          ],
+          ['paced (system)', lagNote(system.accepted)],
+          ['paced (bare)', lagNote(paced.accepted)],
         ]);
       }
     }
@@ -584,6 +594,12 @@ if (only.has('tracing') && !values.url) {
       ],
     ],
   );
+}
+
+/** A paced run's own figures: the rate it held, and how late the generator sent. */
+function lagNote(figures: LoadFigures | PacedFigures): string {
+  if (!('sendLag' in figures)) return 'not paced';
+  return `${perSecond(figures.rate)} asked, ${perSecond(figures.requestsPerSecond)} answered 2xx; sent late p50 ${ms(figures.sendLag.p50)}, p99 ${ms(figures.sendLag.p99)} (the generator's lag, in the latency)`;
 }
 
 /** What an order costs, by part, beside the bare saga's, with the ratios the issue targets. */

@@ -55,6 +55,24 @@ describe('bench harness', () => {
     });
   }, 120_000);
 
+  it('when the bare saga runs at a rate, then its orders are sent paced, each its own, and every one is confirmed', async () => {
+    const saga = await runBareSaga({
+      postgresUrl: POSTGRES,
+      amqpUrl: AMQP,
+      connections: 2,
+      durationSeconds: 1,
+      rate: 20,
+      statsFlushMs: 0,
+    });
+    // Paced: exactly rate × duration requests, with the generator's own lag reported.
+    expect(saga.accepted.requests).toBe(20);
+    expect(saga.accepted.errors + saga.accepted.non2xx).toBe(0);
+    expect('sendLag' in saga.accepted && saga.accepted.rate).toBe(20);
+    expect(saga.placedOrders).toBe(20);
+    expect(saga.confirmed).toBe(20);
+    expect(saga.placedToConfirmed.p99).toBeGreaterThan(0);
+  }, 120_000);
+
   it('when percentiles are taken, then they are nearest-rank over the sorted values', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(percentiles(values)).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });

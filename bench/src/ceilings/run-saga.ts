@@ -4,6 +4,7 @@ import pg from 'pg';
 import { postgresCounters, startCost, STATS_FLUSH_MS, type Cost } from '../cost.js';
 import { postgresBackends } from '../cpu.js';
 import { percentiles, runLoad, type LoadFigures } from '../load.js';
+import { runPaced, type PacedFigures } from '../paced-load.js';
 import {
   BENCH_DATABASE,
   BENCH_ITEMS,
@@ -17,7 +18,7 @@ export interface SagaSettings {
   amqpUrl: string;
   connections: number;
   durationSeconds: number;
-  /** Fixed arrival rate (orders/s); unset = saturated. */
+  /** Fixed arrival rate (orders/s), evenly spaced (an open loop); unset = saturated. */
   rate?: number;
   /** How long to wait for Postgres to report transaction counts (see STATS_FLUSH_MS). */
   statsFlushMs?: number;
@@ -25,7 +26,8 @@ export interface SagaSettings {
 }
 
 export interface SagaFigures {
-  accepted: LoadFigures;
+  /** Accepted orders: at a rate, paced (latency from each order's due time). */
+  accepted: LoadFigures | PacedFigures;
   placedOrders: number;
   confirmed: number;
   unfinished: number;
@@ -78,14 +80,13 @@ export async function runBareSaga(settings: SagaSettings): Promise<SagaFigures> 
     servers.push(orders);
     const processes = { orders, catalog, payments };
 
+    const orderBody = () =>
+      JSON.stringify({ itemId: 1 + Math.floor(Math.random() * BENCH_ITEMS), quantity: 1 });
     const place = {
       method: 'POST' as const,
       path: '/orders',
       headers: { 'content-type': 'application/json' },
-      setupRequest: (req: object) => ({
-        ...req,
-        body: JSON.stringify({ itemId: 1 + Math.floor(Math.random() * BENCH_ITEMS), quantity: 1 }),
-      }),
+      setupRequest: (req: object) => ({ ...req, body: orderBody() }),
     };
     // Warm: prepared statements, pools and JIT, as the system's services are after their setup.
     await runLoad({
@@ -123,15 +124,31 @@ export async function runBareSaga(settings: SagaSettings): Promise<SagaFigures> 
       }),
       counters: stats,
     });
-    const accepted = await runLoad({
-      url: orders.url,
-      connections: settings.connections,
-      durationSeconds: settings.durationSeconds,
-      overallRate: settings.rate,
-      requests: [place],
-      title: settings.rate ? `bare saga: ${settings.rate} orders/s` : 'bare saga: saturated',
-      onProgress: settings.onProgress,
-    });
+    const title = settings.rate ? `bare saga: ${settings.rate} orders/s` : 'bare saga: saturated';
+    // At a rate: evenly spaced arrivals, latency from each order's due time, as the system's.
+    const accepted = settings.rate
+      ? await runPaced({
+          url: orders.url,
+          rate: settings.rate,
+          connections: settings.connections,
+          durationSeconds: settings.durationSeconds,
+          title,
+          onProgress: settings.onProgress,
+          request: () => ({
+            method: 'POST',
+            path: place.path,
+            headers: place.headers,
+            body: orderBody(),
+          }),
+        })
+      : await runLoad({
+          url: orders.url,
+          connections: settings.connections,
+          durationSeconds: settings.durationSeconds,
+          requests: [place],
+          title,
+          onProgress: settings.onProgress,
+        });
     await settled(db, Date.now() + 60_000);
     const { rows } = await db.query<{ status: string; created: number; confirmed: number | null }>(
       `select status, extract(epoch from created_at) * 1000 as created,

@@ -3,11 +3,13 @@ import type { Request } from 'autocannon';
 import pg from 'pg';
 import { startCost, STATS_FLUSH_MS, type Cost, type CostSources } from '../cost.js';
 import { percentiles, runLoad, type LoadFigures } from '../load.js';
+import { runPaced, type PacedFigures } from '../paced-load.js';
 import { ADDRESS, millisTo, TEST_CARD, type Storefront } from '../storefront.js';
 
 export interface CheckoutFigures {
   shoppers: number;
-  accepted: LoadFigures;
+  /** Accepted orders: at a rate, paced (latency from each order's due time, with the generator's lag). */
+  accepted: LoadFigures | PacedFigures;
   placedOrders: number;
   confirmed: number;
   cancelled: number;
@@ -34,7 +36,7 @@ export interface CheckoutSettings {
   durationSeconds: number;
   shoppers: number;
   adminToken: string;
-  /** Fixed arrival rate (orders/s); unset = as fast as accepted. */
+  /** Fixed arrival rate (orders/s), evenly spaced (an open loop); unset = as fast as accepted. */
   rate?: number;
   title: string;
   /** Send the card with every order (one step) instead of a saved method. */
@@ -60,49 +62,76 @@ export async function checkout(
     Array.from({ length: 20 }, () => storefront.createProduct(settings.adminToken, 10_000_000)),
   );
   const placed: { id: string; token: string }[] = [];
-  const requests: Request[] = [
-    {
-      method: 'POST',
-      path: '/v1/orders',
-      setupRequest: (req, context) => {
-        const token = tokens[Math.floor(Math.random() * tokens.length)];
-        (context as { token?: string }).token = token;
-        const productId = products[Math.floor(Math.random() * products.length)].id;
-        return {
-          ...req,
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${token}`,
-            'idempotency-key': randomUUID(),
-          },
-          body: JSON.stringify({
-            items: [{ productId, quantity: 1 }],
-            shippingAddress: ADDRESS,
-            payment: settings.cardAtCheckout
-              ? { card: TEST_CARD }
-              : { methodId: methods.get(token) },
-          }),
-        };
+  // Each order its own shopper, product and idempotency key, drawn when it is sent.
+  const order = () => {
+    const token = tokens[Math.floor(Math.random() * tokens.length)];
+    const productId = products[Math.floor(Math.random() * products.length)].id;
+    return {
+      token,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'idempotency-key': randomUUID(),
       },
-      onResponse: (status, body, context) => {
-        if (status === 202)
-          placed.push({
-            id: (JSON.parse(body) as { id: string }).id,
-            token: (context as { token: string }).token,
-          });
-      },
-    },
-  ];
+      body: JSON.stringify({
+        items: [{ productId, quantity: 1 }],
+        shippingAddress: ADDRESS,
+        payment: settings.cardAtCheckout ? { card: TEST_CARD } : { methodId: methods.get(token) },
+      }),
+    };
+  };
   const meter = settings.cost ? await startCost(settings.cost.sources) : undefined;
-  const accepted = await runLoad({
-    url: storefront.url,
-    connections: settings.connections,
-    durationSeconds: settings.durationSeconds,
-    overallRate: settings.rate,
-    requests,
-    title: settings.title,
-    onProgress: settings.onProgress,
-  });
+  let accepted: LoadFigures | PacedFigures;
+  if (settings.rate) {
+    // At a rate: evenly spaced arrivals, latency from each order's due time (runPaced).
+    const shopperOf = new Map<number, string>();
+    accepted = await runPaced({
+      url: storefront.url,
+      rate: settings.rate,
+      connections: settings.connections,
+      durationSeconds: settings.durationSeconds,
+      title: settings.title,
+      onProgress: settings.onProgress,
+      request: (n) => {
+        const { token, headers, body } = order();
+        shopperOf.set(n, token);
+        return { method: 'POST', path: '/v1/orders', headers, body };
+      },
+      onResponse: (n, status, body) => {
+        if (status === 202)
+          placed.push({ id: (JSON.parse(body) as { id: string }).id, token: shopperOf.get(n)! });
+        shopperOf.delete(n);
+      },
+    });
+  } else {
+    // Saturated: a closed loop, as fast as the connections are answered.
+    const requests: Request[] = [
+      {
+        method: 'POST',
+        path: '/v1/orders',
+        setupRequest: (req, context) => {
+          const { token, headers, body } = order();
+          (context as { token?: string }).token = token;
+          return { ...req, headers, body };
+        },
+        onResponse: (status, body, context) => {
+          if (status === 202)
+            placed.push({
+              id: (JSON.parse(body) as { id: string }).id,
+              token: (context as { token: string }).token,
+            });
+        },
+      },
+    ];
+    accepted = await runLoad({
+      url: storefront.url,
+      connections: settings.connections,
+      durationSeconds: settings.durationSeconds,
+      requests,
+      title: settings.title,
+      onProgress: settings.onProgress,
+    });
+  }
 
   let cost: Cost | undefined;
   if (meter && settings.cost) {

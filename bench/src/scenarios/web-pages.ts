@@ -1,20 +1,20 @@
-import type { Request } from 'autocannon';
-import { runLoad, type LoadFigures } from '../load.js';
+import { runPaced, type PacedFigures } from '../paced-load.js';
 import type { Storefront } from '../storefront.js';
 import { productIds } from './browse.js';
 
 export interface WebFigures {
-  /** The arrival rate both runs were held at (requests per second). */
+  /** The arrival rate both runs were held at (requests per second), evenly spaced. */
   rate: number;
   /** The web shop's product page, rendered on the server from the storefront's product read. */
-  productPage: LoadFigures;
+  productPage: PacedFigures;
   /** The storefront's product read alone at the same rate: what the page is built on. */
-  productRead: LoadFigures;
+  productRead: PacedFigures;
 }
 
 /**
  * The web shop's product page at a fixed rate (the issue's target: p99 ≤ 50 ms at 100 req/s),
- * beside the storefront's own product read at the same rate, over the same 500 products.
+ * beside the storefront's own product read at the same rate, over the same 500 products; both
+ * paced (evenly spaced requests, latency from each one's due time: runPaced).
  */
 export async function webPages(
   storefront: Storefront,
@@ -25,37 +25,25 @@ export async function webPages(
   const pick = () => ids[Math.floor(Math.random() * ids.length)];
   const at = {
     connections: 10,
-    overallRate: settings.rate,
+    rate: settings.rate,
     durationSeconds: settings.durationSeconds,
     onProgress: settings.onProgress,
   };
-  const page: Request = {
-    method: 'GET',
-    setupRequest: (req) => ({ ...req, path: `/p/${pick()}` }),
-  };
-  const read: Request = {
-    method: 'GET',
-    setupRequest: (req) => ({ ...req, path: `/v1/products/${pick()}` }),
-  };
+  const page = () => `/p/${pick()}`;
+  const read = () => `/v1/products/${pick()}`;
   // Warm both (keep-alive pools, the category tree the page keeps for a minute).
-  await runLoad({
-    ...at,
-    url: webUrl,
-    durationSeconds: 1,
-    title: 'web: warm-up',
-    requests: [page],
-  });
-  const productPage = await runLoad({
+  await runPaced({ ...at, url: webUrl, durationSeconds: 1, title: 'web: warm-up', path: page });
+  const productPage = await runPaced({
     ...at,
     url: webUrl,
     title: `web: product page at ${settings.rate} req/s`,
-    requests: [page],
+    path: page,
   });
-  const productRead = await runLoad({
+  const productRead = await runPaced({
     ...at,
     url: storefront.url,
     title: `web: storefront product read at ${settings.rate} req/s`,
-    requests: [read],
+    path: read,
   });
   return { rate: settings.rate, productPage, productRead };
 }
