@@ -7,12 +7,14 @@
 //   pnpm bench -- --only ceilings,browse,search,checkout,saga,flash,tracing,web
 //   pnpm bench -- --web-url http://127.0.0.1:8086   where the web shop is (with --url)
 //   pnpm bench -- --tracing-rate 50  the tracing scenario's pace (0: saturated)
+//   pnpm bench -- --tracing-pairs 3  its segments: 3 pairs of tracing off and on (alternating)
 //   pnpm bench -- --card-at-checkout   orders send the card (one step) instead of a saved method
 //   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
 //                                   as it is; --quick leaves the catalog as it is)
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
 //                                   write and read (defaults: the local system's)
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
 import { runCeilings, type Ceilings } from './ceilings/run-ceilings.js';
@@ -26,6 +28,7 @@ import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
 import { flashSale } from './scenarios/flash-sale.js';
 import { search } from './scenarios/search.js';
+import { median, signedPercent, tracingSchedule, tracingSummary } from './scenarios/tracing.js';
 import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
@@ -51,7 +54,16 @@ const SCENARIOS = [
   'web',
 ] as const;
 
-const { values, only, connections, durationSeconds, searchProducts, quick } = commandLine(
+const {
+  values,
+  only,
+  connections,
+  durationSeconds,
+  searchProducts,
+  quick,
+  tracingRate,
+  tracingPairs,
+} = commandLine(
   {
     name: 'bench',
     command: 'pnpm bench --',
@@ -97,7 +109,14 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
         type: 'string',
         value: 'N',
         default: '50',
-        description: 'orders/s of the tracing scenario, off then on at 100% (0: saturated)',
+        description: 'orders/s of the tracing scenario, paced (0: saturated)',
+      },
+      'tracing-pairs': {
+        type: 'string',
+        value: 'N',
+        default: '3',
+        description:
+          'segments of the tracing scenario: N pairs of off and on at 100%, alternating which first',
       },
       postgres: {
         type: 'string',
@@ -165,8 +184,8 @@ const { values, only, connections, durationSeconds, searchProducts, quick } = co
       connections: quick ? 4 : wholeNumber('--connections', values.connections, { min: 1 })!,
       durationSeconds: quick ? 1 : wholeNumber('--duration', values.duration, { min: 1 })!,
       searchProducts: quick ? 0 : wholeNumber('--search-products', values['search-products'])!,
-      // Checked here (exit 2 when wrong), read where the tracing scenario runs.
       tracingRate: wholeNumber('--tracing-rate', values['tracing-rate'])!,
+      tracingPairs: wholeNumber('--tracing-pairs', values['tracing-pairs'], { min: 1 })!,
     };
   },
 );
@@ -532,9 +551,11 @@ if (scenarios.length > 0) {
 await sink?.close();
 
 if (only.has('tracing') && !values.url) {
-  // Tracing's cost: CPU per confirmed order of the same checkout, paced, with the SDK off, then
-  // on at 100% sampling and exported to an OTLP receiver (the system restarted between).
-  const rate = quick ? 5 : Number(values['tracing-rate']);
+  // Tracing's cost: CPU per confirmed order of the same paced checkout with the SDK off and on
+  // at 100% sampling exported to an OTLP receiver, in alternating segments (off on, on off, ...),
+  // each on a freshly started system; the medians compared, every segment and pair shown.
+  const rate = quick ? 5 : tracingRate;
+  const pairs = quick ? 1 : tracingPairs;
   const run = (title: string, sink?: TraceSink) => (storefront: Storefront) =>
     storefront.adminToken(values['admin-email'], values['admin-password']).then((adminToken) =>
       checkout(storefront, {
@@ -552,45 +573,80 @@ if (only.has('tracing') && !values.url) {
         },
       }),
     );
-  const off = await withSystem({ OTEL_SDK_DISABLED: 'true' }, run('checkout: tracing off'));
-  const traceSink = await startTraceSink();
-  const on = await withSystem(
-    {
-      OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '1',
-    },
-    run('checkout: tracing 100%', traceSink),
-  ).finally(() => traceSink.close());
   const ownCpu = (cost: Cost | undefined) =>
     ['storefront', 'orders', 'catalog', 'payments', 'users', 'search'].reduce(
       (total, part) => total + (cost?.perOrder.cpuMs[part] ?? 0),
       0,
     );
-  const total = (figures: typeof off) => figures.cost?.perOrder.totalCpuMs ?? NaN;
-  const more = (a: number, b: number) => `${a >= b ? '+' : ''}${Math.round((a / b - 1) * 100)}%`;
-  results.tracing = {
+  const schedule = tracingSchedule(pairs);
+  const segments = [];
+  for (const [i, mode] of schedule.entries()) {
+    const title = `tracing ${i + 1}/${schedule.length}: ${mode === 'on' ? '100%' : 'off'}`;
+    const loadAverage = loadavg()[0];
+    let figures;
+    if (mode === 'off') {
+      figures = await withSystem({ OTEL_SDK_DISABLED: 'true' }, run(title));
+    } else {
+      const traceSink = await startTraceSink();
+      figures = await withSystem(
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url,
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: '1',
+        },
+        run(title, traceSink),
+      ).finally(() => traceSink.close());
+    }
+    segments.push({
+      mode,
+      loadAverage: Math.round(loadAverage * 10) / 10,
+      totalMs: figures.cost?.perOrder.totalCpuMs ?? NaN,
+      servicesMs: Math.round(ownCpu(figures.cost) * 100) / 100,
+      spansPerOrder: figures.cost?.perOrder.counts['spans exported'],
+      confirmed: figures.confirmed,
+      placedOrders: figures.placedOrders,
+      confirmedPerSecond: figures.confirmedPerSecond,
+      accepted: figures.accepted,
+      cost: figures.cost,
+    });
+  }
+  const summary = tracingSummary(segments);
+  const settings = {
     rate,
-    off: { accepted: off.accepted, confirmedPerSecond: off.confirmedPerSecond, cost: off.cost },
-    on: { accepted: on.accepted, confirmedPerSecond: on.confirmedPerSecond, cost: on.cost },
+    pairs,
+    segmentSeconds: durationSeconds,
+    order: schedule,
+    connections,
+    sampler: 'parentbased_traceidratio 1, exported to an OTLP/HTTP receiver',
   };
+  results.tracing = { settings, segments, summary };
+  const spans = median(segments.filter((s) => s.mode === 'on').map((s) => s.spansPerOrder ?? NaN));
   printTable(
-    `Tracing cost (checkout ${rate > 0 ? `at ${rate} orders/s` : 'saturated'}; ms of CPU per confirmed order)`,
+    `Tracing cost: checkout ${rate > 0 ? `paced at ${rate} orders/s` : 'saturated'}, ` +
+      `${schedule.length} segments of ${durationSeconds} s (${schedule.join(' ')}), ` +
+      'each on a freshly started system; ms of CPU per confirmed order',
     [
+      ...segments.map((s, i): Row => [
+        `${i + 1}. tracing ${s.mode === 'on' ? '100%' : 'off'}`,
+        s.totalMs.toFixed(2),
+        `services ${s.servicesMs.toFixed(2)}; ${s.confirmed}/${s.placedOrders} confirmed, ` +
+          `${perSecond(s.confirmedPerSecond)}; load average ${s.loadAverage} before`,
+      ]),
       [
-        'tracing off',
-        total(off).toFixed(2),
-        `services ${ownCpu(off.cost).toFixed(2)}; ${off.confirmed}/${off.placedOrders} confirmed, ${perSecond(off.confirmedPerSecond)}`,
+        'median off',
+        summary.off.totalMs.toFixed(2),
+        `services ${summary.off.servicesMs.toFixed(2)}`,
       ],
       [
-        'tracing 100%',
-        total(on).toFixed(2),
-        `services ${ownCpu(on.cost).toFixed(2)}; ${on.confirmed}/${on.placedOrders} confirmed, ${perSecond(on.confirmedPerSecond)}`,
+        'median 100%',
+        summary.on.totalMs.toFixed(2),
+        `services ${summary.on.servicesMs.toFixed(2)}; spans/order ${Number.isFinite(spans) ? spans.toFixed(1) : '—'}`,
       ],
       [
         'tracing 100% vs off',
-        more(total(on), total(off)),
-        `services ${more(ownCpu(on.cost), ownCpu(off.cost))} (target ≤ +15%); spans/order ${on.cost?.perOrder.counts['spans exported']?.toFixed(1) ?? '—'}`,
+        signedPercent(summary.more.total),
+        `services ${signedPercent(summary.more.services)} (target ≤ +15%); ` +
+          `each pair ${summary.pairs.map(signedPercent).join(', ')}`,
       ],
     ],
   );
