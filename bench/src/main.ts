@@ -645,8 +645,12 @@ if (only.has('tracing') && !values.url) {
       [
         'tracing 100% vs off',
         signedPercent(summary.more.total),
-        `services ${signedPercent(summary.more.services)} (target ≤ +15%); ` +
-          `each pair ${summary.pairs.map(signedPercent).join(', ')}`,
+        `services ${signedPercent(summary.more.services)} (target ≤ +15%), medians`,
+      ],
+      [
+        'each pair, in order',
+        summary.pairs.total.map(signedPercent).join(', '),
+        `services ${summary.pairs.services.map(signedPercent).join(', ')}`,
       ],
     ],
   );

@@ -24,7 +24,8 @@ describe("the tracing scenario's segments", () => {
     expect(summary.on).toEqual({ totalMs: 13, servicesMs: 7 });
     expect(summary.more.total).toBeCloseTo(13 / 12 - 1);
     expect(summary.more.services).toBeCloseTo(7 / 6 - 1);
-    expect(summary.pairs.map((p) => Math.round(p * 100))).toEqual([10, 25, -35]);
+    expect(summary.pairs.total.map((p) => Math.round(p * 100))).toEqual([10, 25, -35]);
+    expect(summary.pairs.services.map((p) => Math.round(p * 100))).toEqual([20, 33, 0]);
   });
 
   it('when a median is taken, then an even count gives the mean of the middle two and nothing gives NaN', () => {
