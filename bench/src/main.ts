@@ -508,12 +508,12 @@ if (scenarios.length > 0) {
           [
             'checkout accepted p99',
             ms(system.accepted.latency.p99),
-            `bare ${ms(paced.accepted.latency.p99)} (target ≤ 100 ms)`,
+            `bare ${ms(paced.accepted.latency.p99)} (target ≤ 100 ms); p50 ${ms(system.accepted.latency.p50)}, bare ${ms(paced.accepted.latency.p50)}`,
           ],
           [
             'placed -> confirmed p99',
             ms(system.placedToConfirmed.p99),
-            `bare ${ms(paced.placedToConfirmed.p99)}: ${(system.placedToConfirmed.p99 / paced.placedToConfirmed.p99).toFixed(2)}x (target ≤ 1.5x)`,
+            `bare ${ms(paced.placedToConfirmed.p99)}: ${(system.placedToConfirmed.p99 / paced.placedToConfirmed.p99).toFixed(2)}x (target ≤ 1.5x); p50 ${ms(system.placedToConfirmed.p50)}, bare ${ms(paced.placedToConfirmed.p50)}`,
           ],
           [
             'confirmed',
