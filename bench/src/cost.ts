@@ -120,6 +120,23 @@ async function statementsAvailable(client: pg.Client): Promise<boolean> {
   return true;
 }
 
+/**
+ * `VACUUM (ANALYZE)` of these databases: run between measured segments, so the dead rows one
+ * segment (or the scenario before it) left are not cleaned up by autovacuum during the next,
+ * whose Postgres CPU would count them.
+ */
+export async function vacuumDatabases(serverUrl: string, databases: string[]): Promise<void> {
+  for (const database of databases) {
+    const client = new pg.Client({ connectionString: `${serverUrl}/${database}` });
+    await client.connect();
+    try {
+      await client.query('vacuum (analyze)');
+    } finally {
+      await client.end();
+    }
+  }
+}
+
 /** Whether pg_stat_statements is loaded on this server (statement counts need it). */
 export async function statementsLoaded(serverUrl: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });

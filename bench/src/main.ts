@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
 import { runCeilings, type Ceilings } from './ceilings/run-ceilings.js';
 import { runBareSaga, type SagaFigures } from './ceilings/run-saga.js';
-import { statementsLoaded, type Cost } from './cost.js';
+import { statementsLoaded, vacuumDatabases, type Cost } from './cost.js';
 import { postgresBackends, servicePids, type CpuPerRequest } from './cpu.js';
 import type { LoadFigures } from './load.js';
 import type { PacedFigures } from './paced-load.js';
@@ -33,7 +33,7 @@ import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
 import { Storefront } from './storefront.js';
-import { databaseOf, systemCostSources } from './system-cost.js';
+import { databaseOf, DATABASES, systemCostSources } from './system-cost.js';
 import {
   localUrl,
   ROOT,
@@ -582,6 +582,9 @@ if (only.has('tracing') && !values.url) {
   const segments = [];
   for (const [i, mode] of schedule.entries()) {
     const title = `tracing ${i + 1}/${schedule.length}: ${mode === 'on' ? '100%' : 'off'}`;
+    // Every segment starts from the same Postgres state: what the one before left, vacuumed.
+    progress(`${title}: vacuum (analyze) of the system's databases`);
+    await vacuumDatabases(values.postgres!, DATABASES);
     const loadAverage = loadavg()[0];
     let figures;
     if (mode === 'off') {
@@ -624,7 +627,7 @@ if (only.has('tracing') && !values.url) {
   printTable(
     `Tracing cost: checkout ${rate > 0 ? `paced at ${rate} orders/s` : 'saturated'}, ` +
       `${schedule.length} segments of ${durationSeconds} s (${schedule.join(' ')}), ` +
-      'each on a freshly started system; ms of CPU per confirmed order',
+      'each on a freshly started system after a vacuum; ms of CPU per confirmed order',
     [
       ...segments.map((s, i): Row => [
         `${i + 1}. tracing ${s.mode === 'on' ? '100%' : 'off'}`,

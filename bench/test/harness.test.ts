@@ -1,6 +1,8 @@
 import { runCeilings } from '../src/ceilings/run-ceilings.js';
 import { runBareSaga } from '../src/ceilings/run-saga.js';
-import { sumMetric } from '../src/cost.js';
+import pg from 'pg';
+import { prepareCeilingDatabase } from '../src/ceilings/setup.js';
+import { sumMetric, vacuumDatabases } from '../src/cost.js';
 import { cpuBetween, processCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
 import { spansInExport } from '../src/system.js';
@@ -72,6 +74,29 @@ describe('bench harness', () => {
     expect(saga.confirmed).toBe(20);
     expect(saga.placedToConfirmed.p99).toBeGreaterThan(0);
   }, 120_000);
+
+  it('when databases are vacuumed between segments, then each of their tables has been vacuumed and analysed', async () => {
+    const url = await prepareCeilingDatabase(POSTGRES);
+    const database = new URL(url).pathname.slice(1);
+    const counts = async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ vacuums: string; analyses: string }>(
+          `select vacuum_count as vacuums, analyze_count as analyses
+             from pg_stat_user_tables where relname = 'bench_item'`,
+        );
+        return { vacuums: Number(rows[0].vacuums), analyses: Number(rows[0].analyses) };
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await counts();
+    await vacuumDatabases(POSTGRES, [database]);
+    const after = await counts();
+    expect(after.vacuums).toBe(before.vacuums + 1);
+    expect(after.analyses).toBe(before.analyses + 1);
+  });
 
   it('when percentiles are taken, then they are nearest-rank over the sorted values', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
