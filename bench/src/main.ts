@@ -606,6 +606,13 @@ if (only.has('tracing') && !values.url) {
       totalMs: figures.cost?.perOrder.totalCpuMs ?? NaN,
       servicesMs: Math.round(ownCpu(figures.cost) * 100) / 100,
       spansPerOrder: figures.cost?.perOrder.counts['spans exported'],
+      // How much the consumers batched: fewer transactions per order when a system falls behind.
+      transactionsPerOrder:
+        Math.round(
+          Object.entries(figures.cost?.perOrder.counts ?? {})
+            .filter(([name]) => name.startsWith('transactions '))
+            .reduce((total, [, n]) => total + n, 0) * 10,
+        ) / 10,
       confirmed: figures.confirmed,
       placedOrders: figures.placedOrders,
       confirmedPerSecond: figures.confirmedPerSecond,
@@ -614,6 +621,10 @@ if (only.has('tracing') && !values.url) {
     });
   }
   const summary = tracingSummary(segments);
+  const behind =
+    rate > 0
+      ? segments.flatMap((s, i) => (s.confirmedPerSecond < 0.9 * rate ? [String(i + 1)] : []))
+      : [];
   const settings = {
     rate,
     pairs,
@@ -633,7 +644,8 @@ if (only.has('tracing') && !values.url) {
         `${i + 1}. tracing ${s.mode === 'on' ? '100%' : 'off'}`,
         s.totalMs.toFixed(2),
         `services ${s.servicesMs.toFixed(2)}; ${s.confirmed}/${s.placedOrders} confirmed, ` +
-          `${perSecond(s.confirmedPerSecond)}; load average ${s.loadAverage} before`,
+          `${perSecond(s.confirmedPerSecond)}, ${s.transactionsPerOrder} transactions/order; ` +
+          `load average ${s.loadAverage} before`,
       ]),
       [
         'median off',
@@ -655,6 +667,16 @@ if (only.has('tracing') && !values.url) {
         summary.pairs.total.map(signedPercent).join(', '),
         `services ${summary.pairs.services.map(signedPercent).join(', ')}`,
       ],
+      ...(behind.length > 0
+        ? [
+            [
+              'fell behind',
+              behind.join(', '),
+              `confirmed < 90% of ${rate}/s: such a segment batches more (fewer transactions, ` +
+                'less Postgres CPU per order); a lower --tracing-rate compares like with like',
+            ] satisfies Row,
+          ]
+        : []),
     ],
   );
 }
