@@ -673,7 +673,7 @@ if (only.has('tracing') && !values.url) {
               'fell behind',
               behind.join(', '),
               `confirmed < 90% of ${rate}/s: such a segment batches more (fewer transactions, ` +
-                'less Postgres CPU per order); a lower --tracing-rate compares like with like',
+                'less Postgres CPU per order) and does not compare like with like',
             ] satisfies Row,
           ]
         : []),
