@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Updateable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import type {
   Database,
   NewPayment,
+  NewPaymentAttempt,
   PaymentMethodRow,
   PaymentRow,
   PaymentsTable,
@@ -13,6 +15,18 @@ import type {
  */
 export async function lockOrder(trx: Kysely<Database>, orderId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${orderId}, 0))`.execute(trx);
+}
+
+/**
+ * {@link lockOrder} for several orders in one statement, in a fixed order (by id), so two
+ * transactions locking overlapping orders this way queue instead of deadlocking.
+ */
+export async function lockOrders(trx: Kysely<Database>, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0))
+              from (select distinct k from unnest(${[...orderIds]}::text[]) as k order by k) as sorted`.execute(
+    trx,
+  );
 }
 
 export async function findPaymentByOrder(
@@ -35,11 +49,24 @@ export async function findPaymentByReference(
     .executeTakeFirst();
 }
 
-export async function insertPayment(
+/**
+ * Inserts a payment and its ledger rows (each with a fresh UUIDv7 id, in the list's order) in one
+ * statement: the payment in a data-modifying CTE, the rows by the payment's id.
+ */
+export async function insertPaymentWithAttempts(
   trx: Kysely<Database>,
-  payment: NewPayment,
-): Promise<PaymentRow> {
-  return trx.insertInto('payments').values(payment).returningAll().executeTakeFirstOrThrow();
+  payment: NewPayment & { id: string },
+  attempts: ReadonlyArray<Omit<NewPaymentAttempt, 'id' | 'payment_id'>>,
+): Promise<void> {
+  if (attempts.length === 0) {
+    await trx.insertInto('payments').values(payment).execute();
+    return;
+  }
+  await trx
+    .with('payment', (db) => db.insertInto('payments').values(payment).returning('id'))
+    .insertInto('payment_attempts')
+    .values(attempts.map((attempt) => ({ id: uuidv7(), ...attempt, payment_id: payment.id })))
+    .execute();
 }
 
 export async function updatePayment(

@@ -80,39 +80,35 @@ export async function claimOperations(
     }));
 }
 
-/** Marks an operation done, in the transaction that recorded its outcome. */
-export async function completeOperation(
-  trx: Kysely<Database>,
-  orderId: string,
-  operation: ProviderOperationKind,
-): Promise<void> {
-  await trx
-    .updateTable('provider_operations')
-    .set({ done_at: sql`now()` })
-    .where('order_id', '=', orderId)
-    .where('operation', '=', operation)
-    .execute();
+/** An order as the transaction recording its operation's outcome finds it, its lock held. */
+export interface OrderNow {
+  /** It has a payment. */
+  paid: boolean;
+  cancelled: boolean;
 }
 
 /**
- * Marks an operation done and reads the order as it is now (its lock taken before), in one
- * statement of the transaction that records the outcome: whether it has a payment, and whether
- * it was cancelled.
+ * Marks operations done and reads their orders as they are now (their locks taken before), in
+ * one statement of the transaction that records the outcomes: whether each order has a payment,
+ * and whether it was cancelled. Keyed by order id.
  */
-export async function completeOperationReadingOrder(
+export async function completeOperationsReadingOrders(
   trx: Kysely<Database>,
-  orderId: string,
-  operation: ProviderOperationKind,
-): Promise<{ paid: boolean; cancelled: boolean }> {
-  const { rows } = await sql<{ paid: boolean; cancelled: boolean }>`
-    with done as (
-      update provider_operations set done_at = now()
-       where order_id = ${orderId} and operation = ${operation})
-    select exists (select 1 from payments where order_id = ${orderId}) as paid,
-           exists (select 1 from cancelled_orders where order_id = ${orderId}) as cancelled`.execute(
-    trx,
-  );
-  return rows[0]!;
+  operations: ReadonlyArray<{ orderId: string; operation: ProviderOperationKind }>,
+): Promise<Map<string, OrderNow>> {
+  if (operations.length === 0) return new Map();
+  const { rows } = await sql<OrderNow & { order_id: string }>`
+    with asked as (
+      select * from unnest(${operations.map((o) => o.orderId)}::uuid[],
+                           ${operations.map((o) => o.operation)}::text[]) as a (order_id, operation)),
+    done as (
+      update provider_operations o set done_at = now()
+        from asked a where o.order_id = a.order_id and o.operation = a.operation)
+    select distinct a.order_id::text as order_id,
+           exists (select 1 from payments p where p.order_id = a.order_id) as paid,
+           exists (select 1 from cancelled_orders c where c.order_id = a.order_id) as cancelled
+      from asked a`.execute(trx);
+  return new Map(rows.map(({ order_id, ...now }) => [order_id, now]));
 }
 
 /** A failed try: tried again after `delayMs`. */

@@ -99,7 +99,7 @@ export function createOperationRunner(
   ): Promise<void> {
     const planned = await plan(operation, before);
     const result = await planned.call();
-    await writer.write((trx) => planned.write(trx, result));
+    await writer.write((trx, order) => planned.write(trx, result, order!), operation);
   }
 
   async function run(
