@@ -34,6 +34,34 @@ export async function requestOperation(
     .execute();
 }
 
+/** Which operation of which order. */
+export interface OperationKey {
+  orderId: string;
+  operation: ProviderOperationKind;
+}
+
+interface ClaimedRow {
+  order_id: string;
+  operation: ProviderOperationKind;
+  request: unknown;
+  tries: number;
+  trace_context: TraceCarrier | null;
+  created_at: Date;
+}
+
+/** Claimed rows, oldest first. */
+function claimed(rows: ClaimedRow[]): ProviderOperation[] {
+  return rows
+    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+    .map((row) => ({
+      orderId: row.order_id,
+      operation: row.operation,
+      request: row.request,
+      tries: row.tries,
+      traceContext: row.trace_context,
+    }));
+}
+
 /**
  * Claims up to `limit` of the oldest due operations, in one statement of its own (no
  * transaction stays open): each is leased for `leaseMs` (another runner takes it over only
@@ -47,14 +75,7 @@ export async function claimOperations(
   leaseMs: number,
   limit: number,
 ): Promise<ProviderOperation[]> {
-  const { rows } = await sql<{
-    order_id: string;
-    operation: ProviderOperationKind;
-    request: unknown;
-    tries: number;
-    trace_context: TraceCarrier | null;
-    created_at: Date;
-  }>`${sql.raw(PLAN_EACH_TIME)}
+  const { rows } = await sql<ClaimedRow>`${sql.raw(PLAN_EACH_TIME)}
     update provider_operations o
        set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
      where (o.order_id, o.operation) in (
@@ -69,15 +90,38 @@ export async function claimOperations(
     returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
     db,
   );
-  return rows
-    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
-    .map((row) => ({
-      orderId: row.order_id,
-      operation: row.operation,
-      request: row.request,
-      tries: row.tries,
-      traceContext: row.trace_context,
-    }));
+  return claimed(rows);
+}
+
+/**
+ * {@link claimOperations} for the operations named (the ones the runner heard of): those of
+ * them still due, not waiting behind an older operation of their order and not being claimed by
+ * another runner. Driven by the keys (a primary-key lookup each), so the plan a connection keeps
+ * for it suits every size of the table.
+ */
+export async function claimOperationsByKey(
+  db: Kysely<Database>,
+  leaseMs: number,
+  keys: readonly OperationKey[],
+): Promise<ProviderOperation[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await sql<ClaimedRow>`
+    update provider_operations o
+       set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
+     where (o.order_id, o.operation) in (
+       select p.order_id, p.operation
+         from unnest(${keys.map((k) => k.orderId)}::uuid[],
+                     ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
+         join provider_operations p on p.order_id = k.order_id and p.operation = k.operation
+        where p.done_at is null and p.not_before <= now()
+          and not exists (select 1 from provider_operations q
+                           where q.order_id = p.order_id and q.done_at is null
+                             and q.created_at < p.created_at)
+        for update of p skip locked)
+    returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
+    db,
+  );
+  return claimed(rows);
 }
 
 /** An order as the transaction recording its operation's outcome finds it, its lock held. */
