@@ -95,9 +95,12 @@ export async function claimOperations(
 
 /**
  * {@link claimOperations} for the operations named (the ones the runner heard of): those of
- * them still due, not waiting behind an older operation of their order and not being claimed by
- * another runner. Driven by the keys (a primary-key lookup each), so the plan a connection keeps
- * for it suits every size of the table.
+ * them still due and not waiting behind an older operation of their order (an order's first
+ * operation not done, oldest first, must be this one). Every row is reached from the keys by
+ * the primary key, never through the partial index of due rows: a kept (generic) plan chose that
+ * index, whose dead entries (every claim and completion leaves some until a vacuum) made the
+ * claim cost more than the general one. A row another runner is claiming waits for that
+ * statement, then is no longer due.
  */
 export async function claimOperationsByKey(
   db: Kysely<Database>,
@@ -108,16 +111,13 @@ export async function claimOperationsByKey(
   const { rows } = await sql<ClaimedRow>`
     update provider_operations o
        set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
-     where (o.order_id, o.operation) in (
-       select p.order_id, p.operation
-         from unnest(${keys.map((k) => k.orderId)}::uuid[],
-                     ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
-         join provider_operations p on p.order_id = k.order_id and p.operation = k.operation
-        where p.done_at is null and p.not_before <= now()
-          and not exists (select 1 from provider_operations q
-                           where q.order_id = p.order_id and q.done_at is null
-                             and q.created_at < p.created_at)
-        for update of p skip locked)
+      from unnest(${keys.map((k) => k.orderId)}::uuid[],
+                  ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
+     where o.order_id = k.order_id and o.operation = k.operation
+       and o.done_at is null and o.not_before <= now()
+       and o.operation = (select q.operation from provider_operations q
+                           where q.order_id = o.order_id
+                           order by q.done_at is not null, q.created_at limit 1)
     returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
     db,
   );
