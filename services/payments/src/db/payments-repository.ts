@@ -4,7 +4,6 @@ import type {
   Database,
   NewPayment,
   NewPaymentAttempt,
-  PaymentMethodRow,
   PaymentRow,
   PaymentsTable,
 } from './database.js';
@@ -92,49 +91,4 @@ export async function listPaymentsOfOrder(
     .where('order_id', '=', orderId)
     .orderBy('id')
     .execute();
-}
-
-/** An order as the runner finds it before asking the provider to authorize it. */
-export interface OrderBeforeAuthorization {
-  /** It has a payment already (authorized meanwhile, or a repeated request). */
-  paid: boolean;
-  cancelled: boolean;
-  /** The payment method it names, if it exists. */
-  method: PaymentMethodRow | undefined;
-}
-
-/**
- * What the runner reads before it asks the provider to authorize some orders, in one statement
- * for all of them: whether each has a payment already or was cancelled, and the payment method
- * it names. Keyed by order id.
- */
-export async function readOrdersBeforeAuthorization(
-  db: Kysely<Database>,
-  requests: ReadonlyArray<{ orderId: string; paymentMethodId: string }>,
-): Promise<Map<string, OrderBeforeAuthorization>> {
-  if (requests.length === 0) return new Map();
-  const { rows } = await sql<
-    Omit<PaymentMethodRow, 'id'> & {
-      id: string | null;
-      asked_order_id: string;
-      paid: boolean;
-      cancelled: boolean;
-    }
-  >`
-    select m.*, r.order_id::text as asked_order_id,
-           exists (select 1 from payments p where p.order_id = r.order_id) as paid,
-           exists (select 1 from cancelled_orders c where c.order_id = r.order_id) as cancelled
-      from unnest(${requests.map((r) => r.orderId)}::uuid[],
-                  ${requests.map((r) => r.paymentMethodId)}::uuid[]) as r (order_id, method_id)
-      left join payment_methods m on m.id = r.method_id`.execute(db);
-  return new Map(
-    rows.map(({ asked_order_id, paid, cancelled, ...method }) => [
-      asked_order_id,
-      {
-        paid,
-        cancelled,
-        method: method.id === null ? undefined : ({ ...method, id: method.id } as PaymentMethodRow),
-      },
-    ]),
-  );
 }

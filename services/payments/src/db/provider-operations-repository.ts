@@ -1,7 +1,7 @@
 import { PLAN_EACH_TIME } from '@bazaar/db';
 import { traceCarrier, type TraceCarrier } from '@bazaar/telemetry';
-import { sql, type Kysely } from 'kysely';
-import type { Database, ProviderOperationKind } from './database.js';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, PaymentMethodRow, ProviderOperationKind } from './database.js';
 
 export interface ProviderOperation {
   orderId: string;
@@ -10,6 +10,20 @@ export interface ProviderOperation {
   tries: number;
   /** The trace of the event that asked for it. */
   traceContext: TraceCarrier | null;
+}
+
+/** An order as the runner finds it when it claims an operation, before it asks the provider. */
+export interface OrderBeforeCall {
+  /** It has a payment already (authorized meanwhile, or a repeated request). */
+  paid: boolean;
+  cancelled: boolean;
+  /** The payment method an authorization names, if it exists. */
+  method: PaymentMethodRow | undefined;
+}
+
+/** A claimed operation and its order as the claim found it. */
+export interface ClaimedOperation extends ProviderOperation {
+  before: OrderBeforeCall;
 }
 
 /**
@@ -40,26 +54,58 @@ export interface OperationKey {
   operation: ProviderOperationKind;
 }
 
-interface ClaimedRow {
-  order_id: string;
-  operation: ProviderOperationKind;
-  request: unknown;
-  tries: number;
-  trace_context: TraceCarrier | null;
-  created_at: Date;
-}
+type ClaimedRow = Omit<PaymentMethodRow, 'id'> & {
+  id: string | null;
+  op_order_id: string;
+  op_operation: ProviderOperationKind;
+  op_request: unknown;
+  op_tries: number;
+  op_trace_context: TraceCarrier | null;
+  op_created_at: Date;
+  paid: boolean;
+  cancelled: boolean;
+};
 
-/** Claimed rows, oldest first. */
-function claimed(rows: ClaimedRow[]): ProviderOperation[] {
+/**
+ * Runs a claim (an `update ... returning` of the claimed rows) and reads, in the same
+ * statement, each claimed operation's order: whether it has a payment, whether it was cancelled,
+ * and the payment method an authorization names (what the runner decides on before it asks the
+ * provider; the outcome is written later with the order locked, so this read only saves calls).
+ * Oldest first.
+ */
+async function claimReading(
+  db: Kysely<Database>,
+  claim: RawBuilder<unknown>,
+  prefix = '',
+): Promise<ClaimedOperation[]> {
+  const { rows } = await sql<ClaimedRow>`${sql.raw(prefix)}
+    with claimed as (${claim})
+    select m.*, c.order_id::text as op_order_id, c.operation as op_operation,
+           c.request as op_request, c.tries as op_tries, c.trace_context as op_trace_context,
+           c.created_at as op_created_at,
+           exists (select 1 from payments p where p.order_id = c.order_id) as paid,
+           exists (select 1 from cancelled_orders x where x.order_id = c.order_id) as cancelled
+      from claimed c
+      left join payment_methods m
+        on c.operation = 'authorize' and m.id = (c.request ->> 'paymentMethodId')::uuid`.execute(db);
   return rows
-    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
-    .map((row) => ({
-      orderId: row.order_id,
-      operation: row.operation,
-      request: row.request,
-      tries: row.tries,
-      traceContext: row.trace_context,
-    }));
+    .sort((a, b) => a.op_created_at.getTime() - b.op_created_at.getTime())
+    .map(({ op_order_id, op_operation, op_request, op_tries, op_trace_context, ...rest }) => {
+      const { op_created_at: _createdAt, paid, cancelled, ...method } = rest;
+      return {
+        orderId: op_order_id,
+        operation: op_operation,
+        request: op_request,
+        tries: op_tries,
+        traceContext: op_trace_context,
+        before: {
+          paid,
+          cancelled,
+          method:
+            method.id === null ? undefined : ({ ...method, id: method.id } as PaymentMethodRow),
+        },
+      };
+    });
 }
 
 /**
@@ -74,23 +120,23 @@ export async function claimOperations(
   db: Kysely<Database>,
   leaseMs: number,
   limit: number,
-): Promise<ProviderOperation[]> {
-  const { rows } = await sql<ClaimedRow>`${sql.raw(PLAN_EACH_TIME)}
-    update provider_operations o
-       set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
-     where (o.order_id, o.operation) in (
-       select p.order_id, p.operation from provider_operations p
-        where p.done_at is null and p.not_before <= now()
-          and not exists (select 1 from provider_operations q
-                           where q.order_id = p.order_id and q.done_at is null
-                             and q.created_at < p.created_at)
-        order by p.created_at
-        limit ${limit}
-        for update skip locked)
-    returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
+): Promise<ClaimedOperation[]> {
+  return claimReading(
     db,
+    sql`update provider_operations o
+           set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
+         where (o.order_id, o.operation) in (
+           select p.order_id, p.operation from provider_operations p
+            where p.done_at is null and p.not_before <= now()
+              and not exists (select 1 from provider_operations q
+                               where q.order_id = p.order_id and q.done_at is null
+                                 and q.created_at < p.created_at)
+            order by p.created_at
+            limit ${limit}
+            for update skip locked)
+        returning o.*`,
+    PLAN_EACH_TIME,
   );
-  return claimed(rows);
 }
 
 /**
@@ -106,22 +152,21 @@ export async function claimOperationsByKey(
   db: Kysely<Database>,
   leaseMs: number,
   keys: readonly OperationKey[],
-): Promise<ProviderOperation[]> {
+): Promise<ClaimedOperation[]> {
   if (keys.length === 0) return [];
-  const { rows } = await sql<ClaimedRow>`
-    update provider_operations o
-       set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
-      from unnest(${keys.map((k) => k.orderId)}::uuid[],
-                  ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
-     where o.order_id = k.order_id and o.operation = k.operation
-       and o.done_at is null and o.not_before <= now()
-       and o.operation = (select q.operation from provider_operations q
-                           where q.order_id = o.order_id
-                           order by q.done_at is not null, q.created_at limit 1)
-    returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
+  return claimReading(
     db,
+    sql`update provider_operations o
+           set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
+          from unnest(${keys.map((k) => k.orderId)}::uuid[],
+                      ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
+         where o.order_id = k.order_id and o.operation = k.operation
+           and o.done_at is null and o.not_before <= now()
+           and o.operation = (select q.operation from provider_operations q
+                               where q.order_id = o.order_id
+                               order by q.done_at is not null, q.created_at limit 1)
+        returning o.*`,
   );
-  return claimed(rows);
 }
 
 /** An order as the transaction recording its operation's outcome finds it, its lock held. */
@@ -168,20 +213,6 @@ export async function postponeOperation(
     .where('order_id', '=', operation.orderId)
     .where('operation', '=', operation.operation)
     .execute();
-}
-
-/** Gives claimed operations back at once (what they need could not be read). */
-export async function releaseOperations(
-  db: Kysely<Database>,
-  operations: readonly ProviderOperation[],
-): Promise<void> {
-  await sql`
-    update provider_operations o set not_before = now()
-      from unnest(${operations.map((o) => o.orderId)}::uuid[],
-                  ${operations.map((o) => o.operation)}::text[]) as r (order_id, operation)
-     where o.order_id = r.order_id and o.operation::text = r.operation and o.done_at is null`.execute(
-    db,
-  );
 }
 
 /** Operations not done yet, and the age in seconds of the oldest one (0 when none). */

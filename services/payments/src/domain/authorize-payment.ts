@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
+import { insertPaymentWithAttempts } from '../db/payments-repository.js';
 import {
-  insertPaymentWithAttempts,
-  type OrderBeforeAuthorization,
-} from '../db/payments-repository.js';
-import { requestOperation, type OrderNow } from '../db/provider-operations-repository.js';
+  requestOperation,
+  type OrderBeforeCall,
+  type OrderNow,
+} from '../db/provider-operations-repository.js';
 import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from '../providers/card.js';
@@ -203,8 +204,7 @@ export async function authorizeOrderPayment(
 }
 
 /**
- * The runner's half of an authorization (the order read beforehand with the other claimed
- * ones), outside any transaction while the provider is asked:
+ * The runner's half of an authorization (the order read by the claim), outside any transaction while the provider is asked:
  * the call carries a key derived from the order, so a retry after a crash between the
  * provider's answer and our commit is the same authorization. Transient errors and timeouts are
  * retried with backoff, then the payment fails with `provider_error`. The outcome is written in
@@ -214,8 +214,8 @@ export async function authorizeOrderPayment(
 export function planAuthorization(
   ctx: PaymentsContext,
   request: AuthorizationRequest,
-  /** The order as it is now ({@link readOrdersBeforeAuthorization}, for a claimed batch). */
-  before: OrderBeforeAuthorization,
+  /** The order as the runner's claim read it. */
+  before: OrderBeforeCall,
 ): OperationPlan<Decision> | OperationPlan<void> {
   if (before.paid || before.cancelled) return nothingToDo();
   const method = ownedBy(request, before.method);

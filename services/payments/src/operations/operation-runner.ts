@@ -5,17 +5,12 @@ import { NotificationListener } from '@bazaar/messaging';
 import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import {
-  readOrdersBeforeAuthorization,
-  type OrderBeforeAuthorization,
-} from '../db/payments-repository.js';
-import {
   claimOperations,
   claimOperationsByKey,
   pendingOperations,
   postponeOperation,
-  releaseOperations,
+  type ClaimedOperation,
   type OperationKey,
-  type ProviderOperation,
 } from '../db/provider-operations-repository.js';
 import { planAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
 import { planCapture } from '../domain/capture-payment.js';
@@ -68,7 +63,7 @@ function retryDelay(tries: number, backoffMs: number): number {
  * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new)
  * and acknowledges at once; this runner, woken by the row's NOTIFY (which names the row), claims
  * as many of the rows it heard of as it has room for in one statement (by key: an index lookup
- * each), reads what each needs in one more, calls the provider with
+ * each) that also reads what each needs, calls the provider with
  * no connection held (timeout and retries per try), then writes the outcome and marks the row
  * done in one short transaction, shared with the outcomes that are ready at the same time
  * ({@link OutcomeWriter}). A crash anywhere leaves the row to be
@@ -100,33 +95,24 @@ export function createOperationRunner(
 
   const writer = new OutcomeWriter(ctx, db);
 
-  async function plan(
-    operation: ProviderOperation,
-    before: Map<string, OrderBeforeAuthorization>,
-  ): Promise<OperationPlan<unknown>> {
+  async function plan(operation: ClaimedOperation): Promise<OperationPlan<unknown>> {
     const { orderId } = operation;
     if (operation.operation === 'authorize') {
       const request = operation.request as AuthorizationRequest;
-      return planAuthorization(ctx, request, before.get(orderId)!) as OperationPlan<unknown>;
+      return planAuthorization(ctx, request, operation.before) as OperationPlan<unknown>;
     }
     if (operation.operation === 'capture') return planCapture(ctx, db, orderId);
     return planRelease(ctx, db, orderId);
   }
 
   /** The provider call with no transaction open, then the outcome with others'. */
-  async function call(
-    operation: ProviderOperation,
-    before: Map<string, OrderBeforeAuthorization>,
-  ): Promise<void> {
-    const planned = await plan(operation, before);
+  async function call(operation: ClaimedOperation): Promise<void> {
+    const planned = await plan(operation);
     const result = await planned.call();
     await writer.write((trx, order) => planned.write(trx, result, order!), operation);
   }
 
-  async function run(
-    operation: ProviderOperation,
-    before: Map<string, OrderBeforeAuthorization>,
-  ): Promise<void> {
+  async function run(operation: ClaimedOperation): Promise<void> {
     const { orderId } = operation;
     try {
       // In the trace of the event that asked for it: the outcome's event continues that trace.
@@ -134,7 +120,7 @@ export function createOperationRunner(
         operation.traceContext,
         `payments.provider ${operation.operation}`,
         { 'order.id': orderId, 'payments.provider.try': operation.tries },
-        () => call(operation, before),
+        () => call(operation),
       );
     } catch (error) {
       const delay = retryDelay(operation.tries, ctx.retry.backoffMs);
@@ -161,7 +147,8 @@ export function createOperationRunner(
           // Full: a finishing operation drains again.
           if (room <= 0) break;
           // As many as there is room for, in one statement: first the ones heard of, by key.
-          let operations: ProviderOperation[];
+          // Each with its order as the claim read it (one statement).
+          let operations: ClaimedOperation[];
           if (heard.size > 0) {
             const keys: OperationKey[] = [];
             for (const [id, key] of heard) {
@@ -178,19 +165,9 @@ export function createOperationRunner(
             general = operations.length === room;
             if (operations.length === 0) break;
           } else break;
-          // The orders to authorize, read in one statement for the batch.
-          const before = await readOrdersBeforeAuthorization(
-            db,
-            operations
-              .filter((o) => o.operation === 'authorize')
-              .map((o) => o.request as AuthorizationRequest),
-          ).catch(async (error: unknown) => {
-            await releaseOperations(db, operations);
-            throw error;
-          });
           for (const operation of operations) {
             active += 1;
-            const done = run(operation, before).finally(() => {
+            const done = run(operation).finally(() => {
               active -= 1;
               running.delete(done);
               if (general || heard.size > 0) void drain();
