@@ -50,13 +50,16 @@ export type LinesReserved =
  * orders over the same products wait for each other instead of deadlocking) and read as they
  * are now; only when every line has enough are the units taken and the lines stored. Unknown
  * products have no stock row (0 available). `lines` must be one per product
- * (`normalizeLines`). A short order leaves its row `reserved`: the caller marks it rejected.
+ * (`normalizeLines`). Stock rows are reached by primary key over the ids' array (an index scan,
+ * whatever plan is kept), never by a scan of the table, whose dead row versions every
+ * reservation adds to. A short order leaves its row `reserved`: the caller marks it rejected.
  */
 export async function reserveLines(
   db: Db,
   order: { orderId: string; userId: string },
   lines: readonly ReservedLine[],
 ): Promise<LinesReserved> {
+  const ids = lines.map((l) => l.productId);
   const { rows } = await sql<{
     claimed: boolean;
     enough: boolean;
@@ -65,15 +68,15 @@ export async function reserveLines(
     left: Array<{ p: string; n: number }> | null;
   }>`
     with lines as (
-      select * from unnest(${lines.map((l) => l.productId)}::uuid[],
-                           ${lines.map((l) => l.quantity)}::int[]) as l (product_id, quantity)),
+      select * from unnest(${ids}::uuid[], ${lines.map((l) => l.quantity)}::int[])
+               as l (product_id, quantity)),
     claim as (
       insert into reservations (order_id, user_id, status)
       values (${order.orderId}, ${order.userId}, 'reserved')
       on conflict (order_id) do nothing returning order_id),
     locked as (
       select s.product_id, s.available from stock s
-       where s.product_id in (select product_id from lines) and exists (select 1 from claim)
+       where s.product_id = any(${ids}::uuid[]) and exists (select 1 from claim)
        order by s.product_id for update),
     enough as (
       select exists (select 1 from claim)
@@ -82,7 +85,8 @@ export async function reserveLines(
     taken as (
       update stock s set available = s.available - l.quantity, updated_at = now()
         from lines l
-       where s.product_id = l.product_id and (select ok from enough)
+       where s.product_id = any(${ids}::uuid[]) and s.product_id = l.product_id
+         and (select ok from enough)
       returning s.product_id, s.available),
     stored as (
       insert into reservation_lines (order_id, product_id, quantity)
