@@ -20,7 +20,10 @@ export async function lockOrder(trx: Kysely<Database>, orderId: string): Promise
  * {@link lockOrder} for several orders in one statement, in a fixed order (by id), so two
  * transactions locking overlapping orders this way queue instead of deadlocking.
  */
-export async function lockOrders(trx: Kysely<Database>, orderIds: readonly string[]): Promise<void> {
+export async function lockOrders(
+  trx: Kysely<Database>,
+  orderIds: readonly string[],
+): Promise<void> {
   if (orderIds.length === 0) return;
   await sql`select pg_advisory_xact_lock(hashtextextended(k, 0))
               from (select distinct k from unnest(${[...orderIds]}::text[]) as k order by k) as sorted`.execute(

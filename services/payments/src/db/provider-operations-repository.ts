@@ -87,7 +87,9 @@ async function claimReading(
            exists (select 1 from cancelled_orders x where x.order_id = c.order_id) as cancelled
       from claimed c
       left join payment_methods m
-        on c.operation = 'authorize' and m.id = (c.request ->> 'paymentMethodId')::uuid`.execute(db);
+        on c.operation = 'authorize' and m.id = (c.request ->> 'paymentMethodId')::uuid`.execute(
+    db,
+  );
   return rows
     .sort((a, b) => a.op_created_at.getTime() - b.op_created_at.getTime())
     .map(({ op_order_id, op_operation, op_request, op_tries, op_trace_context, ...rest }) => {

@@ -1,9 +1,5 @@
 import type { Kysely } from 'kysely';
-import type {
-  AttemptOperation,
-  Database,
-  PaymentRow,
-} from '../db/database.js';
+import type { AttemptOperation, Database, PaymentRow } from '../db/database.js';
 import { insertAttempt } from '../db/payment-attempts-repository.js';
 import type { OrderNow } from '../db/provider-operations-repository.js';
 import type { OperationResult } from '../providers/provider.js';
