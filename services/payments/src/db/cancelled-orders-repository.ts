@@ -13,12 +13,3 @@ export async function recordCancelledOrder(
     .onConflict((oc) => oc.column('order_id').doNothing())
     .execute();
 }
-
-export async function isOrderCancelled(db: Kysely<Database>, orderId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('cancelled_orders')
-    .select('order_id')
-    .where('order_id', '=', orderId)
-    .executeTakeFirst();
-  return row !== undefined;
-}

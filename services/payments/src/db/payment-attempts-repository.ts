@@ -2,18 +2,6 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentAttemptRow } from './database.js';
 
-/** Several ledger rows in one statement (their ids in the list's order). */
-export async function insertAttempts(
-  trx: Kysely<Database>,
-  attempts: ReadonlyArray<Omit<NewPaymentAttempt, 'id'>>,
-): Promise<void> {
-  if (attempts.length === 0) return;
-  await trx
-    .insertInto('payment_attempts')
-    .values(attempts.map((attempt) => ({ id: uuidv7(), ...attempt })))
-    .execute();
-}
-
 export async function insertAttempt(
   trx: Kysely<Database>,
   attempt: Omit<NewPaymentAttempt, 'id'>,

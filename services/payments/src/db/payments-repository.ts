@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Updateable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import type {
   Database,
   NewPayment,
-  PaymentMethodRow,
+  NewPaymentAttempt,
   PaymentRow,
   PaymentsTable,
 } from './database.js';
@@ -13,6 +14,21 @@ import type {
  */
 export async function lockOrder(trx: Kysely<Database>, orderId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${orderId}, 0))`.execute(trx);
+}
+
+/**
+ * {@link lockOrder} for several orders in one statement, in a fixed order (by id), so two
+ * transactions locking overlapping orders this way queue instead of deadlocking.
+ */
+export async function lockOrders(
+  trx: Kysely<Database>,
+  orderIds: readonly string[],
+): Promise<void> {
+  if (orderIds.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0))
+              from (select distinct k from unnest(${[...orderIds]}::text[]) as k order by k) as sorted`.execute(
+    trx,
+  );
 }
 
 export async function findPaymentByOrder(
@@ -35,11 +51,24 @@ export async function findPaymentByReference(
     .executeTakeFirst();
 }
 
-export async function insertPayment(
+/**
+ * Inserts a payment and its ledger rows (each with a fresh UUIDv7 id, in the list's order) in one
+ * statement: the payment in a data-modifying CTE, the rows by the payment's id.
+ */
+export async function insertPaymentWithAttempts(
   trx: Kysely<Database>,
-  payment: NewPayment,
-): Promise<PaymentRow> {
-  return trx.insertInto('payments').values(payment).returningAll().executeTakeFirstOrThrow();
+  payment: NewPayment & { id: string },
+  attempts: ReadonlyArray<Omit<NewPaymentAttempt, 'id' | 'payment_id'>>,
+): Promise<void> {
+  if (attempts.length === 0) {
+    await trx.insertInto('payments').values(payment).execute();
+    return;
+  }
+  await trx
+    .with('payment', (db) => db.insertInto('payments').values(payment).returning('id'))
+    .insertInto('payment_attempts')
+    .values(attempts.map((attempt) => ({ id: uuidv7(), ...attempt, payment_id: payment.id })))
+    .execute();
 }
 
 export async function updatePayment(
@@ -65,49 +94,4 @@ export async function listPaymentsOfOrder(
     .where('order_id', '=', orderId)
     .orderBy('id')
     .execute();
-}
-
-/** An order as the runner finds it before asking the provider to authorize it. */
-export interface OrderBeforeAuthorization {
-  /** It has a payment already (authorized meanwhile, or a repeated request). */
-  paid: boolean;
-  cancelled: boolean;
-  /** The payment method it names, if it exists. */
-  method: PaymentMethodRow | undefined;
-}
-
-/**
- * What the runner reads before it asks the provider to authorize some orders, in one statement
- * for all of them: whether each has a payment already or was cancelled, and the payment method
- * it names. Keyed by order id.
- */
-export async function readOrdersBeforeAuthorization(
-  db: Kysely<Database>,
-  requests: ReadonlyArray<{ orderId: string; paymentMethodId: string }>,
-): Promise<Map<string, OrderBeforeAuthorization>> {
-  if (requests.length === 0) return new Map();
-  const { rows } = await sql<
-    Omit<PaymentMethodRow, 'id'> & {
-      id: string | null;
-      asked_order_id: string;
-      paid: boolean;
-      cancelled: boolean;
-    }
-  >`
-    select m.*, r.order_id::text as asked_order_id,
-           exists (select 1 from payments p where p.order_id = r.order_id) as paid,
-           exists (select 1 from cancelled_orders c where c.order_id = r.order_id) as cancelled
-      from unnest(${requests.map((r) => r.orderId)}::uuid[],
-                  ${requests.map((r) => r.paymentMethodId)}::uuid[]) as r (order_id, method_id)
-      left join payment_methods m on m.id = r.method_id`.execute(db);
-  return new Map(
-    rows.map(({ asked_order_id, paid, cancelled, ...method }) => [
-      asked_order_id,
-      {
-        paid,
-        cancelled,
-        method: method.id === null ? undefined : ({ ...method, id: method.id } as PaymentMethodRow),
-      },
-    ]),
-  );
 }

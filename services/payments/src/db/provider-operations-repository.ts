@@ -1,7 +1,7 @@
 import { PLAN_EACH_TIME } from '@bazaar/db';
 import { traceCarrier, type TraceCarrier } from '@bazaar/telemetry';
-import { sql, type Kysely } from 'kysely';
-import type { Database, ProviderOperationKind } from './database.js';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, PaymentMethodRow, ProviderOperationKind } from './database.js';
 
 export interface ProviderOperation {
   orderId: string;
@@ -10,6 +10,20 @@ export interface ProviderOperation {
   tries: number;
   /** The trace of the event that asked for it. */
   traceContext: TraceCarrier | null;
+}
+
+/** An order as the runner finds it when it claims an operation, before it asks the provider. */
+export interface OrderBeforeCall {
+  /** It has a payment already (authorized meanwhile, or a repeated request). */
+  paid: boolean;
+  cancelled: boolean;
+  /** The payment method an authorization names, if it exists. */
+  method: PaymentMethodRow | undefined;
+}
+
+/** A claimed operation and its order as the claim found it. */
+export interface ClaimedOperation extends ProviderOperation {
+  before: OrderBeforeCall;
 }
 
 /**
@@ -34,6 +48,68 @@ export async function requestOperation(
     .execute();
 }
 
+/** Which operation of which order. */
+export interface OperationKey {
+  orderId: string;
+  operation: ProviderOperationKind;
+}
+
+type ClaimedRow = Omit<PaymentMethodRow, 'id'> & {
+  id: string | null;
+  op_order_id: string;
+  op_operation: ProviderOperationKind;
+  op_request: unknown;
+  op_tries: number;
+  op_trace_context: TraceCarrier | null;
+  op_created_at: Date;
+  paid: boolean;
+  cancelled: boolean;
+};
+
+/**
+ * Runs a claim (an `update ... returning` of the claimed rows) and reads, in the same
+ * statement, each claimed operation's order: whether it has a payment, whether it was cancelled,
+ * and the payment method an authorization names (what the runner decides on before it asks the
+ * provider; the outcome is written later with the order locked, so this read only saves calls).
+ * Oldest first.
+ */
+async function claimReading(
+  db: Kysely<Database>,
+  claim: RawBuilder<unknown>,
+  prefix = '',
+): Promise<ClaimedOperation[]> {
+  const { rows } = await sql<ClaimedRow>`${sql.raw(prefix)}
+    with claimed as (${claim})
+    select m.*, c.order_id::text as op_order_id, c.operation as op_operation,
+           c.request as op_request, c.tries as op_tries, c.trace_context as op_trace_context,
+           c.created_at as op_created_at,
+           exists (select 1 from payments p where p.order_id = c.order_id) as paid,
+           exists (select 1 from cancelled_orders x where x.order_id = c.order_id) as cancelled
+      from claimed c
+      left join payment_methods m
+        on c.operation = 'authorize' and m.id = (c.request ->> 'paymentMethodId')::uuid`.execute(
+    db,
+  );
+  return rows
+    .sort((a, b) => a.op_created_at.getTime() - b.op_created_at.getTime())
+    .map(({ op_order_id, op_operation, op_request, op_tries, op_trace_context, ...rest }) => {
+      const { op_created_at: _createdAt, paid, cancelled, ...method } = rest;
+      return {
+        orderId: op_order_id,
+        operation: op_operation,
+        request: op_request,
+        tries: op_tries,
+        traceContext: op_trace_context,
+        before: {
+          paid,
+          cancelled,
+          method:
+            method.id === null ? undefined : ({ ...method, id: method.id } as PaymentMethodRow),
+        },
+      };
+    });
+}
+
 /**
  * Claims up to `limit` of the oldest due operations, in one statement of its own (no
  * transaction stays open): each is leased for `leaseMs` (another runner takes it over only
@@ -46,73 +122,84 @@ export async function claimOperations(
   db: Kysely<Database>,
   leaseMs: number,
   limit: number,
-): Promise<ProviderOperation[]> {
-  const { rows } = await sql<{
-    order_id: string;
-    operation: ProviderOperationKind;
-    request: unknown;
-    tries: number;
-    trace_context: TraceCarrier | null;
-    created_at: Date;
-  }>`${sql.raw(PLAN_EACH_TIME)}
-    update provider_operations o
-       set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
-     where (o.order_id, o.operation) in (
-       select p.order_id, p.operation from provider_operations p
-        where p.done_at is null and p.not_before <= now()
-          and not exists (select 1 from provider_operations q
-                           where q.order_id = p.order_id and q.done_at is null
-                             and q.created_at < p.created_at)
-        order by p.created_at
-        limit ${limit}
-        for update skip locked)
-    returning o.order_id, o.operation, o.request, o.tries, o.trace_context, o.created_at`.execute(
+): Promise<ClaimedOperation[]> {
+  return claimReading(
     db,
+    sql`update provider_operations o
+           set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
+         where (o.order_id, o.operation) in (
+           select p.order_id, p.operation from provider_operations p
+            where p.done_at is null and p.not_before <= now()
+              and not exists (select 1 from provider_operations q
+                               where q.order_id = p.order_id and q.done_at is null
+                                 and q.created_at < p.created_at)
+            order by p.created_at
+            limit ${limit}
+            for update skip locked)
+        returning o.*`,
+    PLAN_EACH_TIME,
   );
-  return rows
-    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
-    .map((row) => ({
-      orderId: row.order_id,
-      operation: row.operation,
-      request: row.request,
-      tries: row.tries,
-      traceContext: row.trace_context,
-    }));
-}
-
-/** Marks an operation done, in the transaction that recorded its outcome. */
-export async function completeOperation(
-  trx: Kysely<Database>,
-  orderId: string,
-  operation: ProviderOperationKind,
-): Promise<void> {
-  await trx
-    .updateTable('provider_operations')
-    .set({ done_at: sql`now()` })
-    .where('order_id', '=', orderId)
-    .where('operation', '=', operation)
-    .execute();
 }
 
 /**
- * Marks an operation done and reads the order as it is now (its lock taken before), in one
- * statement of the transaction that records the outcome: whether it has a payment, and whether
- * it was cancelled.
+ * {@link claimOperations} for the operations named (the ones the runner heard of): those of
+ * them still due and not waiting behind an older operation of their order (an order's first
+ * operation not done, oldest first, must be this one). Every row is reached from the keys by
+ * the primary key, never through the partial index of due rows: a kept (generic) plan chose that
+ * index, whose dead entries (every claim and completion leaves some until a vacuum) made the
+ * claim cost more than the general one. A row another runner is claiming waits for that
+ * statement, then is no longer due.
  */
-export async function completeOperationReadingOrder(
-  trx: Kysely<Database>,
-  orderId: string,
-  operation: ProviderOperationKind,
-): Promise<{ paid: boolean; cancelled: boolean }> {
-  const { rows } = await sql<{ paid: boolean; cancelled: boolean }>`
-    with done as (
-      update provider_operations set done_at = now()
-       where order_id = ${orderId} and operation = ${operation})
-    select exists (select 1 from payments where order_id = ${orderId}) as paid,
-           exists (select 1 from cancelled_orders where order_id = ${orderId}) as cancelled`.execute(
-    trx,
+export async function claimOperationsByKey(
+  db: Kysely<Database>,
+  leaseMs: number,
+  keys: readonly OperationKey[],
+): Promise<ClaimedOperation[]> {
+  if (keys.length === 0) return [];
+  return claimReading(
+    db,
+    sql`update provider_operations o
+           set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
+          from unnest(${keys.map((k) => k.orderId)}::uuid[],
+                      ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
+         where o.order_id = k.order_id and o.operation = k.operation
+           and o.done_at is null and o.not_before <= now()
+           and o.operation = (select q.operation from provider_operations q
+                               where q.order_id = o.order_id
+                               order by q.done_at is not null, q.created_at limit 1)
+        returning o.*`,
   );
-  return rows[0]!;
+}
+
+/** An order as the transaction recording its operation's outcome finds it, its lock held. */
+export interface OrderNow {
+  /** It has a payment. */
+  paid: boolean;
+  cancelled: boolean;
+}
+
+/**
+ * Marks operations done and reads their orders as they are now (their locks taken before), in
+ * one statement of the transaction that records the outcomes: whether each order has a payment,
+ * and whether it was cancelled. Keyed by order id.
+ */
+export async function completeOperationsReadingOrders(
+  trx: Kysely<Database>,
+  operations: ReadonlyArray<{ orderId: string; operation: ProviderOperationKind }>,
+): Promise<Map<string, OrderNow>> {
+  if (operations.length === 0) return new Map();
+  const { rows } = await sql<OrderNow & { order_id: string }>`
+    with asked as (
+      select * from unnest(${operations.map((o) => o.orderId)}::uuid[],
+                           ${operations.map((o) => o.operation)}::text[]) as a (order_id, operation)),
+    done as (
+      update provider_operations o set done_at = now()
+        from asked a where o.order_id = a.order_id and o.operation = a.operation)
+    select distinct a.order_id::text as order_id,
+           exists (select 1 from payments p where p.order_id = a.order_id) as paid,
+           exists (select 1 from cancelled_orders c where c.order_id = a.order_id) as cancelled
+      from asked a`.execute(trx);
+  return new Map(rows.map(({ order_id, ...now }) => [order_id, now]));
 }
 
 /** A failed try: tried again after `delayMs`. */
@@ -128,20 +215,6 @@ export async function postponeOperation(
     .where('order_id', '=', operation.orderId)
     .where('operation', '=', operation.operation)
     .execute();
-}
-
-/** Gives claimed operations back at once (what they need could not be read). */
-export async function releaseOperations(
-  db: Kysely<Database>,
-  operations: readonly ProviderOperation[],
-): Promise<void> {
-  await sql`
-    update provider_operations o set not_before = now()
-      from unnest(${operations.map((o) => o.orderId)}::uuid[],
-                  ${operations.map((o) => o.operation)}::text[]) as r (order_id, operation)
-     where o.order_id = r.order_id and o.operation::text = r.operation and o.done_at is null`.execute(
-    db,
-  );
 }
 
 /** Operations not done yet, and the age in seconds of the oldest one (0 when none). */

@@ -1,18 +1,11 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { isOrderCancelled } from '../db/cancelled-orders-repository.js';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
-import { insertAttempts } from '../db/payment-attempts-repository.js';
-import { findPaymentMethod } from '../db/payment-methods-repository.js';
+import { insertPaymentWithAttempts } from '../db/payments-repository.js';
 import {
-  findPaymentByOrder,
-  insertPayment,
-  lockOrder,
-  type OrderBeforeAuthorization,
-} from '../db/payments-repository.js';
-import {
-  completeOperationReadingOrder,
   requestOperation,
+  type OrderBeforeCall,
+  type OrderNow,
 } from '../db/provider-operations-repository.js';
 import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
@@ -34,11 +27,7 @@ export type AuthorizationOutcome =
   | 'authorized'
   | 'failed'
   /** The order already has its payment: a redelivered or republished event. */
-  | 'duplicate'
-  /** The order was cancelled before its stock was reserved: nothing to charge. */
-  | 'cancelled'
-  /** The provider will be asked after the consumer's transaction (`provider_operations`). */
-  | 'requested';
+  | 'duplicate';
 
 type Attempt = Omit<NewPaymentAttempt, 'id' | 'payment_id'>;
 
@@ -142,13 +131,6 @@ function decideWithoutProvider(
   return undefined;
 }
 
-async function ownMethod(
-  db: Kysely<Database>,
-  request: AuthorizationRequest,
-): Promise<PaymentMethodRow | undefined> {
-  return ownedBy(request, await findPaymentMethod(db, request.paymentMethodId));
-}
-
 /** Another shopper's payment method is as good as unknown. */
 function ownedBy(
   request: AuthorizationRequest,
@@ -176,22 +158,22 @@ async function recordAuthorization(
         ? { reason: result.reason as FailureReason, message: result.message }
         : { reason: 'provider_error' as const, message: result.message };
 
-  await insertPayment(trx, {
-    id: paymentId,
-    order_id: orderId,
-    user_id: request.userId,
-    payment_method_id: method?.id ?? null,
-    provider,
-    provider_reference: result.outcome === 'authorized' ? result.reference : null,
-    status: failure ? 'failed' : 'authorized',
-    amount: request.total.amount,
-    currency: request.total.currency,
-    failure_reason: failure?.reason ?? null,
-    failure_message: failure?.message ?? null,
-  });
-  await insertAttempts(
+  await insertPaymentWithAttempts(
     trx,
-    decision.attempts.map((attempt) => ({ ...attempt, payment_id: paymentId })),
+    {
+      id: paymentId,
+      order_id: orderId,
+      user_id: request.userId,
+      payment_method_id: method?.id ?? null,
+      provider,
+      provider_reference: result.outcome === 'authorized' ? result.reference : null,
+      status: failure ? 'failed' : 'authorized',
+      amount: request.total.amount,
+      currency: request.total.currency,
+      failure_reason: failure?.reason ?? null,
+      failure_message: failure?.message ?? null,
+    },
+    decision.attempts,
   );
 
   if (!failure) {
@@ -205,57 +187,42 @@ async function recordAuthorization(
 }
 
 /**
- * `stock.reserved`, in the consumer's transaction: authorizes an order's total once, whatever
- * number of times the event arrives (a per-order lock and the unique payment per order turn
- * repeats into no-ops). What needs no provider (an unknown or expired card) is decided here;
- * otherwise the authorization is only *requested* (a `provider_operations` row) and the runner
- * calls the provider after this transaction committed, holding no connection while it waits
- * ({@link planAuthorization}).
+ * `stock.reserved`, in the consumer's transaction: asks the runner to authorize the order's
+ * total (a `provider_operations` row, one per order whatever number of times the event arrives:
+ * its primary key turns repeats into no-ops). Nothing else is read or decided here: the runner
+ * reads every claimed order in one statement and decides what needs no provider (already paid,
+ * cancelled, an unknown or expired card, a provider gone) before it calls the provider, then
+ * writes the outcome with the order locked ({@link planAuthorization}) — so the consumer's
+ * transaction is its inbox row and this one insert.
  */
 export async function authorizeOrderPayment(
-  ctx: PaymentsContext,
   trx: Kysely<Database>,
   request: AuthorizationRequest,
-): Promise<AuthorizationOutcome> {
-  const { orderId } = request;
-  await lockOrder(trx, orderId);
-  if (await findPaymentByOrder(trx, orderId)) {
-    ctx.log.info({ orderId }, 'order already has a payment; nothing to authorize');
-    return 'duplicate';
-  }
-  if (await isOrderCancelled(trx, orderId)) {
-    ctx.log.info({ orderId }, 'order was cancelled before its authorization; nothing to authorize');
-    return 'cancelled';
-  }
-  const method = await ownMethod(trx, request);
-  const decided = decideWithoutProvider(ctx, method, request);
-  if (decided) return recordAuthorization(ctx, trx, request, method, decided);
-  await requestOperation(trx, orderId, 'authorize', request);
+): Promise<'requested'> {
+  await requestOperation(trx, request.orderId, 'authorize', request);
   return 'requested';
 }
 
 /**
- * The runner's half of an authorization (the order read beforehand with the other claimed
- * ones), outside any transaction while the provider is asked:
+ * The runner's half of an authorization (the order read by the claim), outside any transaction while the provider is asked:
  * the call carries a key derived from the order, so a retry after a crash between the
  * provider's answer and our commit is the same authorization. Transient errors and timeouts are
  * retried with backoff, then the payment fails with `provider_error`. The outcome is written in
- * the runner's transaction, the order locked again: a payment recorded meanwhile wins, and an
+ * the runner's transaction, the order locked: a payment recorded meanwhile wins, and an
  * order cancelled while the provider was asked has its new authorization released at once.
  */
 export function planAuthorization(
   ctx: PaymentsContext,
   request: AuthorizationRequest,
-  /** The order as it is now ({@link readOrdersBeforeAuthorization}, for a claimed batch). */
-  before: OrderBeforeAuthorization,
+  /** The order as the runner's claim read it. */
+  before: OrderBeforeCall,
 ): OperationPlan<Decision> | OperationPlan<void> {
-  const { orderId } = request;
-  if (before.paid || before.cancelled) return nothingToDo(orderId, 'authorize');
+  if (before.paid || before.cancelled) return nothingToDo();
   const method = ownedBy(request, before.method);
   const decided = decideWithoutProvider(ctx, method, request);
   const planned: OperationPlan<Decision> = {
     call: async () => decided ?? (await callProvider(ctx, method!, request)),
-    write: (trx, decision) => writeAuthorization(ctx, trx, request, method, decision),
+    write: (trx, decision, now) => writeAuthorization(ctx, trx, request, method, decision, now),
   };
   return planned;
 }
@@ -266,10 +233,10 @@ async function writeAuthorization(
   request: AuthorizationRequest,
   method: PaymentMethodRow | undefined,
   decision: Decision,
+  /** The order as found with its lock held (the runner's writer). */
+  now: OrderNow,
 ): Promise<AuthorizationOutcome> {
   const { orderId } = request;
-  await lockOrder(trx, orderId);
-  const now = await completeOperationReadingOrder(trx, orderId, 'authorize');
   if (now.paid) return 'duplicate';
   const outcome = await recordAuthorization(ctx, trx, request, method, decision);
   if (outcome === 'authorized' && now.cancelled) {

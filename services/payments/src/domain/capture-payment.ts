@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
-import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
+import { requestOperation } from '../db/provider-operations-repository.js';
 import { writePaymentCaptureFailed } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
 import type { OperationResult } from '../providers/provider.js';
@@ -52,12 +52,11 @@ export async function planCapture(
   orderId: string,
 ): Promise<OperationPlan> {
   const payment = await findPaymentByOrder(db, orderId);
-  if (!payment || payment.status !== 'authorized') return nothingToDo(orderId, 'capture');
+  if (!payment || payment.status !== 'authorized') return nothingToDo();
   return {
     call: () => callProviderOperation(ctx, payment, 'capture'),
     write: async (trx, result): Promise<CaptureOutcome> => {
-      await lockOrder(trx, orderId);
-      await completeOperation(trx, orderId, 'capture');
+      // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (now.status !== 'authorized') return 'not_capturable';
       await recordProviderOperation(trx, now, 'capture', result as OperationResult);

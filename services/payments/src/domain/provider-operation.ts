@@ -1,12 +1,7 @@
 import type { Kysely } from 'kysely';
-import type {
-  AttemptOperation,
-  Database,
-  PaymentRow,
-  ProviderOperationKind,
-} from '../db/database.js';
+import type { AttemptOperation, Database, PaymentRow } from '../db/database.js';
 import { insertAttempt } from '../db/payment-attempts-repository.js';
-import { completeOperation } from '../db/provider-operations-repository.js';
+import type { OrderNow } from '../db/provider-operations-repository.js';
 import type { OperationResult } from '../providers/provider.js';
 import type { PaymentsContext } from './context.js';
 import { withRetries } from './retry.js';
@@ -15,22 +10,20 @@ import { withRetries } from './retry.js';
  * How the runner carries out one claimed provider operation: `call` asks the provider with no
  * transaction open (it throws when the provider cannot be reached after its retries: the
  * operation is tried again later, under the same idempotency key), then `write` records the
- * outcome and marks the operation done, in a transaction the runner may share with other
- * operations' outcomes.
+ * outcome, in a transaction the runner may share with other operations' outcomes, in which the
+ * order is locked and the operation marked done before (`order`: the order as it is then; see
+ * the runner's `OutcomeWriter`).
  */
 export interface OperationPlan<R = unknown> {
   call(): Promise<R>;
-  write(trx: Kysely<Database>, result: R): Promise<unknown>;
+  write(trx: Kysely<Database>, result: R, order: OrderNow): Promise<unknown>;
 }
 
 /** Nothing to ask the provider (the order moved on meanwhile): the operation is only marked done. */
-export function nothingToDo(
-  orderId: string,
-  operation: ProviderOperationKind,
-): OperationPlan<void> {
+export function nothingToDo(): OperationPlan<void> {
   return {
     call: async () => undefined,
-    write: (trx) => completeOperation(trx, orderId, operation),
+    write: async () => undefined,
   };
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordCancelledOrder } from '../db/cancelled-orders-repository.js';
 import type { Database, PaymentRow } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
-import { completeOperation, requestOperation } from '../db/provider-operations-repository.js';
+import { requestOperation } from '../db/provider-operations-repository.js';
 import { writePaymentRefunded } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
 import type { OperationResult } from '../providers/provider.js';
@@ -66,13 +66,12 @@ export async function planRelease(
   orderId: string,
 ): Promise<OperationPlan> {
   const payment = await findPaymentByOrder(db, orderId);
-  if (!payment || !releasable(payment)) return nothingToDo(orderId, 'release');
+  if (!payment || !releasable(payment)) return nothingToDo();
   const operation = payment.status === 'captured' ? 'refund' : 'void';
   return {
     call: () => callProviderOperation(ctx, payment, operation),
     write: async (trx, result): Promise<ReleaseOutcome> => {
-      await lockOrder(trx, orderId);
-      await completeOperation(trx, orderId, 'release');
+      // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (!releasable(now)) return 'already_released';
       const status = operation === 'void' ? 'voided' : 'refunded';

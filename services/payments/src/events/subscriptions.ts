@@ -19,7 +19,7 @@ export const ORDERS_QUEUE = 'payments.orders';
  */
 export function subscribe(messaging: Messaging<Database>, ctx: PaymentsContext): void {
   messaging.subscribe(STOCK_QUEUE, {
-    'stock.reserved': onStockReserved(ctx),
+    'stock.reserved': onStockReserved(),
   });
   messaging.subscribe(ORDERS_QUEUE, {
     'order.cancelled': onOrderCancelled(ctx),

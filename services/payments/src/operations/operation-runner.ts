@@ -5,15 +5,12 @@ import { NotificationListener } from '@bazaar/messaging';
 import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import {
-  readOrdersBeforeAuthorization,
-  type OrderBeforeAuthorization,
-} from '../db/payments-repository.js';
-import {
   claimOperations,
+  claimOperationsByKey,
   pendingOperations,
   postponeOperation,
-  releaseOperations,
-  type ProviderOperation,
+  type ClaimedOperation,
+  type OperationKey,
 } from '../db/provider-operations-repository.js';
 import { planAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
 import { planCapture } from '../domain/capture-payment.js';
@@ -22,8 +19,22 @@ import type { OperationPlan } from '../domain/provider-operation.js';
 import { planRelease } from '../domain/release-payment.js';
 import { OutcomeWriter } from './outcome-writer.js';
 
-/** The channel every `provider_operations` insert notifies at commit. */
+/** The channel every `provider_operations` insert notifies at commit, with its key. */
 const CHANNEL = 'payments_operations';
+
+/** Most operations heard of and not claimed yet that are kept by key; beyond, the poll's claim. */
+const MAX_HEARD = 10_000;
+
+const OPERATIONS = new Set(['authorize', 'capture', 'release']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A notification's payload (`<order id> <operation>`) as a key; undefined when it is not one. */
+function keyOf(payload: string | undefined): OperationKey | undefined {
+  const [orderId, operation] = (payload ?? '').split(' ');
+  return orderId && UUID.test(orderId) && operation && OPERATIONS.has(operation)
+    ? { orderId, operation: operation as OperationKey['operation'] }
+    : undefined;
+}
 
 export interface OperationRunnerOptions {
   databaseUrl: string;
@@ -50,14 +61,17 @@ function retryDelay(tries: number, backoffMs: number): number {
 /**
  * Makes the provider calls consumers asked for, outside their transactions: a consumer commits
  * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new)
- * and acknowledges at once; this runner, woken by the row's NOTIFY, claims as many due rows as
- * it has room for in one statement, reads what each needs in one more, calls the provider with
+ * and acknowledges at once; this runner, woken by the row's NOTIFY (which names the row), claims
+ * as many of the rows it heard of as it has room for in one statement (by key: an index lookup
+ * each) that also reads what each needs, calls the provider with
  * no connection held (timeout and retries per try), then writes the outcome and marks the row
  * done in one short transaction, shared with the outcomes that are ready at the same time
  * ({@link OutcomeWriter}). A crash anywhere leaves the row to be
  * claimed again after its lease; the provider's idempotency keys make the repeated call the same
  * operation, and the outcome is written only if it is not there yet. So a slow provider costs
- * waiting promises here, never pooled connections.
+ * waiting promises here, never pooled connections. The general claim (the oldest due rows,
+ * planned at every run) runs on the poll, after a reconnection of the listener and while the
+ * runner is full: it finds retries, rows whose notification was missed, and what waited.
  */
 export function createOperationRunner(
   ctx: PaymentsContext,
@@ -69,43 +83,36 @@ export function createOperationRunner(
   let draining = false;
   let again = false;
   /**
-   * Due operations may be waiting unclaimed (the last claim filled the room, or there was none):
-   * a finishing operation then claims again; otherwise the next NOTIFY or poll does.
+   * Due operations may be waiting that no notification named (the poll's turn, the listener
+   * reconnected, the last general claim filled the room): the next drain runs the general claim.
    */
-  let backlog = false;
+  let general = false;
+  /** Operations heard of (NOTIFY) and not claimed yet, by `<order id> <operation>`. */
+  const heard = new Map<string, OperationKey>();
   let poll: NodeJS.Timeout | undefined;
   let listener: NotificationListener | undefined;
   const running = new Set<Promise<void>>();
 
   const writer = new OutcomeWriter(ctx, db);
 
-  async function plan(
-    operation: ProviderOperation,
-    before: Map<string, OrderBeforeAuthorization>,
-  ): Promise<OperationPlan<unknown>> {
+  async function plan(operation: ClaimedOperation): Promise<OperationPlan<unknown>> {
     const { orderId } = operation;
     if (operation.operation === 'authorize') {
       const request = operation.request as AuthorizationRequest;
-      return planAuthorization(ctx, request, before.get(orderId)!) as OperationPlan<unknown>;
+      return planAuthorization(ctx, request, operation.before) as OperationPlan<unknown>;
     }
     if (operation.operation === 'capture') return planCapture(ctx, db, orderId);
     return planRelease(ctx, db, orderId);
   }
 
   /** The provider call with no transaction open, then the outcome with others'. */
-  async function call(
-    operation: ProviderOperation,
-    before: Map<string, OrderBeforeAuthorization>,
-  ): Promise<void> {
-    const planned = await plan(operation, before);
+  async function call(operation: ClaimedOperation): Promise<void> {
+    const planned = await plan(operation);
     const result = await planned.call();
-    await writer.write((trx) => planned.write(trx, result));
+    await writer.write((trx, order) => planned.write(trx, result, order!), operation);
   }
 
-  async function run(
-    operation: ProviderOperation,
-    before: Map<string, OrderBeforeAuthorization>,
-  ): Promise<void> {
+  async function run(operation: ClaimedOperation): Promise<void> {
     const { orderId } = operation;
     try {
       // In the trace of the event that asked for it: the outcome's event continues that trace.
@@ -113,7 +120,7 @@ export function createOperationRunner(
         operation.traceContext,
         `payments.provider ${operation.operation}`,
         { 'order.id': orderId, 'payments.provider.try': operation.tries },
-        () => call(operation, before),
+        () => call(operation),
       );
     } catch (error) {
       const delay = retryDelay(operation.tries, ctx.retry.backoffMs);
@@ -137,34 +144,36 @@ export function createOperationRunner(
         again = false;
         while (!stopped) {
           const room = options.concurrency - active;
-          if (room <= 0) {
-            backlog = true;
-            break;
-          }
-          // As many as there is room for, in one statement.
-          const operations = await claimOperations(db, options.leaseMs, room);
-          backlog = operations.length === room;
-          if (operations.length === 0) break;
-          // The orders to authorize, read in one statement for the batch.
-          const before = await readOrdersBeforeAuthorization(
-            db,
-            operations
-              .filter((o) => o.operation === 'authorize')
-              .map((o) => o.request as AuthorizationRequest),
-          ).catch(async (error: unknown) => {
-            await releaseOperations(db, operations);
-            throw error;
-          });
+          // Full: a finishing operation drains again.
+          if (room <= 0) break;
+          // As many as there is room for, in one statement: first the ones heard of, by key.
+          // Each with its order as the claim read it (one statement).
+          let operations: ClaimedOperation[];
+          if (heard.size > 0) {
+            const keys: OperationKey[] = [];
+            for (const [id, key] of heard) {
+              if (keys.length === room) break;
+              keys.push(key);
+              heard.delete(id);
+            }
+            operations = await claimOperationsByKey(db, options.leaseMs, keys);
+            // Not due, behind an older one of its order, or claimed elsewhere: the poll's.
+            if (operations.length === 0) continue;
+          } else if (general) {
+            general = false;
+            operations = await claimOperations(db, options.leaseMs, room);
+            general = operations.length === room;
+            if (operations.length === 0) break;
+          } else break;
           for (const operation of operations) {
             active += 1;
-            const done = run(operation, before).finally(() => {
+            const done = run(operation).finally(() => {
               active -= 1;
               running.delete(done);
-              if (backlog) void drain();
+              if (general || heard.size > 0) void drain();
             });
             running.add(done);
           }
-          if (!backlog) break;
         }
       } while (again && !stopped);
     } catch (error) {
@@ -181,16 +190,25 @@ export function createOperationRunner(
     async start() {
       if (!stopped) return;
       stopped = false;
-      poll = setInterval(() => void drain(), options.pollMs);
+      const claimAll = () => {
+        general = true;
+        void drain();
+      };
+      poll = setInterval(claimAll, options.pollMs);
       listener = new NotificationListener({
         url: options.databaseUrl,
         channel: CHANNEL,
         applicationName: 'payments-operations-listener',
         name: 'provider operations listener',
         logger: ctx.log,
-        onNotify: () => void drain(),
+        onNotify: (payload) => {
+          const key = keyOf(payload);
+          if (key && heard.size < MAX_HEARD) heard.set(`${key.orderId} ${key.operation}`, key);
+          else general = true;
+          void drain();
+        },
         // Operations may have been written while not listening.
-        onListening: () => void drain(),
+        onListening: claimAll,
       });
       await listener.start();
     },

@@ -1,12 +1,25 @@
 import { keepTraceContext } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database, ProviderOperationKind } from '../db/database.js';
+import { lockOrders } from '../db/payments-repository.js';
+import {
+  completeOperationsReadingOrders,
+  type OrderNow,
+} from '../db/provider-operations-repository.js';
 import type { PaymentsContext } from '../domain/context.js';
 
-type Write = (trx: Kysely<Database>) => Promise<unknown>;
+/** Writes one outcome; `order` is its order as found once locked (when the operation is named). */
+type Write = (trx: Kysely<Database>, order: OrderNow | undefined) => Promise<unknown>;
+
+/** The provider operation an outcome belongs to. */
+export interface OperationRef {
+  orderId: string;
+  operation: ProviderOperationKind;
+}
 
 interface Waiting {
   write: Write;
+  operation: OperationRef | undefined;
   /** Runs work in the trace of the operation. */
   inTrace: ReturnType<typeof keepTraceContext>;
   resolve: () => void;
@@ -19,9 +32,11 @@ const MAX_BATCH = 32;
 /**
  * Writes the outcomes of provider operations, several in one transaction: what is waiting when
  * a transaction starts goes into it (each write in the trace of its operation), and what arrives
- * meanwhile into the next one. When a shared transaction fails, its writes are done again one
- * by one, each in its own transaction, so only the failing one fails (its operation is tried
- * again later).
+ * meanwhile into the next one. The operations' orders are locked (one statement, in id order),
+ * then their operations marked done and the orders read as they are now (one more), for the
+ * whole transaction; each write gets its order. When a shared transaction fails, its writes are
+ * done again one by one, each in its own transaction, so only the failing one fails (its
+ * operation is tried again later).
  */
 export class OutcomeWriter {
   private waiting: Waiting[] = [];
@@ -32,10 +47,13 @@ export class OutcomeWriter {
     private readonly db: Kysely<Database>,
   ) {}
 
-  /** Resolves once the write is committed; rejects when it failed on its own. */
-  write(write: Write): Promise<void> {
+  /**
+   * Resolves once the write is committed; rejects when it failed on its own. With `operation`,
+   * the order is locked and the operation marked done in the same transaction, before the write.
+   */
+  write(write: Write, operation?: OperationRef): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ write, inTrace: keepTraceContext(), resolve, reject });
+      this.waiting.push({ write, operation, inTrace: keepTraceContext(), resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -49,7 +67,7 @@ export class OutcomeWriter {
       if (batch.length > 1 && (await this.together(batch))) continue;
       for (const item of batch) {
         try {
-          await this.db.transaction().execute((trx) => item.inTrace(() => item.write(trx)));
+          await this.transact([item]);
           item.resolve();
         } catch (error) {
           item.reject(error);
@@ -61,9 +79,7 @@ export class OutcomeWriter {
 
   private async together(batch: Waiting[]): Promise<boolean> {
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const item of batch) await item.inTrace(() => item.write(trx));
-      });
+      await this.transact(batch);
     } catch (error) {
       this.ctx.log.warn(
         { err: error, outcomes: batch.length },
@@ -73,5 +89,20 @@ export class OutcomeWriter {
     }
     for (const item of batch) item.resolve();
     return true;
+  }
+
+  private transact(batch: Waiting[]): Promise<void> {
+    return this.db.transaction().execute(async (trx) => {
+      const operations = batch.flatMap((item) => (item.operation ? [item.operation] : []));
+      await lockOrders(
+        trx,
+        operations.map((o) => o.orderId),
+      );
+      const orders = await completeOperationsReadingOrders(trx, operations);
+      for (const item of batch) {
+        const order = item.operation && orders.get(item.operation.orderId);
+        await item.inTrace(() => item.write(trx, order));
+      }
+    });
   }
 }
