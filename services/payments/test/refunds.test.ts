@@ -2,7 +2,6 @@ import { v7 as uuidv7 } from 'uuid';
 import { FlakyProvider } from './support/flaky-provider.js';
 import {
   CARDS,
-  handled,
   reserved,
   settled,
   written,
@@ -70,7 +69,8 @@ describe('refunds on order.cancelled', () => {
     const { userId, orderId } = await authorizedOrder(h);
     const shipped = await h.publish('order.shipped', { orderId, userId });
     const again = await h.publish('order.shipped', { orderId, userId });
-    await handled(h, [shipped, again]);
+    // The runner captures after the consumer commits: settled, not only handled.
+    await settled(h, [shipped, again]);
     expect((await ledger(h, orderId)).status).toBe('captured');
     await h.publish('order.cancelled', { orderId, userId, reason: 'customer_cancelled' });
     await h.events!.waitFor(
