@@ -43,17 +43,27 @@ export async function writeEvent<T extends EventType>(
 // Rows per insert statement: 7 parameters a row stays well under Postgres's 65,535.
 const ROWS_PER_INSERT = 1000;
 
+/** An outbox row as {@link toOutboxRows} builds it: the values of one `outbox_events` insert. */
+export interface OutboxRow {
+  id: string;
+  type: string;
+  version: number;
+  occurred_at: string;
+  /** The event's data as JSON text (a `jsonb` parameter). */
+  data: string;
+  traceparent: string | null;
+  tracestate: string | null;
+}
+
 /**
- * {@link writeEvent} for many events at once (a bulk import, a seed): the same validation and
- * trace context, written in multi-row inserts. Returns the message ids, in order.
+ * The outbox rows of these events, validated against the catalogue and carrying the active trace
+ * context, as {@link writeEvents} inserts them: for a service that writes its outbox row inside a
+ * statement of its own (one round trip for the change and its event). Throws
+ * `InvalidEventError` for an invalid event, so the change fails before anything is sent.
  */
-export async function writeEvents(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema
-  trx: Kysely<any>,
-  events: readonly OutboxEvent[],
-): Promise<string[]> {
+export function toOutboxRows(events: readonly OutboxEvent[]): OutboxRow[] {
   const trace = currentTraceContext();
-  const rows = events.map((event) => {
+  return events.map((event) => {
     const id = event.id ?? uuidv7();
     const time = event.time ?? new Date().toISOString();
     const version = Events[event.type]?.current ?? 1;
@@ -76,6 +86,18 @@ export async function writeEvents(
       tracestate: trace.tracestate ?? null,
     };
   });
+}
+
+/**
+ * {@link writeEvent} for many events at once (a bulk import, a seed): the same validation and
+ * trace context, written in multi-row inserts. Returns the message ids, in order.
+ */
+export async function writeEvents(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema
+  trx: Kysely<any>,
+  events: readonly OutboxEvent[],
+): Promise<string[]> {
+  const rows = toOutboxRows(events);
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     await (trx as unknown as Kysely<MessagingTables>)
       .insertInto('outbox_events')

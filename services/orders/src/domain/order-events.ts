@@ -1,5 +1,5 @@
 import type { EventData } from '@bazaar/contracts';
-import { writeEvent } from '@bazaar/messaging';
+import { writeEvent, type OutboxEvent } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Money } from './money.js';
@@ -13,12 +13,12 @@ type ContractCancelReason = EventData<'order.cancelled'>['reason'];
  * sends it after commit). Data shapes are those of `@bazaar/contracts`.
  */
 
-export async function writeOrderCreated(
-  trx: Transaction<Database>,
+/** `order.created` of a new order (its lines at the prices charged, its payment method). */
+export function orderCreatedEvent(
   order: { id: string; userId: string; lines: OrderLine[]; total: Money; paymentMethodId: string },
   at: Date,
-): Promise<void> {
-  await writeEvent(trx, {
+): OutboxEvent<'order.created'> {
+  return {
     type: 'order.created',
     time: at.toISOString(),
     data: {
@@ -32,7 +32,15 @@ export async function writeOrderCreated(
       total: order.total,
       paymentMethodId: order.paymentMethodId,
     },
-  });
+  };
+}
+
+export async function writeOrderCreated(
+  trx: Transaction<Database>,
+  order: { id: string; userId: string; lines: OrderLine[]; total: Money; paymentMethodId: string },
+  at: Date,
+): Promise<void> {
+  await writeEvent(trx, orderCreatedEvent(order, at));
 }
 
 /**
