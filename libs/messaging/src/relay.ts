@@ -151,6 +151,9 @@ export class OutboxRelay {
         await sleep(delay, this.stopping.signal);
         continue;
       }
+      // Woken meanwhile (rows committed during the round): straight to the next round, without
+      // asking when the next leased row is due.
+      if (this.wakeUp.take()) continue;
       await this.wakeUp.wait(await this.nextWaitMs());
     }
   }
@@ -293,22 +296,21 @@ export class OutboxRelay {
       }
     });
 
-    // One statement per outcome, each on its own (not one row at a time): a relay that dies
-    // between them only leaves rows to be published again when their lease runs out.
-    if (sent.length) {
+    // Sent and unrouted rows in one statement (one per round, whatever the mix), the rest on
+    // their own (not one row at a time): a relay that dies between them only leaves rows to be
+    // published again when their lease runs out.
+    if (sent.length || unroutable.length) {
+      // Unrouted: nobody subscribes to these types (yet): a publish is a fact, not a request,
+      // so the row is done; it is kept for the retention, and `republishUnrouted` sends such
+      // rows again once a consumer binds their type.
       await sql`
-        update outbox_events set status = 'sent', sent_at = now()
-        where id = any(${sent}::uuid[])`.execute(this.db);
-    }
-    if (unroutable.length) {
-      // Nobody subscribes to these types (yet): a publish is a fact, not a request, so the
-      // row is done; it is kept for the retention, and `republishUnrouted` sends such rows
-      // again once a consumer binds their type.
-      await sql`
-        update outbox_events
-        set status = 'unrouted', sent_at = now(),
-            last_error = 'unroutable: no queue bound to ' || type
-        where id = any(${unroutable}::uuid[])`.execute(this.db);
+        update outbox_events o
+        set status = case when o.id = any(${unroutable}::uuid[]) then 'unrouted' else 'sent' end,
+            sent_at = now(),
+            last_error = case when o.id = any(${unroutable}::uuid[])
+                              then 'unroutable: no queue bound to ' || o.type
+                              else o.last_error end
+        where o.id = any(${[...sent, ...unroutable]}::uuid[])`.execute(this.db);
     }
     if (invalid.length) {
       // Cannot happen for rows written by writeEvent unless the catalogue changed since.
