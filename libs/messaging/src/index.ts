@@ -3,9 +3,12 @@ export {
   writeEvent,
   writeEvents,
   toOutboxRows,
+  outboxRowShell,
+  checkWrittenEvent,
   InvalidEventError,
   type OutboxEvent,
   type OutboxRow,
+  type OutboxRowShell,
 } from './write-event.js';
 export { messagingMigrations } from './migrations.js';
 export { PermanentError, UnroutableError, BrokerUnavailableError } from './errors.js';

@@ -55,6 +55,45 @@ export interface OutboxRow {
   tracestate: string | null;
 }
 
+/** An outbox row without its data: see {@link outboxRowShell}. */
+export type OutboxRowShell = Omit<OutboxRow, 'data'>;
+
+/**
+ * The outbox row of an event, all but its data (id, version, time, the active trace context):
+ * for a statement that builds the data itself from the rows it changes and inserts the row with
+ * them (one round trip). Check what it wrote with {@link checkWrittenEvent}.
+ */
+export function outboxRowShell(
+  event: Pick<OutboxEvent, 'type' | 'id' | 'time'>,
+  trace: { traceparent?: string; tracestate?: string } = currentTraceContext(),
+): OutboxRowShell {
+  return {
+    id: event.id ?? uuidv7(),
+    type: event.type,
+    version: Events[event.type]?.current ?? 1,
+    occurred_at: event.time ?? new Date().toISOString(),
+    traceparent: trace.traceparent ?? null,
+    tracestate: trace.tracestate ?? null,
+  };
+}
+
+/**
+ * Checks an event's data against the catalogue; `InvalidEventError` when it fails. For data a
+ * statement wrote to the outbox (see {@link outboxRowShell}): thrown in the writing transaction,
+ * it rolls the change and its event back, as {@link writeEvent} would have refused them.
+ */
+export function checkWrittenEvent(row: OutboxRowShell, data: unknown): void {
+  const problems = validateEnvelope({
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    time: row.occurred_at,
+    source: 'outbox',
+    data,
+  });
+  if (problems.length) throw new InvalidEventError(row.type, problems);
+}
+
 /**
  * The outbox rows of these events, validated against the catalogue and carrying the active trace
  * context, as {@link writeEvents} inserts them: for a service that writes its outbox row inside a
@@ -64,27 +103,9 @@ export interface OutboxRow {
 export function toOutboxRows(events: readonly OutboxEvent[]): OutboxRow[] {
   const trace = currentTraceContext();
   return events.map((event) => {
-    const id = event.id ?? uuidv7();
-    const time = event.time ?? new Date().toISOString();
-    const version = Events[event.type]?.current ?? 1;
-    const problems = validateEnvelope({
-      id,
-      type: event.type,
-      version,
-      time,
-      source: 'outbox',
-      data: event.data,
-    });
-    if (problems.length) throw new InvalidEventError(event.type, problems);
-    return {
-      id,
-      type: event.type,
-      version,
-      occurred_at: time,
-      data: JSON.stringify(event.data),
-      traceparent: trace.traceparent ?? null,
-      tracestate: trace.tracestate ?? null,
-    };
+    const row = outboxRowShell(event, trace);
+    checkWrittenEvent(row, event.data);
+    return { ...row, data: JSON.stringify(event.data) };
   });
 }
 

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '@bazaar/messaging';
+import type { OutboxRow, OutboxRowShell } from '@bazaar/messaging';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Money } from '../domain/money.js';
 import type {
@@ -208,17 +208,23 @@ export async function updateOrderStatus(
  * it is not there or in another status (nothing is written then). The UPDATE takes the row
  * lock, and under READ COMMITTED a concurrent change is waited for and the condition checked
  * again on the new row, so this serializes with `lockOrderHead` like any transition.
+ *
+ * With `publish`, the same statement writes the transition's event to the outbox, its data
+ * built from the moved row (as `transitionEventData` builds it) and returned as `eventData` for
+ * the caller to check against the catalogue.
  */
 export async function moveOrderIfIn(
   trx: Transaction<Database>,
   orderId: string,
   from: OrderStatus,
   change: { to: OrderStatus; cancelReason: string | null; reason: StatusReason; at: Date },
-): Promise<OrderHead | undefined> {
-  const { rows } = await sql<
-    Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'>
-  >`
-    with moved as (
+  publish?: { row: OutboxRowShell; reason: string },
+): Promise<(OrderHead & { eventData?: unknown }) | undefined> {
+  type Moved = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'> & {
+    event_data?: unknown;
+  };
+  const moved = sql`
+    moved as (
       update orders
          set status = ${change.to}, cancel_reason = ${change.cancelReason}, updated_at = ${change.at}
        where id = ${orderId} and status = ${from}
@@ -226,9 +232,39 @@ export async function moveOrderIfIn(
     ), history as (
       insert into order_status_history (order_id, status, reason, at)
       select id, ${change.to}, ${change.reason}, ${change.at}::timestamptz from moved
-    )
-    select id, user_id, total_amount, currency, created_at from moved`.execute(trx);
-  return rows[0] && toHead({ ...rows[0], status: from });
+    )`;
+  let rows: Moved[];
+  if (!publish) {
+    ({ rows } = await sql<Moved>`
+      with ${moved}
+      select id, user_id, total_amount, currency, created_at from moved`.execute(trx));
+  } else {
+    // Without an event no insert into outbox_events is written at all: its statement trigger
+    // would notify the relay for nothing.
+    const { row } = publish;
+    ({ rows } = await sql<Moved>`
+      with ${moved}, published as (
+        insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
+        select ${row.id}::uuid, ${row.type}, ${row.version}::int, ${row.occurred_at}::timestamptz,
+               jsonb_build_object('orderId', id, 'userId', user_id) ||
+                 case ${row.type}::text
+                   when 'order.confirmed' then jsonb_build_object(
+                     'total', jsonb_build_object('amount', total_amount, 'currency', currency))
+                   when 'order.cancelled' then jsonb_build_object('reason', ${publish.reason}::text)
+                   else '{}'::jsonb
+                 end,
+               ${row.traceparent}, ${row.tracestate}
+        from moved
+        returning data
+      )
+      select id, user_id, total_amount, currency, created_at,
+             (select data from published) as event_data
+      from moved`.execute(trx));
+  }
+  const found = rows[0];
+  if (!found) return undefined;
+  const head = toHead({ ...found, status: from });
+  return publish ? { ...head, eventData: found.event_data } : head;
 }
 
 /** Appends one transition to the order's history; returns its sequence number. */
