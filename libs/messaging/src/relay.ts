@@ -14,6 +14,7 @@ import {
   contextFrom,
   currentTraceContext,
   endSpan,
+  endUnroutedSpan,
   eventIdAttributes,
   startPublishSpan,
 } from './tracing.js';
@@ -282,15 +283,20 @@ export class OutboxRelay {
     const unroutable: string[] = [];
     results.forEach((error, index) => {
       const { row } = batch[index]!;
-      endSpan(spans[index]!, error);
       if (!error) {
+        endSpan(spans[index]!);
         sent.push(row.id);
         this.metrics.published.inc({ type: row.type });
       } else if (error instanceof UnroutableError) {
+        // Kept as a fact nobody listens to yet, not a failure (nothing is retried): the span
+        // says so without an error status or a recorded exception (its stack trace, mapped
+        // through source maps, was the dearest part of publishing such an event).
+        endUnroutedSpan(spans[index]!, error.replyText);
         unroutable.push(row.id);
         this.metrics.unrouted.inc({ type: row.type });
         this.warnUnroutedOnce(row.type, error.message);
       } else {
+        endSpan(spans[index]!, error);
         unconfirmed.push(row.id);
         this.metrics.publishFailures.inc({ reason: 'unconfirmed' });
       }
