@@ -86,6 +86,8 @@ export class OutboxRelay {
   private pruneTimer: NodeJS.Timeout | undefined;
   /** Event types already reported as unrouted: said once per type, then counted only. */
   private readonly unroutedTypes = new Set<string>();
+  /** When the next pending row is due (undefined: none), as last asked, and when that was. */
+  private nextDue: { at: number | undefined; checkedAt: number } | undefined;
   /** Test hook: runs after a batch is published and before it is marked sent. */
   afterPublish: ((ids: string[]) => Promise<void>) | undefined;
 
@@ -147,6 +149,8 @@ export class OutboxRelay {
         failures = 0;
         if (round.claimed === this.settings.batchSize) continue;
       } catch (error) {
+        // Rows of the failed round may be leased or released: ask again when they are due.
+        this.nextDue = undefined;
         const delay = backoffDelay(failures++, 200, 10_000);
         this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay round failed');
         await sleep(delay, this.stopping.signal);
@@ -159,18 +163,32 @@ export class OutboxRelay {
     }
   }
 
-  /** Until the next poll, or sooner when a leased or delayed row becomes due before it. */
+  /**
+   * Until the next poll, or sooner when a leased or delayed row becomes due before it. When the
+   * next due row is known (or known to be none), asked again only after `recheckMs`: a lease
+   * taken meanwhile (by another relay) runs `claimTimeoutMs`, at least twice that long, so it is
+   * still seen well before it runs out, and a quiet relay does not ask after every round.
+   */
   private async nextWaitMs(): Promise<number> {
-    try {
-      const { rows } = await sql<{ due: number | null }>`
-        select (extract(epoch from min(available_at) - now()) * 1000)::float8 as due
-        from outbox_events where status = 'pending'`.execute(this.db);
-      const due = rows[0]?.due;
-      if (due === null || due === undefined) return this.settings.pollIntervalMs;
-      return Math.min(this.settings.pollIntervalMs, Math.max(10, Math.ceil(due) + 5));
-    } catch {
-      return this.settings.pollIntervalMs;
+    const now = Date.now();
+    const { pollIntervalMs, claimTimeoutMs } = this.settings;
+    const recheckMs = Math.min(pollIntervalMs, claimTimeoutMs / 2);
+    let due = this.nextDue;
+    if (!due || now - due.checkedAt >= recheckMs || (due.at !== undefined && due.at <= now)) {
+      try {
+        const { rows } = await sql<{ due: number | null }>`
+          select (extract(epoch from min(available_at) - now()) * 1000)::float8 as due
+          from outbox_events where status = 'pending'`.execute(this.db);
+        const inMs = rows[0]?.due;
+        due = { at: inMs === null || inMs === undefined ? undefined : now + inMs, checkedAt: now };
+        this.nextDue = due;
+      } catch {
+        this.nextDue = undefined;
+        return pollIntervalMs;
+      }
     }
+    if (due.at === undefined) return pollIntervalMs;
+    return Math.min(pollIntervalMs, Math.max(10, Math.ceil(due.at - now) + 5));
   }
 
   /**
@@ -342,6 +360,7 @@ export class OutboxRelay {
   /** Gives claimed rows back at once (the broker went away before confirming them). */
   private async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
+    this.nextDue = undefined;
     await sql`
       update outbox_events set available_at = now()
       where id = any(${ids}::uuid[]) and status = 'pending'`.execute(this.db);
