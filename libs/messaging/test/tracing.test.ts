@@ -50,9 +50,11 @@ describe('tracing', () => {
 
   it('when no queue is bound to an event type, then its publish span says unrouted and is not an error', async () => {
     const orderId = userRegistered().userId;
-    const id = await bed.db.transaction().execute((trx) =>
-      writeEvent(trx, { type: 'order.shipped', data: { orderId, userId: orderId } }),
-    );
+    const id = await bed.db
+      .transaction()
+      .execute((trx) =>
+        writeEvent(trx, { type: 'order.shipped', data: { orderId, userId: orderId } }),
+      );
     const [producer] = await eventually(() => {
       const found = spansOf(id, SpanKind.PRODUCER);
       return found.length ? found : undefined;

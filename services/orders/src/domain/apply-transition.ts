@@ -110,7 +110,12 @@ export async function applySagaEvent(
     if (order) {
       const { eventData, ...head } = order;
       if (event) checkWrittenEvent(event.row, eventData);
-      return { kind: 'transitioned', from, to: decision.to, order: moved(head, decision, at, deps) };
+      return {
+        kind: 'transitioned',
+        from,
+        to: decision.to,
+        order: moved(head, decision, at, deps),
+      };
     }
   }
   return applyTrigger(trx, orderId, event, deps);
