@@ -1,5 +1,15 @@
 export { createMessaging, type Messaging, type MessagingOptions } from './messaging.js';
-export { writeEvent, writeEvents, InvalidEventError, type OutboxEvent } from './write-event.js';
+export {
+  writeEvent,
+  writeEvents,
+  toOutboxRows,
+  outboxRowShell,
+  checkWrittenEvent,
+  InvalidEventError,
+  type OutboxEvent,
+  type OutboxRow,
+  type OutboxRowShell,
+} from './write-event.js';
 export { messagingMigrations } from './migrations.js';
 export { PermanentError, UnroutableError, BrokerUnavailableError } from './errors.js';
 export {

@@ -14,6 +14,7 @@ import {
   contextFrom,
   currentTraceContext,
   endSpan,
+  endUnroutedSpan,
   eventIdAttributes,
   startPublishSpan,
 } from './tracing.js';
@@ -85,6 +86,8 @@ export class OutboxRelay {
   private pruneTimer: NodeJS.Timeout | undefined;
   /** Event types already reported as unrouted: said once per type, then counted only. */
   private readonly unroutedTypes = new Set<string>();
+  /** When the next pending row is due (undefined: none), as last asked, and when that was. */
+  private nextDue: { at: number | undefined; checkedAt: number } | undefined;
   /** Test hook: runs after a batch is published and before it is marked sent. */
   afterPublish: ((ids: string[]) => Promise<void>) | undefined;
 
@@ -146,27 +149,46 @@ export class OutboxRelay {
         failures = 0;
         if (round.claimed === this.settings.batchSize) continue;
       } catch (error) {
+        // Rows of the failed round may be leased or released: ask again when they are due.
+        this.nextDue = undefined;
         const delay = backoffDelay(failures++, 200, 10_000);
         this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay round failed');
         await sleep(delay, this.stopping.signal);
         continue;
       }
+      // Woken meanwhile (rows committed during the round): straight to the next round, without
+      // asking when the next leased row is due.
+      if (this.wakeUp.take()) continue;
       await this.wakeUp.wait(await this.nextWaitMs());
     }
   }
 
-  /** Until the next poll, or sooner when a leased or delayed row becomes due before it. */
+  /**
+   * Until the next poll, or sooner when a leased or delayed row becomes due before it. When the
+   * next due row is known (or known to be none), asked again only after `recheckMs`: a lease
+   * taken meanwhile (by another relay) runs `claimTimeoutMs`, at least twice that long, so it is
+   * still seen well before it runs out, and a quiet relay does not ask after every round.
+   */
   private async nextWaitMs(): Promise<number> {
-    try {
-      const { rows } = await sql<{ due: number | null }>`
-        select (extract(epoch from min(available_at) - now()) * 1000)::float8 as due
-        from outbox_events where status = 'pending'`.execute(this.db);
-      const due = rows[0]?.due;
-      if (due === null || due === undefined) return this.settings.pollIntervalMs;
-      return Math.min(this.settings.pollIntervalMs, Math.max(10, Math.ceil(due) + 5));
-    } catch {
-      return this.settings.pollIntervalMs;
+    const now = Date.now();
+    const { pollIntervalMs, claimTimeoutMs } = this.settings;
+    const recheckMs = Math.min(pollIntervalMs, claimTimeoutMs / 2);
+    let due = this.nextDue;
+    if (!due || now - due.checkedAt >= recheckMs || (due.at !== undefined && due.at <= now)) {
+      try {
+        const { rows } = await sql<{ due: number | null }>`
+          select (extract(epoch from min(available_at) - now()) * 1000)::float8 as due
+          from outbox_events where status = 'pending'`.execute(this.db);
+        const inMs = rows[0]?.due;
+        due = { at: inMs === null || inMs === undefined ? undefined : now + inMs, checkedAt: now };
+        this.nextDue = due;
+      } catch {
+        this.nextDue = undefined;
+        return pollIntervalMs;
+      }
     }
+    if (due.at === undefined) return pollIntervalMs;
+    return Math.min(pollIntervalMs, Math.max(10, Math.ceil(due.at - now) + 5));
   }
 
   /**
@@ -279,36 +301,40 @@ export class OutboxRelay {
     const unroutable: string[] = [];
     results.forEach((error, index) => {
       const { row } = batch[index]!;
-      endSpan(spans[index]!, error);
       if (!error) {
+        endSpan(spans[index]!);
         sent.push(row.id);
         this.metrics.published.inc({ type: row.type });
       } else if (error instanceof UnroutableError) {
+        // Kept as a fact nobody listens to yet, not a failure (nothing is retried): the span
+        // says so without an error status or a recorded exception (its stack trace, mapped
+        // through source maps, was the dearest part of publishing such an event).
+        endUnroutedSpan(spans[index]!, error.replyText);
         unroutable.push(row.id);
         this.metrics.unrouted.inc({ type: row.type });
         this.warnUnroutedOnce(row.type, error.message);
       } else {
+        endSpan(spans[index]!, error);
         unconfirmed.push(row.id);
         this.metrics.publishFailures.inc({ reason: 'unconfirmed' });
       }
     });
 
-    // One statement per outcome, each on its own (not one row at a time): a relay that dies
-    // between them only leaves rows to be published again when their lease runs out.
-    if (sent.length) {
+    // Sent and unrouted rows in one statement (one per round, whatever the mix), the rest on
+    // their own (not one row at a time): a relay that dies between them only leaves rows to be
+    // published again when their lease runs out.
+    if (sent.length || unroutable.length) {
+      // Unrouted: nobody subscribes to these types (yet): a publish is a fact, not a request,
+      // so the row is done; it is kept for the retention, and `republishUnrouted` sends such
+      // rows again once a consumer binds their type.
       await sql`
-        update outbox_events set status = 'sent', sent_at = now()
-        where id = any(${sent}::uuid[])`.execute(this.db);
-    }
-    if (unroutable.length) {
-      // Nobody subscribes to these types (yet): a publish is a fact, not a request, so the
-      // row is done; it is kept for the retention, and `republishUnrouted` sends such rows
-      // again once a consumer binds their type.
-      await sql`
-        update outbox_events
-        set status = 'unrouted', sent_at = now(),
-            last_error = 'unroutable: no queue bound to ' || type
-        where id = any(${unroutable}::uuid[])`.execute(this.db);
+        update outbox_events o
+        set status = case when o.id = any(${unroutable}::uuid[]) then 'unrouted' else 'sent' end,
+            sent_at = now(),
+            last_error = case when o.id = any(${unroutable}::uuid[])
+                              then 'unroutable: no queue bound to ' || o.type
+                              else o.last_error end
+        where o.id = any(${[...sent, ...unroutable]}::uuid[])`.execute(this.db);
     }
     if (invalid.length) {
       // Cannot happen for rows written by writeEvent unless the catalogue changed since.
@@ -334,6 +360,7 @@ export class OutboxRelay {
   /** Gives claimed rows back at once (the broker went away before confirming them). */
   private async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
+    this.nextDue = undefined;
     await sql`
       update outbox_events set available_at = now()
       where id = any(${ids}::uuid[]) and status = 'pending'`.execute(this.db);

@@ -130,3 +130,14 @@ export function endSpan(span: Span, error?: unknown): void {
   }
   span.end();
 }
+
+/**
+ * Ends the span of a publish the broker returned because no queue is bound to its type: an
+ * event (`unrouted`, with the broker's reply) and `messaging.bazaar.unrouted`, status left unset.
+ * Such an event is kept in the outbox, not retried: not an error of the publish.
+ */
+export function endUnroutedSpan(span: Span, replyText: string): void {
+  span.setAttribute('messaging.bazaar.unrouted', true);
+  span.addEvent('unrouted', { 'messaging.rabbitmq.reply_text': replyText });
+  span.end();
+}

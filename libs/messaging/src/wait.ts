@@ -17,11 +17,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * at once, so a notification that arrives while work is running is never lost.
  */
 export class Signal {
-  private pending = false;
+  private notified = false;
   private waiter: (() => void) | undefined;
 
+  /** Takes a notification no `wait()` took yet: true when there was one (now taken). */
+  take(): boolean {
+    const notified = this.notified;
+    this.notified = false;
+    return notified;
+  }
+
   notify(): void {
-    this.pending = true;
+    this.notified = true;
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.();
@@ -29,8 +36,8 @@ export class Signal {
 
   /** Resolves on the next notification or after `ms`, whichever comes first. */
   wait(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
+    if (this.notified) {
+      this.notified = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -40,7 +47,7 @@ export class Signal {
       }, ms);
       this.waiter = () => {
         clearTimeout(timer);
-        this.pending = false;
+        this.notified = false;
         resolve();
       };
     });

@@ -43,6 +43,72 @@ export async function writeEvent<T extends EventType>(
 // Rows per insert statement: 7 parameters a row stays well under Postgres's 65,535.
 const ROWS_PER_INSERT = 1000;
 
+/** An outbox row as {@link toOutboxRows} builds it: the values of one `outbox_events` insert. */
+export interface OutboxRow {
+  id: string;
+  type: string;
+  version: number;
+  occurred_at: string;
+  /** The event's data as JSON text (a `jsonb` parameter). */
+  data: string;
+  traceparent: string | null;
+  tracestate: string | null;
+}
+
+/** An outbox row without its data: see {@link outboxRowShell}. */
+export type OutboxRowShell = Omit<OutboxRow, 'data'>;
+
+/**
+ * The outbox row of an event, all but its data (id, version, time, the active trace context):
+ * for a statement that builds the data itself from the rows it changes and inserts the row with
+ * them (one round trip). Check what it wrote with {@link checkWrittenEvent}.
+ */
+export function outboxRowShell(
+  event: Pick<OutboxEvent, 'type' | 'id' | 'time'>,
+  trace: { traceparent?: string; tracestate?: string } = currentTraceContext(),
+): OutboxRowShell {
+  return {
+    id: event.id ?? uuidv7(),
+    type: event.type,
+    version: Events[event.type]?.current ?? 1,
+    occurred_at: event.time ?? new Date().toISOString(),
+    traceparent: trace.traceparent ?? null,
+    tracestate: trace.tracestate ?? null,
+  };
+}
+
+/**
+ * Checks an event's data against the catalogue; `InvalidEventError` when it fails. For data a
+ * statement wrote to the outbox (see {@link outboxRowShell}): thrown in the writing transaction,
+ * it rolls the change and its event back, as {@link writeEvent} would have refused them.
+ */
+export function checkWrittenEvent(row: OutboxRowShell, data: unknown): void {
+  const problems = validateEnvelope({
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    time: row.occurred_at,
+    source: 'outbox',
+    data,
+  });
+  if (problems.length) throw new InvalidEventError(row.type, problems);
+}
+
+/**
+ * The outbox rows of these events, validated against the catalogue and carrying the active trace
+ * context, as {@link writeEvents} inserts them: for a service that writes its outbox row inside a
+ * statement of its own (one round trip for the change and its event). Throws
+ * `InvalidEventError` for an invalid event, so the change fails before anything is sent.
+ */
+export function toOutboxRows(events: readonly OutboxEvent[]): OutboxRow[] {
+  const trace = currentTraceContext();
+  return events.map((event) => {
+    const row = outboxRowShell(event, trace);
+    checkWrittenEvent(row, event.data);
+    return { ...row, data: JSON.stringify(event.data) };
+  });
+}
+
 /**
  * {@link writeEvent} for many events at once (a bulk import, a seed): the same validation and
  * trace context, written in multi-row inserts. Returns the message ids, in order.
@@ -52,30 +118,7 @@ export async function writeEvents(
   trx: Kysely<any>,
   events: readonly OutboxEvent[],
 ): Promise<string[]> {
-  const trace = currentTraceContext();
-  const rows = events.map((event) => {
-    const id = event.id ?? uuidv7();
-    const time = event.time ?? new Date().toISOString();
-    const version = Events[event.type]?.current ?? 1;
-    const problems = validateEnvelope({
-      id,
-      type: event.type,
-      version,
-      time,
-      source: 'outbox',
-      data: event.data,
-    });
-    if (problems.length) throw new InvalidEventError(event.type, problems);
-    return {
-      id,
-      type: event.type,
-      version,
-      occurred_at: time,
-      data: JSON.stringify(event.data),
-      traceparent: trace.traceparent ?? null,
-      tracestate: trace.tracestate ?? null,
-    };
-  });
+  const rows = toOutboxRows(events);
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     await (trx as unknown as Kysely<MessagingTables>)
       .insertInto('outbox_events')

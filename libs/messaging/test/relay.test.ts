@@ -185,6 +185,28 @@ describe('outbox relay', () => {
     }
   });
 
+  it('when one round publishes a routed and an unrouted event, then one is sent and the other unrouted', async () => {
+    const [routed, unrouted] = await bed.db.transaction().execute(async (trx) => [
+      await writeEvent(trx, { type: 'user.registered', data: userRegistered('Mixed') }),
+      await writeEvent(trx, {
+        type: 'order.shipped',
+        data: { orderId: userRegistered().userId, userId: userRegistered().userId },
+      }),
+    ]);
+    await start(relayOnly());
+
+    await eventually(async () => (await statusOf(unrouted)).status === 'unrouted');
+    const sent = await eventually(async () => {
+      const status = await statusOf(routed);
+      return status.status === 'sent' ? status : undefined;
+    });
+    expect(sent.last_error).toBeNull();
+    expect(sent.sent_at).not.toBeNull();
+    expect((await statusOf(unrouted)).last_error).toBe(
+      'unroutable: no queue bound to order.shipped',
+    );
+  });
+
   it('when sent and unrouted rows are older than the retention, then pruning deletes them and keeps pending ones', async () => {
     const relay = createMessaging({
       url,

@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
@@ -47,6 +47,22 @@ describe('tracing', () => {
       .getFinishedSpans()
       .filter((s) => s.kind === kind && s.attributes['messaging.message.id'] === messageId);
   }
+
+  it('when no queue is bound to an event type, then its publish span says unrouted and is not an error', async () => {
+    const orderId = userRegistered().userId;
+    const id = await bed.db
+      .transaction()
+      .execute((trx) =>
+        writeEvent(trx, { type: 'order.shipped', data: { orderId, userId: orderId } }),
+      );
+    const [producer] = await eventually(() => {
+      const found = spansOf(id, SpanKind.PRODUCER);
+      return found.length ? found : undefined;
+    });
+    expect(producer!.attributes['messaging.bazaar.unrouted']).toBe(true);
+    expect(producer!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(producer!.events.map((e) => e.name)).toEqual(['unrouted']);
+  });
 
   it('when an event is written inside a trace, then the publish and the consumer spans join that trace', async () => {
     const data = userRegistered('Traced');

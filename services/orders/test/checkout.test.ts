@@ -119,6 +119,46 @@ describe('checkout (POST /v1/orders)', () => {
     expect(await count('orders')).toBe(ordersBefore);
   });
 
+  it('when an order placed is sent again while catalog is down, then the first answer comes back', async () => {
+    const product = h.catalog.add();
+    const bearer = await h.bearer();
+    const key = uuidv7();
+    const body = {
+      items: [{ productId: product.productId, quantity: 1 }],
+      shippingAddress: ADDRESS,
+      payment: paymentFor(),
+    };
+    const first = await checkout(bearer, key, body);
+    h.catalog.fault({ status: 503 });
+    let replay;
+    try {
+      replay = await checkout(bearer, key, body);
+    } finally {
+      h.catalog.fault(undefined);
+    }
+    expect(replay.statusCode).toBe(202);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+  });
+
+  it('when a used key comes with another body that cannot be priced, then 422 for the key', async () => {
+    const product = h.catalog.add();
+    const bearer = await h.bearer();
+    const key = uuidv7();
+    const body = {
+      items: [{ productId: product.productId, quantity: 1 }],
+      shippingAddress: ADDRESS,
+      payment: paymentFor(),
+    };
+    expect((await checkout(bearer, key, body)).statusCode).toBe(202);
+    const response = await checkout(bearer, key, {
+      ...body,
+      items: [{ productId: uuidv7(), quantity: 1 }],
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().code).toBe('ORDERS_IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('when another shopper uses the same key, then it is their own key and their own order', async () => {
     const product = h.catalog.add();
     const key = uuidv7();

@@ -2,7 +2,11 @@ import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
+import { checkWrittenEvent } from '@bazaar/messaging';
+import { outboxRows } from '@bazaar/service-kit/testing';
 import { insertOrder, listStatusChanges, moveOrderIfIn } from '../src/db/orders-repository.js';
+import { transitionEventData, transitionEventRow } from '../src/domain/order-events.js';
+import type { OrderEventType, OrderStatus, StatusReason } from '../src/domain/order-state.js';
 
 describe('moveOrderIfIn (a saga step in one statement)', () => {
   let database: TestDatabase<Database>;
@@ -76,5 +80,52 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
     expect(await move(id, 'stock_reserved')).toBeUndefined();
     expect(await listStatusChanges(database.db, id)).toEqual([]);
     expect(await move(uuidv7(), 'pending')).toBeUndefined();
+  });
+
+  it.each<[OrderEventType, OrderStatus, StatusReason]>([
+    ['order.confirmed', 'confirmed', 'payment_authorized'],
+    ['order.cancelled', 'cancelled', 'payment_refunded'],
+  ])(
+    'when the move publishes %s, then the same statement writes its outbox row with the data transitionEventData gives',
+    async (type, to, reason) => {
+      const id = await pendingOrder();
+      const at = new Date();
+      const event = transitionEventRow(type, reason, at);
+      const head = await database.db
+        .transaction()
+        .execute((trx) =>
+          moveOrderIfIn(
+            trx,
+            id,
+            'pending',
+            { to, cancelReason: to === 'cancelled' ? reason : null, reason, at },
+            event,
+          ),
+        );
+      const { eventData, ...order } = head!;
+      const expected = transitionEventData(type, order, reason);
+      expect(eventData).toEqual(expected);
+      expect(() => checkWrittenEvent(event.row, eventData)).not.toThrow();
+      const rows = await outboxRows(database.db, { data: { orderId: id } });
+      expect(rows).toEqual([{ id: event.row.id, type, data: expected, status: 'pending' }]);
+    },
+  );
+
+  it('when the order is in another status, then no event is written either', async () => {
+    const id = await pendingOrder();
+    const event = transitionEventRow('order.confirmed', 'payment_authorized', new Date());
+    const head = await database.db
+      .transaction()
+      .execute((trx) =>
+        moveOrderIfIn(
+          trx,
+          id,
+          'stock_reserved',
+          { to: 'confirmed', cancelReason: null, reason: 'payment_authorized', at: new Date() },
+          event,
+        ),
+      );
+    expect(head).toBeUndefined();
+    expect(await outboxRows(database.db, { data: { orderId: id } })).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { OutboxRow, OutboxRowShell } from '@bazaar/messaging';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Money } from '../domain/money.js';
 import type {
@@ -78,6 +79,65 @@ export async function insertOrder(
     .execute();
 }
 
+/**
+ * Checkout's write in ONE statement (no transaction around it, one round trip): claims the
+ * shopper's idempotency key with the answer to replay and, only when the claim succeeded,
+ * inserts the order, its lines, its `pending` history row and its outbox row. A statement is
+ * atomic by itself, so either all of it is written or none; when another request holds the same
+ * key uncommitted, the claim waits for it and then conflicts (nothing is written) or, when that
+ * one rolled back, succeeds. Returns false when the key was taken. The lines travel as arrays
+ * (`unnest`), so the text is the same for any number of lines: one prepared statement.
+ */
+export async function insertOrderClaimingKey(
+  db: Kysely<Database>,
+  order: NewOrder,
+  claim: { key: string; fingerprint: string; body: unknown },
+  event: OutboxRow,
+): Promise<boolean> {
+  const { lines } = order;
+  const { rows } = await sql<{ placed: number }>`
+    with claim as (
+      insert into idempotency_keys (user_id, key, fingerprint, order_id, response_body)
+      values (${order.userId}, ${claim.key}, ${claim.fingerprint}, ${order.id},
+              ${JSON.stringify(claim.body)}::jsonb)
+      on conflict (user_id, key) do nothing
+      returning order_id
+    ), placed_order as (
+      insert into orders (id, user_id, status, cancel_reason, total_amount, currency,
+                          shipping_address, payment_method_id, payment_brand, payment_last4,
+                          cart_id, created_at, updated_at)
+      select order_id, ${order.userId}, ${order.status}, null, ${order.total.amount},
+             ${order.total.currency}, ${JSON.stringify(order.shippingAddress)}::jsonb,
+             ${order.payment.methodId}, ${order.payment.brand}, ${order.payment.last4},
+             ${order.cartId}::uuid, ${order.createdAt}::timestamptz, ${order.createdAt}::timestamptz
+      from claim
+      returning id
+    ), first_change as (
+      insert into order_status_history (order_id, status, reason, at)
+      select id, ${order.status}, 'placed', ${order.createdAt}::timestamptz from placed_order
+    ), placed_lines as (
+      insert into order_lines (order_id, line_no, product_id, sku, name, quantity,
+                               unit_price_amount, currency)
+      select p.id, l.line_no::int, l.product_id, l.sku, l.name, l.quantity, l.unit_price_amount,
+             l.currency
+      from placed_order p,
+           unnest(${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.sku)}::text[],
+                  ${lines.map((l) => l.name)}::text[], ${lines.map((l) => l.quantity)}::int[],
+                  ${lines.map((l) => l.unitPrice.amount)}::bigint[],
+                  ${lines.map((l) => l.unitPrice.currency)}::text[])
+             with ordinality as l(product_id, sku, name, quantity, unit_price_amount, currency,
+                                  line_no)
+    ), placed_event as (
+      insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
+      select ${event.id}::uuid, ${event.type}, ${event.version}::int,
+             ${event.occurred_at}::timestamptz, ${event.data}::jsonb, ${event.traceparent},
+             ${event.tracestate}
+      from claim
+    )
+    select count(*)::int as placed from claim`.execute(db);
+  return rows[0]!.placed === 1;
+}
+
 function toHead(
   row: Pick<OrderRow, 'id' | 'user_id' | 'status' | 'total_amount' | 'currency' | 'created_at'>,
 ): OrderHead {
@@ -148,17 +208,23 @@ export async function updateOrderStatus(
  * it is not there or in another status (nothing is written then). The UPDATE takes the row
  * lock, and under READ COMMITTED a concurrent change is waited for and the condition checked
  * again on the new row, so this serializes with `lockOrderHead` like any transition.
+ *
+ * With `publish`, the same statement writes the transition's event to the outbox, its data
+ * built from the moved row (as `transitionEventData` builds it) and returned as `eventData` for
+ * the caller to check against the catalogue.
  */
 export async function moveOrderIfIn(
   trx: Transaction<Database>,
   orderId: string,
   from: OrderStatus,
   change: { to: OrderStatus; cancelReason: string | null; reason: StatusReason; at: Date },
-): Promise<OrderHead | undefined> {
-  const { rows } = await sql<
-    Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'>
-  >`
-    with moved as (
+  publish?: { row: OutboxRowShell; reason: string },
+): Promise<(OrderHead & { eventData?: unknown }) | undefined> {
+  type Moved = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'> & {
+    event_data?: unknown;
+  };
+  const moved = sql`
+    moved as (
       update orders
          set status = ${change.to}, cancel_reason = ${change.cancelReason}, updated_at = ${change.at}
        where id = ${orderId} and status = ${from}
@@ -166,9 +232,39 @@ export async function moveOrderIfIn(
     ), history as (
       insert into order_status_history (order_id, status, reason, at)
       select id, ${change.to}, ${change.reason}, ${change.at}::timestamptz from moved
-    )
-    select id, user_id, total_amount, currency, created_at from moved`.execute(trx);
-  return rows[0] && toHead({ ...rows[0], status: from });
+    )`;
+  let rows: Moved[];
+  if (!publish) {
+    ({ rows } = await sql<Moved>`
+      with ${moved}
+      select id, user_id, total_amount, currency, created_at from moved`.execute(trx));
+  } else {
+    // Without an event no insert into outbox_events is written at all: its statement trigger
+    // would notify the relay for nothing.
+    const { row } = publish;
+    ({ rows } = await sql<Moved>`
+      with ${moved}, published as (
+        insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
+        select ${row.id}::uuid, ${row.type}, ${row.version}::int, ${row.occurred_at}::timestamptz,
+               jsonb_build_object('orderId', id, 'userId', user_id) ||
+                 case ${row.type}::text
+                   when 'order.confirmed' then jsonb_build_object(
+                     'total', jsonb_build_object('amount', total_amount, 'currency', currency))
+                   when 'order.cancelled' then jsonb_build_object('reason', ${publish.reason}::text)
+                   else '{}'::jsonb
+                 end,
+               ${row.traceparent}, ${row.tracestate}
+        from moved
+        returning data
+      )
+      select id, user_id, total_amount, currency, created_at,
+             (select data from published) as event_data
+      from moved`.execute(trx));
+  }
+  const found = rows[0];
+  if (!found) return undefined;
+  const head = toHead({ ...found, status: from });
+  return publish ? { ...head, eventData: found.event_data } : head;
 }
 
 /** Appends one transition to the order's history; returns its sequence number. */

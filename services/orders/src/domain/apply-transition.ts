@@ -1,3 +1,4 @@
+import { checkWrittenEvent } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
@@ -6,7 +7,7 @@ import {
   moveOrderIfIn,
   updateOrderStatus,
 } from '../db/orders-repository.js';
-import { writeTransitionEvent } from './order-events.js';
+import { transitionEventRow, writeTransitionEvent } from './order-events.js';
 import type { SagaMetrics } from '../metrics/saga-metrics.js';
 import type { OrderHead } from './order.js';
 import {
@@ -61,6 +62,16 @@ async function afterMove(
   for (const type of decision.publish) {
     await writeTransitionEvent(trx, type, order, decision.reason, at);
   }
+  return moved(order, decision, at, deps);
+}
+
+/** The saga's metrics of a move; the order as it is now. */
+function moved(
+  order: OrderHead,
+  decision: Extract<Decision, { kind: 'transition' }>,
+  at: Date,
+  deps: TransitionDeps,
+): OrderHead {
   deps.metrics.transitioned(decision.to, decision.reason);
   if (decision.unpaid) deps.metrics.unpaid(order.status, decision.unpaid);
   if (settlesSaga(order.status, decision.to)) {
@@ -83,18 +94,28 @@ export async function applySagaEvent(
 ): Promise<TransitionOutcome> {
   const from = USUAL_STATUS[event];
   const decision = from && decide(from, event);
-  if (from && decision?.kind === 'transition') {
+  if (from && decision?.kind === 'transition' && decision.publish.length <= 1) {
     const at = deps.now();
     const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
-    const order = await moveOrderIfIn(trx, orderId, from, {
-      to: decision.to,
-      cancelReason,
-      reason: decision.reason,
-      at,
-    });
+    // The transition's event (if any) is written by the same statement.
+    const type = decision.publish[0];
+    const event = type && transitionEventRow(type, decision.reason, at);
+    const order = await moveOrderIfIn(
+      trx,
+      orderId,
+      from,
+      { to: decision.to, cancelReason, reason: decision.reason, at },
+      event,
+    );
     if (order) {
-      const moved = await afterMove(trx, order, decision, at, deps);
-      return { kind: 'transitioned', from, to: decision.to, order: moved };
+      const { eventData, ...head } = order;
+      if (event) checkWrittenEvent(event.row, eventData);
+      return {
+        kind: 'transitioned',
+        from,
+        to: decision.to,
+        order: moved(head, decision, at, deps),
+      };
     }
   }
   return applyTrigger(trx, orderId, event, deps);

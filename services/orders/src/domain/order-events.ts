@@ -1,5 +1,10 @@
 import type { EventData } from '@bazaar/contracts';
-import { writeEvent } from '@bazaar/messaging';
+import {
+  outboxRowShell,
+  writeEvent,
+  type OutboxEvent,
+  type OutboxRowShell,
+} from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Money } from './money.js';
@@ -13,12 +18,12 @@ type ContractCancelReason = EventData<'order.cancelled'>['reason'];
  * sends it after commit). Data shapes are those of `@bazaar/contracts`.
  */
 
-export async function writeOrderCreated(
-  trx: Transaction<Database>,
+/** `order.created` of a new order (its lines at the prices charged, its payment method). */
+export function orderCreatedEvent(
   order: { id: string; userId: string; lines: OrderLine[]; total: Money; paymentMethodId: string },
   at: Date,
-): Promise<void> {
-  await writeEvent(trx, {
+): OutboxEvent<'order.created'> {
+  return {
     type: 'order.created',
     time: at.toISOString(),
     data: {
@@ -32,7 +37,15 @@ export async function writeOrderCreated(
       total: order.total,
       paymentMethodId: order.paymentMethodId,
     },
-  });
+  };
+}
+
+export async function writeOrderCreated(
+  trx: Transaction<Database>,
+  order: { id: string; userId: string; lines: OrderLine[]; total: Money; paymentMethodId: string },
+  at: Date,
+): Promise<void> {
+  await writeEvent(trx, orderCreatedEvent(order, at));
 }
 
 /**
@@ -45,6 +58,23 @@ function eventReason(reason: string): ContractCancelReason {
   return reason === 'payment_refunded' ? 'payment_declined' : (reason as ContractCancelReason);
 }
 
+/** The data of the event a transition publishes, from the order's head. */
+export function transitionEventData(
+  type: OrderEventType,
+  order: Pick<OrderHead, 'id' | 'userId' | 'total'>,
+  reason: string,
+): EventData<OrderEventType> {
+  const base = { orderId: order.id, userId: order.userId };
+  switch (type) {
+    case 'order.confirmed':
+      return { ...base, total: order.total };
+    case 'order.cancelled':
+      return { ...base, reason: eventReason(reason) };
+    case 'order.shipped':
+      return base;
+  }
+}
+
 /** The event a transition publishes (`order.confirmed`, `order.cancelled`, `order.shipped`). */
 export async function writeTransitionEvent(
   trx: Transaction<Database>,
@@ -53,17 +83,22 @@ export async function writeTransitionEvent(
   reason: string,
   at: Date,
 ): Promise<void> {
-  const base = { orderId: order.id, userId: order.userId };
-  const time = at.toISOString();
-  switch (type) {
-    case 'order.confirmed':
-      await writeEvent(trx, { type, time, data: { ...base, total: order.total } });
-      return;
-    case 'order.cancelled':
-      await writeEvent(trx, { type, time, data: { ...base, reason: eventReason(reason) } });
-      return;
-    case 'order.shipped':
-      await writeEvent(trx, { type, time, data: base });
-      return;
-  }
+  await writeEvent(trx, {
+    type,
+    time: at.toISOString(),
+    data: transitionEventData(type, order, reason),
+  } as OutboxEvent);
+}
+
+/**
+ * The transition's event as the statement that moves the order writes it (see `moveOrderIfIn`):
+ * its outbox row but the data, which the statement builds from the order's row as
+ * {@link transitionEventData} does, and the reason the data carries.
+ */
+export function transitionEventRow(
+  type: OrderEventType,
+  reason: string,
+  at: Date,
+): { row: OutboxRowShell; reason: string } {
+  return { row: outboxRowShell({ type, time: at.toISOString() }), reason: eventReason(reason) };
 }

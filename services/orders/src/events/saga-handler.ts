@@ -31,7 +31,9 @@ export async function handleSagaEvent(
     case 'not_found':
       throw new PermanentError(`${event.type} ${event.id} names unknown order ${orderId}`);
     case 'transitioned':
-      deps.log.info({ ...context, from: outcome.from, to: outcome.to }, 'order moved');
+      // The usual step: it is in the order's status history and its trace already; a line per
+      // message at info would be the service's loudest output, telling nothing new.
+      deps.log.debug({ ...context, from: outcome.from, to: outcome.to }, 'order moved');
       return outcome;
     case 'noted':
       deps.log.error(
