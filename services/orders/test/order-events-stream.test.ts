@@ -98,7 +98,12 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
       },
       transformResult: async (args) => args.result,
     });
-    const chatty = await listen(await h.replica({ SSE_HEARTBEAT_MS: '200' }, counted));
+    // Only the stream's own queries count: the relay beside it does not poll in this window.
+    const chatty = await listen(
+      await h.replica({ SSE_HEARTBEAT_MS: '200' }, counted, {
+        relaySettings: { pollIntervalMs: 3_600_000 },
+      }),
+    );
     const stream = await openSse(`${chatty}/v1/orders/${order.id}/events`, {
       authorization: bearer,
     });
