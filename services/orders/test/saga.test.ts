@@ -390,6 +390,16 @@ describe('the order saga (orders.saga consumers)', () => {
     ]);
   });
 
+  it('when an order waits in the saga, then orders_in_flight counts it under its status until it settles', async () => {
+    const pending = () => metricValue(h.app, 'orders_in_flight', { status: 'pending' });
+    const before = await pending();
+    const order = await placeOrder(h, await h.bearer());
+    expect(await pending()).toBe(before + 1);
+    await paymentAuthorized(order);
+    await waitForStatus(order.id, 'confirmed');
+    expect(await pending()).toBe(before);
+  });
+
   it('when the saga settles, then the placed → final latency and the transitions are measured', async () => {
     const confirmedOrder = await placeOrder(h, await h.bearer());
     await paymentAuthorized(confirmedOrder);
@@ -406,6 +416,6 @@ describe('the order saga (orders.saga consumers)', () => {
       /orders_saga_duration_seconds_count\{[^}]*outcome="cancelled"[^}]*\} [1-9]/,
     );
     expect(text).toMatch(/orders_status_transitions_total\{[^}]*status="confirmed"[^}]*\} [1-9]/);
-    expect(text).toMatch(/orders_by_status\{[^}]*status="confirmed"[^}]*\} [1-9]/);
+    expect(text).toMatch(/orders_in_flight\{[^}]*status="pending"[^}]*\} \d/);
   });
 });

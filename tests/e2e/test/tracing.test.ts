@@ -160,7 +160,7 @@ describe('one order, one trace', () => {
     'when /metrics is scraped, then the saga and outbox series are there',
     async () => {
       const metrics = await (await fetch(`${system.urls.orders}/metrics`)).text();
-      expect(metrics).toMatch(/orders_by_status\{[^}]*status="confirmed"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/orders_in_flight\{[^}]*status="stock_reserved"[^}]*\} \d/);
       expect(metrics).toContain('orders_saga_duration_seconds_bucket');
       expect(metrics).toContain('messaging_outbox_backlog');
       expect(metrics).toContain('http_server_request_duration_seconds_bucket');

@@ -82,7 +82,9 @@ export type Decision =
   | { kind: 'refused'; why: string };
 
 const FINAL: ReadonlySet<OrderStatus> = new Set(['cancelled', 'shipped']);
-const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set(['pending', 'stock_reserved']);
+/** The saga's statuses before it settles (orders' partial index `orders_in_flight_idx`). */
+export const IN_FLIGHT_STATUSES = ['pending', 'stock_reserved'] as const satisfies OrderStatus[];
+const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set(IN_FLIGHT_STATUSES);
 
 /** No transition leaves a final status. */
 export function isFinal(status: OrderStatus): boolean {

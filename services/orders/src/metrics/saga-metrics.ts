@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
-import { countOrdersByStatus } from '../db/orders-repository.js';
+import { countOrdersInFlight } from '../db/orders-repository.js';
 import {
-  ORDER_STATUSES,
+  IN_FLIGHT_STATUSES,
   type OrderStatus,
   type Trigger,
   type UnpaidCause,
@@ -24,8 +24,10 @@ export interface SagaMetrics {
 /**
  * Registers the saga's series in the app's registry:
  * - `orders_status_transitions_total{status,reason}`: transitions into each status (this replica);
- * - `orders_by_status{status}`: orders in each status now, counted in the database at scrape time
- *   (so every replica reports the same, true figure: use `max`, not `sum`, across replicas);
+ * - `orders_in_flight{status}`: orders in `pending` and `stock_reserved` now, counted in the
+ *   database at scrape time through the partial index of those orders (every replica reports the
+ *   same, true figure: use `max`, not `sum`, across replicas; settled orders are counted by the
+ *   transitions, never by reading every order at each scrape);
  * - `orders_saga_duration_seconds{outcome}`: placed → confirmed / cancelled;
  * - `orders_saga_absorbed_events_total{trigger,status}`: duplicates and late events acked;
  * - `orders_unpaid_total{status,cause}`: orders whose payment was refunded or never captured, by
@@ -58,14 +60,14 @@ export function createSagaMetrics(registry: Registry, db: Kysely<Database>): Sag
     registers: [registry],
   });
   new Gauge({
-    name: 'orders_by_status',
-    help: 'Orders in each status now (counted in the database when scraped)',
+    name: 'orders_in_flight',
+    help: 'Orders in each in-flight status now (pending, stock_reserved; counted when scraped)',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
       try {
-        const counts = await countOrdersByStatus(db);
-        for (const status of ORDER_STATUSES) this.set({ status }, counts[status] ?? 0);
+        const counts = await countOrdersInFlight(db);
+        for (const status of IN_FLIGHT_STATUSES) this.set({ status }, counts[status] ?? 0);
       } catch {
         // The database is away: readiness reports it; the scrape still answers.
         this.reset();
