@@ -42,28 +42,38 @@ describe('telemetry in a running service', () => {
     );
     try {
       const response = await fetch(`http://127.0.0.1:${port}/work`);
-      expect(await response.json()).toEqual({ answer: 42, pong: { pong: true } });
+      expect(await response.json()).toEqual({
+        answer: 42,
+        pong: { pong: true },
+        again: { pong: true },
+      });
 
       const spans = await receiver.waitFor((s) =>
         s.some((span) => span.attributes['http.route'] === '/work' && span.kind === 2),
       );
       const server = spans.find((s) => s.kind === 2 && s.attributes['http.route'] === '/work')!;
       expect(server.service).toBe('traced-fixture');
-      const trace = await receiver.waitFor((all) =>
-        ['pg', 'client'].every((kind) =>
+      // The query's span, and both calls' server spans, in the request's trace.
+      const ofTrace = await receiver.waitFor(
+        (all) =>
           all.some(
             (s) =>
               s.traceId === server.traceId &&
-              (kind === 'pg'
-                ? s.attributes['db.system'] === 'postgresql' ||
-                  s.attributes['db.system.name'] === 'postgresql'
-                : s.kind === 3),
-          ),
-        ),
+              (s.attributes['db.system'] === 'postgresql' ||
+                s.attributes['db.system.name'] === 'postgresql'),
+          ) &&
+          all.filter((s) => s.traceId === server.traceId && s.attributes['http.route'] === '/pong')
+            .length === 2,
       );
-      const ofTrace = trace.filter((s) => s.traceId === server.traceId);
-      // The outgoing call's server span is a child in the same trace.
-      expect(ofTrace.filter((s) => s.kind === 2).length).toBeGreaterThanOrEqual(2);
+      const spansOfTrace = ofTrace.filter((s) => s.traceId === server.traceId);
+      // Both outgoing calls (fetch, the service client) are one client span each, child of the
+      // request's span, and each call's server span is the child of its client span.
+      const clients = spansOfTrace.filter(
+        (s) => s.kind === 3 && s.attributes['http.request.method'] === 'GET',
+      );
+      expect(clients.map((s) => s.parentSpanId)).toEqual([server.spanId, server.spanId]);
+      const pongs = spansOfTrace.filter((s) => s.attributes['http.route'] === '/pong');
+      expect(pongs.map((s) => s.parentSpanId).sort()).toEqual(clients.map((s) => s.spanId).sort());
 
       const logged = lines
         .filter((l) => l.startsWith('{'))

@@ -3,6 +3,13 @@ export { telemetryConfig, type TelemetryConfig } from './config.js';
 export { flushTraces } from './flush.js';
 export { businessAttributes, tagSpan, type BusinessIds } from './business-ids.js';
 export {
+  carriesTraceContext,
+  traceClientRequest,
+  tracesClientRequests,
+  type ClientRequestTrace,
+  type OutgoingRequestInfo,
+} from './client-span.js';
+export {
   inRequestContext,
   traceServerRequest,
   tracesServerRequests,

@@ -9,6 +9,7 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { carriesTraceContext } from './client-span.js';
 import {
   BazaarSampler,
   ErrorSpanProcessor,
@@ -88,7 +89,9 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      enabled.has('undici') && new UndiciInstrumentation(),
+      // fetch; a service client's requests carry their own client span (`traceClientRequest`).
+      enabled.has('undici') &&
+        new UndiciInstrumentation({ ignoreRequestHook: carriesTraceContext }),
       // A span per query, none per pool checkout: those doubled the spans of every order (a
       // wait for a connection shows as the gap before the query's span).
       enabled.has('pg') &&
