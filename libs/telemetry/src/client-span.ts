@@ -60,6 +60,9 @@ export function traceClientRequest(
   enabled ??= tracesClientRequests();
   if (!enabled) return UNTRACED;
   const parent = context.active();
+  // Looked up per span, not once: this module loads before the SDK starts (sdk.ts imports it),
+  // and a tracer taken then from this (ESM) copy of the API is a proxy that never learns of the
+  // SDK the CommonJS copy registers; it would make no-op spans for good.
   const span: Span = trace.getTracer('@bazaar/telemetry').startSpan(
     request.method,
     {
