@@ -1,3 +1,4 @@
+import { traceClientRequest } from '@bazaar/telemetry';
 import { Pool, errors as undiciErrors } from 'undici';
 import {
   buildPath,
@@ -57,6 +58,7 @@ export function createTransport(options: TransportOptions): Transport {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
   const { timeoutMs, unavailable } = options;
+  const serverPort = Number(base.port || (base.protocol === 'https:' ? 443 : 80));
   const pool = new Pool(base.origin, {
     connections: options.connections,
     keepAliveTimeout: 10_000,
@@ -70,15 +72,27 @@ export function createTransport(options: TransportOptions): Transport {
     const timer = setTimeout(() => controller.abort(new TimedOut()), limit);
     const onCallerAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
-    };
-    if (request.signal?.aborted) onCallerAbort();
     const headers: Record<string, string> = { accept: 'application/json' };
     for (const [key, value] of Object.entries(request.headers ?? {})) {
       if (value !== undefined) headers[key.toLowerCase()] = value;
     }
+    const path = buildPath(prefix, request.path, request.query);
+    // The attempt's client span; its trace context goes into the headers.
+    const traced = traceClientRequest(
+      {
+        method: request.method,
+        serverAddress: base.hostname,
+        serverPort,
+        url: base.origin + path,
+      },
+      headers,
+    );
+    const done = () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+      traced.end();
+    };
+    if (request.signal?.aborted) onCallerAbort();
     let body: string | Buffer | undefined;
     if (request.rawBody) {
       body = request.rawBody.data;
@@ -90,19 +104,21 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       const response = await pool.request({
         method: request.method,
-        path: buildPath(prefix, request.path, request.query),
+        path,
         headers,
         body,
         signal: controller.signal,
         headersTimeout: limit,
         bodyTimeout: streaming ? 0 : limit,
       });
+      traced.answered(response.statusCode);
       if (streaming) clearTimeout(timer);
       return {
         attempt: { status: response.statusCode, headers: response.headers, body: response.body },
         done,
       };
     } catch (error) {
+      traced.failed(error);
       done();
       throw classify(error, controller.signal, request.signal);
     }

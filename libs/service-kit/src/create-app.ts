@@ -3,7 +3,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { setServerRoute } from '@bazaar/telemetry';
+import {
+  inRequestContext,
+  traceServerRequest,
+  tracesServerRequests,
+  type ServerRequestTrace,
+} from '@bazaar/telemetry';
+import type { Context } from '@opentelemetry/api';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -99,6 +105,20 @@ class OneLinePerRequest extends LogController {
     reply: FastifyReply,
     metadata?: Record<string, unknown>,
   ): void {
+    // Written when the answer is sent, outside the request's handling: in its trace context, so
+    // the line carries its trace and span ids.
+    const traced = (request as TracedRequest)[TRACE_CONTEXT];
+    if (traced) {
+      inRequestContext(traced, () => this.completed(error, request, reply, metadata));
+    } else this.completed(error, request, reply, metadata);
+  }
+
+  private completed(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ): void {
     if (error || this.isLogDisabled(request)) {
       super.requestCompleted(error, request, reply, metadata);
       return;
@@ -108,6 +128,39 @@ class OneLinePerRequest extends LogController {
       'request completed',
     );
   }
+}
+
+/** Where a request keeps the trace context it is handled in (its server span's). */
+const TRACE_CONTEXT = Symbol('bazaar.traceContext');
+type TracedRequest = FastifyRequest & { [TRACE_CONTEXT]?: Context };
+
+/**
+ * A server span per request (`traceServerRequest`), named after the route it matched, and the
+ * request handled in its context: from `onRequest` (the route is known), and again from
+ * `preValidation`, because a body is read in the connection's context, not the request's.
+ */
+function traceRequests(app: App): void {
+  app.decorateRequest(TRACE_CONTEXT, undefined);
+  app.addHook('onRequest', (request, reply, done) => {
+    const traced: ServerRequestTrace = traceServerRequest({
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url,
+      headers: request.headers,
+      clientAddress: request.ip,
+    });
+    (request as TracedRequest)[TRACE_CONTEXT] = traced.context;
+    const response = reply.raw;
+    response.once('close', () =>
+      traced.end(response.headersSent ? response.statusCode : undefined),
+    );
+    inRequestContext(traced.context, done);
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const traced = (request as TracedRequest)[TRACE_CONTEXT];
+    if (traced) inRequestContext(traced, done);
+    else done();
+  });
 }
 
 /**
@@ -152,11 +205,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  // The request's server span is named after the route it matched (`GET /v1/orders/:id`).
-  app.addHook('onRequest', (request, _reply, done) => {
-    setServerRoute(request.routeOptions.url);
-    done();
-  });
+  // The request's server span, named after the route it matched (`GET /v1/orders/:id`).
+  if (tracesServerRequests()) traceRequests(app);
   installProblemHandlers(app);
   // While closing, answers to in-flight requests end their keep-alive connection, so the
   // server can finish closing as soon as they are sent.

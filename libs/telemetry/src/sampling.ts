@@ -1,4 +1,5 @@
 import {
+  createContextKey,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -114,10 +115,17 @@ export class ErrorSpanProcessor implements SpanProcessor {
 }
 
 /**
+ * Where {@link UntrustedCallerPropagator} leaves a public edge's caller's span context: never the
+ * parent, only what the request's span is linked to (`traceServerRequest`). `createContextKey`
+ * is `Symbol.for`, so the key is the same in every copy of this module.
+ */
+export const CALLER_CONTEXT = createContextKey('bazaar.telemetry.caller-span-context');
+
+/**
  * For a public edge (the storefront): a caller's `traceparent` never becomes the parent, so the
  * internet neither decides sampling nor joins our traces; every request starts a new trace, and
- * {@link callerLink} links the caller's context to its entry span. Injection (outgoing calls)
- * is the standard one.
+ * the caller's context, kept under {@link CALLER_CONTEXT}, is linked to its entry span.
+ * Injection (outgoing calls) is the standard one.
  */
 export class UntrustedCallerPropagator implements TextMapPropagator {
   constructor(private readonly inner: TextMapPropagator) {}
@@ -126,8 +134,10 @@ export class UntrustedCallerPropagator implements TextMapPropagator {
     this.inner.inject(context, carrier, setter);
   }
 
-  extract(context: Context, _carrier?: unknown, _getter?: TextMapGetter): Context {
-    return context;
+  extract(context: Context, carrier?: unknown, getter?: TextMapGetter): Context {
+    if (carrier === undefined || getter === undefined) return context;
+    const caller = trace.getSpanContext(this.inner.extract(ROOT_CONTEXT, carrier, getter));
+    return caller ? context.setValue(CALLER_CONTEXT, caller) : context;
   }
 
   fields(): string[] {

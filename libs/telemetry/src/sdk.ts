@@ -1,5 +1,4 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
@@ -10,10 +9,9 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { IncomingMessage } from 'node:http';
+import { carriesTraceContext } from './client-span.js';
 import {
   BazaarSampler,
-  callerLink,
   ErrorSpanProcessor,
   standardSampler,
   UntrustedCallerPropagator,
@@ -39,7 +37,8 @@ const KNOWN_INSTRUMENTATIONS = new Set(['http', 'undici', 'pg']);
 /**
  * The instrumentations to run, from `OTEL_NODE_ENABLED_INSTRUMENTATIONS` (comma-separated, as
  * OpenTelemetry's Node auto-instrumentations read it: `http,undici,pg`); `http` and `undici` by
- * default. `pg` (a span per SQL statement) is off unless asked for: a saga step's span already
+ * default. `http` is the server span of every incoming request, made by the service kit
+ * (`traceServerRequest`), not OpenTelemetry's HTTP instrumentation. `pg` (a span per SQL statement) is off unless asked for: a saga step's span already
  * times the step and carries its error, the statements are counted and timed by Postgres
  * (`pg_stat_statements`), and a span for each of them doubled the spans of an order.
  */
@@ -51,9 +50,6 @@ export function enabledInstrumentations(env: Record<string, string | undefined>)
   return new Set(asked.length > 0 ? asked : DEFAULT_INSTRUMENTATIONS);
 }
 
-/** Requests nobody traces: probes and scrapes would drown the real traffic. */
-const UNTRACED = /^\/(health\/|metrics|docs)/;
-
 /**
  * Starts the OpenTelemetry NodeSDK: traces only, exported as OTLP/HTTP JSON to
  * `OTEL_EXPORTER_OTLP_ENDPOINT` (Jaeger's port 4318 takes it), `OTEL_SDK_DISABLED=true` to turn
@@ -63,12 +59,12 @@ const UNTRACED = /^\/(health\/|metrics|docs)/;
  *
  * The NodeSDK would also start OTLP metric and log exporters on its own; metrics are served on
  * `/metrics` for Prometheus and logs go to stdout, so both are switched off here deliberately.
- * Instrumentations are chosen rather than auto-loaded: http (incoming and outgoing) and undici
- * (fetch), and pg only when `OTEL_NODE_ENABLED_INSTRUMENTATIONS` asks for it
- * ({@link enabledInstrumentations}) — each costs CPU per request, measured in `pnpm bench`. Fastify's own
- * instrumentation is left out on purpose: it adds a span per hook and handler, which cost a
- * third of a product read's throughput; the service kit names the HTTP server span after the
- * route instead (`setServerRoute`).
+ * Instrumentations are chosen rather than auto-loaded: undici (the service clients, fetch), and
+ * pg only when `OTEL_NODE_ENABLED_INSTRUMENTATIONS` asks for it ({@link enabledInstrumentations})
+ * — each costs CPU per request, measured in `pnpm bench`. Incoming requests are traced by the
+ * service kit's hooks (`traceServerRequest`: one span per request, named after its route), not
+ * by OpenTelemetry's HTTP instrumentation, whose emitter patching and attributes cost a third of
+ * a product read's CPU in each service, nor by Fastify's, which adds a span per hook.
  */
 export function startTelemetry(options: TelemetryOptions): NodeSDK {
   const env = options.env ?? process.env;
@@ -93,18 +89,9 @@ export function startTelemetry(options: TelemetryOptions): NodeSDK {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      enabled.has('http') &&
-        new HttpInstrumentation({
-          ignoreIncomingRequestHook: (request) => UNTRACED.test(request.url ?? ''),
-          // The caller's context, kept as a link when it is not trusted as the parent.
-          requestHook: options.untrustedCallers
-            ? (span, request) => {
-                const link = callerLink((request as IncomingMessage).headers ?? {});
-                if (link && 'method' in request && !('setHeader' in request)) span.addLink(link);
-              }
-            : undefined,
-        }),
-      enabled.has('undici') && new UndiciInstrumentation(),
+      // fetch; a service client's requests carry their own client span (`traceClientRequest`).
+      enabled.has('undici') &&
+        new UndiciInstrumentation({ ignoreRequestHook: carriesTraceContext }),
       // A span per query, none per pool checkout: those doubled the spans of every order (a
       // wait for a connection shows as the gap before the query's span).
       enabled.has('pg') &&
