@@ -4,6 +4,7 @@ import {
   commonAppOptions,
   createApp,
   messagingPlugin,
+  periodicJob,
   type App,
   type MessagingOverrides,
 } from '@bazaar/service-kit';
@@ -13,6 +14,7 @@ import type { Database } from './db/database.js';
 import type { PaymentsContext } from './domain/context.js';
 import { subscribe } from './events/subscriptions.js';
 import { providersFromConfig, type ProviderRegistry } from './providers/registry.js';
+import { pruneDoneOperations } from './db/provider-operations-repository.js';
 import { createOperationRunner, registerOperationMetrics } from './operations/operation-runner.js';
 import { ledgerRoutes } from './routes/ledger/index.js';
 import { paymentMethodRoutes } from './routes/payment-methods/index.js';
@@ -90,6 +92,20 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     db: deps.db,
     subscribe: (messaging) => subscribe(messaging, ctx),
     overrides: deps.messaging,
+  });
+  // Finished operations only take room (and make the claim's index walk longer until a vacuum):
+  // repeated events are told apart by the order's payment, not by the old row.
+  periodicJob(app, {
+    name: 'provider operations pruning',
+    intervalMs: config.PROVIDER_OPERATIONS_PRUNE_INTERVAL_SECONDS * 1000,
+    run: async () => {
+      const count = await pruneDoneOperations(deps.db, {
+        retentionMs: config.PROVIDER_OPERATIONS_RETENTION_HOURS * 3_600_000,
+        batchSize: 1000,
+        maxBatches: 100,
+      });
+      if (count > 0) app.log.info({ count }, 'finished provider operations pruned');
+    },
   });
   app.addHook('onReady', () => runner.start());
   app.addHook('onClose', () => runner.stop());

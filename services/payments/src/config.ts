@@ -38,6 +38,14 @@ export const ConfigSchema = Type.Object({
    * (`provider_operations`), so a slow provider holds no pooled connection while it answers.
    */
   PROVIDER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  /**
+   * Finished provider operations are deleted this long after they were done (by the periodic
+   * job `provider operations pruning`). Not what prevents a second provider call for a repeated
+   * event: the runner decides from the order's payment before every call (see the README).
+   */
+  PROVIDER_OPERATIONS_RETENTION_HOURS: Type.Integer({ minimum: 1, default: 24 }),
+  /** The pause between two runs of that pruning. */
+  PROVIDER_OPERATIONS_PRUNE_INTERVAL_SECONDS: Type.Integer({ minimum: 1, default: 600 }),
   /** Simulated latency of every call to the built-in test provider. */
   TEST_PROVIDER_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 0 }),
   /**

@@ -7,6 +7,8 @@ describe('payments config', () => {
     expect(config.webhookSecrets.test).toEqual([LOCAL_WEBHOOK_SECRET]);
     expect(config.TEST_PROVIDER_LATENCY_MS).toBe(0);
     expect(config.TEST_PROVIDER_TRANSIENT_FAILURES).toBeUndefined();
+    expect(config.PROVIDER_OPERATIONS_RETENTION_HOURS).toBe(24);
+    expect(config.PROVIDER_OPERATIONS_PRUNE_INTERVAL_SECONDS).toBe(600);
   });
 
   it('when several secrets are given, then all are kept in order', () => {

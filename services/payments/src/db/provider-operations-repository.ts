@@ -227,3 +227,28 @@ export async function pendingOperations(
       from provider_operations where done_at is null`.execute(db);
   return { count: rows[0].count, oldestSeconds: rows[0].oldest ?? 0 };
 }
+
+/**
+ * Deletes operations done more than `retentionMs` ago, `batchSize` at a time (each batch a
+ * statement of its own, so no lock is held long), until fewer than a batch are left or
+ * `maxBatches` ran (the next run goes on). Rows another statement holds are skipped. Returns how
+ * many were deleted.
+ */
+export async function pruneDoneOperations(
+  db: Kysely<Database>,
+  options: { retentionMs: number; batchSize: number; maxBatches: number },
+): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < options.maxBatches; batch++) {
+    const result = await sql`
+      delete from provider_operations where (order_id, operation) in (
+        select order_id, operation from provider_operations
+         where done_at < now() - ${options.retentionMs} * interval '1 millisecond'
+         limit ${options.batchSize}
+         for update skip locked)`.execute(db);
+    const deleted = Number(result.numAffectedRows ?? 0);
+    total += deleted;
+    if (deleted < options.batchSize) break;
+  }
+  return total;
+}
