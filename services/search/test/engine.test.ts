@@ -3,7 +3,7 @@ import type { ProductDocument } from '../src/domain/product-document.js';
 import type { SearchRequest } from '../src/domain/search-request.js';
 import { fromDocument } from '../src/engine/from-document.js';
 import { SearchIndex } from '../src/engine/search-index.js';
-import { product } from './fixtures/products.js';
+import { category, product } from './fixtures/products.js';
 import { textProducts } from './fixtures/text-products.js';
 
 const { kitchen, docs: shared } = textProducts();
@@ -137,6 +137,79 @@ describe('the in-memory engine', () => {
     own.apply({ kind: 'upsert', product: fromDocument(dearer) });
     own.apply({ kind: 'delete', id: many[5].id, version: 2 });
     check([...many.filter((_, i) => i !== 3 && i !== 5), dearer]);
+  });
+
+  it('when a word is in every description, then name, brand and category matches rank first, the rest by id, on one page or many', () => {
+    const description = 'Ships within two working days.';
+    const plain = Array.from({ length: 30 }, (_, i) =>
+      // Equal prices in pairs: price pages break their ties by id.
+      product({ name: `Gadget ${i}`, description, price: 1000 + 100 * Math.floor(i / 2) }),
+    );
+    // A word only in one description; corrected, it is a name word (below).
+    const rare = product({ name: 'Gizmo', description: `${description} Zorbas.`, price: 900 });
+    const corrected = product({ name: 'Zorbax chair', price: 900 });
+    // Scores as "Works" does without the exact-name bonus: its id is first on a tie.
+    const work = product({ name: 'Work', description, price: 900 });
+    const works = product({ name: 'Works', description, price: 1500 });
+    const lamp = product({ name: 'Work lamp', description, price: 1500 });
+    const branded = product({ name: 'Bench', brand: 'Workshop', description, price: 1500 });
+    const shelved = product({
+      name: 'Shelf',
+      category: category('Workroom'),
+      description,
+      price: 900,
+    });
+    const own = indexOf([...plain, rare, corrected, work, works, lamp, branded, shelved]);
+    const byId = (a: ProductDocument, b: ProductDocument) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    const idsOf = (products: ProductDocument[]) => [...products].sort(byId).map((p) => p.id);
+    const all = (q: string, more: Partial<SearchRequest> = {}) =>
+      search(own, request(q, { limit: 50, ...more })).items.map((item) => item.id);
+    const paged = (q: string, limit: number, more: Partial<SearchRequest> = {}) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = search(own, request(q, { limit, cursor, ...more }));
+        seen.push(...result.items.map((item) => item.id));
+        cursor = result.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    // "wor": the names "Work" and "Works" (1.0, by id), a name of two words (0.9), a brand
+    // (0.32), a category (0.16), then every description-only match (0.08), by id.
+    const described = [...plain, rare];
+    const wor = [work.id, works.id, lamp.id, branded.id, shelved.id, ...idsOf(described)];
+    expect(all('wor')).toEqual(wor);
+    // "works ": named exactly (+2) first; brand and category no longer match "work".
+    const whole = [works.id, work.id, lamp.id, ...idsOf([...described, branded, shelved])];
+    expect(all('works ')).toEqual(whole);
+    // Two words, the name match on the second only: its first word counts 0.1 (0.54 for the
+    // three names, by id).
+    const twoWords = [work.id, works.id, lamp.id, branded.id, shelved.id, ...idsOf(described)];
+    expect(all('days wor')).toEqual(twoWords);
+    // Corrected: the match as typed (in a description only, +4) before the corrected one.
+    expect(all('zorbas ')).toEqual([rare.id, corrected.id]);
+    expect(search(own, request('zorbas ')).total).toBe(2);
+    for (const limit of [1, 3, 4, 7]) {
+      expect(paged('wor', limit)).toEqual(wor);
+      expect(paged('works ', limit)).toEqual(whole);
+      expect(paged('days wor', limit)).toEqual(twoWords);
+    }
+    // Few matches (a page scans them rather than walking a presorted order), equal prices
+    // broken by id, both ways, across pages.
+    const same = idsOf([works, lamp, branded, ...plain.filter((p) => p.price.amount === 1500)]);
+    expect(same).toHaveLength(5);
+    const at1500 = { minPrice: 1500, maxPrice: 1500 };
+    for (const limit of [1, 2]) {
+      expect(paged('wor', limit, { sort: 'price_asc', ...at1500 })).toEqual(same);
+      expect(paged('wor', limit, { sort: 'price_desc', ...at1500 })).toEqual([...same].reverse());
+      expect(paged('wor', limit, at1500)).toEqual([
+        works.id,
+        lamp.id,
+        branded.id,
+        ...same.slice(0).filter((id) => ![works.id, lamp.id, branded.id].includes(id)),
+      ]);
+    }
   });
 
   it('when a product is updated or deleted, then an older version changes nothing', () => {

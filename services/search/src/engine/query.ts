@@ -238,55 +238,111 @@ interface Ranked {
  * up to 0.2 for how much of the name the query covers; plus 2 when the name is exactly the
  * words typed; plus 4 for a match of the words as typed when corrections widened the query,
  * so corrected matches always come after uncorrected ones.
+ *
+ * A passing document matches every word, so a word it has only in its description weighs 0.1
+ * and one it has elsewhere weighs what its best posting says. Most matches of a broad query
+ * (a word in every description) have every word in the description only: they all score the
+ * same, written in one pass. Only the others (a word in the name, brand or category; the
+ * exact name; a match as typed under corrections) are scored one by one, from the postings
+ * that are not description-only. Every score is the same float the full sum would give: the
+ * same additions in the same order.
  */
-function scores(index: SearchIndex, ranked: Ranked, phrase: string): Float64Array {
+function scores(
+  index: SearchIndex,
+  ranked: Ranked,
+  phrase: string,
+): { score: Float64Array; docs: Int32Array } {
   // Typed arrays and indexed loops only: a broad query scores every one of up to all the
   // products, so a per-match object read or iterator was most of its time.
-  const { score, nameHits, best, members, flags } = index.scratch();
+  const { score, nameHits, best, members, flags, ranked: scored } = index.scratch();
   const { passing } = ranked.counted;
   const docs = passing.members(ranked.counted.counts.total, members);
   const matches = docs.length;
-  for (let i = 0; i < matches; i += 1) {
-    const doc = docs[i];
-    score[doc] = 0;
-    nameHits[doc] = 0;
-    best[doc] = 0;
-  }
-  for (const plan of ranked.plans) {
-    for (const lexeme of plan.lexemes) {
+  const words = ranked.plans.length;
+  // tenths[w]: the sum of w description-only words, added as the full sum adds them.
+  const tenths = new Float64Array(words + 1);
+  for (let w = 1; w <= words; w += 1) tenths[w] = tenths[w - 1] + WEIGHTS[FIELD.description];
+  // Every word in the description only: no name hits, not named exactly, not a match as typed.
+  const plain = (0.8 * tenths[words]) / words;
+  for (let i = 0; i < matches; i += 1) score[docs[i]] = plain;
+  const passingWords = passing.words;
+  // The others, in `scored[0..count)` and flagged in `flags` (1; 3 when named exactly). One
+  // first seen at word `position` had 0.1 for every earlier word. (Inline, no closures: these
+  // loops run over every posting of a broad query's words.)
+  let count = 0;
+  const plans = ranked.plans;
+  for (let position = 0; position < words; position += 1) {
+    for (const lexeme of plans[position].lexemes) {
       const posting = index.postings.get(lexeme);
       if (!posting) continue;
       const postingDocs = posting.docs;
       const fields = posting.fields;
       for (let i = 0; i < posting.size; i += 1) {
+        const mask = fields[i];
+        if (mask === FIELD.description) continue;
         const doc = postingDocs[i];
-        const weight = WEIGHTS[fields[i]];
+        if (flags[doc] === 0) {
+          if ((passingWords[doc >>> 5] & (1 << (doc & 31))) === 0) continue;
+          flags[doc] = 1;
+          scored[count] = doc;
+          count += 1;
+          score[doc] = tenths[position];
+          nameHits[doc] = 0;
+          best[doc] = 0;
+        }
+        const weight = WEIGHTS[mask];
         if (weight > best[doc]) best[doc] = weight;
       }
     }
-    for (let i = 0; i < matches; i += 1) {
-      const doc = docs[i];
-      const weight = best[doc];
+    for (let i = 0; i < count; i += 1) {
+      const doc = scored[i];
+      const weight = best[doc] > 0 ? best[doc] : WEIGHTS[FIELD.description];
       score[doc] += weight;
       if (weight === 1) nameHits[doc] += 1;
       best[doc] = 0;
     }
   }
-  const words = ranked.plans.length;
-  const nameWordCount = index.nameWordCount;
-  const named = index.namedExactly(phrase);
-  for (const doc of named) flags[doc] = 1;
+  // Named exactly, or a match as typed under corrections, with every word in the description
+  // only: listed now, their words all 0.1.
+  const extra: number[] = [];
+  for (const doc of index.namedExactly(phrase)) {
+    if ((passingWords[doc >>> 5] & (1 << (doc & 31))) === 0) continue;
+    if (flags[doc] === 0) extra.push(doc);
+    flags[doc] = 3;
+  }
   const exact = ranked.exact?.words ?? null;
-  for (let i = 0; i < matches; i += 1) {
-    const doc = docs[i];
+  if (exact !== null) {
+    const length = Math.min(exact.length, passingWords.length);
+    for (let w = 0; w < length; w += 1) {
+      let word = exact[w] & passingWords[w];
+      while (word !== 0) {
+        const low = word & -word;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+        if (flags[doc] === 0) {
+          flags[doc] = 1;
+          extra.push(doc);
+        }
+      }
+    }
+  }
+  for (const doc of extra) {
+    scored[count] = doc;
+    count += 1;
+    score[doc] = tenths[words];
+    nameHits[doc] = 0;
+  }
+  const nameWordCount = index.nameWordCount;
+  for (let i = 0; i < count; i += 1) {
+    const doc = scored[i];
     let value =
       (0.8 * score[doc]) / words + (0.2 * nameHits[doc]) / Math.max(nameWordCount[doc], words);
-    if (flags[doc] === 1) value += 2;
+    if (flags[doc] === 3) value += 2;
     if (exact !== null && (exact[doc >>> 5] & (1 << (doc & 31))) !== 0) value += 4;
     score[doc] = value;
+    flags[doc] = 0;
   }
-  for (const doc of named) flags[doc] = 0;
-  return score;
+  return { score, docs };
 }
 
 interface OrderSpec {
@@ -338,6 +394,8 @@ interface PageRequest {
   /** Start after this row: its printed sort key and id (a cursor's). */
   after: EngineQuery['after'];
   size: number;
+  /** The passing documents ascending, when already listed (else the scan lists them). */
+  members?: Int32Array;
 }
 
 /**
@@ -393,47 +451,61 @@ function walk(
   return top;
 }
 
-/** The page by one pass over the matches, keeping the best `size` in order. */
-function scan(index: SearchIndex, { passing, total, spec, after, size }: PageRequest): number[] {
-  // Ties compare ids: by their rank when the index has one, else as strings.
+/**
+ * The page by one pass over the matches, keeping the best `size` in order. Most matches of a
+ * broad query lose to the page's last row on the key alone, or (all of a query's
+ * description-only matches score the same) on the id: that test reads two typed arrays and
+ * calls nothing.
+ */
+function scan(
+  index: SearchIndex,
+  { passing, total, spec, after, size, members }: PageRequest,
+): number[] {
+  // Ties compare ids: by their rank when the index has one, else as strings (ids are unique,
+  // so two documents' ids never tie).
   const ranks = index.idRanks();
-  const idOf = ranks ? (doc: number) => ranks[doc] : (doc: number) => index.stored[doc]!.product.id;
-  const compare = (keyA: number, idA: string | number, keyB: number, idB: string | number) => {
-    if (keyA !== keyB) return (keyA < keyB ? -1 : 1) * (spec.descending ? -1 : 1);
-    if (idA === idB) return 0;
-    return (idA < idB ? -1 : 1) * (spec.idDescending ? -1 : 1);
+  const stored = index.stored;
+  const idDirection = spec.idDescending ? -1 : 1;
+  const idBefore = (a: number, b: number): boolean => {
+    if (ranks !== null) return (ranks[a] - ranks[b]) * idDirection < 0;
+    return (stored[a]!.product.id < stored[b]!.product.id ? -1 : 1) * idDirection < 0;
   };
   const keys = spec.keys;
-  const afterKey = after ? spec.parse(after.key) : 0;
   const direction = spec.descending ? -1 : 1;
+  const afterKey = after ? spec.parse(after.key) : 0;
+  const afterId = after?.id ?? '';
   const top: number[] = [];
   const topKeys: number[] = [];
-  const docs = passing.members(total, index.scratch().members);
+  const docs = members ?? passing.members(total, index.scratch().members);
   for (let i = 0; i < docs.length; i += 1) {
     const doc = docs[i];
     const key = keys[doc];
     // Keys decide alone unless equal: ids are read only to break ties.
     if (after) {
       const byKey = (key - afterKey) * direction;
-      if (
-        byKey < 0 ||
-        (byKey === 0 && compare(key, index.stored[doc]!.product.id, afterKey, after.id) <= 0)
-      )
-        continue;
+      if (byKey < 0) continue;
+      if (byKey === 0) {
+        const id = stored[doc]!.product.id;
+        if (id === afterId || (id < afterId ? -1 : 1) * idDirection < 0) continue;
+      }
     }
     if (top.length === size) {
-      const last = top.length - 1;
-      const byKey = (key - topKeys[last]) * direction;
-      if (
-        byKey > 0 ||
-        (byKey === 0 && compare(key, idOf(doc), topKeys[last], idOf(top[last])) >= 0)
-      )
-        continue;
+      const worst = top[size - 1];
+      const byKey = (key - topKeys[size - 1]) * direction;
+      if (byKey > 0) continue;
+      if (byKey === 0) {
+        if (ranks !== null ? (ranks[doc] - ranks[worst]) * idDirection > 0 : !idBefore(doc, worst))
+          continue;
+      }
       top.pop();
       topKeys.pop();
     }
     let at = top.length;
-    while (at > 0 && compare(key, idOf(doc), topKeys[at - 1], idOf(top[at - 1])) < 0) at -= 1;
+    while (at > 0) {
+      const byKey = (key - topKeys[at - 1]) * direction;
+      if (byKey > 0 || (byKey === 0 && !idBefore(doc, top[at - 1]))) break;
+      at -= 1;
+    }
     top.splice(at, 0, doc);
     topKeys.splice(at, 0, key);
   }
@@ -514,8 +586,8 @@ export function runQuery(index: SearchIndex, query: EngineQuery): EngineResult {
     }
   }
   const phrase = terms.words.map(folded).join(' ');
-  const score = query.order === 'relevance' ? scores(index, ranked, phrase) : null;
-  const spec = orderSpec(index, query.order, score);
+  const scored = query.order === 'relevance' ? scores(index, ranked, phrase) : null;
+  const spec = orderSpec(index, query.order, scored?.score ?? null);
   const { passing, counts } = ranked.counted;
   const docs = page(index, {
     passing,
@@ -524,6 +596,7 @@ export function runQuery(index: SearchIndex, query: EngineQuery): EngineResult {
     spec,
     after: query.after,
     size: query.limit + 1,
+    members: scored?.docs,
   });
   const matcher = matcherOf(new Set(ranked.plans.flatMap((plan) => plan.lexemes)));
   return {

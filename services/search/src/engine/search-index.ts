@@ -142,6 +142,7 @@ export class SearchIndex {
     best: new Float64Array(0),
     members: new Int32Array(0),
     flags: new Uint8Array(0),
+    ranked: new Int32Array(0),
   };
 
   /**
@@ -156,6 +157,8 @@ export class SearchIndex {
     members: Int32Array;
     /** All zero between queries (a query resets the entries it sets). */
     flags: Uint8Array;
+    /** Documents relevance scores one by one (the others share a score). */
+    ranked: Int32Array;
   } {
     if (this.scratchArrays.score.length < this.capacity) {
       const size = this.price.length;
@@ -165,6 +168,7 @@ export class SearchIndex {
         best: new Float64Array(size),
         members: new Int32Array(size),
         flags: new Uint8Array(size),
+        ranked: new Int32Array(size),
       };
     }
     return this.scratchArrays;
