@@ -172,7 +172,8 @@ describe('the in-memory engine', () => {
         const result = search(own, request(q, { limit, cursor, ...more }));
         seen.push(...result.items.map((item) => item.id));
         cursor = result.nextCursor ?? undefined;
-      } while (cursor);
+        // A cursor that does not move on would page forever: more rows than products fail.
+      } while (cursor && seen.length <= 50);
       return seen;
     };
     // "wor": the names "Work" and "Works" (1.0, by id), a name of two words (0.9), a brand

@@ -232,6 +232,17 @@ interface Ranked {
   exact: Bitset | null;
 }
 
+interface Scored {
+  /** By document: its relevance (passing documents only). */
+  score: Float64Array;
+  /** The passing documents, ascending. */
+  docs: Int32Array;
+  /** The score every match with its words in its description only has. */
+  plain: number;
+  /** The matches not of that kind (every match scoring otherwise is one of them). */
+  others: Int32Array;
+}
+
 /**
  * Relevance of each passing document: the matched words weighted by the best field they occur
  * in (name 1, brand 0.4, category 0.2, description 0.1), averaged, scaled into 0..0.8; plus
@@ -247,11 +258,7 @@ interface Ranked {
  * that are not description-only. Every score is the same float the full sum would give: the
  * same additions in the same order.
  */
-function scores(
-  index: SearchIndex,
-  ranked: Ranked,
-  phrase: string,
-): { score: Float64Array; docs: Int32Array } {
+function scores(index: SearchIndex, ranked: Ranked, phrase: string): Scored {
   // Typed arrays and indexed loops only: a broad query scores every one of up to all the
   // products, so a per-match object read or iterator was most of its time.
   const { score, nameHits, best, members, flags, ranked: scored } = index.scratch();
@@ -342,7 +349,7 @@ function scores(
     score[doc] = value;
     flags[doc] = 0;
   }
-  return { score, docs };
+  return { score, docs, plain, others: scored.subarray(0, count) };
 }
 
 interface OrderSpec {
@@ -396,6 +403,8 @@ interface PageRequest {
   size: number;
   /** The passing documents ascending, when already listed (else the scan lists them). */
   members?: Int32Array;
+  /** Relevance's scores, when the order is relevance. */
+  scored?: Scored;
 }
 
 /**
@@ -404,7 +413,55 @@ interface PageRequest {
  * page fills after a short walk, else by one pass over the matches keeping the best `size`.
  */
 function page(index: SearchIndex, request: PageRequest): number[] {
-  return walk(index, request) ?? scan(index, request);
+  return walk(index, request) ?? walkPlain(index, request) ?? scan(index, request);
+}
+
+/**
+ * A relevance page when most matches share the plain score (see {@link scores}): those tie,
+ * so they come in id order, and only the first `size` of them after the cursor can be on the
+ * page; they are read off the presorted id order (a short walk when they are dense). The
+ * others' best `size` come from a scan of the whole set of scores; the page is the best `size`
+ * of both. Null when the order is not relevance, the id order is stale, or the plain matches
+ * are too sparse for a short walk.
+ */
+function walkPlain(index: SearchIndex, request: PageRequest): number[] | null {
+  const { passing, total, spec, after, size, scored } = request;
+  if (scored === undefined) return null;
+  const plainCount = total - scored.others.length;
+  if (plainCount * plainCount < size * index.size) return null;
+  const byId = index.sortedById();
+  const ranks = index.idRanks();
+  if (byId === null || ranks === null) return null;
+  const { score, plain } = scored;
+  const stored = index.stored;
+  // Where the plain matches after the cursor start in id order (relevance: ids ascending).
+  let at = 0;
+  if (after) {
+    const afterKey = spec.parse(after.key);
+    if (afterKey < plain) at = byId.length;
+    else if (afterKey === plain) {
+      let low = 0;
+      let high = byId.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (stored[byId[middle]]!.product.id <= after.id) low = middle + 1;
+        else high = middle;
+      }
+      at = low;
+    }
+  }
+  const words = passing.words;
+  const candidates: number[] = [];
+  for (; at < byId.length && candidates.length < size; at += 1) {
+    const doc = byId[at];
+    if ((words[doc >>> 5] & (1 << (doc & 31))) !== 0 && score[doc] === plain) candidates.push(doc);
+  }
+  // Every match scoring otherwise is one of `others` (those of them scoring the plain score
+  // too are among the candidates already when they can be on the page).
+  for (const doc of scan(index, { ...request, members: scored.others }))
+    if (score[doc] !== plain) candidates.push(doc);
+  candidates.sort((a, b) => score[b] - score[a] || ranks[a] - ranks[b]);
+  return candidates.slice(0, size);
 }
 
 /**
@@ -597,6 +654,7 @@ export function runQuery(index: SearchIndex, query: EngineQuery): EngineResult {
     after: query.after,
     size: query.limit + 1,
     members: scored?.docs,
+    scored: scored ?? undefined,
   });
   const matcher = matcherOf(new Set(ranked.plans.flatMap((plan) => plan.lexemes)));
   return {

@@ -193,6 +193,12 @@ export class SearchIndex {
     return this.orders[column].current(this.live, this.size);
   }
 
+  /** The live documents ascending by id, under the same rule as {@link sortedBy}. */
+  sortedById(): Int32Array | null {
+    if (!this.fresh()) return null;
+    return this.orders.id.current(this.live, this.size);
+  }
+
   /**
    * Each live document's place in id order (a tie between equal sort keys compares two of
    * these rather than two id strings), under the same rule as {@link sortedBy}.
