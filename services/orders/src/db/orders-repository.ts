@@ -8,14 +8,8 @@ import type {
   ShippingAddress,
   StatusChange,
 } from '../domain/order.js';
-import { IN_FLIGHT_STATUSES, type OrderStatus, type StatusReason } from '../domain/order-state.js';
+import type { OrderStatus, StatusReason } from '../domain/order-state.js';
 import type { Database, OrderLineRow, OrderRow, StatusHistoryRow } from './database.js';
-
-/**
- * `status in ('pending', 'stock_reserved')` with the statuses as literals, not parameters, so
- * that every plan (a prepared statement's generic one too) can use the partial index.
- */
-const inFlight = sql<boolean>`status in (${sql.join(IN_FLIGHT_STATUSES.map((s) => sql.lit(s)))})`;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -184,7 +178,7 @@ export async function lockStuckOrders(
   const rows = await trx
     .selectFrom('orders')
     .select(HEAD_COLUMNS)
-    .where(inFlight)
+    .where('status', 'in', ['pending', 'stock_reserved'])
     .where('created_at', '<', placedBefore)
     .orderBy('created_at')
     .limit(limit)
@@ -392,14 +386,19 @@ export async function listOrders(db: Db, query: OrderListQuery): Promise<Order[]
 }
 
 /**
- * Orders in each in-flight status (placed, the saga not settled), through the partial index of
- * those orders: the cost follows the orders in flight, not every order ever placed.
+ * Orders in each of `statuses` now. The statuses go into the SQL as literals, not parameters, so
+ * that every plan (a prepared statement's generic one too) can use a partial index on them: for
+ * the in-flight statuses, `orders_in_flight_idx`, and the cost follows the orders in flight, not
+ * every order ever placed.
  */
-export async function countOrdersInFlight(db: Db): Promise<Record<string, number>> {
+export async function countOrdersIn(
+  db: Db,
+  statuses: readonly OrderStatus[],
+): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('orders')
     .select(['status', sql<number>`count(*)::int`.as('count')])
-    .where(inFlight)
+    .where(sql<boolean>`status in (${sql.join(statuses.map((status) => sql.lit(status)))})`)
     .groupBy('status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, r.count]));

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
-import { countOrdersInFlight } from '../db/orders-repository.js';
+import { countOrdersIn } from '../db/orders-repository.js';
 import {
   IN_FLIGHT_STATUSES,
   type OrderStatus,
@@ -66,7 +66,7 @@ export function createSagaMetrics(registry: Registry, db: Kysely<Database>): Sag
     registers: [registry],
     async collect() {
       try {
-        const counts = await countOrdersInFlight(db);
+        const counts = await countOrdersIn(db, IN_FLIGHT_STATUSES);
         for (const status of IN_FLIGHT_STATUSES) this.set({ status }, counts[status] ?? 0);
       } catch {
         // The database is away: readiness reports it; the scrape still answers.
