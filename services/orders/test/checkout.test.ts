@@ -74,15 +74,19 @@ describe('checkout (POST /v1/orders)', () => {
     });
   });
 
-  it('when the same key and body are sent again, then the first answer comes back and no second order exists', async () => {
+  /** A shopper's checkout of one unit of a new product, under a new idempotency key. */
+  async function oneItemCheckout() {
     const product = h.catalog.add();
-    const bearer = await h.bearer();
-    const key = uuidv7();
     const body = {
       items: [{ productId: product.productId, quantity: 1 }],
       shippingAddress: ADDRESS,
       payment: paymentFor(),
     };
+    return { product, bearer: await h.bearer(), key: uuidv7(), body };
+  }
+
+  it('when the same key and body are sent again, then the first answer comes back and no second order exists', async () => {
+    const { product, bearer, key, body } = await oneItemCheckout();
     const first = await checkout(bearer, key, body);
     const ordersBefore = await count('orders');
     // Even when catalog's price changed meanwhile, the replay is the first answer.
@@ -97,14 +101,7 @@ describe('checkout (POST /v1/orders)', () => {
   });
 
   it('when the same key comes with another body, then 422 and nothing new is written', async () => {
-    const product = h.catalog.add();
-    const bearer = await h.bearer();
-    const key = uuidv7();
-    const body = {
-      items: [{ productId: product.productId, quantity: 1 }],
-      shippingAddress: ADDRESS,
-      payment: paymentFor(),
-    };
+    const { product, bearer, key, body } = await oneItemCheckout();
     expect((await checkout(bearer, key, body)).statusCode).toBe(202);
     const ordersBefore = await count('orders');
 
@@ -120,14 +117,7 @@ describe('checkout (POST /v1/orders)', () => {
   });
 
   it('when an order placed is sent again while catalog is down, then the first answer comes back', async () => {
-    const product = h.catalog.add();
-    const bearer = await h.bearer();
-    const key = uuidv7();
-    const body = {
-      items: [{ productId: product.productId, quantity: 1 }],
-      shippingAddress: ADDRESS,
-      payment: paymentFor(),
-    };
+    const { bearer, key, body } = await oneItemCheckout();
     const first = await checkout(bearer, key, body);
     h.catalog.fault({ status: 503 });
     let replay;
@@ -142,14 +132,7 @@ describe('checkout (POST /v1/orders)', () => {
   });
 
   it('when a used key comes with another body that cannot be priced, then 422 for the key', async () => {
-    const product = h.catalog.add();
-    const bearer = await h.bearer();
-    const key = uuidv7();
-    const body = {
-      items: [{ productId: product.productId, quantity: 1 }],
-      shippingAddress: ADDRESS,
-      payment: paymentFor(),
-    };
+    const { bearer, key, body } = await oneItemCheckout();
     expect((await checkout(bearer, key, body)).statusCode).toBe(202);
     const response = await checkout(bearer, key, {
       ...body,
