@@ -8,6 +8,19 @@ import type { ServiceResponse } from '@bazaar/http-client';
 export function sharedMaxAge(headers: IncomingHttpHeaders): number | undefined {
   const value = headers['cache-control'];
   if (typeof value !== 'string') return undefined;
+  // A service sends the same few values again and again (catalog's product reads, one value):
+  // the last one's answer is kept, so a read that refreshes the cache does not parse it again.
+  if (value !== lastValue) {
+    lastMaxAge = parseSharedMaxAge(value);
+    lastValue = value;
+  }
+  return lastMaxAge;
+}
+
+let lastValue: string | undefined;
+let lastMaxAge: number | undefined;
+
+function parseSharedMaxAge(value: string): number | undefined {
   const directives = value
     .toLowerCase()
     .split(',')

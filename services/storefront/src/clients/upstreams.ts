@@ -44,7 +44,7 @@ function toPublicError(error: unknown): unknown {
 /** The cache key of an anonymous GET; undefined for anything a cache must not answer. */
 function cacheKey(name: UpstreamName, options: RequestOptions): string | undefined {
   if (options.method !== 'GET' || options.headers?.authorization) return undefined;
-  return `${name} ${options.path} ${JSON.stringify(options.query ?? {})}`;
+  return `${name} ${options.path} ${options.query ? JSON.stringify(options.query) : '{}'}`;
 }
 
 /** The shopper asked for a fresh answer (`Cache-Control: no-cache`, a browser's reload). */
