@@ -5,6 +5,13 @@ const SHOPPER = '01936f5e-0000-7000-8000-000000000001';
 const PRODUCT_ID = '01936f5e-8b7a-7c3e-9d41-2f6a1b0c9e77';
 const address = { name: 'Ada', line1: '1 Rue', city: 'Lyon', postalCode: '69001', country: 'FR' };
 const SAVED_METHOD = '01936f5e-2222-7000-8000-00000000beef';
+const OTHER_SHOPPER = '01936f5e-0000-7000-8000-000000000002';
+const OTHER_SAVED_METHOD = '01936f5e-2222-7000-8000-00000000cafe';
+/** payments' saved methods and whose they are. */
+const owners = new Map([
+  [SAVED_METHOD, SHOPPER],
+  [OTHER_SAVED_METHOD, OTHER_SHOPPER],
+]);
 const card = { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' };
 const body = {
   items: [{ productId: PRODUCT_ID, quantity: 2 }],
@@ -66,9 +73,10 @@ describe('storefront checkout', () => {
       );
     });
     h.fakes.payments.on('GET /internal/payment-methods/:id', (received, response) => {
-      if (received.path.endsWith(SAVED_METHOD)) {
+      const id = received.path.split('/').at(-1)!;
+      if (owners.get(id) === subjectOf(received.headers.authorization)) {
         sendJson(response, 200, {
-          id: SAVED_METHOD,
+          id,
           brand: 'mastercard',
           last4: '4444',
           expMonth: 12,
@@ -92,12 +100,12 @@ describe('storefront checkout', () => {
     });
   });
 
-  const place = async (key: string | undefined, payload: unknown = body) =>
+  const place = async (key: string | undefined, payload: unknown = body, shopper = SHOPPER) =>
     h.app.inject({
       method: 'POST',
       url: '/v1/orders',
       headers: {
-        authorization: await h.bearer(SHOPPER),
+        authorization: await h.bearer(shopper),
         ...(key ? { 'idempotency-key': key } : {}),
       },
       payload: payload as object,
@@ -121,6 +129,40 @@ describe('storefront checkout', () => {
       shippingAddress: address,
       payment: { methodId: SAVED_METHOD, brand: 'mastercard', last4: '4444' },
     });
+  });
+
+  it('when a shopper checks out again with the same saved method, then payments is asked once', async () => {
+    const payWith = { ...body, payment: { methodId: OTHER_SAVED_METHOD } };
+    const first = await place('key-again-1', payWith, OTHER_SHOPPER);
+    const second = await place('key-again-2', payWith, OTHER_SHOPPER);
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(second.json().payment).toEqual({ brand: 'mastercard', last4: '4444' });
+    expect(h.fakes.payments.received).toHaveLength(1);
+    expect(h.fakes.orders.received.map((r) => r.body)).toEqual([
+      expect.objectContaining({
+        payment: { methodId: OTHER_SAVED_METHOD, brand: 'mastercard', last4: '4444' },
+      }),
+      expect.objectContaining({
+        payment: { methodId: OTHER_SAVED_METHOD, brand: 'mastercard', last4: '4444' },
+      }),
+    ]);
+  });
+
+  it('when another shopper uses a method its owner checked out with, then it is still 404', async () => {
+    const payWith = { ...body, payment: { methodId: OTHER_SAVED_METHOD } };
+    expect((await place('key-owner', payWith, OTHER_SHOPPER)).statusCode).toBe(202);
+    const response = await place('key-thief', payWith, SHOPPER);
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(h.fakes.orders.received.map((r) => r.headers['idempotency-key'])).toEqual(['key-owner']);
+  });
+
+  it('when a saved method is refused, then the next checkout with it asks payments again', async () => {
+    const payWith = { ...body, payment: { methodId: OTHER_SAVED_METHOD } };
+    expect((await place('key-no-1', payWith, SHOPPER)).statusCode).toBe(404);
+    expect((await place('key-no-2', payWith, SHOPPER)).statusCode).toBe(404);
+    expect(h.fakes.payments.received).toHaveLength(2);
+    expect(h.fakes.orders.received).toHaveLength(0);
   });
 
   it('when the saved method is not the shopper’s, then 404 and orders is not called', async () => {

@@ -9,6 +9,7 @@ import {
 } from '@bazaar/http-client';
 import type { Config } from '../config.js';
 import { createOrderEventStreams, type OrderEventStreams } from './order-event-streams.js';
+import { KnownPaymentMethods } from './known-payment-methods.js';
 import { ResponseCache } from './response-cache.js';
 import { errors } from '../errors.js';
 
@@ -25,6 +26,8 @@ export interface Upstream {
 export type Upstreams = Record<UpstreamName, Upstream> & {
   /** Orders' event streams: capped, on a connection pool of their own. */
   orderEvents: OrderEventStreams;
+  /** Saved methods payments confirmed to be a shopper's, kept a minute (checkout asks once). */
+  paymentMethods: KnownPaymentMethods;
   close(): Promise<void>;
 };
 
@@ -129,6 +132,7 @@ export function createUpstreams(
       perShopper: config.ORDER_STREAMS_PER_SHOPPER,
       perProcess: config.ORDER_STREAMS_PER_PROCESS,
     }),
+    paymentMethods: new KnownPaymentMethods(),
     async close() {
       await Promise.all([...clients, streamClient].map((client) => client.close()));
     },

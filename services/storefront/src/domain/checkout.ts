@@ -1,4 +1,5 @@
 import type { ServiceResponse } from '@bazaar/http-client';
+import type { KnownPaymentMethod } from '../clients/known-payment-methods.js';
 import type { Upstreams } from '../clients/upstreams.js';
 import { errors } from '../errors.js';
 
@@ -25,17 +26,15 @@ export interface CheckoutInput {
   };
   /** What to pass on to payments and orders (token, idempotency key, request id). */
   headers: Record<string, string | undefined>;
+  /** The signed-in shopper (the token's subject): whose saved methods may be used. */
+  shopperId: string;
 }
 
 export interface CheckoutDeps {
-  upstreams: Pick<Upstreams, 'payments' | 'orders'>;
+  upstreams: Pick<Upstreams, 'payments' | 'orders' | 'paymentMethods'>;
 }
 
-interface PaymentMethod {
-  id: string;
-  brand: string;
-  last4: string;
-}
+type PaymentMethod = KnownPaymentMethod;
 
 /**
  * Placing an order waits for a price lookup and a transaction at orders; under a flash sale
@@ -96,29 +95,37 @@ export async function exchangeCard(
   return { method: answer.body, answer };
 }
 
-/** The shopper's saved method, or payments' answer to relay (404 for anyone else's). */
+/**
+ * The shopper's saved method, or payments' answer to relay (404 for anyone else's). A method
+ * payments confirmed to be the shopper's a moment ago is not asked again (`KnownPaymentMethods`);
+ * a refusal always is.
+ */
 async function savedMethod(
   deps: CheckoutDeps,
+  input: CheckoutInput,
   methodId: string,
-  headers: Record<string, string | undefined>,
 ): Promise<{ method: PaymentMethod } | { refused: ServiceResponse }> {
+  const known = deps.upstreams.paymentMethods.get(input.shopperId, methodId);
+  if (known) return { method: known };
   const answer = await deps.upstreams.payments.request<unknown>({
     method: 'GET',
     path: `/internal/payment-methods/${encodeURIComponent(methodId)}`,
-    headers,
+    headers: input.headers,
     idempotent: true,
   });
   if (answer.status >= 400) return { refused: answer };
   if (!isMethod(answer.body)) {
     throw errors.STOREFRONT_BAD_UPSTREAM_ANSWER('the payment method could not be read');
   }
+  deps.upstreams.paymentMethods.remember(input.shopperId, answer.body);
   return { method: answer.body };
 }
 
 /**
- * Checkout: the payment method (a saved one, checked at payments to be the shopper's, or a card
+ * Checkout: the payment method (a saved one, checked at payments to be the shopper's, then kept a
+ * minute so the shopper's next checkouts with it skip that call; or a card
  * exchanged first with the same Idempotency-Key), then the order at orders with the method
- * (never the card) and the same key. The storefront keeps nothing: a replay exchanges the card
+ * (never the card) and the same key. The storefront keeps nothing of a card: a replay exchanges the card
  * again, payments answers the method it gave under the key, so orders receives the very same
  * body and answers its first answer again.
  *
@@ -127,7 +134,7 @@ async function savedMethod(
 export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promise<ServiceResponse> {
   const { payment } = input.body;
   const found = payment.methodId
-    ? await savedMethod(deps, payment.methodId, input.headers)
+    ? await savedMethod(deps, input, payment.methodId)
     : await exchangeCard(deps, payment.card!, input.headers);
   if ('refused' in found) return withCheckoutFields(found.refused);
   return placeOrder(deps, input, found.method);

@@ -53,6 +53,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
       const answer = await checkout(deps, {
         body: request.body,
         headers: passOn(request),
+        shopperId: request.user!.id,
       });
       if (answer.status === 202) tagSpan({ orderId: (answer.body as { id: string }).id });
       return relay(request, reply, answer);
