@@ -80,15 +80,24 @@ describe('consumer batches', () => {
     }
   }
 
-  it('when one message of a batch keeps failing, then it alone is retried and dead-lettered while its batch-mates commit once', async () => {
-    // A first message holds the consumer while the batch under test is delivered behind it.
-    const holder = userRegistered('Holder');
+  /**
+   * Publishes a message whose handler waits until the returned `open` is called: the consumer
+   * is held while the messages under test are delivered behind it.
+   */
+  async function holdConsumer(name: string): Promise<() => void> {
+    const holder = userRegistered(name);
     let reached!: () => void;
     let open!: () => void;
     const holding = new Promise<void>((resolve) => (reached = resolve));
     gate = { user: holder.userId, reached, open: new Promise((resolve) => (open = resolve)) };
     await publishEvent({ url, namespace, type: 'user.registered', data: holder });
     await holding;
+    return open;
+  }
+
+  it('when one message of a batch keeps failing, then it alone is retried and dead-lettered while its batch-mates commit once', async () => {
+    // A first message holds the consumer while the batch under test is delivered behind it.
+    const open = await holdConsumer('Holder');
 
     const mates = Array.from({ length: 8 }, (_, i) => userRegistered(`Mate ${i}`));
     const poison = userRegistered('Poison');
@@ -146,13 +155,7 @@ describe('consumer batches', () => {
   });
 
   it('when a batch goes through, then it is one transaction and every message in it has its effect once', async () => {
-    const holder = userRegistered('Holder 2');
-    let reached!: () => void;
-    let open!: () => void;
-    const holding = new Promise<void>((resolve) => (reached = resolve));
-    gate = { user: holder.userId, reached, open: new Promise((resolve) => (open = resolve)) };
-    await publishEvent({ url, namespace, type: 'user.registered', data: holder });
-    await holding;
+    const open = await holdConsumer('Holder 2');
 
     const users = Array.from({ length: 5 }, (_, i) => userRegistered(`User ${i}`));
     const twice = users[2]!;

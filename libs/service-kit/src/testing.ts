@@ -1,16 +1,6 @@
 export { openApiErrors } from './testing/openapi.js';
-export { eventually, type EventuallyOptions } from '@bazaar/testing';
-export { outboxRows, type OutboxQuery, type OutboxRow } from '@bazaar/testing';
-export {
-  sendJson,
-  startFakeUpstream,
-  type FakeUpstream,
-  type UpstreamAnswer,
-  type UpstreamFault,
-  type UpstreamHandler,
-  type UpstreamRequest,
-  type UpstreamRoutes,
-} from '@bazaar/testing';
+// The Bazaar-free kit (eventually, outboxRows, startFakeUpstream, sendJson), as it is.
+export * from '@bazaar/testing';
 export { describeServiceBasics, type ServiceBasics } from './testing/service-basics.js';
 export {
   startTestService,
