@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
-import { sql, type Kysely } from 'kysely';
+import { InvalidEventError, type OutboxBatch } from '@bazaar/messaging';
+import { sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
@@ -73,5 +74,65 @@ describe('outcomes of provider operations', () => {
     expect(transactions.get(failing)).toHaveLength(2);
     expect(transactions.get(last)).toHaveLength(1);
     expect(warnings).toContain('outcomes could not be written together; writing them one by one');
+  });
+
+  /** An outcome that adds its order's `payment.failed` (invalid data when told to). */
+  function failedPayment(orderId: string, invalid = false) {
+    return async (_trx: Kysely<Database>, _order: unknown, events: OutboxBatch) => {
+      events.add({
+        type: 'payment.failed',
+        data: {
+          orderId,
+          paymentId: uuidv7(),
+          reason: invalid ? 'no such reason' : 'declined',
+          message: 'declined by the test',
+        },
+      } as never);
+    };
+  }
+
+  /** The writer's database, counting the inserts into the outbox. */
+  function countingOutboxInserts(): { db: Kysely<Database>; inserts: () => number } {
+    let inserts = 0;
+    const plugin: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'outbox_events')
+          inserts += 1;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    return { db: database.db.withPlugin(plugin), inserts: () => inserts };
+  }
+
+  async function eventsOf(orderIds: string[]): Promise<string[]> {
+    const rows = await database.db
+      .selectFrom('outbox_events')
+      .select(sql<string>`data ->> 'orderId'`.as('order_id'))
+      .where(sql<string>`data ->> 'orderId'`, 'in', orderIds)
+      .execute();
+    return rows.map((row) => row.order_id).sort();
+  }
+
+  it('when outcomes written together add events, then one insert writes the events of all', async () => {
+    const { db, inserts } = countingOutboxInserts();
+    const writer = new OutcomeWriter({ log: log as never }, db);
+    const orders = [uuidv7(), uuidv7(), uuidv7()];
+    await Promise.all(orders.map((id) => writer.write(failedPayment(id))));
+    expect(await eventsOf(orders)).toEqual([...orders].sort());
+    expect(inserts()).toBe(1);
+  });
+
+  it('when one outcome of a shared transaction adds an invalid event, then it alone fails and the others are written with their events', async () => {
+    const writer = new OutcomeWriter({ log: log as never }, database.db);
+    const [first, invalid, last] = [uuidv7(), uuidv7(), uuidv7()];
+    const results = await Promise.allSettled([
+      writer.write(failedPayment(first)),
+      writer.write(failedPayment(invalid, true)),
+      writer.write(failedPayment(last)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidEventError);
+    expect(await eventsOf([first, invalid, last])).toEqual([first, last].sort());
   });
 });

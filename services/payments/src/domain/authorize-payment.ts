@@ -1,3 +1,4 @@
+import type { OutboxBatch } from '@bazaar/messaging';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
@@ -7,7 +8,6 @@ import {
   type OrderBeforeCall,
   type OrderNow,
 } from '../db/provider-operations-repository.js';
-import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from '../providers/card.js';
 import type { PaymentsContext } from './context.js';
@@ -139,10 +139,11 @@ function ownedBy(
   return method && method.user_id === request.userId ? method : undefined;
 }
 
-/** Writes the payment, its ledger rows and `payment.authorized` / `payment.failed`. */
+/** Writes the payment and its ledger rows, and adds `payment.authorized` / `payment.failed`. */
 async function recordAuthorization(
   ctx: PaymentsContext,
   trx: Kysely<Database>,
+  events: OutboxBatch,
   request: AuthorizationRequest,
   method: PaymentMethodRow | undefined,
   decision: Decision,
@@ -177,11 +178,14 @@ async function recordAuthorization(
   );
 
   if (!failure) {
-    await writePaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
+    events.add({
+      type: 'payment.authorized',
+      data: { orderId, paymentId, amount: request.total, provider },
+    });
     ctx.log.info({ orderId, paymentId, provider }, 'payment authorized');
     return 'authorized';
   }
-  await writePaymentFailed(trx, { orderId, paymentId, ...failure });
+  events.add({ type: 'payment.failed', data: { orderId, paymentId, ...failure } });
   ctx.log.info({ orderId, paymentId, reason: failure.reason }, 'payment failed');
   return 'failed';
 }
@@ -222,7 +226,8 @@ export function planAuthorization(
   const decided = decideWithoutProvider(ctx, method, request);
   const planned: OperationPlan<Decision> = {
     call: async () => decided ?? (await callProvider(ctx, method!, request)),
-    write: (trx, decision, now) => writeAuthorization(ctx, trx, request, method, decision, now),
+    write: (trx, decision, now, events) =>
+      writeAuthorization(ctx, trx, events, request, method, decision, now),
   };
   return planned;
 }
@@ -230,6 +235,7 @@ export function planAuthorization(
 async function writeAuthorization(
   ctx: PaymentsContext,
   trx: Kysely<Database>,
+  events: OutboxBatch,
   request: AuthorizationRequest,
   method: PaymentMethodRow | undefined,
   decision: Decision,
@@ -238,7 +244,7 @@ async function writeAuthorization(
 ): Promise<AuthorizationOutcome> {
   const { orderId } = request;
   if (now.paid) return 'duplicate';
-  const outcome = await recordAuthorization(ctx, trx, request, method, decision);
+  const outcome = await recordAuthorization(ctx, trx, events, request, method, decision);
   if (outcome === 'authorized' && now.cancelled) {
     ctx.log.info({ orderId }, 'order was cancelled while it was authorized; releasing it');
     await requestOperation(trx, orderId, 'release');
