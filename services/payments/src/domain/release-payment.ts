@@ -69,14 +69,14 @@ export async function planRelease(
   const operation = payment.status === 'captured' ? 'refund' : 'void';
   return {
     call: () => callProviderOperation(ctx, payment, operation),
-    write: async (trx, result, _order, events): Promise<ReleaseOutcome> => {
+    write: async (trx, result, _order, batch): Promise<ReleaseOutcome> => {
       // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (!releasable(now)) return 'already_released';
       const status = operation === 'void' ? 'voided' : 'refunded';
       await recordProviderOperation(trx, now, operation, result as OperationResult);
       await updatePayment(trx, now.id, { status });
-      events.add({
+      batch.events.add({
         type: 'payment.refunded',
         data: {
           orderId,
