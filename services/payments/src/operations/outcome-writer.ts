@@ -43,9 +43,9 @@ const MAX_BATCH = 32;
  * meanwhile into the next one. The operations' orders are locked (one statement, in id order),
  * then their operations marked done and the orders read as they are now (one more), for the
  * whole transaction; each write gets its order. The writes' new payments and events (each event
- * in the trace of its operation) are inserted together at the end, one statement each. When a shared transaction fails, its writes are
- * done again one by one, each in its own transaction, so only the failing one fails (its
- * operation is tried again later).
+ * in the trace of its operation) are inserted together at the end, one statement each. When a
+ * shared transaction fails, its writes are done again one by one, each in its own transaction,
+ * so only the failing one fails (its operation is tried again later).
  */
 export class OutcomeWriter {
   private waiting: Waiting[] = [];
