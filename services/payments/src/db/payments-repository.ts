@@ -38,6 +38,35 @@ export async function findPaymentByOrder(
   return db.selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
 }
 
+/**
+ * An order's payment and whether its ledger has a capture in it (made, or refused: an
+ * `order.shipped` was handled for it already), in one statement.
+ */
+export async function findPaymentForCapture(
+  db: Kysely<Database>,
+  orderId: string,
+): Promise<{ payment: PaymentRow; captureRecorded: boolean } | undefined> {
+  const row = await db
+    .selectFrom('payments as p')
+    .selectAll('p')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('payment_attempts as a')
+            .select('a.id')
+            .whereRef('a.payment_id', '=', 'p.id')
+            .where('a.operation', '=', 'capture'),
+        )
+        .as('capture_recorded'),
+    )
+    .where('p.order_id', '=', orderId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { capture_recorded, ...payment } = row;
+  return { payment, captureRecorded: Boolean(capture_recorded) };
+}
+
 export async function findPaymentByReference(
   db: Kysely<Database>,
   provider: string,

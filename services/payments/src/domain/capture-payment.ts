@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
+import { insertAttempt } from '../db/payment-attempts-repository.js';
+import {
+  findPaymentByOrder,
+  findPaymentForCapture,
+  lockOrder,
+  updatePayment,
+} from '../db/payments-repository.js';
 import { requestOperation } from '../db/provider-operations-repository.js';
 import { writePaymentCaptureFailed } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
@@ -12,14 +18,25 @@ import {
   type OperationPlan,
 } from './provider-operation.js';
 
-export type CaptureOutcome = 'requested' | 'captured' | 'not_capturable';
+export type CaptureOutcome =
+  /** The runner will ask the provider after the consumer's transaction. */
+  | 'requested'
+  | 'captured'
+  /** A repeated `order.shipped`: the payment was captured, or its failure published, before. */
+  | 'already_handled'
+  /** Nothing authorized to capture: `payment.capture_failed` (`not_authorized`) published. */
+  | 'not_capturable';
 
 /**
  * `order.shipped`, in the consumer's transaction: captures an order's authorization when the
- * order ships (money moves when goods do), once. Only an `authorized` payment is captured: the
- * capture is requested and the runner asks the provider afterwards ({@link planCapture}).
- * Anything else is left as it is and `payment.capture_failed` is published (once per
- * `order.shipped` message: the inbox).
+ * order ships (money moves when goods do), once per order. Only an `authorized` payment is
+ * captured: the capture is requested and the runner asks the provider afterwards
+ * ({@link planCapture}). A payment whose ledger holds a capture already (made by the saga or
+ * reported by a webhook, refunded since or not, or refused, or found not authorized) had its
+ * `order.shipped` handled: a replay (redelivered, republished under a new id) publishes nothing
+ * new. Anything else (failed, voided or refunded before the order shipped, none at all) is left
+ * as it is, a declined `capture` goes to its ledger (so a replay finds it) and
+ * `payment.capture_failed` (`not_authorized`) is published.
  */
 export async function captureOrderPayment(
   ctx: PaymentsContext,
@@ -27,22 +44,43 @@ export async function captureOrderPayment(
   orderId: string,
 ): Promise<CaptureOutcome> {
   await lockOrder(trx, orderId);
-  const payment = await findPaymentByOrder(trx, orderId);
-  if (!payment || payment.status !== 'authorized') {
-    // Goods left with no money behind them (voided or refunded at the provider before the
-    // order shipped, or never authorized): orders must hear it, people must look.
-    const paymentStatus = payment?.status ?? 'none';
-    await writePaymentCaptureFailed(trx, {
-      orderId,
-      paymentId: payment?.id ?? null,
-      reason: 'not_authorized',
-      paymentStatus,
-    });
-    ctx.log.warn({ orderId, paymentStatus }, 'shipped order has nothing to capture');
-    return 'not_capturable';
+  const found = await findPaymentForCapture(trx, orderId);
+  const payment = found?.payment;
+  if (found && (found.captureRecorded || found.payment.status === 'captured')) {
+    ctx.log.info(
+      { orderId, paymentId: found.payment.id, paymentStatus: found.payment.status },
+      'shipped order was handled before; nothing to do',
+    );
+    return 'already_handled';
   }
-  await requestOperation(trx, orderId, 'capture');
-  return 'requested';
+  if (payment?.status === 'authorized') {
+    await requestOperation(trx, orderId, 'capture');
+    return 'requested';
+  }
+  // Goods left with no money behind them (the payment failed, was voided or refunded before
+  // the order shipped, or there never was one): orders must hear it, people must look.
+  const paymentStatus = payment?.status ?? 'none';
+  if (payment) {
+    await insertAttempt(trx, {
+      payment_id: payment.id,
+      operation: 'capture',
+      outcome: 'declined',
+      source: 'saga',
+      amount: payment.amount,
+      currency: payment.currency,
+      reason: 'not_authorized',
+      message: `the payment was ${paymentStatus} when the order shipped`,
+      provider_reference: null,
+    });
+  }
+  await writePaymentCaptureFailed(trx, {
+    orderId,
+    paymentId: payment?.id ?? null,
+    reason: 'not_authorized',
+    paymentStatus,
+  });
+  ctx.log.warn({ orderId, paymentStatus }, 'shipped order has nothing to capture');
+  return 'not_capturable';
 }
 
 /** The runner's half: the provider is asked with no transaction open, the outcome written after. */

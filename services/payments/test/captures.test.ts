@@ -1,0 +1,121 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  CARDS,
+  reserved,
+  settled,
+  written,
+  startPayments,
+  type Harness,
+} from './support/harness.js';
+
+async function authorizedOrder(h: Harness, number: string = CARDS.visa) {
+  const userId = uuidv7();
+  const orderId = uuidv7();
+  const methodId = await h.createMethod(userId, number);
+  await h.publish('stock.reserved', reserved(orderId, userId, methodId, 3000));
+  const event = await h.events!.waitFor(
+    (e) => e.type.startsWith('payment.') && (e.data as { orderId: string }).orderId === orderId,
+  );
+  return { userId, orderId, paymentId: (event.data as { paymentId: string }).paymentId, event };
+}
+
+async function ledger(h: Harness, orderId: string) {
+  const response = await h.app.inject({
+    url: `/v1/admin/orders/${orderId}/payments`,
+    headers: { authorization: await h.bearer(uuidv7(), ['admin']) },
+  });
+  return response.json().items[0];
+}
+
+describe('captures on order.shipped', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startPayments('captures');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('when order.shipped is republished after the payment was captured, then nothing is published and nothing is called again', async () => {
+    const { userId, orderId } = await authorizedOrder(h);
+    const first = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [first]);
+    expect((await ledger(h, orderId)).status).toBe('captured');
+    const captures = h.provider.calls.capture;
+
+    // A replay under a new id (republished from a dead-letter queue, a replayed outbox).
+    const replay = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [replay]);
+
+    expect(await written(h, 'payment.capture_failed', orderId)).toHaveLength(0);
+    expect(h.provider.calls.capture).toBe(captures);
+    const payment = await ledger(h, orderId);
+    expect(payment.status).toBe('captured');
+    expect(payment.attempts.map((a: { operation: string }) => a.operation)).toEqual([
+      'authorize',
+      'capture',
+    ]);
+  });
+
+  it('when order.shipped is republished after the captured payment was refunded, then nothing is published', async () => {
+    const { userId, orderId } = await authorizedOrder(h);
+    const first = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [first]);
+    const cancel = await h.publish('order.cancelled', {
+      orderId,
+      userId,
+      reason: 'customer_cancelled',
+    });
+    await settled(h, [cancel]);
+    expect((await ledger(h, orderId)).status).toBe('refunded');
+
+    const replay = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [replay]);
+
+    expect(await written(h, 'payment.capture_failed', orderId)).toHaveLength(0);
+    expect(await written(h, 'payment.refunded', orderId)).toHaveLength(1);
+  });
+
+  it('when an order ships after its authorization was voided and order.shipped is republished, then payment.capture_failed is published once', async () => {
+    const { userId, orderId, paymentId } = await authorizedOrder(h);
+    // What a signed `charge.voided` webhook leaves behind (webhooks.test.ts covers that path).
+    await h.database.db
+      .updateTable('payments')
+      .set({ status: 'voided' })
+      .where('id', '=', paymentId)
+      .execute();
+
+    const first = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [first]);
+    const replay = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [replay]);
+
+    const failed = await written(h, 'payment.capture_failed', orderId);
+    expect(failed.map((row) => row.data)).toEqual([
+      { orderId, paymentId, reason: 'not_authorized', paymentStatus: 'voided' },
+    ]);
+    const payment = await ledger(h, orderId);
+    expect(payment.status).toBe('voided');
+    expect(payment.attempts.at(-1)).toMatchObject({
+      operation: 'capture',
+      outcome: 'declined',
+      reason: 'not_authorized',
+    });
+  });
+
+  it('when an order whose payment failed ships twice, then payment.capture_failed is published once', async () => {
+    const { userId, orderId, paymentId, event } = await authorizedOrder(h, CARDS.declined);
+    expect(event.type).toBe('payment.failed');
+
+    const first = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [first]);
+    const replay = await h.publish('order.shipped', { orderId, userId });
+    await settled(h, [replay]);
+
+    const failed = await written(h, 'payment.capture_failed', orderId);
+    expect(failed.map((row) => row.data)).toEqual([
+      { orderId, paymentId, reason: 'not_authorized', paymentStatus: 'failed' },
+    ]);
+  });
+});
