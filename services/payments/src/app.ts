@@ -9,6 +9,7 @@ import {
   type MessagingOverrides,
 } from '@bazaar/service-kit';
 import type { Kysely } from 'kysely';
+import { Counter, type Registry } from 'prom-client';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { PaymentsContext } from './domain/context.js';
@@ -32,10 +33,23 @@ export interface Dependencies {
 }
 
 /** The domain context shared by routes and consumers, built from config once. */
+/** `payments_provider_refusals_total`, each operation's series exported from the start (at 0). */
+function refusalsCounter(registry: Registry): Counter<'operation'> {
+  const counter = new Counter({
+    name: 'payments_provider_refusals_total',
+    help: 'Captures, voids and refunds the provider refused for good (each ended unfinished)',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  for (const operation of ['capture', 'void', 'refund']) counter.inc({ operation }, 0);
+  return counter;
+}
+
 function paymentsContext(
   config: Config,
   providers: ProviderRegistry,
   log: PaymentsContext['log'],
+  registry: Registry,
 ): PaymentsContext {
   return {
     providers,
@@ -45,6 +59,7 @@ function paymentsContext(
       timeoutMs: config.PROVIDER_TIMEOUT_MS,
     },
     log,
+    refusals: refusalsCounter(registry),
   };
 }
 
@@ -76,7 +91,12 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     audience: config.JWT_AUDIENCE,
   });
 
-  const ctx = paymentsContext(config, deps.providers ?? providersFromConfig(config), app.log);
+  const ctx = paymentsContext(
+    config,
+    deps.providers ?? providersFromConfig(config),
+    app.log,
+    app.metrics,
+  );
   const { attempts, backoffMs, timeoutMs = 0 } = ctx.retry;
   const runner = createOperationRunner(ctx, deps.db, {
     databaseUrl: config.DATABASE_URL,

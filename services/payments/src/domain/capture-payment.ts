@@ -10,11 +10,11 @@ import {
 import { requestOperation } from '../db/provider-operations-repository.js';
 import { writePaymentCaptureFailed } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
-import type { OperationResult } from '../providers/provider.js';
 import {
   callProviderOperation,
   nothingToDo,
   recordProviderOperation,
+  type OperationAnswer,
   type OperationPlan,
 } from './provider-operation.js';
 
@@ -25,7 +25,9 @@ export type CaptureOutcome =
   /** A repeated `order.shipped`: the payment was captured, or its failure published, before. */
   | 'already_handled'
   /** Nothing authorized to capture: `payment.capture_failed` (`not_authorized`) published. */
-  | 'not_capturable';
+  | 'not_capturable'
+  /** The provider refused the capture for good: `payment.capture_failed` (`refused`) published. */
+  | 'refused';
 
 /**
  * `order.shipped`, in the consumer's transaction: captures an order's authorization when the
@@ -83,7 +85,12 @@ export async function captureOrderPayment(
   return 'not_capturable';
 }
 
-/** The runner's half: the provider is asked with no transaction open, the outcome written after. */
+/**
+ * The runner's half: the provider is asked with no transaction open, the outcome written after.
+ * A capture the provider refused for good ends there: the payment stays `authorized`, the
+ * refusal goes to the ledger (so a replayed `order.shipped` finds it) and
+ * `payment.capture_failed` (`refused`) is published.
+ */
 export async function planCapture(
   ctx: PaymentsContext,
   db: Kysely<Database>,
@@ -93,11 +100,19 @@ export async function planCapture(
   if (!payment || payment.status !== 'authorized') return nothingToDo();
   return {
     call: () => callProviderOperation(ctx, payment, 'capture'),
-    write: async (trx, result): Promise<CaptureOutcome> => {
+    write: async (trx, result, _order, batch): Promise<CaptureOutcome> => {
       // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (now.status !== 'authorized') return 'not_capturable';
-      await recordProviderOperation(trx, now, 'capture', result as OperationResult);
+      const answer = result as OperationAnswer;
+      await recordProviderOperation(ctx, trx, now, 'capture', answer);
+      if (answer.outcome === 'refused') {
+        batch.events.add({
+          type: 'payment.capture_failed',
+          data: { orderId, paymentId: now.id, reason: 'refused', paymentStatus: now.status },
+        });
+        return 'refused';
+      }
       await updatePayment(trx, now.id, { status: 'captured' });
       ctx.log.info({ orderId, paymentId: now.id }, 'payment captured');
       return 'captured';

@@ -35,15 +35,24 @@ export function operationKey(orderId: string, operation: AttemptOperation): stri
 }
 
 /**
+ * What the provider answered a capture, void or refund: done (its reference), or refused for
+ * good (anything but a transient error: see {@link ProviderTransientError}), which ends the
+ * operation; trying it again under the same key would get the same refusal.
+ */
+export type OperationAnswer =
+  ({ outcome: 'succeeded' } & OperationResult) | { outcome: 'refused'; message: string };
+
+/**
  * Captures, voids or refunds a payment's authorization with retries and a timeout per try, with
- * no transaction open. When the provider cannot be reached after the retries, throws: the
- * runner tries the operation again later (the provider keys make repeats harmless).
+ * no transaction open. When the provider cannot be reached after the retries (transient errors,
+ * timeouts), throws: the runner tries the operation again later (the provider keys make repeats
+ * harmless). A definitive refusal is an answer: the operation ends with it.
  */
 export async function callProviderOperation(
   ctx: PaymentsContext,
   payment: PaymentRow,
   operation: 'capture' | 'void' | 'refund',
-): Promise<OperationResult> {
+): Promise<OperationAnswer> {
   const provider = ctx.providers.get(payment.provider);
   if (!provider) throw new Error(`payment provider ${payment.provider} is not configured`);
   const reference = payment.provider_reference!;
@@ -56,33 +65,42 @@ export async function callProviderOperation(
         : provider[operation]({ reference, amount, idempotencyKey }),
     ctx.retry,
   );
-  if (!tried.ok) {
-    const last = tried.failures.at(-1)!;
-    ctx.log.warn(
-      { orderId: payment.order_id, paymentId: payment.id, operation, tries: tried.failures.length },
-      `payment ${operation} failed; will be retried`,
-    );
-    throw last;
+  if (tried.ok) return { outcome: 'succeeded', ...tried.value };
+  const last = tried.failures.at(-1)!;
+  const log = { orderId: payment.order_id, paymentId: payment.id, operation };
+  if (!tried.transient) {
+    ctx.log.error({ ...log, err: last }, `the provider refused the payment ${operation}`);
+    return { outcome: 'refused', message: last.message };
   }
-  return tried.value;
+  ctx.log.warn(
+    { ...log, tries: tried.failures.length },
+    `payment ${operation} failed; will be retried`,
+  );
+  throw last;
 }
 
-/** The ledger row of a provider operation that succeeded. */
+/**
+ * The ledger row of a provider operation's answer: succeeded, or declined (`refused`, with the
+ * provider's message). A refusal is counted (`payments_provider_refusals_total`).
+ */
 export async function recordProviderOperation(
+  ctx: PaymentsContext,
   trx: Kysely<Database>,
   payment: PaymentRow,
   operation: 'capture' | 'void' | 'refund',
-  result: OperationResult,
+  answer: OperationAnswer,
 ): Promise<void> {
+  const refused = answer.outcome === 'refused';
+  if (refused) ctx.refusals.inc({ operation });
   await insertAttempt(trx, {
     payment_id: payment.id,
     operation,
-    outcome: 'succeeded',
+    outcome: refused ? 'declined' : 'succeeded',
     source: 'saga',
     amount: payment.amount,
     currency: payment.currency,
-    reason: null,
-    message: null,
-    provider_reference: result.reference,
+    reason: refused ? 'refused' : null,
+    message: refused ? answer.message : null,
+    provider_reference: refused ? null : answer.reference,
   });
 }

@@ -4,11 +4,11 @@ import type { Database, PaymentRow } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
 import { requestOperation } from '../db/provider-operations-repository.js';
 import type { PaymentsContext } from './context.js';
-import type { OperationResult } from '../providers/provider.js';
 import {
   callProviderOperation,
   nothingToDo,
   recordProviderOperation,
+  type OperationAnswer,
   type OperationPlan,
 } from './provider-operation.js';
 
@@ -22,7 +22,9 @@ export type ReleaseOutcome =
   /** Already voided or refunded: a repeated cancel. */
   | 'already_released'
   /** Nothing was ever authorized (no payment, or a failed one): absorbed. */
-  | 'nothing_to_release';
+  | 'nothing_to_release'
+  /** The provider refused the void or refund for good: logged, counted, in the ledger. */
+  | 'refused';
 
 const releasable = (payment: PaymentRow | undefined): boolean =>
   payment !== undefined && (payment.status === 'authorized' || payment.status === 'captured');
@@ -73,8 +75,12 @@ export async function planRelease(
       // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (!releasable(now)) return 'already_released';
+      const answer = result as OperationAnswer;
+      await recordProviderOperation(ctx, trx, now, operation, answer);
+      // No event in the contract says a release failed: the payment stays as it is, the
+      // refusal is logged (error), counted and in the ledger; people settle it with the provider.
+      if (answer.outcome === 'refused') return 'refused';
       const status = operation === 'void' ? 'voided' : 'refunded';
-      await recordProviderOperation(trx, now, operation, result as OperationResult);
       await updatePayment(trx, now.id, { status });
       batch.events.add({
         type: 'payment.refunded',
