@@ -1,5 +1,5 @@
-import { checkWrittenEvent } from '@bazaar/messaging';
-import type { Transaction } from 'kysely';
+import { checkWrittenEvent, type InboxEntry } from '@bazaar/messaging';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
   insertStatusChange,
@@ -105,7 +105,7 @@ export async function applySagaEvent(
       orderId,
       from,
       { to: decision.to, cancelReason, reason: decision.reason, at },
-      event,
+      { publish: event },
     );
     if (order) {
       const { eventData, ...head } = order;
@@ -119,6 +119,37 @@ export async function applySagaEvent(
     }
   }
   return applyTrigger(trx, orderId, event, deps);
+}
+
+/**
+ * A saga event's usual step, when it publishes nothing, as ONE statement outside any transaction
+ * that also writes the consumer's inbox row: the order moves from its {@link USUAL_STATUS} with
+ * its history row and the inbox row, or nothing is written. Returns the move, or undefined when
+ * the event has no such step or the order is elsewhere (then apply it with
+ * {@link applySagaEvent}, in the consumer's transaction). A step that publishes is not taken
+ * here: its event's data, built by the statement, is checked before its transaction commits.
+ */
+export async function applySagaStepAlone(
+  db: Kysely<Database>,
+  orderId: string,
+  event: SagaEvent,
+  inbox: InboxEntry,
+  deps: TransitionDeps,
+): Promise<Extract<TransitionOutcome, { kind: 'transitioned' }> | undefined> {
+  const from = USUAL_STATUS[event];
+  const decision = from && decide(from, event);
+  if (!from || decision?.kind !== 'transition' || decision.publish.length > 0) return undefined;
+  const at = deps.now();
+  const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
+  const order = await moveOrderIfIn(
+    db,
+    orderId,
+    from,
+    { to: decision.to, cancelReason, reason: decision.reason, at },
+    { inbox },
+  );
+  if (!order) return undefined;
+  return { kind: 'transitioned', from, to: decision.to, order: moved(order, decision, at, deps) };
 }
 
 /**

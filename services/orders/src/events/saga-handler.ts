@@ -1,9 +1,10 @@
 import type { EventEnvelope } from '@bazaar/contracts';
-import { PermanentError, type Logger } from '@bazaar/messaging';
+import { PermanentError, type EventHandler, type Logger } from '@bazaar/messaging';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
   applySagaEvent,
+  applySagaStepAlone,
   type TransitionDeps,
   type TransitionOutcome,
 } from '../domain/apply-transition.js';
@@ -56,4 +57,24 @@ export async function handleSagaEvent(
       );
       return outcome;
   }
+}
+
+/**
+ * The `alone` form of a saga event's handler (see `EventHandler`): its usual step, when that
+ * publishes nothing, as one statement with the inbox row and no transaction; false when the
+ * order is elsewhere (the consumer then applies the event with {@link handleSagaEvent}).
+ */
+export function sagaStepAlone<T extends SagaEvent>(
+  deps: SagaDeps,
+): NonNullable<EventHandler<Database, T>['alone']> {
+  return async (event, db, inbox) => {
+    const { orderId } = event.data as { orderId: string };
+    const outcome = await applySagaStepAlone(db, orderId, event.type, inbox, deps);
+    if (!outcome) return false;
+    deps.log.debug(
+      { orderId, eventId: event.id, eventType: event.type, from: outcome.from, to: outcome.to },
+      'order moved',
+    );
+    return true;
+  };
 }
