@@ -10,6 +10,8 @@ import { insertOrder, listStatusChanges, moveOrderIfIn } from '../src/db/orders-
 import { transitionEventData, transitionEventRow } from '../src/domain/order-events.js';
 import type { OrderEventType, OrderStatus, StatusReason } from '../src/domain/order-state.js';
 import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
+import { onPaymentAuthorized } from '../src/events/consumers/payment-authorized.js';
+import type { SagaDeps } from '../src/events/saga-handler.js';
 import { SAGA_QUEUE } from '../src/events/subscriptions.js';
 
 describe('moveOrderIfIn (a saga step in one statement)', () => {
@@ -133,9 +135,9 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
     expect(await outboxRows(database.db, { data: { orderId: id } })).toEqual([]);
   });
 
-  describe("stock.reserved's one-statement form (a delivery on its own)", () => {
+  describe("the saga handlers' alone forms (a delivery on its own)", () => {
     const transitions: string[] = [];
-    const alone = onStockReserved({
+    const deps: SagaDeps = {
       now: () => new Date(),
       log: {
         debug: () => undefined,
@@ -149,7 +151,8 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
         absorbed: () => undefined,
         unpaid: () => undefined,
       },
-    }).alone!;
+    };
+    const alone = onStockReserved(deps).alone!;
 
     function reserved(orderId: string): EventEnvelope<'stock.reserved'> {
       return {
@@ -211,13 +214,42 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
     it('when the message was handled before (its inbox row is there), then the statement fails and the order does not move', async () => {
       const id = await pendingOrder();
       const event = reserved(id);
-      await database.db
-        .insertInto('inbox_messages')
-        .values({ queue: SAGA_QUEUE, message_id: event.id, type: event.type })
-        .execute();
+      await sql`
+        insert into inbox_messages (queue, message_id, type)
+        values (${SAGA_QUEUE}, ${event.id}::uuid, ${event.type})`.execute(database.db);
       await expect(alone(event, database.db, entry(event))).rejects.toThrow(/duplicate key/);
       expect(await status(id)).toBe('pending');
       expect(await listStatusChanges(database.db, id)).toEqual([]);
+    });
+
+    it('when payment.authorized finds the order stock_reserved, then it is confirmed with its history, order.confirmed and inbox rows', async () => {
+      const id = await pendingOrder();
+      await move(id, 'pending');
+      const event: EventEnvelope<'payment.authorized'> = {
+        id: uuidv7(),
+        type: 'payment.authorized',
+        version: 1,
+        time: new Date().toISOString(),
+        source: 'payments',
+        data: {
+          orderId: id,
+          paymentId: uuidv7(),
+          amount: { amount: 2450, currency: 'EUR' },
+          provider: 'test',
+        },
+      };
+      expect(await onPaymentAuthorized(deps).alone!(event, database.db, entry(event))).toBe(true);
+      expect(await status(id)).toBe('confirmed');
+      expect(await inboxed(event)).toBe(1);
+      const rows = await outboxRows(database.db, { data: { orderId: id } });
+      expect(rows).toEqual([
+        expect.objectContaining({ type: 'order.confirmed', status: 'pending' }),
+      ]);
+      // Already confirmed: declined, nothing more written.
+      const again = { ...event, id: uuidv7() };
+      expect(await onPaymentAuthorized(deps).alone!(again, database.db, entry(again))).toBe(false);
+      expect(await inboxed(again)).toBe(0);
+      expect(await outboxRows(database.db, { data: { orderId: id } })).toHaveLength(1);
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { EventHandler } from '@bazaar/messaging';
 import type { Database } from '../../db/database.js';
-import { handleSagaEvent, sagaStepAlone, type SagaDeps } from '../saga-handler.js';
+import { handleSagaEvent, handleSagaEventAlone, type SagaDeps } from '../saga-handler.js';
 
 /**
  * catalog reserved every line: `pending` → `stock_reserved` (payments now authorizes). Alone, the
@@ -10,6 +10,7 @@ export function onStockReserved(deps: SagaDeps): EventHandler<Database, 'stock.r
   const handler: EventHandler<Database, 'stock.reserved'> = async (event, trx) => {
     await handleSagaEvent(trx, event, deps);
   };
-  handler.alone = sagaStepAlone(deps);
+  handler.alone = async (event, db, inbox) =>
+    (await handleSagaEventAlone(db, event, inbox, deps)) !== undefined;
   return handler;
 }
