@@ -2,6 +2,7 @@ export { createMessaging, type Messaging, type MessagingOptions } from './messag
 export {
   writeEvent,
   writeEvents,
+  OutboxBatch,
   toOutboxRows,
   outboxRowShell,
   checkWrittenEvent,

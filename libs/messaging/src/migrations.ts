@@ -111,6 +111,39 @@ const unrouted: Migration = {
   },
 };
 
+const positionNotUnique: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    // `position` comes from its sequence alone, and the relay reads it through
+    // `outbox_events_pending`: the unique index was never read, only written at every event
+    // (one more index entry and WAL record per row). Dropping it is safe under a rolling
+    // update: no statement of any version names it.
+    await sql`alter table outbox_events drop constraint outbox_events_position_key`.execute(db);
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    await sql`alter table outbox_events add constraint outbox_events_position_key unique (position)`.execute(
+      db,
+    );
+  },
+};
+
+const outboxFillfactor: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    // Every event is written three times: inserted, leased by the relay (`available_at`,
+    // `attempts`: no index holds them) and marked sent. A page the inserts filled has no room
+    // for the lease, which then goes to another page with a new entry in every index; with
+    // half of each page left free the lease stays on its page (a HOT update, no index entry).
+    // Applies to rows inserted from now on; the outbox is pruned, so soon to all of it.
+    await sql`alter table outbox_events set (fillfactor = 50)`.execute(db);
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    await sql`alter table outbox_events reset (fillfactor)`.execute(db);
+  },
+};
+
 /**
  * The outbox and inbox tables; spread them first into a service's migrations:
  * `{ ...messagingMigrations, '2026-11-22-01-products': { up } }`.
@@ -120,4 +153,6 @@ export const messagingMigrations: Record<string, Migration> = {
   '2026-11-01-02-messaging-inbox': inbox,
   // After every service's own first migrations, so databases that ran those stay in order.
   '2026-11-24-01-messaging-unrouted': unrouted,
+  '2026-12-06-09-messaging-outbox-position-not-unique': positionNotUnique,
+  '2026-12-06-10-messaging-outbox-fillfactor': outboxFillfactor,
 };

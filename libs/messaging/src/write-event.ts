@@ -2,7 +2,7 @@ import { validateEnvelope, type EventData, type EventType, Events } from '@bazaa
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { MessagingTables } from './tables.js';
-import { currentTraceContext } from './tracing.js';
+import { currentTraceContext, type TraceCarrier } from './tracing.js';
 
 /** An event to write to the outbox: its type and data, and optionally its id and time. */
 export interface OutboxEvent<T extends EventType = EventType> {
@@ -12,6 +12,11 @@ export interface OutboxEvent<T extends EventType = EventType> {
   id?: string;
   /** When the fact happened (ISO 8601); now when absent. */
   time?: string;
+  /**
+   * The trace context the event carries; the active one when absent. For events of several
+   * traces written together (see {@link OutboxBatch}), each keeps its own.
+   */
+  trace?: TraceCarrier;
 }
 
 /** The event is not valid against the catalogue of `@bazaar/contracts`. */
@@ -95,23 +100,25 @@ export function checkWrittenEvent(row: OutboxRowShell, data: unknown): void {
 }
 
 /**
- * The outbox rows of these events, validated against the catalogue and carrying the active trace
- * context, as {@link writeEvents} inserts them: for a service that writes its outbox row inside a
- * statement of its own (one round trip for the change and its event). Throws
- * `InvalidEventError` for an invalid event, so the change fails before anything is sent.
+ * The outbox rows of these events, validated against the catalogue and carrying each its trace
+ * context (its own, or the active one), as {@link writeEvents} inserts them: for a service that
+ * writes its outbox row inside a statement of its own (one round trip for the change and its
+ * event). Throws `InvalidEventError` for an invalid event, so the change fails before anything
+ * is sent.
  */
 export function toOutboxRows(events: readonly OutboxEvent[]): OutboxRow[] {
-  const trace = currentTraceContext();
+  let active: TraceCarrier | undefined;
   return events.map((event) => {
-    const row = outboxRowShell(event, trace);
+    const row = outboxRowShell(event, event.trace ?? (active ??= currentTraceContext()));
     checkWrittenEvent(row, event.data);
     return { ...row, data: JSON.stringify(event.data) };
   });
 }
 
 /**
- * {@link writeEvent} for many events at once (a bulk import, a seed): the same validation and
- * trace context, written in multi-row inserts. Returns the message ids, in order.
+ * {@link writeEvent} for many events at once (a bulk import, a seed, the outcomes of several
+ * orders): the same validation, each event with its trace context (its own, or the active one),
+ * written in multi-row inserts. Returns the message ids, in order.
  */
 export async function writeEvents(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema
@@ -126,4 +133,29 @@ export async function writeEvents(
       .execute();
   }
   return rows.map((row) => row.id);
+}
+
+/**
+ * The events of a transaction that makes several changes, each in a trace of its own (the
+ * outcomes of several orders): each is added in its change's trace and keeps that trace context,
+ * and all are written at the end in one insert ({@link writeEvents}), before the commit. An
+ * invalid event makes `write` throw, so the transaction fails as {@link writeEvent} would have
+ * made it fail.
+ */
+export class OutboxBatch {
+  private readonly events: OutboxEvent[] = [];
+
+  /** Adds an event with the active trace context (unless it names its own). */
+  add<T extends EventType>(event: OutboxEvent<T>): void {
+    this.events.push({ ...event, trace: event.trace ?? currentTraceContext() });
+  }
+
+  /** Writes the events added so far to the outbox, in the transaction; returns their ids. */
+  async write(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema
+    trx: Kysely<any>,
+  ): Promise<string[]> {
+    const events = this.events.splice(0);
+    return events.length === 0 ? [] : writeEvents(trx, events);
+  }
 }

@@ -8,7 +8,8 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { eventually } from '@bazaar/testing';
-import { queueNames, writeEvent } from '../src/index.js';
+import type { KyselyPlugin } from 'kysely';
+import { OutboxBatch, queueNames, writeEvent } from '../src/index.js';
 import { userRegistered, useTestbed } from './support.js';
 
 const QUEUE = 'tracing.users';
@@ -107,6 +108,45 @@ describe('tracing', () => {
     // The handler runs inside the consumer span: its logs and queries join the trace too.
     expect(activeInHandler.get(data.userId)).toEqual(
       expect.objectContaining({ traceId: parent.traceId, spanId: consumer!.spanContext().spanId }),
+    );
+  });
+
+  it('when events of several traces are written in one batch, then one insert writes them and each is consumed in its own trace', async () => {
+    const tracer = trace.getTracer('test');
+    const batch = new OutboxBatch();
+    const parents = ['Ada', 'Grace', 'Edsger'].map((name) =>
+      tracer.startActiveSpan(`outcome ${name}`, (span) => {
+        batch.add({ type: 'user.registered', data: userRegistered(name) });
+        span.end();
+        return span.spanContext();
+      }),
+    );
+    let inserts = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        if (node.kind === 'InsertQueryNode') inserts += 1;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+
+    // Written outside the three traces: each event keeps the one it was added in.
+    const ids = await bed.db
+      .withPlugin(counting)
+      .transaction()
+      .execute((trx) => batch.write(trx));
+
+    expect(inserts).toBe(1);
+    expect(ids).toHaveLength(3);
+    const consumers = await eventually(() => {
+      const found = ids.map((id) => spansOf(id, SpanKind.CONSUMER)[0]);
+      return found.every(Boolean) ? found : undefined;
+    });
+    expect(consumers.map((span) => span!.spanContext().traceId)).toEqual(
+      parents.map((parent) => parent.traceId),
+    );
+    expect(ids.map((id) => spansOf(id, SpanKind.PRODUCER)[0]!.parentSpanContext?.spanId)).toEqual(
+      parents.map((parent) => parent.spanId),
     );
   });
 

@@ -24,12 +24,12 @@ const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/');
  */
 export const internalEndpoints = fp<InternalEndpointsOptions>(
   async (app: FastifyInstance, options) => {
-    app.addHook('onRequest', async (request, reply) => {
+    // A callback, not an async function: every request passes here, and nearly all go on.
+    app.addHook('onRequest', (request, reply, done) => {
       const url = request.routeOptions.url ?? '';
-      if (!INTERNAL.has(url) && !(options.docs && isDocs(url))) return;
-      if (request.headers['x-forwarded-for'] === undefined) return;
-      reply.callNotFound();
-      return reply;
+      const internal = INTERNAL.has(url) || (options.docs === true && isDocs(url));
+      if (internal && request.headers['x-forwarded-for'] !== undefined) reply.callNotFound();
+      else done();
     });
   },
   { name: 'internal-endpoints' },

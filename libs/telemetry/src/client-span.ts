@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { telemetryConfig } from './config.js';
 import { enabledInstrumentations } from './sdk.js';
+import { bazaarTracer } from './tracer.js';
 
 /** One outgoing request, as much of it as its span says. */
 export interface OutgoingRequestInfo {
@@ -60,10 +61,7 @@ export function traceClientRequest(
   enabled ??= tracesClientRequests();
   if (!enabled) return UNTRACED;
   const parent = context.active();
-  // Looked up per span, not once: this module loads before the SDK starts (sdk.ts imports it),
-  // and a tracer taken then from this (ESM) copy of the API is a proxy that never learns of the
-  // SDK the CommonJS copy registers; it would make no-op spans for good.
-  const span: Span = trace.getTracer('@bazaar/telemetry').startSpan(
+  const span: Span = bazaarTracer().startSpan(
     request.method,
     {
       kind: SpanKind.CLIENT,

@@ -4,9 +4,9 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  trace,
   type Attributes,
 } from '@opentelemetry/api';
+import { bazaarTracer } from './tracer.js';
 
 /** A trace context as W3C headers (`traceparent`, `tracestate`): what a job row keeps. */
 export type TraceCarrier = Record<string, string>;
@@ -30,8 +30,7 @@ export async function inTraceOf<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   const parent = propagation.extract(ROOT_CONTEXT, carrier ?? {});
-  const tracer = trace.getTracer('@bazaar/telemetry');
-  return tracer.startActiveSpan(
+  return bazaarTracer().startActiveSpan(
     name,
     { kind: SpanKind.INTERNAL, attributes },
     parent,

@@ -14,6 +14,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { telemetryConfig } from './config.js';
 import { CALLER_CONTEXT } from './sampling.js';
 import { enabledInstrumentations } from './sdk.js';
+import { bazaarTracer } from './tracer.js';
 
 /** Requests nobody traces: probes and scrapes would drown the real traffic. */
 const UNTRACED = /^\/(health\/|metrics|docs)/;
@@ -74,13 +75,11 @@ export function traceServerRequest(request: IncomingRequestInfo): ServerRequestT
   };
   if (request.route) attributes['http.route'] = request.route;
   if (request.clientAddress) attributes['client.address'] = request.clientAddress;
-  const span = trace
-    .getTracer('@bazaar/telemetry')
-    .startSpan(
-      request.route ? `${request.method} ${request.route}` : request.method,
-      { kind: SpanKind.SERVER, attributes, links },
-      parent,
-    );
+  const span = bazaarTracer().startSpan(
+    request.route ? `${request.method} ${request.route}` : request.method,
+    { kind: SpanKind.SERVER, attributes, links },
+    parent,
+  );
   let ended = false;
   return {
     context: trace.setSpan(parent, span),

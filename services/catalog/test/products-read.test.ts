@@ -160,6 +160,18 @@ describe('product reads', () => {
     expect(malformed.statusCode).toBe(400);
   });
 
+  it('when each product is read by id, with a category or without one, then it is its list entry', async () => {
+    const { items } = (await list('?limit=100')).body as {
+      items: { id: string; categoryId: string | null }[];
+    };
+    expect(items.some((p) => p.categoryId === null)).toBe(true);
+    expect(items.some((p) => p.categoryId !== null)).toBe(true);
+    for (const item of items) {
+      const read = await context.app.inject({ url: `/v1/products/${item.id}` });
+      expect(read.json()).toEqual(item);
+    }
+  });
+
   it('when the categories are read, then they come back as a tree', async () => {
     const response = await context.app.inject({ url: '/v1/categories' });
     expect(response.statusCode).toBe(200);

@@ -19,6 +19,13 @@ import {
 import { indexAll, product } from './fixtures/products.js';
 import { searchIndexed, testFollower } from './fixtures/search-app.js';
 
+/**
+ * A guard against a hung CLI, not a speed check (the tests' own timeout is 30 s more): `tsx`
+ * compiles the CLI's imports at start, a few seconds of CPU that took 42 s of wall time on a
+ * machine loaded 30 deep (CI failed at 60).
+ */
+const CLI_TIMEOUT_MS = 180_000;
+
 describe('reindexing from catalog', () => {
   let database: TestDatabase<Database>;
   let follower: IndexFollower;
@@ -279,7 +286,7 @@ describe('reindexing from catalog', () => {
           CATALOG_URL: stub.url,
           NODE_ENV: 'test',
         },
-        timeout: 60_000,
+        timeout: CLI_TIMEOUT_MS,
       },
     );
     expect(stdout).toContain('page 1: 2 indexed, 0 skipped');
@@ -287,7 +294,7 @@ describe('reindexing from catalog', () => {
     expect(stdout).toMatch(/done, 3 products in [\d.]+ s \(0 skipped, 0 changes carried over/);
     expect(stub.requests.map((r) => r.limit)).toEqual(['2', '2']);
     expect(await names()).toEqual(['Cli candle', 'Cli carpet', 'Cli clock']);
-  }, 90_000);
+  }, 210_000);
 
   it('when `pnpm reindex` is given a page size out of range, then it exits 2 saying so', async () => {
     const run = promisify(execFile)(
@@ -296,12 +303,12 @@ describe('reindexing from catalog', () => {
       {
         cwd: `${__dirname}/..`,
         env: { ...process.env, DATABASE_URL: database.url },
-        timeout: 60_000,
+        timeout: CLI_TIMEOUT_MS,
       },
     );
     await expect(run).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--page-size must be a whole number from 1 to 1000'),
     });
-  }, 90_000);
+  }, 210_000);
 });

@@ -26,6 +26,9 @@ export interface ProductRecord {
   version: number;
 }
 
+/** A product's own fields and stock, its category by id only: all a {@link ProductView} shows. */
+export type ProductFields = Omit<ProductRecord, 'category'> & { categoryId: string | null };
+
 /** A product as the HTTP API reads it back. */
 export interface ProductView {
   id: string;
@@ -45,13 +48,13 @@ export interface ProductView {
 /** The full document carried by `product.created|updated` (search indexes it as is). */
 export type ProductDocument = EventData<'product.created'>['product'];
 
-export function toProductView(record: ProductRecord): ProductView {
+export function toProductView(record: ProductRecord | ProductFields): ProductView {
   return {
     id: record.id,
     sku: record.sku,
     name: record.name,
     description: record.description,
-    categoryId: record.category?.id ?? null,
+    categoryId: 'categoryId' in record ? record.categoryId : (record.category?.id ?? null),
     brand: record.brand,
     price: { amount: record.price.amount, currency: record.price.currency },
     stock: { available: record.available },

@@ -51,23 +51,33 @@ export async function findPaymentByReference(
     .executeTakeFirst();
 }
 
+/** A payment to insert and its ledger rows. */
+export interface NewPaymentWithAttempts {
+  payment: NewPayment & { id: string };
+  attempts: ReadonlyArray<Omit<NewPaymentAttempt, 'id' | 'payment_id'>>;
+}
+
 /**
- * Inserts a payment and its ledger rows (each with a fresh UUIDv7 id, in the list's order) in one
- * statement: the payment in a data-modifying CTE, the rows by the payment's id.
+ * Inserts payments and their ledger rows (each with a fresh UUIDv7 id, in the lists' order) in
+ * one statement: the payments in a data-modifying CTE, the rows by their payment's id.
  */
-export async function insertPaymentWithAttempts(
+export async function insertPaymentsWithAttempts(
   trx: Kysely<Database>,
-  payment: NewPayment & { id: string },
-  attempts: ReadonlyArray<Omit<NewPaymentAttempt, 'id' | 'payment_id'>>,
+  payments: readonly NewPaymentWithAttempts[],
 ): Promise<void> {
+  if (payments.length === 0) return;
+  const rows = payments.map(({ payment }) => payment);
+  const attempts = payments.flatMap(({ payment, attempts }) =>
+    attempts.map((attempt) => ({ id: uuidv7(), ...attempt, payment_id: payment.id })),
+  );
   if (attempts.length === 0) {
-    await trx.insertInto('payments').values(payment).execute();
+    await trx.insertInto('payments').values(rows).execute();
     return;
   }
   await trx
-    .with('payment', (db) => db.insertInto('payments').values(payment).returning('id'))
+    .with('payment', (db) => db.insertInto('payments').values(rows).returning('id'))
     .insertInto('payment_attempts')
-    .values(attempts.map((attempt) => ({ id: uuidv7(), ...attempt, payment_id: payment.id })))
+    .values(attempts)
     .execute();
 }
 

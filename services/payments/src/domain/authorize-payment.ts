@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
-import { insertPaymentWithAttempts } from '../db/payments-repository.js';
 import {
   requestOperation,
   type OrderBeforeCall,
   type OrderNow,
 } from '../db/provider-operations-repository.js';
-import { writePaymentAuthorized, writePaymentFailed } from './payment-events.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from '../providers/card.js';
 import type { PaymentsContext } from './context.js';
+import type { OutcomeBatch } from './outcome-batch.js';
 import { nothingToDo, operationKey, type OperationPlan } from './provider-operation.js';
 import { withRetries } from './retry.js';
 
@@ -139,14 +138,14 @@ function ownedBy(
   return method && method.user_id === request.userId ? method : undefined;
 }
 
-/** Writes the payment, its ledger rows and `payment.authorized` / `payment.failed`. */
-async function recordAuthorization(
+/** Adds the payment, its ledger rows and `payment.authorized` / `payment.failed` to the batch. */
+function recordAuthorization(
   ctx: PaymentsContext,
-  trx: Kysely<Database>,
+  batch: OutcomeBatch,
   request: AuthorizationRequest,
   method: PaymentMethodRow | undefined,
   decision: Decision,
-): Promise<'authorized' | 'failed'> {
+): 'authorized' | 'failed' {
   const { orderId } = request;
   const paymentId = uuidv7();
   const provider = method?.provider ?? 'none';
@@ -158,9 +157,8 @@ async function recordAuthorization(
         ? { reason: result.reason as FailureReason, message: result.message }
         : { reason: 'provider_error' as const, message: result.message };
 
-  await insertPaymentWithAttempts(
-    trx,
-    {
+  batch.addPayment({
+    payment: {
       id: paymentId,
       order_id: orderId,
       user_id: request.userId,
@@ -173,15 +171,18 @@ async function recordAuthorization(
       failure_reason: failure?.reason ?? null,
       failure_message: failure?.message ?? null,
     },
-    decision.attempts,
-  );
+    attempts: decision.attempts,
+  });
 
   if (!failure) {
-    await writePaymentAuthorized(trx, { orderId, paymentId, amount: request.total, provider });
+    batch.events.add({
+      type: 'payment.authorized',
+      data: { orderId, paymentId, amount: request.total, provider },
+    });
     ctx.log.info({ orderId, paymentId, provider }, 'payment authorized');
     return 'authorized';
   }
-  await writePaymentFailed(trx, { orderId, paymentId, ...failure });
+  batch.events.add({ type: 'payment.failed', data: { orderId, paymentId, ...failure } });
   ctx.log.info({ orderId, paymentId, reason: failure.reason }, 'payment failed');
   return 'failed';
 }
@@ -222,7 +223,8 @@ export function planAuthorization(
   const decided = decideWithoutProvider(ctx, method, request);
   const planned: OperationPlan<Decision> = {
     call: async () => decided ?? (await callProvider(ctx, method!, request)),
-    write: (trx, decision, now) => writeAuthorization(ctx, trx, request, method, decision, now),
+    write: (trx, decision, now, batch) =>
+      writeAuthorization(ctx, trx, batch, request, method, decision, now),
   };
   return planned;
 }
@@ -230,6 +232,7 @@ export function planAuthorization(
 async function writeAuthorization(
   ctx: PaymentsContext,
   trx: Kysely<Database>,
+  batch: OutcomeBatch,
   request: AuthorizationRequest,
   method: PaymentMethodRow | undefined,
   decision: Decision,
@@ -238,7 +241,7 @@ async function writeAuthorization(
 ): Promise<AuthorizationOutcome> {
   const { orderId } = request;
   if (now.paid) return 'duplicate';
-  const outcome = await recordAuthorization(ctx, trx, request, method, decision);
+  const outcome = recordAuthorization(ctx, batch, request, method, decision);
   if (outcome === 'authorized' && now.cancelled) {
     ctx.log.info({ orderId }, 'order was cancelled while it was authorized; releasing it');
     await requestOperation(trx, orderId, 'release');

@@ -4,6 +4,7 @@ import { insertAttempt } from '../db/payment-attempts-repository.js';
 import type { OrderNow } from '../db/provider-operations-repository.js';
 import type { OperationResult } from '../providers/provider.js';
 import type { PaymentsContext } from './context.js';
+import type { OutcomeBatch } from './outcome-batch.js';
 import { withRetries } from './retry.js';
 
 /**
@@ -12,11 +13,12 @@ import { withRetries } from './retry.js';
  * operation is tried again later, under the same idempotency key), then `write` records the
  * outcome, in a transaction the runner may share with other operations' outcomes, in which the
  * order is locked and the operation marked done before (`order`: the order as it is then; see
- * the runner's `OutcomeWriter`).
+ * the runner's `OutcomeWriter`); its new payment and its events go to `batch`, which the writer
+ * writes with the transaction's others at its end, each event with the trace of its operation.
  */
 export interface OperationPlan<R = unknown> {
   call(): Promise<R>;
-  write(trx: Kysely<Database>, result: R, order: OrderNow): Promise<unknown>;
+  write(trx: Kysely<Database>, result: R, order: OrderNow, batch: OutcomeBatch): Promise<unknown>;
 }
 
 /** Nothing to ask the provider (the order moved on meanwhile): the operation is only marked done. */

@@ -3,7 +3,6 @@ import { recordCancelledOrder } from '../db/cancelled-orders-repository.js';
 import type { Database, PaymentRow } from '../db/database.js';
 import { findPaymentByOrder, lockOrder, updatePayment } from '../db/payments-repository.js';
 import { requestOperation } from '../db/provider-operations-repository.js';
-import { writePaymentRefunded } from './payment-events.js';
 import type { PaymentsContext } from './context.js';
 import type { OperationResult } from '../providers/provider.js';
 import {
@@ -70,18 +69,21 @@ export async function planRelease(
   const operation = payment.status === 'captured' ? 'refund' : 'void';
   return {
     call: () => callProviderOperation(ctx, payment, operation),
-    write: async (trx, result): Promise<ReleaseOutcome> => {
+    write: async (trx, result, _order, batch): Promise<ReleaseOutcome> => {
       // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (!releasable(now)) return 'already_released';
       const status = operation === 'void' ? 'voided' : 'refunded';
       await recordProviderOperation(trx, now, operation, result as OperationResult);
       await updatePayment(trx, now.id, { status });
-      await writePaymentRefunded(trx, {
-        orderId,
-        paymentId: now.id,
-        amount: { amount: now.amount, currency: now.currency },
-        provider: now.provider,
+      batch.events.add({
+        type: 'payment.refunded',
+        data: {
+          orderId,
+          paymentId: now.id,
+          amount: { amount: now.amount, currency: now.currency },
+          provider: now.provider,
+        },
       });
       ctx.log.info({ orderId, paymentId: now.id, status }, 'payment released');
       return status;

@@ -109,7 +109,7 @@ export function createOperationRunner(
   async function call(operation: ClaimedOperation): Promise<void> {
     const planned = await plan(operation);
     const result = await planned.call();
-    await writer.write((trx, order) => planned.write(trx, result, order!), operation);
+    await writer.write((trx, order, batch) => planned.write(trx, result, order!, batch), operation);
   }
 
   async function run(operation: ClaimedOperation): Promise<void> {

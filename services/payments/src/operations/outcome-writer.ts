@@ -7,9 +7,17 @@ import {
   type OrderNow,
 } from '../db/provider-operations-repository.js';
 import type { PaymentsContext } from '../domain/context.js';
+import { OutcomeBatch } from '../domain/outcome-batch.js';
 
-/** Writes one outcome; `order` is its order as found once locked (when the operation is named). */
-type Write = (trx: Kysely<Database>, order: OrderNow | undefined) => Promise<unknown>;
+/**
+ * Writes one outcome; `order` is its order as found once locked (when the operation is named);
+ * its new payment and its events go to `batch`, written with the transaction's others.
+ */
+type Write = (
+  trx: Kysely<Database>,
+  order: OrderNow | undefined,
+  batch: OutcomeBatch,
+) => Promise<unknown>;
 
 /** The provider operation an outcome belongs to. */
 export interface OperationRef {
@@ -34,9 +42,10 @@ const MAX_BATCH = 32;
  * a transaction starts goes into it (each write in the trace of its operation), and what arrives
  * meanwhile into the next one. The operations' orders are locked (one statement, in id order),
  * then their operations marked done and the orders read as they are now (one more), for the
- * whole transaction; each write gets its order. When a shared transaction fails, its writes are
- * done again one by one, each in its own transaction, so only the failing one fails (its
- * operation is tried again later).
+ * whole transaction; each write gets its order. The writes' new payments and events (each event
+ * in the trace of its operation) are inserted together at the end, one statement each. When a
+ * shared transaction fails, its writes are done again one by one, each in its own transaction,
+ * so only the failing one fails (its operation is tried again later).
  */
 export class OutcomeWriter {
   private waiting: Waiting[] = [];
@@ -99,10 +108,12 @@ export class OutcomeWriter {
         operations.map((o) => o.orderId),
       );
       const orders = await completeOperationsReadingOrders(trx, operations);
+      const outcomes = new OutcomeBatch();
       for (const item of batch) {
         const order = item.operation && orders.get(item.operation.orderId);
-        await item.inTrace(() => item.write(trx, order));
+        await item.inTrace(() => item.write(trx, order, outcomes));
       }
+      await outcomes.write(trx);
     });
   }
 }

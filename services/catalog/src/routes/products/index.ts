@@ -15,8 +15,9 @@ export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5';
 /** Public reads: the product list with filters and one product. */
 export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> {
   // The product's id on the request's span (these routes are their own plugin), for tag search.
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     tagSpan({ productId: (request.params as { id?: string } | undefined)?.id });
+    done();
   });
   app.get(
     '/v1/products',
