@@ -55,7 +55,8 @@ type Applicable<DB> = InHand & Accepted<DB>;
  * Consumes one subscription's quorum queue with manual acks and a bounded prefetch, applying
  * what prefetch delivered in batches: one database transaction writes the inbox rows of a batch
  * (a message seen before does nothing) and runs each message's handler in turn, each in its own
- * trace; the acks follow the commit. When a batch's transaction fails, its messages are applied
+ * trace; the acks follow the commit. A batch of one whose handler has an `alone` form is applied
+ * by that one statement instead, when it can be (see `EventHandler`). When a batch's transaction fails, its messages are applied
  * again one by one, each in its own transaction, so a failing message is retried (the next
  * delayed retry queue, then the dead-letter queue) alone while its batch-mates commit. An
  * invalid message is dead-lettered at once, with the reason in its headers.
@@ -280,7 +281,36 @@ export class Consumer<DB> implements ConnectionParticipant {
         return;
       }
     }
+    if (batch.length === 1 && (await this.applyInOneStatement(channel, batch[0]!, open))) return;
     for (const item of batch) await this.applyAlone(channel, item, open);
+  }
+
+  /**
+   * A delivery on its own whose handler has an `alone` form: that one statement, outside any
+   * transaction. True when it applied the message (acked, settled); false when the handler could
+   * not apply it so or the statement failed (nothing was written): it is applied as usual.
+   */
+  private async applyInOneStatement(
+    channel: ConfirmChannel,
+    item: Applicable<DB>,
+    open: Set<Span>,
+  ): Promise<boolean> {
+    const { alone } = item.handler;
+    if (!alone) return false;
+    const entry = { queue: this.queue, messageId: item.event.id, type: item.event.type };
+    try {
+      if (!(await context.with(item.context, () => alone(item.event, this.db, entry)))) {
+        return false;
+      }
+    } catch (error) {
+      item.span.addEvent('one statement failed; applied in a transaction', {
+        'exception.message': errorText(error),
+      });
+      return false;
+    }
+    this.redelivery.ack(channel, item.message);
+    this.settled(item, true, open);
+    return true;
   }
 
   private async applyAlone(

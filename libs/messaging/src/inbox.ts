@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Logger } from './logger.js';
 import { pruneInBatches } from './prune.js';
+import type { InboxEntry } from './subscription.js';
 import type { MessagingTables } from './tables.js';
 
 export interface InboxSettings {
@@ -27,6 +28,18 @@ export async function recordInbox(
     .returning('message_id')
     .execute();
   return new Set(inserted.map((row) => row.message_id));
+}
+
+/**
+ * The inbox row of `entry` as an INSERT to put in a handler's `alone` statement (a data-modifying
+ * CTE): written once for each row of `source` (a CTE of the same statement, the rows it changed),
+ * so nothing is recorded when nothing was applied. No `on conflict`: a message handled before
+ * fails the statement (a unique violation), which then writes nothing at all, and the consumer
+ * applies the message in its transaction, where the inbox sees the duplicate.
+ */
+export function inboxInsertFrom(entry: InboxEntry, source: string): RawBuilder<unknown> {
+  return sql`insert into inbox_messages (queue, message_id, type)
+    select ${entry.queue}, ${entry.messageId}::uuid, ${entry.type} from ${sql.table(source)}`;
 }
 
 /**

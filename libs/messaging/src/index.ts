@@ -17,10 +17,11 @@ export {
   HEADERS,
   type EventHandler,
   type EventHandlers,
+  type InboxEntry,
   type SubscriptionSettings,
   type DeadLetterKind,
 } from './subscription.js';
-export type { InboxSettings } from './inbox.js';
+export { inboxInsertFrom, type InboxSettings } from './inbox.js';
 export type { RelaySettings, RelayRound } from './relay.js';
 export type { Logger } from './logger.js';
 export {

@@ -1,6 +1,6 @@
 import { validateEnvelope } from '@bazaar/contracts';
 import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
 import { backoffDelay } from '@bazaar/http-client/backoff';
 import { pruneInBatches } from './prune.js';
 import { Signal, sleep } from './wait.js';
@@ -77,6 +77,14 @@ export interface OutboxRelayOptions {
 }
 
 type ClaimedRow = OutboxRow & { position: number };
+/** Published rows to mark `sent`, and those the broker returned (no queue bound): `unrouted`. */
+type Unmarked = { sent: string[]; unroutable: string[] };
+
+/**
+ * The longest a round's marks wait for the next round's claim to carry them (at a steady rate
+ * the next round comes sooner, and its claim and the marks are one statement).
+ */
+const MARK_WITHIN_MS = 100;
 type Prepared = { row: OutboxRow; message: OutgoingMessage };
 
 export class OutboxRelay {
@@ -88,6 +96,13 @@ export class OutboxRelay {
   private readonly unroutedTypes = new Set<string>();
   /** When the next pending row is due (undefined: none), as last asked, and when that was. */
   private nextDue: { at: number | undefined; checkedAt: number } | undefined;
+  /**
+   * Rows the broker confirmed (or returned as unrouted) not yet marked so: the next claim marks
+   * them in its own statement, or `markAlone` when no round follows soon.
+   */
+  private unmarked: Unmarked = { sent: [], unroutable: [] };
+  /** How long the marks of a round wait for the next claim to carry them. */
+  private readonly markWithinMs: number;
   /** Test hook: runs after a batch is published and before it is marked sent. */
   afterPublish: ((ids: string[]) => Promise<void>) | undefined;
 
@@ -109,6 +124,8 @@ export class OutboxRelay {
     this.settings = options.settings;
     this.logger = options.logger;
     this.metrics = options.metrics;
+    // Far inside the lease, so a row is marked long before another relay could claim it again.
+    this.markWithinMs = Math.min(MARK_WITHIN_MS, this.settings.claimTimeoutMs / 4);
   }
 
   start(): void {
@@ -144,7 +161,7 @@ export class OutboxRelay {
         continue;
       }
       try {
-        const round = await this.relayOnce();
+        const round = await this.round();
         if (round.unconfirmed > 0) throw new Error(`${round.unconfirmed} publishes unconfirmed`);
         failures = 0;
         if (round.claimed === this.settings.batchSize) continue;
@@ -159,8 +176,32 @@ export class OutboxRelay {
       // Woken meanwhile (rows committed during the round): straight to the next round, without
       // asking when the next leased row is due.
       if (this.wakeUp.take()) continue;
-      await this.wakeUp.wait(await this.nextWaitMs());
+      await this.idle(await this.nextWaitMs());
     }
+    await this.markAlone().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'outbox rows published but not marked at stop'),
+    );
+  }
+
+  /**
+   * Waits `waitMs` for work. The last round's marks ride with the next claim when a round comes
+   * within `markWithinMs` (woken by a notification, the usual case at a steady rate); otherwise
+   * they are written on their own then.
+   */
+  private async idle(waitMs: number): Promise<void> {
+    const unmarked = this.unmarked.sent.length + this.unmarked.unroutable.length;
+    if (unmarked === 0 || waitMs <= this.markWithinMs) {
+      await this.wakeUp.wait(waitMs);
+      return;
+    }
+    if (await this.wakeUp.wait(this.markWithinMs)) return;
+    try {
+      await this.markAlone();
+    } catch (error) {
+      // Kept: the next claim marks them (well within their lease).
+      this.logger.warn({ err: error }, 'marking published outbox rows failed');
+    }
+    await this.wakeUp.wait(waitMs - this.markWithinMs);
   }
 
   /**
@@ -195,8 +236,21 @@ export class OutboxRelay {
    * One round: claim a batch (a lease on the rows, committed at once), publish it, then mark
    * what the broker confirmed. No transaction stays open while the broker is talked to.
    */
-  /** One round: claim a batch, check it, publish it with its spans, mark what became of each row. */
+  /**
+   * One round, every row it published marked when it returns (for tests and tools; the relay's
+   * own rounds leave the marks to the next claim).
+   */
   async relayOnce(): Promise<RelayRound> {
+    const round = await this.round();
+    await this.markAlone();
+    return round;
+  }
+
+  /**
+   * One round: claim a batch (marking the previous rounds' published rows in the same
+   * statement), check it, publish it with its spans, record what became of each row.
+   */
+  private async round(): Promise<RelayRound> {
     const rows = await this.claim();
     if (rows.length === 0) return { claimed: 0, sent: 0, unconfirmed: 0 };
     const { batch, invalid } = this.prepare(rows);
@@ -205,13 +259,22 @@ export class OutboxRelay {
     return { claimed: rows.length, sent, unconfirmed };
   }
 
-  /** Takes a lease on the next pending rows, in one statement and its own transaction. */
+  /**
+   * Takes a lease on the next pending rows, in one statement and its own transaction, which
+   * also marks the rows published since the last mark (never claimed again by it: their lease
+   * still runs, and they are left out by id).
+   */
   private async claim(): Promise<ClaimedRow[]> {
+    const { sent, unroutable } = this.takeUnmarked();
     // One statement, its own transaction: the lease is taken and committed at once.
-    const { rows: claimed } = await sql<ClaimedRow>`
-      with claimable as (
+    const { rows: claimed } = await this.marking(
+      { sent, unroutable },
+      sql<ClaimedRow>`
+      with marked as (${markSql(sent, unroutable)}),
+      claimable as (
         select id from outbox_events
         where status = 'pending' and available_at <= now()
+          and id <> all(${[...sent, ...unroutable]}::uuid[])
         order by position
         limit ${this.settings.batchSize}
         for update skip locked)
@@ -221,8 +284,34 @@ export class OutboxRelay {
       from claimable
       where o.id = claimable.id
       returning o.id, o.position, o.type, o.version, o.occurred_at, o.data,
-                o.traceparent, o.tracestate, o.attempts`.execute(this.db);
+                o.traceparent, o.tracestate, o.attempts`,
+    );
     return claimed.sort((a, b) => a.position - b.position);
+  }
+
+  /** Marks the rows published since the last mark, in one statement of their own. */
+  private async markAlone(): Promise<void> {
+    const { sent, unroutable } = this.takeUnmarked();
+    if (sent.length + unroutable.length === 0) return;
+    await this.marking({ sent, unroutable }, markSql(sent, unroutable));
+  }
+
+  /** The rows to mark, now in the hands of one statement (a concurrent round adds anew). */
+  private takeUnmarked(): Unmarked {
+    const taken = this.unmarked;
+    this.unmarked = { sent: [], unroutable: [] };
+    return taken;
+  }
+
+  /** Runs a statement that marks `taken`; when it fails, they are to be marked again. */
+  private async marking<R>(taken: Unmarked, statement: RawBuilder<R>): Promise<QueryResult<R>> {
+    try {
+      return await statement.execute(this.db);
+    } catch (error) {
+      this.unmarked.sent.push(...taken.sent);
+      this.unmarked.unroutable.push(...taken.unroutable);
+      throw error;
+    }
   }
 
   /** The envelope and message of each row; rows failing their schema are set apart. */
@@ -289,7 +378,10 @@ export class OutboxRelay {
     return { results, spans };
   }
 
-  /** Records what became of each row: sent, unrouted, failed, or released for the next round. */
+  /**
+   * Records what became of each row: sent and unrouted ones are marked by the next claim (or
+   * `markAlone`), failed ones at once, unconfirmed ones released for the next round.
+   */
   private async mark(
     batch: Prepared[],
     results: Array<Error | undefined>,
@@ -320,22 +412,11 @@ export class OutboxRelay {
       }
     });
 
-    // Sent and unrouted rows in one statement (one per round, whatever the mix), the rest on
-    // their own (not one row at a time): a relay that dies between them only leaves rows to be
-    // published again when their lease runs out.
-    if (sent.length || unroutable.length) {
-      // Unrouted: nobody subscribes to these types (yet): a publish is a fact, not a request,
-      // so the row is done; it is kept for the retention, and `republishUnrouted` sends such
-      // rows again once a consumer binds their type.
-      await sql`
-        update outbox_events o
-        set status = case when o.id = any(${unroutable}::uuid[]) then 'unrouted' else 'sent' end,
-            sent_at = now(),
-            last_error = case when o.id = any(${unroutable}::uuid[])
-                              then 'unroutable: no queue bound to ' || o.type
-                              else o.last_error end
-        where o.id = any(${[...sent, ...unroutable]}::uuid[])`.execute(this.db);
-    }
+    // Sent and unrouted rows are marked with the next claim (one statement for both, whatever
+    // the mix), the rest on their own (not one row at a time): a relay that dies before either
+    // only leaves rows to be published again when their lease runs out.
+    this.unmarked.sent.push(...sent);
+    this.unmarked.unroutable.push(...unroutable);
     if (invalid.length) {
       // Cannot happen for rows written by writeEvent unless the catalogue changed since.
       for (const { id, error } of invalid) {
@@ -407,4 +488,21 @@ export class OutboxRelay {
       select count(*)::int as backlog from outbox_events where status = 'pending'`.execute(this.db);
     return rows[0]?.backlog ?? 0;
   }
+}
+
+/**
+ * Marks published rows `sent`, and those the broker returned `unrouted`: nobody subscribes to
+ * their type (yet); a publish is a fact, not a request, so the row is done; it is kept for the
+ * retention, and `republishUnrouted` sends such rows again once a consumer binds their type.
+ * Without ids it changes nothing (the claim carries it every round: one statement text).
+ */
+function markSql(sent: string[], unroutable: string[]): RawBuilder<unknown> {
+  return sql`
+    update outbox_events o
+    set status = case when o.id = any(${unroutable}::uuid[]) then 'unrouted' else 'sent' end,
+        sent_at = now(),
+        last_error = case when o.id = any(${unroutable}::uuid[])
+                          then 'unroutable: no queue bound to ' || o.type
+                          else o.last_error end
+    where o.id = any(${[...sent, ...unroutable]}::uuid[])`;
 }

@@ -1,11 +1,28 @@
 import type { EventEnvelope, EventType } from '@bazaar/contracts';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 
-/** Handles one event inside the transaction that also records it in the inbox. */
-export type EventHandler<DB, T extends EventType = EventType> = (
-  event: EventEnvelope<T>,
-  trx: Transaction<DB>,
-) => Promise<void>;
+/**
+ * Handles one event inside the transaction that also records it in the inbox.
+ *
+ * A handler may also have an `alone` form, for the usual case of a delivery that arrives on its
+ * own (a batch of one: the rule at a low rate): ONE statement, outside any transaction (a
+ * statement is atomic by itself: no BEGIN and COMMIT round trips), that applies the event and
+ * writes its inbox row ({@link inboxInsertFrom}) only when it applies it. It returns false when
+ * the event cannot be applied so (then it must have written nothing): the consumer runs the
+ * handler in its transaction, as for any batch. When the statement fails (a duplicate's inbox
+ * row conflicts with the first copy's), nothing was written either, and the same happens.
+ */
+export interface EventHandler<DB, T extends EventType = EventType> {
+  (event: EventEnvelope<T>, trx: Transaction<DB>): Promise<void>;
+  alone?: (event: EventEnvelope<T>, db: Kysely<DB>, inbox: InboxEntry) => Promise<boolean>;
+}
+
+/** The inbox row a handler's `alone` statement writes: this subscription handled this message. */
+export interface InboxEntry {
+  queue: string;
+  messageId: string;
+  type: string;
+}
 
 /** A subscription's handlers by event type; the queue is bound to exactly these types. */
 export type EventHandlers<DB> = { [T in EventType]?: EventHandler<DB, T> };

@@ -34,21 +34,23 @@ export class Signal {
     waiter?.();
   }
 
-  /** Resolves on the next notification or after `ms`, whichever comes first. */
-  wait(ms: number): Promise<void> {
+  /**
+   * Resolves on the next notification (true) or after `ms` (false), whichever comes first.
+   */
+  wait(ms: number): Promise<boolean> {
     if (this.notified) {
       this.notified = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        resolve();
+        resolve(false);
       }, ms);
       this.waiter = () => {
         clearTimeout(timer);
         this.notified = false;
-        resolve();
+        resolve(true);
       };
     });
   }

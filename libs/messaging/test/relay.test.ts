@@ -185,6 +185,35 @@ describe('outbox relay', () => {
     }
   });
 
+  it('when rows are committed while a round publishes, then the next round marks that round sent in the statement that claims them', async () => {
+    const relay = await start(relayOnly());
+    let carried: string[] | undefined;
+    let carrier: string | undefined;
+    relay.relay!.afterPublish = async (ids) => {
+      relay.relay!.afterPublish = undefined;
+      carried = ids;
+      carrier = (await bed.writeUser('Carrier')).id;
+      relay.relay!.wake();
+    };
+    await bed.writeUser('Carried');
+
+    const rows = await eventually(async () => {
+      if (!carried || !carrier) return undefined;
+      const found = await bed.db
+        .selectFrom('outbox_events')
+        .select(['id', 'status', 'sent_at', 'available_at'])
+        .where('id', 'in', [...carried, carrier])
+        .execute();
+      return found.every((row) => row.status === 'sent') ? found : undefined;
+    });
+    const leased = rows.find((row) => row.id === carrier)!.available_at.getTime();
+    // One statement, one transaction (one now()): the first round's rows marked sent, the
+    // carrier leased for claimTimeoutMs.
+    for (const row of rows.filter((r) => r.id !== carrier)) {
+      expect(row.sent_at!.getTime() + 1500).toBe(leased);
+    }
+  });
+
   it('when one round publishes a routed and an unrouted event, then one is sent and the other unrouted', async () => {
     const [routed, unrouted] = await bed.db.transaction().execute(async (trx) => [
       await writeEvent(trx, { type: 'user.registered', data: userRegistered('Mixed') }),

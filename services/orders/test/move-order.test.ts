@@ -2,11 +2,17 @@ import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
+import type { EventEnvelope } from '@bazaar/contracts';
 import { checkWrittenEvent } from '@bazaar/messaging';
+import { sql } from 'kysely';
 import { outboxRows } from '@bazaar/service-kit/testing';
 import { insertOrder, listStatusChanges, moveOrderIfIn } from '../src/db/orders-repository.js';
 import { transitionEventData, transitionEventRow } from '../src/domain/order-events.js';
 import type { OrderEventType, OrderStatus, StatusReason } from '../src/domain/order-state.js';
+import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
+import { onPaymentAuthorized } from '../src/events/consumers/payment-authorized.js';
+import type { SagaDeps } from '../src/events/saga-handler.js';
+import { SAGA_QUEUE } from '../src/events/subscriptions.js';
 
 describe('moveOrderIfIn (a saga step in one statement)', () => {
   let database: TestDatabase<Database>;
@@ -99,7 +105,7 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
             id,
             'pending',
             { to, cancelReason: to === 'cancelled' ? reason : null, reason, at },
-            event,
+            { publish: event },
           ),
         );
       const { eventData, ...order } = head!;
@@ -122,10 +128,128 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
           id,
           'stock_reserved',
           { to: 'confirmed', cancelReason: null, reason: 'payment_authorized', at: new Date() },
-          event,
+          { publish: event },
         ),
       );
     expect(head).toBeUndefined();
     expect(await outboxRows(database.db, { data: { orderId: id } })).toEqual([]);
+  });
+
+  describe("the saga handlers' alone forms (a delivery on its own)", () => {
+    const transitions: string[] = [];
+    const deps: SagaDeps = {
+      now: () => new Date(),
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+      metrics: {
+        transitioned: (to) => transitions.push(to),
+        settled: () => undefined,
+        absorbed: () => undefined,
+        unpaid: () => undefined,
+      },
+    };
+    const alone = onStockReserved(deps).alone!;
+
+    function reserved(orderId: string): EventEnvelope<'stock.reserved'> {
+      return {
+        id: uuidv7(),
+        type: 'stock.reserved',
+        version: 1,
+        time: new Date().toISOString(),
+        source: 'catalog',
+        data: {
+          orderId,
+          userId: uuidv7(),
+          lines: [{ productId: uuidv7(), quantity: 1 }],
+          total: { amount: 2450, currency: 'EUR' },
+          paymentMethodId: uuidv7(),
+        },
+      };
+    }
+    const entry = (event: EventEnvelope) => ({
+      queue: SAGA_QUEUE,
+      messageId: event.id,
+      type: event.type,
+    });
+    async function inboxed(event: EventEnvelope): Promise<number> {
+      const { rows } = await sql<{ count: number }>`
+        select count(*)::int as count from inbox_messages
+        where queue = ${SAGA_QUEUE} and message_id = ${event.id}::uuid`.execute(database.db);
+      return rows[0]!.count;
+    }
+    const status = async (id: string) =>
+      (
+        await database.db
+          .selectFrom('orders')
+          .select('status')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).status;
+
+    it('when the order is pending, then it moves with its history and inbox rows, and the move is counted', async () => {
+      const id = await pendingOrder();
+      const event = reserved(id);
+      expect(await alone(event, database.db, entry(event))).toBe(true);
+      expect(await status(id)).toBe('stock_reserved');
+      expect((await listStatusChanges(database.db, id)).map((h) => h.reason)).toEqual([
+        'stock_reserved',
+      ]);
+      expect(await inboxed(event)).toBe(1);
+      expect(transitions).toContain('stock_reserved');
+    });
+
+    it('when the order is elsewhere, then it declines and writes nothing, not even the inbox row', async () => {
+      const id = await pendingOrder();
+      await move(id, 'pending');
+      const event = reserved(id);
+      expect(await alone(event, database.db, entry(event))).toBe(false);
+      expect(await inboxed(event)).toBe(0);
+      expect(await listStatusChanges(database.db, id)).toHaveLength(1);
+    });
+
+    it('when the message was handled before (its inbox row is there), then the statement fails and the order does not move', async () => {
+      const id = await pendingOrder();
+      const event = reserved(id);
+      await sql`
+        insert into inbox_messages (queue, message_id, type)
+        values (${SAGA_QUEUE}, ${event.id}::uuid, ${event.type})`.execute(database.db);
+      await expect(alone(event, database.db, entry(event))).rejects.toThrow(/duplicate key/);
+      expect(await status(id)).toBe('pending');
+      expect(await listStatusChanges(database.db, id)).toEqual([]);
+    });
+
+    it('when payment.authorized finds the order stock_reserved, then it is confirmed with its history, order.confirmed and inbox rows', async () => {
+      const id = await pendingOrder();
+      await move(id, 'pending');
+      const event: EventEnvelope<'payment.authorized'> = {
+        id: uuidv7(),
+        type: 'payment.authorized',
+        version: 1,
+        time: new Date().toISOString(),
+        source: 'payments',
+        data: {
+          orderId: id,
+          paymentId: uuidv7(),
+          amount: { amount: 2450, currency: 'EUR' },
+          provider: 'test',
+        },
+      };
+      expect(await onPaymentAuthorized(deps).alone!(event, database.db, entry(event))).toBe(true);
+      expect(await status(id)).toBe('confirmed');
+      expect(await inboxed(event)).toBe(1);
+      const rows = await outboxRows(database.db, { data: { orderId: id } });
+      expect(rows).toEqual([
+        expect.objectContaining({ type: 'order.confirmed', status: 'pending' }),
+      ]);
+      // Already confirmed: declined, nothing more written.
+      const again = { ...event, id: uuidv7() };
+      expect(await onPaymentAuthorized(deps).alone!(again, database.db, entry(again))).toBe(false);
+      expect(await inboxed(again)).toBe(0);
+      expect(await outboxRows(database.db, { data: { orderId: id } })).toHaveLength(1);
+    });
   });
 });

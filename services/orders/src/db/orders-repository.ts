@@ -1,4 +1,9 @@
-import type { OutboxRow, OutboxRowShell } from '@bazaar/messaging';
+import {
+  inboxInsertFrom,
+  type InboxEntry,
+  type OutboxRow,
+  type OutboxRowShell,
+} from '@bazaar/messaging';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Money } from '../domain/money.js';
 import type {
@@ -211,20 +216,23 @@ export async function updateOrderStatus(
  *
  * With `publish`, the same statement writes the transition's event to the outbox, its data
  * built from the moved row (as `transitionEventData` builds it) and returned as `eventData` for
- * the caller to check against the catalogue.
+ * the caller to check against the catalogue. With `inbox`, it writes the consumer's inbox row of
+ * the message it applies, when it moves the order (a message handled before fails it): the step
+ * of a handler's `alone` form, no transaction around it.
  */
 export async function moveOrderIfIn(
-  trx: Transaction<Database>,
+  db: Kysely<Database>,
   orderId: string,
   from: OrderStatus,
   change: { to: OrderStatus; cancelReason: string | null; reason: StatusReason; at: Date },
-  publish?: { row: OutboxRowShell; reason: string },
+  also: { publish?: { row: OutboxRowShell; reason: string }; inbox?: InboxEntry } = {},
 ): Promise<(OrderHead & { eventData?: unknown }) | undefined> {
   type Moved = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'> & {
-    event_data?: unknown;
+    event_data: unknown;
   };
-  const moved = sql`
-    moved as (
+  const { publish, inbox } = also;
+  const ctes = [
+    sql`moved as (
       update orders
          set status = ${change.to}, cancel_reason = ${change.cancelReason}, updated_at = ${change.at}
        where id = ${orderId} and status = ${from}
@@ -232,35 +240,33 @@ export async function moveOrderIfIn(
     ), history as (
       insert into order_status_history (order_id, status, reason, at)
       select id, ${change.to}, ${change.reason}, ${change.at}::timestamptz from moved
-    )`;
-  let rows: Moved[];
-  if (!publish) {
-    ({ rows } = await sql<Moved>`
-      with ${moved}
-      select id, user_id, total_amount, currency, created_at from moved`.execute(trx));
-  } else {
-    // Without an event no insert into outbox_events is written at all: its statement trigger
-    // would notify the relay for nothing.
+    )`,
+  ];
+  // Without an event no insert into outbox_events is written at all: its statement trigger
+  // would notify the relay for nothing.
+  if (publish) {
     const { row } = publish;
-    ({ rows } = await sql<Moved>`
-      with ${moved}, published as (
-        insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
-        select ${row.id}::uuid, ${row.type}, ${row.version}::int, ${row.occurred_at}::timestamptz,
-               jsonb_build_object('orderId', id, 'userId', user_id) ||
-                 case ${row.type}::text
-                   when 'order.confirmed' then jsonb_build_object(
-                     'total', jsonb_build_object('amount', total_amount, 'currency', currency))
-                   when 'order.cancelled' then jsonb_build_object('reason', ${publish.reason}::text)
-                   else '{}'::jsonb
-                 end,
-               ${row.traceparent}, ${row.tracestate}
-        from moved
-        returning data
-      )
-      select id, user_id, total_amount, currency, created_at,
-             (select data from published) as event_data
-      from moved`.execute(trx));
+    ctes.push(sql`published as (
+      insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
+      select ${row.id}::uuid, ${row.type}, ${row.version}::int, ${row.occurred_at}::timestamptz,
+             jsonb_build_object('orderId', id, 'userId', user_id) ||
+               case ${row.type}::text
+                 when 'order.confirmed' then jsonb_build_object(
+                   'total', jsonb_build_object('amount', total_amount, 'currency', currency))
+                 when 'order.cancelled' then jsonb_build_object('reason', ${publish.reason}::text)
+                 else '{}'::jsonb
+               end,
+             ${row.traceparent}, ${row.tracestate}
+      from moved
+      returning data
+    )`);
   }
+  if (inbox) ctes.push(sql`inboxed as (${inboxInsertFrom(inbox, 'moved')})`);
+  const { rows } = await sql<Moved>`
+    with ${sql.join(ctes)}
+    select id, user_id, total_amount, currency, created_at,
+           ${publish ? sql`(select data from published)` : sql`null`} as event_data
+    from moved`.execute(db);
   const found = rows[0];
   if (!found) return undefined;
   const head = toHead({ ...found, status: from });

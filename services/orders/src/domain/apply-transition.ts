@@ -1,5 +1,5 @@
-import { checkWrittenEvent } from '@bazaar/messaging';
-import type { Transaction } from 'kysely';
+import { checkWrittenEvent, type InboxEntry } from '@bazaar/messaging';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
   insertStatusChange,
@@ -80,6 +80,8 @@ function moved(
   return { ...order, status: decision.to };
 }
 
+type Moved = Extract<TransitionOutcome, { kind: 'transitioned' }>;
+
 /**
  * Applies a saga event to its order. On the saga's usual path (the order in
  * {@link USUAL_STATUS}) the status, its history row and nothing else are one conditional
@@ -92,33 +94,65 @@ export async function applySagaEvent(
   event: SagaEvent,
   deps: TransitionDeps,
 ): Promise<TransitionOutcome> {
+  return (await usualStep(trx, orderId, event, deps)) ?? applyTrigger(trx, orderId, event, deps);
+}
+
+/**
+ * A saga event's usual step on its own, with the consumer's inbox row (a handler's `alone`
+ * form): the order moves from its {@link USUAL_STATUS} with its history row, its event when it
+ * publishes one and the inbox row, or nothing is written. A step that publishes nothing is ONE
+ * statement with no transaction; one that publishes has a transaction of its own (BEGIN, the
+ * statement, COMMIT) so that its event's data, built by the statement, is checked before the
+ * commit. Returns the move, or undefined when the event has no usual step or the order is
+ * elsewhere (then apply it with {@link applySagaEvent}, in the consumer's transaction).
+ */
+export async function applySagaStepAlone(
+  db: Kysely<Database>,
+  orderId: string,
+  event: SagaEvent,
+  inbox: InboxEntry,
+  deps: TransitionDeps,
+): Promise<Moved | undefined> {
+  if (!USUAL_STATUS[event]) return undefined;
+  const publishes = decide(USUAL_STATUS[event], event);
+  if (publishes.kind === 'transition' && publishes.publish.length > 0) {
+    return db.transaction().execute((trx) => usualStep(trx, orderId, event, deps, inbox));
+  }
+  return usualStep(db, orderId, event, deps, inbox);
+}
+
+/**
+ * The usual step of a saga event as one conditional statement (with the transition's event, and
+ * the inbox row when given); undefined when the event has none or the order is elsewhere
+ * (nothing written). The event's data is checked after the statement: `db` must then be a
+ * transaction, which the check's failure rolls back.
+ */
+async function usualStep(
+  db: Kysely<Database>,
+  orderId: string,
+  event: SagaEvent,
+  deps: TransitionDeps,
+  inbox?: InboxEntry,
+): Promise<Moved | undefined> {
   const from = USUAL_STATUS[event];
   const decision = from && decide(from, event);
-  if (from && decision?.kind === 'transition' && decision.publish.length <= 1) {
-    const at = deps.now();
-    const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
-    // The transition's event (if any) is written by the same statement.
-    const type = decision.publish[0];
-    const event = type && transitionEventRow(type, decision.reason, at);
-    const order = await moveOrderIfIn(
-      trx,
-      orderId,
-      from,
-      { to: decision.to, cancelReason, reason: decision.reason, at },
-      event,
-    );
-    if (order) {
-      const { eventData, ...head } = order;
-      if (event) checkWrittenEvent(event.row, eventData);
-      return {
-        kind: 'transitioned',
-        from,
-        to: decision.to,
-        order: moved(head, decision, at, deps),
-      };
-    }
-  }
-  return applyTrigger(trx, orderId, event, deps);
+  if (!from || decision?.kind !== 'transition' || decision.publish.length > 1) return undefined;
+  const at = deps.now();
+  const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
+  // The transition's event (if any) is written by the same statement.
+  const type = decision.publish[0];
+  const publish = type && transitionEventRow(type, decision.reason, at);
+  const order = await moveOrderIfIn(
+    db,
+    orderId,
+    from,
+    { to: decision.to, cancelReason, reason: decision.reason, at },
+    { publish, inbox },
+  );
+  if (!order) return undefined;
+  const { eventData, ...head } = order;
+  if (publish) checkWrittenEvent(publish.row, eventData);
+  return { kind: 'transitioned', from, to: decision.to, order: moved(head, decision, at, deps) };
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { EventEnvelope } from '@bazaar/contracts';
-import { PermanentError, type Logger } from '@bazaar/messaging';
-import type { Transaction } from 'kysely';
+import { PermanentError, type InboxEntry, type Logger } from '@bazaar/messaging';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
   applySagaEvent,
+  applySagaStepAlone,
   type TransitionDeps,
   type TransitionOutcome,
 } from '../domain/apply-transition.js';
@@ -56,4 +57,27 @@ export async function handleSagaEvent(
       );
       return outcome;
   }
+}
+
+/**
+ * The `alone` form of a saga event's handler (see `EventHandler`): its usual step on its own
+ * with the inbox row (`applySagaStepAlone`: one statement, or BEGIN, one statement, COMMIT when
+ * it publishes). Returns the move, or undefined when the order is elsewhere (the consumer then
+ * applies the event with {@link handleSagaEvent}).
+ */
+export async function handleSagaEventAlone(
+  db: Kysely<Database>,
+  event: EventEnvelope<SagaEvent>,
+  inbox: InboxEntry,
+  deps: SagaDeps,
+): Promise<Extract<TransitionOutcome, { kind: 'transitioned' }> | undefined> {
+  const { orderId } = event.data as { orderId: string };
+  const outcome = await applySagaStepAlone(db, orderId, event.type as SagaEvent, inbox, deps);
+  if (outcome) {
+    deps.log.debug(
+      { orderId, eventId: event.id, eventType: event.type, from: outcome.from, to: outcome.to },
+      'order moved',
+    );
+  }
+  return outcome;
 }
