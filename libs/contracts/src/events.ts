@@ -120,19 +120,16 @@ export const Events = {
   ),
   /**
    * An order shipped but its payment could not be captured: the payment failed, or was voided
-   * or refunded before, or there never was one (`not_authorized`), or the provider refused the
-   * capture for good (`refused`). The goods left unpaid. Once per order.
+   * or refunded before, or there never was one (`not_authorized`). The goods left unpaid. Once
+   * per order.
    */
   'payment.capture_failed': event(
     Type.Object({
       orderId: Id,
       /** Null when the order never had a payment. */
       paymentId: Type.Union([Id, Type.Null()]),
-      reason: Type.Union([Type.Literal('not_authorized'), Type.Literal('refused')]),
-      /**
-       * The payment's status when the capture was asked for (`voided`, `refunded`, `failed`,
-       * `none`; `authorized` when the provider refused).
-       */
+      reason: Type.Union([Type.Literal('not_authorized')]),
+      /** The payment's status when the capture was asked for (`voided`, `refunded`, `failed`, `none`). */
       paymentStatus: Type.String(),
     }),
   ),

@@ -26,7 +26,10 @@ export type CaptureOutcome =
   | 'already_handled'
   /** Nothing authorized to capture: `payment.capture_failed` (`not_authorized`) published. */
   | 'not_capturable'
-  /** The provider refused the capture for good: `payment.capture_failed` (`refused`) published. */
+  /**
+   * The provider refused the capture for good: counted, logged and in the ledger, nothing
+   * published (`payment.capture_failed` version 1 has no reason for it: decisions.md).
+   */
   | 'refused';
 
 /**
@@ -100,19 +103,13 @@ export async function planCapture(
   if (!payment || payment.status !== 'authorized') return nothingToDo();
   return {
     call: () => callProviderOperation(ctx, payment, 'capture'),
-    write: async (trx, result, _order, batch): Promise<CaptureOutcome> => {
+    write: async (trx, result): Promise<CaptureOutcome> => {
       // The order is locked and the operation marked done (the runner's writer).
       const now = (await findPaymentByOrder(trx, orderId))!;
       if (now.status !== 'authorized') return 'not_capturable';
       const answer = result as OperationAnswer;
       await recordProviderOperation(ctx, trx, now, 'capture', answer);
-      if (answer.outcome === 'refused') {
-        batch.events.add({
-          type: 'payment.capture_failed',
-          data: { orderId, paymentId: now.id, reason: 'refused', paymentStatus: now.status },
-        });
-        return 'refused';
-      }
+      if (answer.outcome === 'refused') return 'refused';
       await updatePayment(trx, now.id, { status: 'captured' });
       ctx.log.info({ orderId, paymentId: now.id }, 'payment captured');
       return 'captured';
