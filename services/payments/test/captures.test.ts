@@ -1,32 +1,13 @@
-import { v7 as uuidv7 } from 'uuid';
 import { FlakyProvider } from './support/flaky-provider.js';
 import {
+  authorizedOrder,
   CARDS,
-  reserved,
+  ledger,
   settled,
   written,
   startPayments,
   type Harness,
 } from './support/harness.js';
-
-async function authorizedOrder(h: Harness, number: string = CARDS.visa) {
-  const userId = uuidv7();
-  const orderId = uuidv7();
-  const methodId = await h.createMethod(userId, number);
-  await h.publish('stock.reserved', reserved(orderId, userId, methodId, 3000));
-  const event = await h.events!.waitFor(
-    (e) => e.type.startsWith('payment.') && (e.data as { orderId: string }).orderId === orderId,
-  );
-  return { userId, orderId, paymentId: (event.data as { paymentId: string }).paymentId, event };
-}
-
-async function ledger(h: Harness, orderId: string) {
-  const response = await h.app.inject({
-    url: `/v1/admin/orders/${orderId}/payments`,
-    headers: { authorization: await h.bearer(uuidv7(), ['admin']) },
-  });
-  return response.json().items[0];
-}
 
 /** What the test provider refuses for good: a reference it never issued. */
 async function makeProviderRefuse(h: Harness, paymentId: string) {

@@ -196,3 +196,25 @@ export async function settled(harness: Harness, ids: string[] = []): Promise<voi
 export function written(harness: Harness, type: EventType, orderId: string) {
   return outboxRows(harness.database.db, { type, data: { orderId } });
 }
+
+/** An order payments authorized (a saved card, then `stock.reserved`), with its first event. */
+export async function authorizedOrder(harness: Harness, number: string = CARDS.visa) {
+  const userId = uuidv7();
+  const orderId = uuidv7();
+  const methodId = await harness.createMethod(userId, number);
+  await harness.publish('stock.reserved', reserved(orderId, userId, methodId, 3000));
+  const event = await harness.events!.waitFor(
+    (e) => e.type.startsWith('payment.') && (e.data as { orderId: string }).orderId === orderId,
+  );
+  const paymentId = (event.data as { paymentId: string }).paymentId;
+  return { userId, orderId, paymentId, event };
+}
+
+/** An order's payment as the admin ledger shows it (status and every attempt). */
+export async function ledger(harness: Harness, orderId: string) {
+  const response = await harness.app.inject({
+    url: `/v1/admin/orders/${orderId}/payments`,
+    headers: { authorization: await harness.bearer(uuidv7(), ['admin']) },
+  });
+  return response.json().items[0];
+}
