@@ -65,7 +65,10 @@ describe('storefront reads through the cache', () => {
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
     expect(second.json()).toEqual(first.json());
     expect(second.headers['cache-control']).toBe('public, max-age=30');
-    expect(second.headers.age).toBe('0');
+    // Whole seconds since catalog answered (exact ages: the ResponseCache tests above, on a fake
+    // clock); a loaded machine may take a second between the two reads.
+    expect(second.headers.age).toMatch(/^\d+$/);
+    expect(Number(second.headers.age)).toBeLessThan(30);
     expect(h.fakes.catalog.received).toHaveLength(1);
 
     // A reload asks for a fresh answer, and refreshes the kept one.

@@ -119,12 +119,19 @@ function runScript(dir: string, script: string, args: string[]) {
       {
         cwd: join(ROOT, dir),
         env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
-        timeout: 60_000,
+        timeout: CLI_TIMEOUT_MS,
       },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
 }
+
+/**
+ * A guard against a hung tool, not a speed check (each test's own limit is 30 s more): tsx
+ * compiles a tool's imports at start, seconds of CPU that took over 30 s of wall time on a
+ * loaded machine (CI failed at jest's default 30 s).
+ */
+const CLI_TIMEOUT_MS = 150_000;
 
 describe('command-line tools', () => {
   it.each(TOOLS)(
@@ -144,6 +151,7 @@ describe('command-line tools', () => {
       expect(wrong.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(wrong.code).toBe(2);
     },
+    180_000,
   );
 
   it('lists every entry point there is: each file of a cli or scripts folder has a pnpm script here', () => {
