@@ -89,5 +89,5 @@ describe('telemetry in a running service', () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
-  });
+  }, 180_000); // tsx compiles the server at start: seconds of CPU, much longer on a loaded machine
 });
