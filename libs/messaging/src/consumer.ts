@@ -56,10 +56,11 @@ type Applicable<DB> = InHand & Accepted<DB>;
  * what prefetch delivered in batches: one database transaction writes the inbox rows of a batch
  * (a message seen before does nothing) and runs each message's handler in turn, each in its own
  * trace; the acks follow the commit. A batch of one whose handler has an `alone` form is applied
- * by that one statement instead, when it can be (see `EventHandler`). When a batch's transaction fails, its messages are applied
- * again one by one, each in its own transaction, so a failing message is retried (the next
- * delayed retry queue, then the dead-letter queue) alone while its batch-mates commit. An
- * invalid message is dead-lettered at once, with the reason in its headers.
+ * by that one statement instead, when it can be (see `EventHandler`). When a batch's transaction
+ * fails, its messages are applied again one by one, each in its own transaction, so a failing
+ * message is retried (the next delayed retry queue, then the dead-letter queue) alone while its
+ * batch-mates commit. An invalid message is dead-lettered at once, with the reason in its
+ * headers.
  */
 export class Consumer<DB> implements ConnectionParticipant {
   private readonly managed: ManagedChannel<ConfirmChannel>;
