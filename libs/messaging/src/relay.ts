@@ -233,10 +233,6 @@ export class OutboxRelay {
   }
 
   /**
-   * One round: claim a batch (a lease on the rows, committed at once), publish it, then mark
-   * what the broker confirmed. No transaction stays open while the broker is talked to.
-   */
-  /**
    * One round, every row it published marked when it returns (for tests and tools; the relay's
    * own rounds leave the marks to the next claim).
    */
@@ -247,8 +243,9 @@ export class OutboxRelay {
   }
 
   /**
-   * One round: claim a batch (marking the previous rounds' published rows in the same
-   * statement), check it, publish it with its spans, record what became of each row.
+   * One round: claim a batch (a lease on the rows, committed at once, marking the previous
+   * rounds' published rows in the same statement), check it, publish it with its spans, record
+   * what became of each row. No transaction stays open while the broker is talked to.
    */
   private async round(): Promise<RelayRound> {
     const rows = await this.claim();

@@ -80,7 +80,8 @@ function moved(
   return { ...order, status: decision.to };
 }
 
-type Moved = Extract<TransitionOutcome, { kind: 'transitioned' }>;
+/** An order moved by a saga event. */
+export type SagaMove = Extract<TransitionOutcome, { kind: 'transitioned' }>;
 
 /**
  * Applies a saga event to its order. On the saga's usual path (the order in
@@ -112,7 +113,7 @@ export async function applySagaStepAlone(
   event: SagaEvent,
   inbox: InboxEntry,
   deps: TransitionDeps,
-): Promise<Moved | undefined> {
+): Promise<SagaMove | undefined> {
   if (!USUAL_STATUS[event]) return undefined;
   const publishes = decide(USUAL_STATUS[event], event);
   if (publishes.kind === 'transition' && publishes.publish.length > 0) {
@@ -133,7 +134,7 @@ async function usualStep(
   event: SagaEvent,
   deps: TransitionDeps,
   inbox?: InboxEntry,
-): Promise<Moved | undefined> {
+): Promise<SagaMove | undefined> {
   const from = USUAL_STATUS[event];
   const decision = from && decide(from, event);
   if (!from || decision?.kind !== 'transition' || decision.publish.length > 1) return undefined;

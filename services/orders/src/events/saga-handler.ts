@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import {
   applySagaEvent,
   applySagaStepAlone,
+  type SagaMove,
   type TransitionDeps,
   type TransitionOutcome,
 } from '../domain/apply-transition.js';
@@ -70,7 +71,7 @@ export async function handleSagaEventAlone(
   event: EventEnvelope<SagaEvent>,
   inbox: InboxEntry,
   deps: SagaDeps,
-): Promise<Extract<TransitionOutcome, { kind: 'transitioned' }> | undefined> {
+): Promise<SagaMove | undefined> {
   const { orderId } = event.data as { orderId: string };
   const outcome = await applySagaStepAlone(db, orderId, event.type as SagaEvent, inbox, deps);
   if (outcome) {
