@@ -3,13 +3,12 @@ import {
   propagation,
   ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { businessAttributes } from '@bazaar/telemetry';
+import { businessAttributes, recordSpanError } from '@bazaar/telemetry';
 
 const TRACER = '@bazaar/messaging';
 
@@ -118,11 +117,7 @@ export function startProcessSpan(
 /** Ends a span, marking it failed when `error` is given. */
 export function endSpan(span: Span, error?: unknown): void {
   if (error !== undefined) {
-    span.recordException(error instanceof Error ? error : new Error(String(error)));
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
-    });
+    recordSpanError(span, error);
     span.setAttribute(
       'error.type',
       error instanceof Error ? error.name : typeof error === 'string' ? error : 'unknown',

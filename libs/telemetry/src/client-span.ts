@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { telemetryConfig } from './config.js';
 import { enabledInstrumentations } from './sdk.js';
+import { recordSpanError } from './span-error.js';
 import { bazaarTracer } from './tracer.js';
 
 /** One outgoing request, as much of it as its span says. */
@@ -85,11 +86,7 @@ export function traceClientRequest(
       }
     },
     failed(error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : undefined,
-      });
+      recordSpanError(span, error);
     },
     end() {
       if (ended) return;

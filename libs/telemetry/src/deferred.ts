@@ -1,11 +1,5 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  type Attributes,
-} from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, type Attributes } from '@opentelemetry/api';
+import { recordSpanError } from './span-error.js';
 import { bazaarTracer } from './tracer.js';
 
 /** A trace context as W3C headers (`traceparent`, `tracestate`): what a job row keeps. */
@@ -38,8 +32,7 @@ export async function inTraceOf<T>(
       try {
         return await work();
       } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        recordSpanError(span, error);
         throw error;
       } finally {
         span.end();

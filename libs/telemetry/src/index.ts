@@ -16,4 +16,5 @@ export {
   type IncomingRequestInfo,
   type ServerRequestTrace,
 } from './server-span.js';
+export { recordSpanError } from './span-error.js';
 export { traceCarrier, inTraceOf, keepTraceContext, type TraceCarrier } from './deferred.js';
