@@ -7,8 +7,9 @@ import {
   type BrokerConnection,
   type ConnectionParticipant,
 } from './broker-connection.js';
-import { readDelivery, type Accepted, type DeliveryRules } from './delivery.js';
+import { readDelivery, type Accepted, type DeliveryRules, type Refused } from './delivery.js';
 import { recordInbox } from './inbox.js';
+import { Acks, DeliveryLanes } from './lanes.js';
 import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
 import { Redelivery } from './redelivery.js';
@@ -51,11 +52,23 @@ interface InHand {
 
 type Applicable<DB> = InHand & Accepted<DB>;
 
+/** A delivery as read on arrival: to apply, or refused (dead-lettered at its turn). */
+type Received<DB> = InHand & (Accepted<DB> | Refused);
+
+/** One channel's deliveries: their lanes and their acknowledgements. */
+interface Deliveries<DB> {
+  channel: ConfirmChannel;
+  lanes: DeliveryLanes<Received<DB>>;
+  acks: Acks<ConsumeMessage>;
+}
+
 /**
  * Consumes one subscription's quorum queue with manual acks and a bounded prefetch, applying
  * what prefetch delivered in batches: one database transaction writes the inbox rows of a batch
  * (a message seen before does nothing) and runs each message's handler in turn, each in its own
- * trace; the acks follow the commit. A batch of one whose handler has an `alone` form is applied
+ * trace; the acks follow the commit. With several lanes (`settings.lanes`), deliveries are
+ * split by their `laneKey` and each lane applies its batches while the others apply theirs:
+ * deliveries with the same key keep their delivery order. A batch of one whose handler has an `alone` form is applied
  * by that one statement instead, when it can be (see `EventHandler`). When a batch's transaction
  * fails, its messages are applied again one by one, each in its own transaction, so a failing
  * message is retried (the next delayed retry queue, then the dead-letter queue) alone while its
@@ -141,23 +154,32 @@ export class Consumer<DB> implements ConnectionParticipant {
     });
     await declareRetryQueues(channel, this.namespace, this.queue, this.settings.retryDelaysMs);
     await channel.prefetch(this.settings.prefetch);
-    const batches: DeliveryBatches = new DeliveryBatches(
-      this.settings.batchSize,
-      (messages): Promise<void> => this.handleBatch(channel, messages, batches),
-    );
+    const deliveries: Deliveries<DB> = {
+      channel,
+      lanes: new DeliveryLanes(this.settings.lanes, this.settings.batchSize, (batch) =>
+        this.handleBatch(deliveries, batch),
+      ),
+      acks: new Acks((message, allUpTo) => this.redelivery.ack(channel, message, allUpTo)),
+    };
     // Deliveries still waiting when the channel goes are redelivered by the broker.
-    channel.on('close', () => batches.discard());
+    channel.on('close', () => deliveries.lanes.discard());
     const { consumerTag } = await channel.consume(
       this.names.main,
       (message) => {
         if (!message) {
           // The broker cancelled us (the queue was deleted): start the channel over.
           this.logger.warn({ queue: this.queue }, 'consumer cancelled by the broker');
-          batches.discard();
+          deliveries.lanes.discard();
           void channel.close().catch(() => undefined);
           return;
         }
-        const work = batches.push(message);
+        deliveries.acks.received(message);
+        const received = this.receive(message);
+        const key =
+          'handler' in received && this.settings.laneKey
+            ? this.settings.laneKey(received.event)
+            : String(message.properties.messageId ?? message.fields.deliveryTag);
+        const work = deliveries.lanes.push(received, key);
         if (!work) return;
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
@@ -192,32 +214,35 @@ export class Consumer<DB> implements ConnectionParticipant {
   }
 
   /**
-   * One batch of deliveries, in delivery order: each gets its `process` span (a child of the
-   * trace its headers carry); refused ones are dead-lettered, the rest applied.
+   * A delivery as it arrives: its `process` span (a child of the trace its headers carry) and
+   * what it is (an event this subscription applies, or refused and why).
    */
-  private async handleBatch(
-    channel: ConfirmChannel,
-    messages: ConsumeMessage[],
-    batches: DeliveryBatches,
-  ): Promise<void> {
-    const inHand = messages.map((message) => this.inHand(message));
-    const open = new Set<Span>(inHand.map((item) => item.span));
+  private receive(message: ConsumeMessage): Received<DB> {
+    const item = this.inHand(message);
+    const read = readDelivery(message, this.rules);
+    if (read.event) item.span.setAttributes(eventIdAttributes(read.event.data));
+    return { ...item, ...read };
+  }
+
+  /** One batch of a lane, in delivery order: refused deliveries are dead-lettered, the rest applied. */
+  private async handleBatch(deliveries: Deliveries<DB>, batch: Array<Received<DB>>): Promise<void> {
+    const { channel, acks } = deliveries;
+    const open = new Set<Span>(batch.map((item) => item.span));
     try {
       const applicable: Array<Applicable<DB>> = [];
-      for (const item of inHand) {
-        const read = readDelivery(item.message, this.rules);
-        if (read.event) item.span.setAttributes(eventIdAttributes(read.event.data));
-        if ('kind' in read) {
+      for (const item of batch) {
+        if ('kind' in item) {
           await context.with(item.context, () =>
-            this.redelivery.deadLetter(channel, item.message, read.kind, read.reason),
+            this.redelivery.deadLetter(channel, item.message, item.kind, item.reason),
           );
+          acks.forget(item.message);
           endSpan(item.span);
           open.delete(item.span);
         } else {
-          applicable.push({ ...item, ...read });
+          applicable.push(item);
         }
       }
-      await this.apply(channel, applicable, open);
+      await this.apply(deliveries, applicable, open);
     } catch (error) {
       for (const span of open) endSpan(span, error);
       // Neither acked nor safely handed on (a republish not confirmed or returned): closing the
@@ -227,7 +252,7 @@ export class Consumer<DB> implements ConnectionParticipant {
         { err: error, queue: this.queue },
         'message handling failed; reopening the channel',
       );
-      batches.discard();
+      deliveries.lanes.discard();
       void channel.close().catch(() => undefined);
     }
   }
@@ -251,7 +276,7 @@ export class Consumer<DB> implements ConnectionParticipant {
    * commit), applies each message alone, so only the failing one is retried.
    */
   private async apply(
-    channel: ConfirmChannel,
+    deliveries: Deliveries<DB>,
     batch: Array<Applicable<DB>>,
     open: Set<Span>,
   ): Promise<void> {
@@ -272,18 +297,15 @@ export class Consumer<DB> implements ConnectionParticipant {
         }
       }
       if (applied) {
-        // Every earlier delivery of this channel is settled (batches run in delivery order,
-        // each to its end), so one ack of the last covers the batch.
-        const last = batch.reduce((a, b) =>
-          a.message.fields.deliveryTag > b.message.fields.deliveryTag ? a : b,
-        );
-        this.redelivery.ack(channel, last.message, true);
+        deliveries.acks.settle(batch.map((item) => item.message));
         for (const item of batch) this.settled(item, applied.has(item), open);
         return;
       }
     }
-    if (batch.length === 1 && (await this.applyInOneStatement(channel, batch[0]!, open))) return;
-    for (const item of batch) await this.applyAlone(channel, item, open);
+    if (batch.length === 1 && (await this.applyInOneStatement(deliveries, batch[0]!, open))) {
+      return;
+    }
+    for (const item of batch) await this.applyAlone(deliveries, item, open);
   }
 
   /**
@@ -292,7 +314,7 @@ export class Consumer<DB> implements ConnectionParticipant {
    * not apply it so or the statement failed (nothing was written): it is applied as usual.
    */
   private async applyInOneStatement(
-    channel: ConfirmChannel,
+    deliveries: Deliveries<DB>,
     item: Applicable<DB>,
     open: Set<Span>,
   ): Promise<boolean> {
@@ -309,16 +331,17 @@ export class Consumer<DB> implements ConnectionParticipant {
       });
       return false;
     }
-    this.redelivery.ack(channel, item.message);
+    deliveries.acks.settle([item.message]);
     this.settled(item, true, open);
     return true;
   }
 
   private async applyAlone(
-    channel: ConfirmChannel,
+    deliveries: Deliveries<DB>,
     item: Applicable<DB>,
     open: Set<Span>,
   ): Promise<void> {
+    const { channel, acks } = deliveries;
     let applied: Set<Applicable<DB>>;
     try {
       applied = await this.transact([item]);
@@ -329,11 +352,12 @@ export class Consumer<DB> implements ConnectionParticipant {
           ? this.redelivery.deadLetter(channel, item.message, 'permanent', errorText(error))
           : this.redelivery.retry(channel, item.message, item.event, error),
       );
+      acks.forget(item.message);
       endSpan(item.span);
       open.delete(item.span);
       return;
     }
-    this.redelivery.ack(channel, item.message);
+    acks.settle([item.message]);
     this.settled(item, applied.has(item), open);
   }
 
@@ -371,48 +395,5 @@ export class Consumer<DB> implements ConnectionParticipant {
     }
     endSpan(item.span);
     open.delete(item.span);
-  }
-}
-
-/**
- * The deliveries of one channel, taken in batches of at most `max`, in delivery order, one batch
- * at a time: the first delivery waits one turn of the event loop for the rest of its burst, and
- * whatever arrives while a batch is applied forms the next one.
- */
-class DeliveryBatches {
-  private waiting: ConsumeMessage[] = [];
-  private draining: Promise<void> | undefined;
-  private discarded = false;
-
-  constructor(
-    private readonly max: number,
-    private readonly apply: (messages: ConsumeMessage[]) => Promise<void>,
-  ) {}
-
-  /** Queues a delivery; returns the work that will handle it (undefined once discarded). */
-  push(message: ConsumeMessage): Promise<void> | undefined {
-    if (this.discarded) return undefined;
-    this.waiting.push(message);
-    this.draining ??= this.drain();
-    return this.draining;
-  }
-
-  /** The channel is gone: what waits is dropped (the broker redelivers it). */
-  discard(): void {
-    this.discarded = true;
-    this.waiting = [];
-  }
-
-  private async drain(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    for (;;) {
-      const batch = this.waiting.splice(0, Math.max(1, this.max));
-      if (batch.length === 0) {
-        this.draining = undefined;
-        return;
-      }
-      // `apply` settles every message itself (a failure closes the channel): never throws.
-      await this.apply(batch).catch(() => undefined);
-    }
   }
 }

@@ -15,6 +15,7 @@ export { messagingMigrations } from './migrations.js';
 export { PermanentError, UnroutableError, BrokerUnavailableError } from './errors.js';
 export {
   HEADERS,
+  laneKeyBy,
   type EventHandler,
   type EventHandlers,
   type InboxEntry,

@@ -94,6 +94,7 @@ const DEFAULT_INBOX: InboxSettings = {
 const DEFAULT_SUBSCRIPTION: SubscriptionSettings = {
   prefetch: 32,
   batchSize: 16,
+  lanes: 1,
   retryDelaysMs: [1000, 5000, 30_000, 120_000],
   deliveryLimit: 10,
 };
@@ -207,6 +208,9 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       }
       if (Object.keys(handlers).length === 0) throw new Error(`queue ${queue} has no handlers`);
       const resolved = { ...DEFAULT_SUBSCRIPTION, ...options.subscriptionDefaults, ...settings };
+      if (resolved.lanes > 1 && !resolved.laneKey) {
+        throw new Error(`queue ${queue} has ${resolved.lanes} lanes but no laneKey`);
+      }
       if (topology) checkDeclared(topology, options.service, queue, handlers, resolved);
       const consumer = new Consumer({
         db: options.db,

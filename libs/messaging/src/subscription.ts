@@ -36,6 +36,16 @@ export interface SubscriptionSettings {
    * arrives while one is being applied.
    */
   batchSize: number;
+  /**
+   * Batches applied at once, each in its own transaction (1: one at a time). Deliveries are
+   * split among the lanes by `laneKey`, so above 1 a `laneKey` is required.
+   */
+  lanes: number;
+  /**
+   * What keeps deliveries in order: those with the same key go to the same lane and are applied
+   * in delivery order (say, the order an event is about). Others may be applied in any order.
+   */
+  laneKey?: (event: EventEnvelope) => string;
   /** Waits between attempts of a failing handler; their count is the number of retries. */
   retryDelaysMs: number[];
   /** The quorum queue's `x-delivery-limit`: redeliveries (crashes, lost channels) before the DLQ. */
@@ -63,4 +73,9 @@ export function isPermanent(error: unknown): boolean {
 export function errorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
+}
+
+/** A `laneKey` that keeps in order the events with the same value of one field of their data. */
+export function laneKeyBy(field: string): (event: EventEnvelope) => string {
+  return (event) => String((event.data as Record<string, unknown>)[field]);
 }
