@@ -64,7 +64,7 @@ describe('internal price lookup and export', () => {
     expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
-  it('when lookups of one id and of several run, then they share one named prepared statement', async () => {
+  it('when lookups of one id and of several run, then each number of ids is one named prepared statement', async () => {
     // The kit's pool with one connection, so that connection's prepared statements are the
     // lookups' (the app's pool is the same `createDb`, with more connections).
     const db = createDb<Database>(context.database.url, { poolSize: 1 });
@@ -72,13 +72,35 @@ describe('internal price lookup and export', () => {
       const a = await makeProduct(context.db, { stock: 2 });
       const b = await makeProduct(context.db, { stock: 0 });
       expect(await findPrices(db, [a.id])).toEqual([expect.objectContaining({ available: 2 })]);
+      expect(await findPrices(db, [b.id])).toEqual([expect.objectContaining({ available: 0 })]);
       expect(await findPrices(db, [a.id, b.id])).toHaveLength(2);
-      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(
-        db,
-      );
+      const { rows } = await sql<{ name: string }>`
+        select name from pg_prepared_statements order by name`.execute(db);
       expect(rows.map((row) => row.name)).toEqual([
         expect.stringMatching(/^select_products_[0-9a-f]{12}$/),
+        expect.stringMatching(/^select_products_[0-9a-f]{12}$/),
       ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('when the lookup of one product runs again and again on a connection, then Postgres keeps its plan instead of planning every run', async () => {
+    // Postgres plans a prepared statement's first five runs for their values, then keeps a
+    // generic plan only if it costs no more than those: a lookup planned at every run costs
+    // several times its execution.
+    const db = createDb<Database>(context.database.url, { poolSize: 1 });
+    try {
+      const a = await makeProduct(context.db, { stock: 2 });
+      const b = await makeProduct(context.db, { stock: 1 });
+      for (let i = 0; i < 10; i++) {
+        await findPrices(db, [a.id]);
+        await findPrices(db, [a.id, b.id]);
+      }
+      const { rows } = await sql<{ generic_plans: number; custom_plans: number }>`
+        select generic_plans, custom_plans from pg_prepared_statements`.execute(db);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row).toEqual({ generic_plans: 5, custom_plans: 5 });
     } finally {
       await db.destroy();
     }
