@@ -54,6 +54,16 @@ export interface OperationKey {
   operation: ProviderOperationKind;
 }
 
+/**
+ * Operation keys as rows, `(values ($1::uuid, $2::text), ...)`: one text per number of keys, whose
+ * generic plan Postgres keeps after five runs, since it reckons with as many rows as a plan for
+ * the values does. Keys as two arrays (`unnest($1::uuid[], $2::text[])`) were reckoned as a
+ * hundred rows in the generic plan, which thus always looked dearer: every run was planned again.
+ */
+function keyRows(keys: readonly OperationKey[]): RawBuilder<unknown> {
+  return sql`(values ${sql.join(keys.map((k) => sql`(${k.orderId}::uuid, ${k.operation}::text)`))})`;
+}
+
 type ClaimedRow = Omit<PaymentMethodRow, 'id'> & {
   id: string | null;
   op_order_id: string;
@@ -160,8 +170,7 @@ export async function claimOperationsByKey(
     db,
     sql`update provider_operations o
            set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
-          from unnest(${keys.map((k) => k.orderId)}::uuid[],
-                      ${keys.map((k) => k.operation)}::text[]) as k (order_id, operation)
+          from ${keyRows(keys)} as k (order_id, operation)
          where o.order_id = k.order_id and o.operation = k.operation
            and o.done_at is null and o.not_before <= now()
            and o.operation = (select q.operation from provider_operations q
@@ -190,8 +199,7 @@ export async function completeOperationsReadingOrders(
   if (operations.length === 0) return new Map();
   const { rows } = await sql<OrderNow & { order_id: string }>`
     with asked as (
-      select * from unnest(${operations.map((o) => o.orderId)}::uuid[],
-                           ${operations.map((o) => o.operation)}::text[]) as a (order_id, operation)),
+      select * from ${keyRows(operations)} as a (order_id, operation)),
     done as (
       update provider_operations o set done_at = now()
         from asked a where o.order_id = a.order_id and o.operation = a.operation)
