@@ -54,6 +54,19 @@ describe('the runner statements named by operation keys', () => {
         select generic_plans, custom_plans from pg_prepared_statements`.execute(db);
       expect(rows).toHaveLength(3);
       for (const row of rows) expect(row).toEqual({ generic_plans: 5, custom_plans: 5 });
+      // The kept claim reaches rows by their key, never through the index of due rows (see
+      // claimOperationsByKey): its plan, as kept, names no other index.
+      const claim = await sql<{ name: string }>`
+        select name from pg_prepared_statements
+         where statement like '%claimed%' and cardinality(parameter_types) = 3`.execute(db);
+      const [key] = waiting;
+      const plan = await sql<{ 'QUERY PLAN': string }>`
+        explain execute ${sql.raw(claim.rows[0]!.name)} (60000, ${sql.lit(key!.orderId)}, 'authorize')`.execute(
+        db,
+      );
+      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain('provider_operations_pkey');
+      expect(text).not.toContain('provider_operations_due');
     } finally {
       await db.destroy();
     }

@@ -157,8 +157,10 @@ export async function claimOperations(
  * operation not done, oldest first, must be this one). Every row is reached from the keys by
  * the primary key, never through the partial index of due rows: a kept (generic) plan chose that
  * index, whose dead entries (every claim and completion leaves some until a vacuum) made the
- * claim cost more than the general one. A row another runner is claiming waits for that
- * statement, then is no longer due.
+ * claim cost more than the general one. Its due test is therefore one `(...) is true`
+ * expression, which no index condition can use: the plan Postgres keeps (the keys are
+ * {@link keyRows}) reads each row by its key, then tests it. A row another runner is claiming
+ * waits for that statement, then is no longer due.
  */
 export async function claimOperationsByKey(
   db: Kysely<Database>,
@@ -172,7 +174,7 @@ export async function claimOperationsByKey(
            set not_before = now() + ${leaseMs} * interval '1 millisecond', tries = o.tries + 1
           from ${keyRows(keys)} as k (order_id, operation)
          where o.order_id = k.order_id and o.operation = k.operation
-           and o.done_at is null and o.not_before <= now()
+           and (o.done_at is null and o.not_before <= now()) is true
            and o.operation = (select q.operation from provider_operations q
                                where q.order_id = o.order_id
                                order by q.done_at is not null, q.created_at limit 1)
