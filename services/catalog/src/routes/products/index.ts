@@ -3,7 +3,14 @@ import { problemResponses, type App } from '@bazaar/service-kit';
 import { getProduct } from '../../domain/get-product.js';
 import { listProducts } from '../../domain/list-products.js';
 import type { RouteDeps } from '../route-deps.js';
-import { ListProductsQuery, ProductPage, ProductParams, ProductSchema } from './schemas.js';
+import {
+  ListProductsQuery,
+  ProductPage,
+  ProductParams,
+  ProductSchema,
+  PUBLIC_PRODUCT_TYPE,
+  PublicProductSchema,
+} from './schemas.js';
 
 /**
  * Public product reads may be shared (by the storefront's cache, a CDN, a browser) this long:
@@ -48,14 +55,25 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         operationId: 'getProduct',
         summary: 'One product',
         description:
-          'One product with its price and availability; 404 when there is none with that id.',
+          'One product with its price and availability; 404 when there is none with that id. ' +
+          `With \`Accept: ${PUBLIC_PRODUCT_TYPE}\`, the product as the storefront publishes it.`,
         params: ProductParams,
-        response: { 200: ProductSchema, ...problemResponses([400, 404]) },
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: ProductSchema },
+              [PUBLIC_PRODUCT_TYPE]: { schema: PublicProductSchema },
+            },
+          },
+          ...problemResponses([400, 404]),
+        },
       },
     },
     async (request, reply) => {
       const product = await getProduct(db, request.params.id);
       reply.header('cache-control', PUBLIC_READ_CACHE_CONTROL);
+      // The storefront's read: serialized without `version`, it relays the answer as it is.
+      if (request.headers.accept === PUBLIC_PRODUCT_TYPE) reply.type(PUBLIC_PRODUCT_TYPE);
       return product;
     },
   );

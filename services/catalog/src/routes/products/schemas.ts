@@ -30,6 +30,18 @@ export const ProductSchema = Type.Object(
   { $id: 'Product' },
 );
 
+/**
+ * A product as the storefront publishes it (its `PublicProduct`): every field but `version`,
+ * which only admins' writes need. Served as {@link PUBLIC_PRODUCT_TYPE} to a caller that asks
+ * for it, so that the storefront can relay the answer as it is.
+ */
+export const PublicProductSchema = Type.Omit(ProductSchema, ['version'], {
+  $id: 'PublicProduct',
+});
+
+/** The media type of {@link PublicProductSchema}: `Accept` it to be answered with it. */
+export const PUBLIC_PRODUCT_TYPE = 'application/vnd.bazaar.public-product+json';
+
 export const ProductParams = Type.Object({ id: Uuid });
 export type ProductParams = Static<typeof ProductParams>;
 
