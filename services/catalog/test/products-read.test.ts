@@ -174,6 +174,13 @@ describe('product reads', () => {
 
   it('when the public product is asked for, then it is the product without its version, of that type, shareable for 5 s', async () => {
     const type = 'application/vnd.bazaar.public-product+json';
+    await makeProduct(context.db, {
+      name: 'Mug "Ümlaut" \\ ☕',
+      description: 'Line one\nline\ttwo </script> \u0001',
+      brand: 'Quotes',
+      attributes: { colour: 'blue "navy"', 'size (cl)': '35' },
+      price: { amount: 10_000_000_000, currency: 'EUR' },
+    });
     const { items } = (await list('?limit=100')).body as {
       items: { id: string; categoryId: string | null; version: number }[];
     };

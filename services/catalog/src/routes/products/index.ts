@@ -1,6 +1,6 @@
 import { tagSpan } from '@bazaar/telemetry';
 import { problemResponses, type App } from '@bazaar/service-kit';
-import { getProduct } from '../../domain/get-product.js';
+import { getProduct, getPublicProductJson } from '../../domain/get-product.js';
 import { listProducts } from '../../domain/list-products.js';
 import type { RouteDeps } from '../route-deps.js';
 import {
@@ -70,10 +70,17 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
       },
     },
     async (request, reply) => {
+      if (request.headers.accept === PUBLIC_PRODUCT_TYPE) {
+        // The storefront's read, relayed as it is: the JSON text Postgres made, sent as it is
+        // (a string of a JSON type meets no serializer; the schema above documents it).
+        const json = await getPublicProductJson(db, request.params.id);
+        return reply
+          .header('cache-control', PUBLIC_READ_CACHE_CONTROL)
+          .type(PUBLIC_PRODUCT_TYPE)
+          .send(json as never);
+      }
       const product = await getProduct(db, request.params.id);
       reply.header('cache-control', PUBLIC_READ_CACHE_CONTROL);
-      // The storefront's read: serialized without `version`, it relays the answer as it is.
-      if (request.headers.accept === PUBLIC_PRODUCT_TYPE) reply.type(PUBLIC_PRODUCT_TYPE);
       return product;
     },
   );
