@@ -32,8 +32,9 @@ export const ProductSchema = Type.Object(
 
 /**
  * A product as the storefront publishes it (its `PublicProduct`): every field but `version`,
- * which only admins' writes need. Served as {@link PUBLIC_PRODUCT_TYPE} to a caller that asks
- * for it, so that the storefront can relay the answer as it is.
+ * which only admins' writes need. The answer of type {@link PUBLIC_PRODUCT_TYPE}, for a caller
+ * that asks for it (the storefront relays it as it is); its text is made by Postgres
+ * (`findPublicProductJsonById`), and `products-read.test.ts` holds it to this shape.
  */
 export const PublicProductSchema = Type.Omit(ProductSchema, ['version'], {
   $id: 'PublicProduct',
