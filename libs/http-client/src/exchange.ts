@@ -74,7 +74,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
           last = unavailable('server_error', hint ?? defaultRetryAfter, head.attempt.status);
           continue;
         }
-        const body = await readBody(head.attempt);
+        const body = await readBody(head.attempt, request.passThrough);
         return { status: head.attempt.status, headers: head.attempt.headers, body };
       } catch (error) {
         const mapped = transport.classify(error, new AbortController().signal, request.signal);

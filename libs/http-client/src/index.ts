@@ -14,3 +14,4 @@ export { UpstreamUnavailableError, type UnavailableReason } from './upstream-una
 export { backoffDelay, backoffStep, parseRetryAfter } from './backoff.js';
 export { registerClientMetrics, BREAKER_STATE } from './metrics.js';
 export { serviceFetch, defaultIdempotent, type ServiceFetchOptions } from './service-fetch.js';
+export { isOfType } from './request-parts.js';

@@ -55,11 +55,16 @@ export function buildPath(prefix: string, path: string, query: RequestOptions['q
   return full;
 }
 
-export async function readBody(attempt: Attempt): Promise<unknown> {
+/** Whether a `Content-Type` (parameters such as `charset` aside) is `mediaType`. */
+export const isOfType = (contentType: string, mediaType: string): boolean =>
+  contentType === mediaType || contentType.startsWith(`${mediaType};`);
+
+/** The answer's body: parsed when it is JSON, but not when it is of the `passThrough` type. */
+export async function readBody(attempt: Attempt, passThrough?: string): Promise<unknown> {
   const text = await attempt.body.text();
   if (text === '') return undefined;
   const type = String(attempt.headers['content-type'] ?? '');
-  if (type.includes('json')) {
+  if (type.includes('json') && !(passThrough && isOfType(type, passThrough))) {
     try {
       return JSON.parse(text);
     } catch {

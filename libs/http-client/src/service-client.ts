@@ -67,6 +67,12 @@ export interface RequestOptions {
    * POST carrying an `Idempotency-Key`): only then is it retried.
    */
   idempotent?: boolean;
+  /**
+   * A JSON media type to ask for (sent as `Accept`) whose answers come back as their text,
+   * unparsed: for a caller that relays them as they are (the storefront's public product read).
+   * An answer of any other type is parsed as usual.
+   */
+  passThrough?: string;
   /** This request's per-attempt timeout, instead of the client's. */
   timeoutMs?: number;
   /** Aborts the request (the caller went away); rejects with the signal's reason. */
@@ -76,7 +82,10 @@ export interface RequestOptions {
 export interface ServiceResponse<T = unknown> {
   status: number;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON when the answer is JSON (problem+json included), text otherwise, undefined when empty. */
+  /**
+   * Parsed JSON when the answer is JSON (problem+json included), text otherwise (and for the
+   * request's `passThrough` type), undefined when empty.
+   */
   body: T;
 }
 

@@ -72,7 +72,7 @@ export function createTransport(options: TransportOptions): Transport {
     const timer = setTimeout(() => controller.abort(new TimedOut()), limit);
     const onCallerAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: request.passThrough ?? 'application/json' };
     for (const [key, value] of Object.entries(request.headers ?? {})) {
       if (value !== undefined) headers[key.toLowerCase()] = value;
     }

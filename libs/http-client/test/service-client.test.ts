@@ -119,6 +119,27 @@ describe('createServiceClient', () => {
     expect((await c.request({ method: 'GET', path: '/bad-json' })).body).toBe('{nope');
   });
 
+  it('when a pass-through type is asked for, then an answer of that type comes back as its text and any other is parsed', async () => {
+    const type = 'application/vnd.bazaar.test+json';
+    server.on('*', (seen, response) => {
+      const accept = String(seen.headers.accept);
+      if (seen.url === '/problem') {
+        response.writeHead(404, { 'content-type': 'application/problem+json' });
+        response.end('{"status":404}');
+      } else {
+        response.writeHead(200, { 'content-type': `${accept}; charset=utf-8` });
+        response.end('{"a": 1}');
+      }
+    });
+    const c = client();
+    const asked = await c.request({ method: 'GET', path: '/x', passThrough: type });
+    expect(asked.body).toBe('{"a": 1}');
+    expect(server.received[0].headers.accept).toBe(type);
+    expect((await c.request({ method: 'GET', path: '/x' })).body).toEqual({ a: 1 });
+    const refused = await c.request({ method: 'GET', path: '/problem', passThrough: type });
+    expect(refused.body).toEqual({ status: 404 });
+  });
+
   it('when several requests are sent one after another, then they reuse keep-alive connections', async () => {
     server.on('*', (_seen, response) => sendJson(response, 200, { ok: true }));
     const c = client();

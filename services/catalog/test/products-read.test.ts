@@ -172,6 +172,39 @@ describe('product reads', () => {
     }
   });
 
+  it('when the public product is asked for, then it is the product without its version, of that type, shareable for 5 s', async () => {
+    const type = 'application/vnd.bazaar.public-product+json';
+    await makeProduct(context.db, {
+      name: 'Mug "Ümlaut" \\ ☕',
+      description: 'Line one\nline\ttwo </script> \u0001',
+      brand: 'Quotes',
+      attributes: { colour: 'blue "navy"', 'size (cl)': '35' },
+      price: { amount: 10_000_000_000, currency: 'EUR' },
+    });
+    const { items } = (await list('?limit=100')).body as {
+      items: { id: string; categoryId: string | null; version: number }[];
+    };
+    expect(items.some((p) => p.categoryId === null)).toBe(true);
+    for (const { version, ...published } of items) {
+      expect(version).toBeGreaterThanOrEqual(1);
+      const read = await context.app.inject({
+        url: `/v1/products/${published.id}`,
+        headers: { accept: type },
+      });
+      expect(read.statusCode).toBe(200);
+      expect(read.headers['content-type']).toMatch(new RegExp(`^${type.replace(/[.+]/g, '\\$&')}`));
+      expect(read.headers['cache-control']).toBe('public, max-age=5');
+      expect(JSON.parse(read.body)).toStrictEqual(published);
+    }
+    const missing = await context.app.inject({
+      url: '/v1/products/01890000-0000-7000-8000-000000000000',
+      headers: { accept: type },
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(missing.json().code).toBe('CATALOG_PRODUCT_NOT_FOUND');
+  });
+
   it('when the categories are read, then they come back as a tree', async () => {
     const response = await context.app.inject({ url: '/v1/categories' });
     expect(response.statusCode).toBe(200);

@@ -44,6 +44,30 @@ describe('storefront routing', () => {
     expect(received.headers['x-request-id']).toBe('req-42');
   });
 
+  it('when catalog answers the public product type, then its text is served as it is, as JSON, with its caching headers', async () => {
+    const type = 'application/vnd.bazaar.public-product+json';
+    const { version: _version, ...published } = { ...product, id: SHOPPER };
+    const text = JSON.stringify(published);
+    h.fakes.catalog.on('GET /v1/products/:id', (_request, response) => {
+      response.writeHead(200, {
+        'content-type': `${type}; charset=utf-8`,
+        'cache-control': 'public, max-age=5',
+      });
+      response.end(text);
+    });
+    const response = await h.app.inject({ url: `/v1/products/${SHOPPER}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('public, max-age=5');
+    expect(response.body).toBe(text);
+    expect(h.fakes.catalog.received[0].headers.accept).toBe(type);
+    // Kept as it came: a second read within the max-age is answered from the cache, as it is.
+    const again = await h.app.inject({ url: `/v1/products/${SHOPPER}` });
+    expect(again.body).toBe(text);
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(h.fakes.catalog.received).toHaveLength(1);
+  });
+
   it('when products are listed with filters, then the validated query is passed on', async () => {
     h.fakes.catalog.reply('GET /v1/products', 200, { items: [product], nextCursor: 'abc' });
     const response = await h.app.inject({

@@ -73,6 +73,31 @@ describe('the shopper journey, through the storefront alone', () => {
       expectStatus('product list', list, 200);
       expect(list.body.items.map((p: { id: string }) => p.id)).toContain(teapot.id);
       expect(await availableOf(shop, teapot.id)).toBe(10);
+      // Catalog's public product, relayed as it is: JSON, the public fields only (no `version`),
+      // the same product as in the list, fresh (no-cache) or kept.
+      const listed = list.body.items.find((p: { id: string }) => p.id === teapot.id);
+      for (const headers of [{ 'cache-control': 'no-cache' }, {}] as Record<string, string>[]) {
+        const read = await shop.get(`/v1/products/${teapot.id}`, { headers });
+        expectStatus('read product', read, 200);
+        expect(read.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(read.headers.get('cache-control')).toBe('public, max-age=5');
+        expect(read.body).toStrictEqual(listed);
+        expect(Object.keys(read.body).sort()).toEqual(
+          [
+            'attributes',
+            'brand',
+            'categoryId',
+            'createdAt',
+            'description',
+            'id',
+            'name',
+            'price',
+            'sku',
+            'stock',
+            'updatedAt',
+          ].sort(),
+        );
+      }
       const categories = await shop.get('/v1/categories');
       expectStatus('categories', categories, 200);
     },

@@ -1,4 +1,4 @@
-import type { RequestOptions, ServiceResponse } from '@bazaar/http-client';
+import { isOfType, type RequestOptions, type ServiceResponse } from '@bazaar/http-client';
 import { problemType, type Problem } from '@bazaar/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Upstream } from '../clients/upstreams.js';
@@ -80,14 +80,25 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send(problem);
 }
 
+/** Whether an answer is a 200 of the `passThrough` type asked for, kept as its text. */
+const passesThrough = (response: ServiceResponse, passThrough: string | undefined) =>
+  passThrough !== undefined &&
+  response.status === 200 &&
+  typeof response.body === 'string' &&
+  isOfType(String(response.headers['content-type']), passThrough);
+
 /**
  * Answers with an internal service's answer: its status, its body through the route's response
  * schema (so only public fields leave), a few meaningful headers; a 4xx as a public problem.
+ * A 200 of the `passThrough` type the service was asked for is already the public shape (the
+ * service serialized it with the same fields): its text is sent as it is, as JSON, neither
+ * parsed nor serialized again.
  */
 export function relay(
   request: FastifyRequest,
   reply: FastifyReply,
   response: ServiceResponse,
+  passThrough?: string,
 ): FastifyReply {
   copyHeaders(reply, response);
   if (response.status >= 400) {
@@ -95,6 +106,9 @@ export function relay(
   }
   reply.code(response.status);
   if (response.status === 204 || response.body === undefined) return reply.send();
+  if (passesThrough(response, passThrough)) {
+    return reply.type('application/json; charset=utf-8').send(response.body);
+  }
   return reply.send(response.body);
 }
 
@@ -108,5 +122,6 @@ export async function forward(
   upstream: Pick<Upstream, 'request'>,
   call: Omit<RequestOptions, 'headers'>,
 ): Promise<FastifyReply> {
-  return relay(request, reply, await upstream.request({ ...call, headers: passOn(request) }));
+  const response = await upstream.request({ ...call, headers: passOn(request) });
+  return relay(request, reply, response, call.passThrough);
 }

@@ -1,9 +1,16 @@
 import { tagSpan } from '@bazaar/telemetry';
 import { problemResponses, type App } from '@bazaar/service-kit';
-import { getProduct } from '../../domain/get-product.js';
+import { getProduct, getPublicProductJson } from '../../domain/get-product.js';
 import { listProducts } from '../../domain/list-products.js';
 import type { RouteDeps } from '../route-deps.js';
-import { ListProductsQuery, ProductPage, ProductParams, ProductSchema } from './schemas.js';
+import {
+  ListProductsQuery,
+  ProductPage,
+  ProductParams,
+  ProductSchema,
+  PUBLIC_PRODUCT_TYPE,
+  PublicProductSchema,
+} from './schemas.js';
 
 /**
  * Public product reads may be shared (by the storefront's cache, a CDN, a browser) this long:
@@ -48,12 +55,30 @@ export async function productRoutes(app: App, { db }: RouteDeps): Promise<void> 
         operationId: 'getProduct',
         summary: 'One product',
         description:
-          'One product with its price and availability; 404 when there is none with that id.',
+          'One product with its price and availability; 404 when there is none with that id. ' +
+          `With \`Accept: ${PUBLIC_PRODUCT_TYPE}\`, the product as the storefront publishes it.`,
         params: ProductParams,
-        response: { 200: ProductSchema, ...problemResponses([400, 404]) },
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: ProductSchema },
+              [PUBLIC_PRODUCT_TYPE]: { schema: PublicProductSchema },
+            },
+          },
+          ...problemResponses([400, 404]),
+        },
       },
     },
     async (request, reply) => {
+      if (request.headers.accept === PUBLIC_PRODUCT_TYPE) {
+        // The storefront's read, relayed as it is: the JSON text Postgres made, sent as it is
+        // (a string of a JSON type meets no serializer; the schema above documents it).
+        const json = await getPublicProductJson(db, request.params.id);
+        return reply
+          .header('cache-control', PUBLIC_READ_CACHE_CONTROL)
+          .type(PUBLIC_PRODUCT_TYPE)
+          .send(json as never);
+      }
       const product = await getProduct(db, request.params.id);
       reply.header('cache-control', PUBLIC_READ_CACHE_CONTROL);
       return product;

@@ -30,6 +30,19 @@ export const ProductSchema = Type.Object(
   { $id: 'Product' },
 );
 
+/**
+ * A product as the storefront publishes it (its `PublicProduct`): every field but `version`,
+ * which only admins' writes need. The answer of type {@link PUBLIC_PRODUCT_TYPE}, for a caller
+ * that asks for it (the storefront relays it as it is); its text is made by Postgres
+ * (`findPublicProductJsonById`), and `products-read.test.ts` holds it to this shape.
+ */
+export const PublicProductSchema = Type.Omit(ProductSchema, ['version'], {
+  $id: 'PublicProduct',
+});
+
+/** The media type of {@link PublicProductSchema}: `Accept` it to be answered with it. */
+export const PUBLIC_PRODUCT_TYPE = 'application/vnd.bazaar.public-product+json';
+
 export const ProductParams = Type.Object({ id: Uuid });
 export type ProductParams = Static<typeof ProductParams>;
 

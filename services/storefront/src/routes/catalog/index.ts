@@ -6,6 +6,12 @@ import { CategoryTree, ListProductsQuery, Product, ProductPage } from './schemas
 
 const tags = ['catalog'];
 
+/**
+ * Catalog's product as this API publishes it (`Product`, without catalog's `version`): asked
+ * for by type, it is relayed as catalog serialized it.
+ */
+const PUBLIC_PRODUCT_TYPE = 'application/vnd.bazaar.public-product+json';
+
 /** Public catalog reads, answered by the catalog service. */
 export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise<void> {
   const { catalog } = upstreams;
@@ -69,6 +75,7 @@ export async function catalogRoutes(app: App, { upstreams }: RouteDeps): Promise
         method: 'GET',
         path: `/v1/products/${segment(request.params.id)}`,
         idempotent: true,
+        passThrough: PUBLIC_PRODUCT_TYPE,
       }),
   );
 }
