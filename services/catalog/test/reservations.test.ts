@@ -107,6 +107,10 @@ describe('stock reservations', () => {
       (e) => e.data.orderId === data.orderId,
     );
     expect(event?.data.shortages).toHaveLength(2);
+    // The reservation statement writes stock.reserved only when it takes every line.
+    expect(
+      await outboxRows(context.db, { type: 'stock.reserved', data: { orderId: data.orderId } }),
+    ).toEqual([]);
     // A rejected order holds nothing: its cancellation gives nothing back.
     expect(await release(data)).toEqual({ outcome: 'nothing-held' });
     expect(await availableOf(context.db, plenty.id)).toBe(10);

@@ -1,4 +1,8 @@
+import type { EventEnvelope } from '@bazaar/contracts';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
+import { STOCK_QUEUE } from '../src/events/subscriptions.js';
 import {
   CARDS,
   handled,
@@ -188,6 +192,69 @@ describe('authorization on stock.reserved', () => {
     expect(h.provider.calls.authorize).toBe(before);
     expect(await written(h, 'payment.authorized', orderId)).toHaveLength(0);
     expect(await written(h, 'payment.failed', orderId)).toHaveLength(0);
+  });
+
+  describe("the stock.reserved handler's alone form (a delivery on its own)", () => {
+    const alone = onStockReserved().alone!;
+
+    function event(orderId: string, userId: string, methodId: string) {
+      const envelope: EventEnvelope<'stock.reserved'> = {
+        id: uuidv7(),
+        type: 'stock.reserved',
+        version: 1,
+        time: new Date().toISOString(),
+        source: 'catalog',
+        data: reserved(orderId, userId, methodId),
+      };
+      return envelope;
+    }
+    const entry = (e: EventEnvelope) => ({ queue: STOCK_QUEUE, messageId: e.id, type: e.type });
+    async function inboxed(e: EventEnvelope): Promise<number> {
+      const { rows } = await sql<{ count: number }>`
+        select count(*)::int as count from inbox_messages
+        where queue = ${STOCK_QUEUE} and message_id = ${e.id}::uuid`.execute(h.database.db);
+      return rows[0]!.count;
+    }
+    async function operations(orderId: string): Promise<number> {
+      const { rows } = await sql<{ count: number }>`
+        select count(*)::int as count from provider_operations
+        where order_id = ${orderId}::uuid`.execute(h.database.db);
+      return rows[0]!.count;
+    }
+
+    it('when the authorization is new, then one statement asks it with the inbox row, and the runner authorizes it', async () => {
+      const userId = uuidv7();
+      const orderId = uuidv7();
+      const methodId = await h.createMethod(userId, CARDS.visa);
+      const e = event(orderId, userId, methodId);
+      expect(await alone(e, h.database.db, entry(e))).toBe(true);
+      expect(await inboxed(e)).toBe(1);
+      const authorized = await h.events!.waitFor(
+        (x) =>
+          x.type === 'payment.authorized' && (x.data as { orderId: string }).orderId === orderId,
+      );
+      expect(authorized.data).toMatchObject({ amount: { amount: 4999, currency: 'EUR' } });
+    });
+
+    it('when the authorization was asked before, then it declines and writes nothing, not even the inbox row', async () => {
+      const orderId = uuidv7();
+      const first = event(orderId, uuidv7(), uuidv7());
+      expect(await alone(first, h.database.db, entry(first))).toBe(true);
+      const again = { ...first, id: uuidv7() };
+      expect(await alone(again, h.database.db, entry(again))).toBe(false);
+      expect(await inboxed(again)).toBe(0);
+      expect(await operations(orderId)).toBe(1);
+    });
+
+    it('when the message was handled before (its inbox row is there), then the statement fails and asks nothing', async () => {
+      const orderId = uuidv7();
+      const e = event(orderId, uuidv7(), uuidv7());
+      await sql`
+        insert into inbox_messages (queue, message_id, type)
+        values (${STOCK_QUEUE}, ${e.id}::uuid, ${e.type})`.execute(h.database.db);
+      await expect(alone(e, h.database.db, entry(e))).rejects.toThrow(/duplicate key/);
+      expect(await operations(orderId)).toBe(0);
+    });
   });
 
   describe('the ledger', () => {

@@ -1,3 +1,4 @@
+import type { OutboxRow } from '@bazaar/messaging';
 import { sql, type Kysely } from 'kysely';
 import type { Database, ReservationStatus } from './database.js';
 
@@ -53,11 +54,16 @@ export type LinesReserved =
  * (`normalizeLines`). Stock rows are reached by primary key over the ids' array (an index scan,
  * whatever plan is kept), never by a scan of the table, whose dead row versions every
  * reservation adds to. A short order leaves its row `reserved`: the caller marks it rejected.
+ *
+ * `reserved` is the outbox row of the order's `stock.reserved` (built and checked beforehand,
+ * `stockReservedRow`): the same statement inserts it when, and only when, every line is taken,
+ * so a reservation and its event cost one round trip.
  */
 export async function reserveLines(
   db: Db,
   order: { orderId: string; userId: string },
   lines: readonly ReservedLine[],
+  reserved: OutboxRow,
 ): Promise<LinesReserved> {
   const ids = lines.map((l) => l.productId);
   const { rows } = await sql<{
@@ -90,7 +96,13 @@ export async function reserveLines(
       returning s.product_id, s.available),
     stored as (
       insert into reservation_lines (order_id, product_id, quantity)
-      select ${order.orderId}, l.product_id, l.quantity from lines l where (select ok from enough))
+      select ${order.orderId}, l.product_id, l.quantity from lines l where (select ok from enough)),
+    reserved_event as (
+      insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
+      select ${reserved.id}::uuid, ${reserved.type}, ${reserved.version}::int,
+             ${reserved.occurred_at}::timestamptz, ${reserved.data}::jsonb, ${reserved.traceparent},
+             ${reserved.tracestate}
+       where (select ok from enough))
     select exists (select 1 from claim) as claimed,
            coalesce((select ok from enough), false) as enough,
            (select r.status from reservations r where r.order_id = ${order.orderId}) as status,

@@ -1,5 +1,5 @@
 import type { EventData } from '@bazaar/contracts';
-import { writeEvent } from '@bazaar/messaging';
+import { toOutboxRows, writeEvent, type OutboxRow } from '@bazaar/messaging';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { toProductDocument, type ProductRecord } from './product.js';
@@ -40,11 +40,12 @@ export async function writeProductDeleted(
   await writeEvent(trx, { type: 'product.deleted', data });
 }
 
-export async function writeStockReserved(
-  trx: Kysely<Database>,
-  data: EventData<'stock.reserved'>,
-): Promise<void> {
-  await writeEvent(trx, { type: 'stock.reserved', data });
+/**
+ * `stock.reserved` as its outbox row, checked against the catalogue: the reservation statement
+ * inserts it with the units it takes (one round trip), and only when it takes them.
+ */
+export function stockReservedRow(data: EventData<'stock.reserved'>): OutboxRow {
+  return toOutboxRows([{ type: 'stock.reserved', data }])[0]!;
 }
 
 export async function writeStockRejected(

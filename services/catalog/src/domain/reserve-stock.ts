@@ -2,7 +2,7 @@ import type { EventData } from '@bazaar/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { reserveLines, setReservationStatus } from '../db/reservations-repository.js';
-import { writeStockRejected, writeStockReserved } from './catalog-events.js';
+import { stockReservedRow, writeStockRejected } from './catalog-events.js';
 import { normalizeLines, type LineRequest } from './order-lines.js';
 import { publishStockFlips } from './stock-flips.js';
 
@@ -28,8 +28,10 @@ export type ReserveResult =
  * The claim of the order, the lock of its lines' stock rows (in product-id order, so concurrent
  * orders over overlapping products queue on the same first row instead of deadlocking), the
  * check that every line has enough, the units taken and the lines stored are one statement
- * ({@link reserveLines}): Postgres's row locks and the check under them mean two orders can never
- * both take the last unit. When a line falls short nothing is taken, and the shortages are
+ * and, when every line is taken, the order's `stock.reserved` in the outbox ({@link reserveLines}):
+ * Postgres's row locks and the check under them mean two orders can never both take the last
+ * unit. The event is built and checked against the catalogue before the statement runs, so an
+ * invalid one fails the reservation, as it would when written after it. When a line falls short nothing is taken, and the shortages are
  * reported for every short line (unknown products count as 0 available). The order's
  * reservation row makes this happen once per order, whatever the message id of a duplicate.
  */
@@ -38,7 +40,14 @@ export async function reserveStock(
   order: EventData<'order.created'>,
 ): Promise<ReserveResult> {
   const lines = normalizeLines(order.lines);
-  const result = await reserveLines(trx, order, lines);
+  const reserved = stockReservedRow({
+    orderId: order.orderId,
+    userId: order.userId,
+    lines,
+    total: order.total,
+    paymentMethodId: order.paymentMethodId,
+  });
+  const result = await reserveLines(trx, order, lines, reserved);
   if (result.outcome === 'claimed') {
     return result.status === 'cancelled' ? { outcome: 'cancelled' } : { outcome: 'duplicate' };
   }
@@ -56,13 +65,6 @@ export async function reserveStock(
     return { outcome: 'rejected', shortages };
   }
 
-  await writeStockReserved(trx, {
-    orderId: order.orderId,
-    userId: order.userId,
-    lines,
-    total: order.total,
-    paymentMethodId: order.paymentMethodId,
-  });
   await publishStockFlips(
     trx,
     lines.filter((line) => result.left.get(line.productId) === 0).map((line) => line.productId),

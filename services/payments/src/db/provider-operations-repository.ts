@@ -1,5 +1,6 @@
 import { PLAN_EACH_TIME } from '@bazaar/db';
 import { traceCarrier, type TraceCarrier } from '@bazaar/telemetry';
+import { inboxInsertFrom, type InboxEntry } from '@bazaar/messaging';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, PaymentMethodRow, ProviderOperationKind } from './database.js';
 
@@ -28,24 +29,29 @@ export interface ClaimedOperation extends ProviderOperation {
 
 /**
  * Asks for a provider call, in the consumer's transaction, with the active trace context (the
- * runner makes the call in that trace); a second ask of the same one is a no-op.
+ * runner makes the call in that trace); a second ask of the same one is a no-op. True when this
+ * call asked it (false: it was asked before).
+ *
+ * With `inbox`, the same statement writes the consumer's inbox row of the message it applies,
+ * only when the call is new (a message handled before fails it): the step of a handler's `alone`
+ * form, no transaction around it.
  */
 export async function requestOperation(
-  trx: Kysely<Database>,
+  db: Kysely<Database>,
   orderId: string,
   operation: ProviderOperationKind,
   request: unknown = {},
-): Promise<void> {
-  await trx
-    .insertInto('provider_operations')
-    .values({
-      order_id: orderId,
-      operation,
-      request: JSON.stringify(request),
-      trace_context: JSON.stringify(traceCarrier()),
-    })
-    .onConflict((oc) => oc.columns(['order_id', 'operation']).doNothing())
-    .execute();
+  inbox?: InboxEntry,
+): Promise<boolean> {
+  const { rows } = await sql<{ requested: number }>`
+    with requested as (
+      insert into provider_operations (order_id, operation, request, trace_context)
+      values (${orderId}::uuid, ${operation}, ${JSON.stringify(request)}::jsonb,
+              ${JSON.stringify(traceCarrier())}::jsonb)
+      on conflict (order_id, operation) do nothing
+      returning order_id)${inbox ? sql`, inboxed as (${inboxInsertFrom(inbox, 'requested')})` : sql``}
+    select count(*)::int as requested from requested`.execute(db);
+  return rows[0]!.requested === 1;
 }
 
 /** Which operation of which order. */

@@ -1,3 +1,4 @@
+import type { InboxEntry } from '@bazaar/messaging';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
@@ -194,14 +195,16 @@ function recordAuthorization(
  * reads every claimed order in one statement and decides what needs no provider (already paid,
  * cancelled, an unknown or expired card, a provider gone) before it calls the provider, then
  * writes the outcome with the order locked ({@link planAuthorization}) — so the consumer's
- * transaction is its inbox row and this one insert.
+ * transaction is its inbox row and this one insert. With `inbox` (a delivery on its own), the
+ * insert writes that inbox row too, only when it asks the authorization: no transaction at all.
+ * True when this call asked it (false: asked before, and nothing written).
  */
 export async function authorizeOrderPayment(
-  trx: Kysely<Database>,
+  db: Kysely<Database>,
   request: AuthorizationRequest,
-): Promise<'requested'> {
-  await requestOperation(trx, request.orderId, 'authorize', request);
-  return 'requested';
+  inbox?: InboxEntry,
+): Promise<boolean> {
+  return requestOperation(db, request.orderId, 'authorize', request, inbox);
 }
 
 /**
