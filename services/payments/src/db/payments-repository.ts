@@ -1,3 +1,4 @@
+import type { MessagingTables, OutboxRow } from '@bazaar/messaging';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type {
@@ -87,27 +88,41 @@ export interface NewPaymentWithAttempts {
 }
 
 /**
- * Inserts payments and their ledger rows (each with a fresh UUIDv7 id, in the lists' order) in
- * one statement: the payments in a data-modifying CTE, the rows by their payment's id.
+ * Inserts payments, their ledger rows (each with a fresh UUIDv7 id, in the lists' order) and
+ * outbox rows (`OutboxBatch.takeRows`) in ONE statement, the first inserts as
+ * data-modifying CTEs of the last: an outcome's payment and its event cost one round trip.
  */
 export async function insertPaymentsWithAttempts(
   trx: Kysely<Database>,
   payments: readonly NewPaymentWithAttempts[],
+  events: readonly OutboxRow[] = [],
 ): Promise<void> {
-  if (payments.length === 0) return;
+  const db = trx as unknown as Kysely<Database & MessagingTables>;
   const rows = payments.map(({ payment }) => payment);
   const attempts = payments.flatMap(({ payment, attempts }) =>
     attempts.map((attempt) => ({ id: uuidv7(), ...attempt, payment_id: payment.id })),
   );
-  if (attempts.length === 0) {
-    await trx.insertInto('payments').values(rows).execute();
+  const outbox = [...events];
+  if (rows.length === 0) {
+    if (outbox.length > 0) await db.insertInto('outbox_events').values(outbox).execute();
     return;
   }
-  await trx
-    .with('payment', (db) => db.insertInto('payments').values(rows).returning('id'))
-    .insertInto('payment_attempts')
-    .values(attempts)
-    .execute();
+  const paid = db.with('payment', (w) => w.insertInto('payments').values(rows).returning('id'));
+  if (attempts.length === 0) {
+    await (
+      outbox.length > 0
+        ? paid.insertInto('outbox_events').values(outbox)
+        : db.insertInto('payments').values(rows)
+    ).execute();
+  } else if (outbox.length === 0) {
+    await paid.insertInto('payment_attempts').values(attempts).execute();
+  } else {
+    await paid
+      .with('attempt', (w) => w.insertInto('payment_attempts').values(attempts).returning('id'))
+      .insertInto('outbox_events')
+      .values(outbox)
+      .execute();
+  }
 }
 
 export async function updatePayment(
