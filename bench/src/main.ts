@@ -9,6 +9,7 @@
 //   pnpm bench -- --tracing-rate 50  the tracing scenario's pace (0: saturated)
 //   pnpm bench -- --tracing-pairs 3  its segments: 3 pairs of tracing off and on (alternating)
 //   pnpm bench -- --card-at-checkout   orders send the card (one step) instead of a saved method
+//   pnpm bench -- --spans spans.jsonl   every span exported, a JSON line each (where time went)
 //   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
 //                                   as it is; --quick leaves the catalog as it is)
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
@@ -171,6 +172,12 @@ const {
         default: localUrl('catalog'),
         description: 'catalog the reindex reads',
       },
+      spans: {
+        type: 'string',
+        value: 'FILE',
+        description:
+          'append every span the system exports (tracing scenario apart) to FILE, a JSON line each',
+      },
     },
   },
   ({ values }) => {
@@ -296,7 +303,7 @@ const local = !values.url || /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(val
 let sink: TraceSink | undefined;
 if (scenarios.length > 0 && local) {
   // Tracing on and exported, as shipped: to an OTLP receiver that counts the spans.
-  sink = await startTraceSink().catch(() => undefined);
+  sink = await startTraceSink(undefined, values.spans).catch(() => undefined);
 }
 if (scenarios.length > 0) {
   await withSystem(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}, async (storefront) => {

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
@@ -83,20 +83,79 @@ export async function startSystem(
   };
 }
 
+type OtlpValue = Record<string, unknown>;
+interface OtlpSpan {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  name?: string;
+  startTimeUnixNano?: string;
+  endTimeUnixNano?: string;
+  attributes?: Array<{ key: string; value?: OtlpValue }>;
+}
+interface OtlpExport {
+  resourceSpans?: Array<{
+    resource?: { attributes?: Array<{ key: string; value?: OtlpValue }> };
+    scopeSpans?: Array<{ spans?: OtlpSpan[] }>;
+  }>;
+}
+
+function parseExport(body: string): OtlpExport | undefined {
+  try {
+    return JSON.parse(body) as OtlpExport;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Spans in one OTLP/HTTP JSON export (`resourceSpans[].scopeSpans[].spans[]`); 0 if not JSON. */
 export function spansInExport(body: string): number {
-  try {
-    const parsed = JSON.parse(body) as {
-      resourceSpans?: { scopeSpans?: { spans?: unknown[] }[] }[];
-    };
-    let spans = 0;
-    for (const resource of parsed.resourceSpans ?? []) {
-      for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
-    }
-    return spans;
-  } catch {
-    return 0;
+  let spans = 0;
+  for (const resource of parseExport(body)?.resourceSpans ?? []) {
+    for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
   }
+  return spans;
+}
+
+/** One span as `--spans` writes it: a JSON line, times in milliseconds since the epoch. */
+export interface SpanLine {
+  service: string | undefined;
+  traceId: string | undefined;
+  spanId: string | undefined;
+  parentSpanId: string | undefined;
+  name: string | undefined;
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, unknown>;
+}
+
+/** An OTLP attribute value (`{ stringValue: 'x' }`, `{ intValue: '3' }`...) as plain JSON. */
+const plain = (value: OtlpValue | undefined): unknown => Object.values(value ?? {})[0];
+const millis = (nanos: string | undefined) => Number(BigInt(nanos ?? '0') / 1000n) / 1000;
+
+/** The spans of one OTLP/HTTP JSON export, flat, each with its service's name; [] if not JSON. */
+export function spanLines(body: string): SpanLine[] {
+  const lines: SpanLine[] = [];
+  for (const resource of parseExport(body)?.resourceSpans ?? []) {
+    const service = resource.resource?.attributes?.find((a) => a.key === 'service.name');
+    for (const scope of resource.scopeSpans ?? []) {
+      for (const span of scope.spans ?? []) {
+        lines.push({
+          service: plain(service?.value) as string | undefined,
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId || undefined,
+          name: span.name,
+          startMs: millis(span.startTimeUnixNano),
+          endMs: millis(span.endTimeUnixNano),
+          attributes: Object.fromEntries(
+            (span.attributes ?? []).map((a) => [a.key, plain(a.value)]),
+          ),
+        });
+      }
+    }
+  }
+  return lines;
 }
 
 export interface TraceSink {
@@ -111,17 +170,27 @@ export interface TraceSink {
 
 /**
  * An OTLP/HTTP receiver that accepts and counts trace exports the way Jaeger's port 4318 would,
- * so "tracing on" costs what exporting really costs.
+ * so "tracing on" costs what exporting really costs. With `spansFile`, every span received is
+ * also appended to that file as a JSON line ({@link SpanLine}), for reading a run's traces
+ * afterwards (where an order's time went, hop by hop).
  */
-export async function startTraceSink(port = OTLP_PORT): Promise<TraceSink> {
+export async function startTraceSink(port = OTLP_PORT, spansFile?: string): Promise<TraceSink> {
   let requests = 0;
   let spans = 0;
+  const file = spansFile ? createWriteStream(spansFile, { flags: 'a' }) : undefined;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       requests += 1;
-      spans += spansInExport(Buffer.concat(chunks).toString());
+      const body = Buffer.concat(chunks).toString();
+      if (file) {
+        const lines = spanLines(body);
+        spans += lines.length;
+        for (const line of lines) file.write(`${JSON.stringify(line)}\n`);
+      } else {
+        spans += spansInExport(body);
+      }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -132,6 +201,9 @@ export async function startTraceSink(port = OTLP_PORT): Promise<TraceSink> {
     url: `http://127.0.0.1:${port}`,
     exports: () => requests,
     spans: () => spans,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (file) await new Promise<void>((resolve) => file.end(() => resolve()));
+    },
   };
 }

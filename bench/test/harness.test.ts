@@ -5,7 +5,7 @@ import { prepareCeilingDatabase } from '../src/ceilings/setup.js';
 import { sumMetric, vacuumDatabases } from '../src/cost.js';
 import { cpuBetween, processCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
-import { spansInExport } from '../src/system.js';
+import { spanLines, spansInExport } from '../src/system.js';
 import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
 import { AMQP, POSTGRES } from './servers.js';
 
@@ -180,5 +180,48 @@ describe('bench harness', () => {
     });
     expect(spansInExport(body)).toBe(4);
     expect(spansInExport('not json')).toBe(0);
+  });
+
+  it('when an OTLP/HTTP JSON export is written as span lines, then each span is flat, with its service, times in ms and plain attributes', () => {
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'orders' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 't1',
+                  spanId: 's2',
+                  parentSpanId: 's1',
+                  name: 'process orders.saga',
+                  startTimeUnixNano: '1796572664437000000',
+                  endTimeUnixNano: '1796572664454158000',
+                  attributes: [
+                    { key: 'order.id', value: { stringValue: 'o1' } },
+                    { key: 'messaging.rabbitmq.message.delivery_tag', value: { intValue: 3 } },
+                  ],
+                },
+                { traceId: 't2', spanId: 's3', parentSpanId: '', name: 'POST /v1/orders' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(spanLines(body)).toEqual([
+      {
+        service: 'orders',
+        traceId: 't1',
+        spanId: 's2',
+        parentSpanId: 's1',
+        name: 'process orders.saga',
+        startMs: 1796572664437,
+        endMs: 1796572664454.158,
+        attributes: { 'order.id': 'o1', 'messaging.rabbitmq.message.delivery_tag': 3 },
+      },
+      expect.objectContaining({ service: 'orders', parentSpanId: undefined, startMs: 0 }),
+    ]);
+    expect(spanLines('not json')).toEqual([]);
   });
 });
