@@ -9,7 +9,8 @@
 //   pnpm bench -- --tracing-rate 50  the tracing scenario's pace (0: saturated)
 //   pnpm bench -- --tracing-pairs 3  its segments: 3 pairs of tracing off and on (alternating)
 //   pnpm bench -- --card-at-checkout   orders send the card (one step) instead of a saved method
-//   pnpm bench -- --spans spans.jsonl   every span exported, a JSON line each (where time went)
+//   pnpm bench -- --spans spans.jsonl   every span exported, a JSON line each; then
+//   pnpm --filter @bazaar/bench hops -- spans.jsonl   where a checkout order's time went, hop by hop
 //   pnpm bench -- --search-products 100000   search's catalog size (seeded once if smaller; 0:
 //                                   as it is; --quick leaves the catalog as it is)
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex

@@ -5,7 +5,8 @@ import { prepareCeilingDatabase } from '../src/ceilings/setup.js';
 import { sumMetric, vacuumDatabases } from '../src/cost.js';
 import { cpuBetween, processCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
-import { spanLines, spansInExport } from '../src/system.js';
+import { hops } from '../src/hops.js';
+import { spanLines, spansInExport, type SpanLine } from '../src/system.js';
 import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
 import { AMQP, POSTGRES } from './servers.js';
 
@@ -223,5 +224,49 @@ describe('bench harness', () => {
       expect.objectContaining({ service: 'orders', parentSpanId: undefined, startMs: 0 }),
     ]);
     expect(spanLines('not json')).toEqual([]);
+  });
+
+  it("when an order's trace shows every point of its way, then each hop is the time from the point before; a trace missing one is left out", () => {
+    const span = (
+      service: string,
+      name: string,
+      startMs: number,
+      endMs: number,
+      message?: { operation: 'publish' | 'process'; key: string },
+      traceId = 't1',
+    ): SpanLine => ({
+      service,
+      traceId,
+      spanId: `${service}-${startMs}`,
+      parentSpanId: undefined,
+      name,
+      startMs,
+      endMs,
+      attributes: message
+        ? {
+            'messaging.operation.name': message.operation,
+            'messaging.rabbitmq.destination.routing_key': message.key,
+          }
+        : {},
+    });
+    const publish = (key: string) => ({ operation: 'publish' as const, key });
+    const process = (key: string) => ({ operation: 'process' as const, key });
+    const order = [
+      span('storefront', 'POST /v1/orders', 0, 11),
+      span('orders', 'POST /v1/orders', 1, 10),
+      span('orders', 'publish bazaar.events', 12, 14, publish('order.created')),
+      span('catalog', 'process catalog.orders', 15, 20, process('order.created')),
+      span('catalog', 'publish bazaar.events', 22, 24, publish('stock.reserved')),
+      span('orders', 'process orders.saga', 25, 26, process('stock.reserved')),
+      span('payments', 'process payments.stock', 25, 30, process('stock.reserved')),
+      span('payments', 'payments.provider authorize', 33, 40),
+      span('payments', 'publish bazaar.events', 41, 43, publish('payment.authorized')),
+      span('orders', 'process orders.saga', 44, 47, process('payment.authorized')),
+    ];
+    const unfinished = [span('storefront', 'POST /v1/orders', 0, 11, undefined, 't2')];
+
+    const { orders, hops: figures } = hops([...unfinished, ...order.reverse()]);
+    expect(orders).toBe(1);
+    expect(figures.map((hop) => hop.p50)).toEqual([10, 2, 3, 5, 2, 3, 5, 3, 7, 1, 3, 3]);
   });
 });
