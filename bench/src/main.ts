@@ -65,6 +65,7 @@ const {
   quick,
   tracingRate,
   tracingPairs,
+  sagaRate,
 } = commandLine(
   {
     name: 'bench',
@@ -112,6 +113,13 @@ const {
         value: 'N',
         default: '50',
         description: 'orders/s of the tracing scenario, paced (0: saturated)',
+      },
+      'saga-rate': {
+        type: 'string',
+        value: 'N',
+        default: '0',
+        description:
+          "orders/s of the paced saga scenario (0: half the bare saga's confirmed rate, the #21 target's pace)",
       },
       'tracing-pairs': {
         type: 'string',
@@ -194,6 +202,7 @@ const {
       searchProducts: quick ? 0 : wholeNumber('--search-products', values['search-products'])!,
       tracingRate: wholeNumber('--tracing-rate', values['tracing-rate'])!,
       tracingPairs: wholeNumber('--tracing-pairs', values['tracing-pairs'], { min: 1 })!,
+      sagaRate: wholeNumber('--saga-rate', values['saga-rate'])!,
     };
   },
 );
@@ -469,7 +478,7 @@ if (scenarios.length > 0) {
         5,
         Math.floor((bareSaga?.confirmedPerSecond ?? confirmedPerSecond ?? 50) / 2),
       );
-      const rates = quick ? [5] : [half];
+      const rates = quick ? [5] : [sagaRate || half];
       const runs = [];
       for (const rate of rates) {
         const figures = await checkout(storefront, {

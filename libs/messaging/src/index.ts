@@ -15,7 +15,6 @@ export { messagingMigrations } from './migrations.js';
 export { PermanentError, UnroutableError, BrokerUnavailableError } from './errors.js';
 export {
   HEADERS,
-  laneKeyBy,
   type EventHandler,
   type EventHandlers,
   type InboxEntry,

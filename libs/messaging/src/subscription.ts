@@ -74,8 +74,3 @@ export function errorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
 }
-
-/** A `laneKey` that keeps in order the events with the same value of one field of their data. */
-export function laneKeyBy(field: string): (event: EventEnvelope) => string {
-  return (event) => String((event.data as Record<string, unknown>)[field]);
-}

@@ -1,4 +1,4 @@
-import { laneKeyBy, type Messaging } from '@bazaar/messaging';
+import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import { onPaymentAuthorized } from './consumers/payment-authorized.js';
 import { onPaymentCaptureFailed } from './consumers/payment-capture-failed.js';
@@ -12,28 +12,17 @@ import type { SagaDeps } from './saga-handler.js';
 export const SAGA_QUEUE = 'orders.saga';
 
 /**
- * Several batches of the saga's answers are applied at once, each order's answers in the order
- * they arrived: orders touch only their own rows, so their transactions do not wait on each
- * other.
- */
-const BY_ORDER = { lanes: 4, laneKey: laneKeyBy('orderId') };
-
-/**
  * Every subscription of the orders service, in one place.
  * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts`
  * (every service declares them before publishing): a new handler's type goes there too.
  */
 export function subscribe(messaging: Messaging<Database>, deps: SagaDeps): void {
-  messaging.subscribe(
-    SAGA_QUEUE,
-    {
-      'stock.reserved': onStockReserved(deps),
-      'stock.rejected': onStockRejected(deps),
-      'payment.authorized': onPaymentAuthorized(deps),
-      'payment.failed': onPaymentFailed(deps),
-      'payment.refunded': onPaymentRefunded(deps),
-      'payment.capture_failed': onPaymentCaptureFailed(deps),
-    },
-    BY_ORDER,
-  );
+  messaging.subscribe(SAGA_QUEUE, {
+    'stock.reserved': onStockReserved(deps),
+    'stock.rejected': onStockRejected(deps),
+    'payment.authorized': onPaymentAuthorized(deps),
+    'payment.failed': onPaymentFailed(deps),
+    'payment.refunded': onPaymentRefunded(deps),
+    'payment.capture_failed': onPaymentCaptureFailed(deps),
+  });
 }

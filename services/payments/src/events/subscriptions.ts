@@ -1,4 +1,4 @@
-import { laneKeyBy, type Messaging } from '@bazaar/messaging';
+import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import type { PaymentsContext } from '../domain/context.js';
 import { onOrderCancelled } from './consumers/order-cancelled.js';
@@ -12,25 +12,17 @@ export const STOCK_QUEUE = 'payments.stock';
 export const ORDERS_QUEUE = 'payments.orders';
 
 /**
- * Several batches are applied at once, each order's events in the order they arrived: a payment
- * belongs to one order, so the transactions of different orders do not wait on each other.
- */
-const BY_ORDER = { lanes: 4, laneKey: laneKeyBy('orderId') };
-
-/**
  * Every event payments consumes, in one place. Each queue is durable and payments' own; each
  * handler runs in a transaction with the inbox row, so a redelivered message has its effect once.
  * Each queue and its types are also declared in `SUBSCRIPTIONS` of `@bazaar/contracts` (every
  * service declares them before publishing): a new handler's type goes there too.
  */
 export function subscribe(messaging: Messaging<Database>, ctx: PaymentsContext): void {
-  messaging.subscribe(STOCK_QUEUE, { 'stock.reserved': onStockReserved() }, BY_ORDER);
-  messaging.subscribe(
-    ORDERS_QUEUE,
-    {
-      'order.cancelled': onOrderCancelled(ctx),
-      'order.shipped': onOrderShipped(ctx),
-    },
-    BY_ORDER,
-  );
+  messaging.subscribe(STOCK_QUEUE, {
+    'stock.reserved': onStockReserved(),
+  });
+  messaging.subscribe(ORDERS_QUEUE, {
+    'order.cancelled': onOrderCancelled(ctx),
+    'order.shipped': onOrderShipped(ctx),
+  });
 }
