@@ -1,5 +1,4 @@
 import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
-import amqp from 'amqplib';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { createMessaging, HEADERS, queueNames, type Messaging } from '../src/index.js';
@@ -10,6 +9,7 @@ import {
   metricValue,
   migrations,
   readQueue,
+  readyCount,
   recordEffect,
   userRegistered,
   type TestDatabase,
@@ -69,17 +69,6 @@ describe('consumer batches', () => {
     await database?.drop();
   });
 
-  /** Messages ready in the main queue (not yet delivered to the consumer). */
-  async function ready(): Promise<number> {
-    const connection = await amqp.connect(url);
-    try {
-      const channel = await connection.createChannel();
-      return (await channel.checkQueue(main)).messageCount;
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
-  }
-
   /**
    * Publishes a message whose handler waits until the returned `open` is called: the consumer
    * is held while the messages under test are delivered behind it.
@@ -109,7 +98,7 @@ describe('consumer batches', () => {
     }
     const poisonId = ids[4]!;
     // All of them delivered (prefetch 32) and waiting behind the holder: they form one batch.
-    await eventually(async () => (await ready()) === 0);
+    await eventually(async () => (await readyCount(url, main)) === 0);
     open();
 
     // The batch-mates commit, each once, without waiting for the poison's retries.
@@ -166,7 +155,7 @@ describe('consumer batches', () => {
     }
     // The same message again, in the same batch: the inbox lets it through once.
     await publishEvent({ url, namespace, type: 'user.registered', data: twice, id: twiceId });
-    await eventually(async () => (await ready()) === 0);
+    await eventually(async () => (await readyCount(url, main)) === 0);
     open();
 
     await eventually(async () => {

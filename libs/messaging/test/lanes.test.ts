@@ -1,6 +1,5 @@
 import { createTestDatabase, type TestDatabase as Db } from '@bazaar/db/testing';
 import { eventually } from '@bazaar/testing';
-import amqp from 'amqplib';
 import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 import { createMessaging, queueNames, type Messaging } from '../src/index.js';
@@ -10,6 +9,7 @@ import {
   effectCount,
   metricValue,
   migrations,
+  readyCount,
   recordEffect,
   type TestDatabase,
 } from './support.js';
@@ -79,16 +79,6 @@ describe('consumer lanes', () => {
     await database?.drop();
   });
 
-  async function queueDepth(): Promise<number> {
-    const connection = await amqp.connect(url);
-    try {
-      const channel = await connection.createChannel();
-      return (await channel.checkQueue(main)).messageCount;
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
-  }
-
   it('when one lane is held, then the other lanes apply their deliveries meanwhile and the held key follows in delivery order', async () => {
     const [held, free] = keysInTwoLanes();
     const first = registered(held, 0);
@@ -146,7 +136,7 @@ describe('consumer lanes', () => {
     // unacked delivery back: none came back, and nothing is left unacked in the queue.
     expect(await metricValue(registry, 'messaging_duplicates_total', { queue: QUEUE })).toBe(0);
     await messaging.stop();
-    expect(await queueDepth()).toBe(0);
+    expect(await readyCount(url, main)).toBe(0);
   });
 
   it('when a subscription asks for lanes without a lane key, then subscribe refuses it', () => {

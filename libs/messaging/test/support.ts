@@ -58,6 +58,17 @@ export async function effectCount(db: Kysely<TestDatabase>, userId?: string): Pr
   return rows[0]!.count;
 }
 
+/** Messages ready in a queue (not delivered to a consumer, or returned unacked). */
+export async function readyCount(url: string, queue: string): Promise<number> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 /** Reads a queue without a consumer (`basic.get`), for asserting on a DLQ; fails if it is missing. */
 export async function readQueue(url: string, queue: string): Promise<GetMessage[]> {
   const connection = await amqp.connect(url);
