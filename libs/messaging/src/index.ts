@@ -4,6 +4,7 @@ export {
   writeEvents,
   OutboxBatch,
   toOutboxRows,
+  outboxInsertFrom,
   outboxRowShell,
   checkWrittenEvent,
   InvalidEventError,

@@ -1,5 +1,5 @@
 import { validateEnvelope, type EventData, type EventType, Events } from '@bazaar/contracts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { MessagingTables } from './tables.js';
 import { currentTraceContext, type TraceCarrier } from './tracing.js';
@@ -167,4 +167,21 @@ export class OutboxBatch {
   takeRows(): OutboxRow[] {
     return toOutboxRows(this.events.splice(0));
   }
+}
+
+/**
+ * `row` (built and checked beforehand: {@link toOutboxRows}) as an INSERT to put in a service's
+ * own statement (a data-modifying CTE), so its change and its event are one round trip: written
+ * once for each row of `source` (a CTE of the same statement), and only where its boolean column
+ * `when` is true, when given — nothing is published when nothing changed.
+ */
+export function outboxInsertFrom(
+  row: OutboxRow,
+  source: string,
+  when?: string,
+): RawBuilder<unknown> {
+  return sql`insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
+    select ${row.id}::uuid, ${row.type}, ${row.version}::int, ${row.occurred_at}::timestamptz,
+           ${row.data}::jsonb, ${row.traceparent}, ${row.tracestate}
+      from ${sql.table(source)}${when ? sql` where ${sql.ref(when)}` : sql``}`;
 }

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '@bazaar/messaging';
+import { outboxInsertFrom, type OutboxRow } from '@bazaar/messaging';
 import { sql, type Kysely } from 'kysely';
 import type { Database, ReservationStatus } from './database.js';
 
@@ -97,12 +97,7 @@ export async function reserveLines(
     stored as (
       insert into reservation_lines (order_id, product_id, quantity)
       select ${order.orderId}, l.product_id, l.quantity from lines l where (select ok from enough)),
-    reserved_event as (
-      insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
-      select ${reserved.id}::uuid, ${reserved.type}, ${reserved.version}::int,
-             ${reserved.occurred_at}::timestamptz, ${reserved.data}::jsonb, ${reserved.traceparent},
-             ${reserved.tracestate}
-       where (select ok from enough))
+    reserved_event as (${outboxInsertFrom(reserved, 'enough', 'ok')})
     select exists (select 1 from claim) as claimed,
            coalesce((select ok from enough), false) as enough,
            (select r.status from reservations r where r.order_id = ${order.orderId}) as status,

@@ -28,11 +28,12 @@ export type ReserveResult =
  * The claim of the order, the lock of its lines' stock rows (in product-id order, so concurrent
  * orders over overlapping products queue on the same first row instead of deadlocking), the
  * check that every line has enough, the units taken and the lines stored are one statement
- * and, when every line is taken, the order's `stock.reserved` in the outbox ({@link reserveLines}):
- * Postgres's row locks and the check under them mean two orders can never both take the last
- * unit. The event is built and checked against the catalogue before the statement runs, so an
- * invalid one fails the reservation, as it would when written after it. When a line falls short nothing is taken, and the shortages are
- * reported for every short line (unknown products count as 0 available). The order's
+ * and, when every line is taken, the order's `stock.reserved` in the outbox
+ * ({@link reserveLines}): Postgres's row locks and the check under them mean two orders can
+ * never both take the last unit. The event is built and checked against the catalogue before
+ * the statement runs, so an invalid one fails the reservation, as it would when written after
+ * it. When a line falls short nothing is taken, and the shortages are reported for every short
+ * line (unknown products count as 0 available). The order's
  * reservation row makes this happen once per order, whatever the message id of a duplicate.
  */
 export async function reserveStock(

@@ -1,5 +1,6 @@
 import {
   inboxInsertFrom,
+  outboxInsertFrom,
   type InboxEntry,
   type OutboxRow,
   type OutboxRowShell,
@@ -132,13 +133,7 @@ export async function insertOrderClaimingKey(
                   ${lines.map((l) => l.unitPrice.currency)}::text[])
              with ordinality as l(product_id, sku, name, quantity, unit_price_amount, currency,
                                   line_no)
-    ), placed_event as (
-      insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
-      select ${event.id}::uuid, ${event.type}, ${event.version}::int,
-             ${event.occurred_at}::timestamptz, ${event.data}::jsonb, ${event.traceparent},
-             ${event.tracestate}
-      from claim
-    )
+    ), placed_event as (${outboxInsertFrom(event, 'claim')})
     select count(*)::int as placed from claim`.execute(db);
   return rows[0]!.placed === 1;
 }
