@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { CommitWatch, registerCommitWatch } from './commit-watch.js';
 import { observePool } from './pool-metrics.js';
 import { prepareStatements, StatementNames } from './prepared-statements.js';
 
@@ -21,7 +22,7 @@ export interface DbOptions {
 /**
  * A Kysely instance over a `pg` pool; `db.destroy()` closes the pool. Its parameterized queries
  * run as named prepared statements unless `preparedStatements: false`. The pool's counts are in
- * the `db_pool_*` metrics (`registerPoolMetrics`).
+ * the `db_pool_*` metrics (`registerPoolMetrics`). Its commits can be watched (`watchCommits`).
  */
 export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
   const pool = new pg.Pool({
@@ -41,8 +42,12 @@ export function createDb<DB>(url: string, options: DbOptions = {}): Kysely<DB> {
     client.on('error', () => undefined);
     if (names) prepareStatements(client, names);
   });
+  const watch = new CommitWatch();
+  watch.attach(pool);
   observePool(pool, options.applicationName ?? decodeURIComponent(new URL(url).pathname.slice(1)));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  registerCommitWatch(db, watch);
+  return db;
 }
 
 /** Readiness check: the database answers a trivial query. */

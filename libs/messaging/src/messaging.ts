@@ -1,4 +1,5 @@
 import type { Topology } from '@bazaar/contracts';
+import { watchCommits } from '@bazaar/db';
 import type { ChannelModel } from 'amqplib';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
@@ -11,7 +12,7 @@ import { createMessagingMetrics } from './metrics.js';
 import { NotificationListener } from './notification-listener.js';
 import { Publisher } from './publisher.js';
 import { OutboxRelay, type RelaySettings } from './relay.js';
-import { OUTBOX_CHANNEL, type MessagingTables } from './tables.js';
+import { OUTBOX_CHANNEL, OUTBOX_TABLE, type MessagingTables } from './tables.js';
 import { declareExchanges, declareSubscriptionQueues, exchangeNames } from './topology.js';
 
 export interface MessagingOptions<DB> {
@@ -182,6 +183,9 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
     });
   }
   const inbox = new InboxPruner(db, { ...DEFAULT_INBOX, ...options.inboxSettings }, logger);
+  /** Stops waking the relay after this process's own commits. */
+  let unwatch: (() => void) | undefined;
+  // Rows other processes commit (another replica, a tool) wake it by notification.
   const listener =
     relay && options.databaseUrl
       ? new NotificationListener({
@@ -234,6 +238,8 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       // stop() while still connecting: stay stopped.
       if (connection.isStopped) return;
       relay?.start();
+      // Rows this process commits wake its relay at once, and their trigger does not NOTIFY.
+      if (relay) unwatch = watchCommits(options.db, OUTBOX_TABLE, () => relay.wake());
       void listener?.start();
       if (consumers.length) inbox.start();
       logger.info(
@@ -246,6 +252,7 @@ export function createMessaging<DB>(options: MessagingOptions<DB>): Messaging<DB
       const timeout = options.stopTimeoutMs ?? 10_000;
       await Promise.all(consumers.map((consumer) => consumer.stop(timeout)));
       inbox.stop();
+      unwatch?.();
       await listener?.stop();
       await relay?.stop();
       await publisher.close();

@@ -144,6 +144,32 @@ const outboxFillfactor: Migration = {
   },
 };
 
+const outboxNotifyOthers: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    // A session whose process wakes its own relay after commit (`bazaar.wakes` names the
+    // table: `watchCommits` of @bazaar/db) needs no notification, and a NOTIFY costs a global
+    // lock at commit and a signal to every listener. Any other writer still notifies.
+    await sql`
+      create or replace function outbox_events_notify() returns trigger language plpgsql as $$
+      begin
+        if not coalesce('outbox_events' = any(string_to_array(current_setting('bazaar.wakes', true), ',')), false) then
+          perform pg_notify('bazaar_outbox', '');
+        end if;
+        return null;
+      end $$`.execute(db);
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    await sql`
+      create or replace function outbox_events_notify() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('bazaar_outbox', '');
+        return null;
+      end $$`.execute(db);
+  },
+};
+
 /**
  * The outbox and inbox tables; spread them first into a service's migrations:
  * `{ ...messagingMigrations, '2026-11-22-01-products': { up } }`.
@@ -155,4 +181,5 @@ export const messagingMigrations: Record<string, Migration> = {
   '2026-11-24-01-messaging-unrouted': unrouted,
   '2026-12-06-09-messaging-outbox-position-not-unique': positionNotUnique,
   '2026-12-06-10-messaging-outbox-fillfactor': outboxFillfactor,
+  '2026-12-06-11-messaging-outbox-notify-others': outboxNotifyOthers,
 };

@@ -1,5 +1,7 @@
 import amqp from 'amqplib';
 import { sql } from 'kysely';
+import pg from 'pg';
+import { createDb } from '@bazaar/db';
 import { Registry } from 'prom-client';
 import { eventually } from '@bazaar/testing';
 import {
@@ -33,6 +35,19 @@ describe('recovery and lifecycle', () => {
     return messaging;
   }
   const writeUser = (name: string) => bed.writeUser(name);
+  /** Commits `user.registered` from a session of another process (its own pool, unwatched). */
+  async function writeUserElsewhere(name: string) {
+    const elsewhere = createDb<TestDatabase>(bed.databaseUrl, { poolSize: 1 });
+    try {
+      const data = userRegistered(name);
+      await elsewhere
+        .transaction()
+        .execute((trx) => writeEvent(trx, { type: 'user.registered', data }));
+      return data;
+    } finally {
+      await elsewhere.destroy();
+    }
+  }
 
   it('when the broker closes the connection, then check() says so, it reconnects by itself and events keep flowing', async () => {
     const registry = new Registry();
@@ -86,7 +101,8 @@ describe('recovery and lifecycle', () => {
       relaySettings: { pollIntervalMs: 120_000 },
     });
     await messaging.start();
-    const first = await writeUser('Notified');
+    // Written by another process: this one's own commits wake its relay without a notification.
+    const first = await writeUserElsewhere('Notified');
     await eventually(async () => (await effectCount(bed.db, first.userId)) === 1);
 
     const listener = sql<{ pid: number }>`select pid from pg_stat_activity
@@ -97,10 +113,41 @@ describe('recovery and lifecycle', () => {
     await eventually(async () =>
       (await listener.execute(bed.db)).rows.some(({ pid }) => pid !== old!.pid),
     );
-    const second = await writeUser('Renotified');
+    const second = await writeUserElsewhere('Renotified');
     await eventually(async () => (await effectCount(bed.db, second.userId)) === 1);
     // Marked sent by the next claim or on its own just after (not necessarily before the consumer).
     expect(await eventually(async () => (await messaging.relay!.backlog()) === 0)).toBe(true);
+  });
+
+  it('when this process commits an event, then its relay publishes it at once, and the commit sends no NOTIFY', async () => {
+    const listening = new pg.Client({ connectionString: bed.databaseUrl });
+    await listening.connect();
+    const heard: string[] = [];
+    listening.on('notification', (n) => heard.push(n.channel));
+    await listening.query('listen bazaar_outbox');
+    try {
+      // No LISTEN connection and no poll within the test's patience: only the commit can wake it.
+      const messaging = messagingFor('recovery.own-commit', {
+        databaseUrl: undefined,
+        relaySettings: { pollIntervalMs: 120_000 },
+      });
+      await messaging.start();
+      const data = await writeUser('Own');
+      await eventually(async () => (await effectCount(bed.db, data.userId)) === 1);
+      const alone = userRegistered('Own, alone');
+      await writeEvent(bed.db, { type: 'user.registered', data: alone });
+      await eventually(async () => (await effectCount(bed.db, alone.userId)) === 1);
+      // Anything committed before has reached the listener by the end of its next query.
+      await listening.query('select 1');
+      expect(heard).toEqual([]);
+
+      // Another process's commit still notifies (and wakes whichever relay listens).
+      await writeUserElsewhere('Other');
+      await listening.query('select 1');
+      expect(heard).toEqual(['bazaar_outbox']);
+    } finally {
+      await listening.end();
+    }
   });
 
   it('when there is no LISTEN connection, then the relay finds events by polling', async () => {
