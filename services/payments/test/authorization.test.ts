@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@bazaar/contracts';
+import type { Handling } from '@bazaar/messaging';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
@@ -208,6 +209,7 @@ describe('authorization on stock.reserved', () => {
       };
       return envelope;
     }
+    const handling: Handling = { afterCommit: () => undefined };
     const entry = (e: EventEnvelope) => ({ queue: STOCK_QUEUE, messageId: e.id, type: e.type });
     async function inboxed(e: EventEnvelope): Promise<number> {
       const { rows } = await sql<{ count: number }>`
@@ -227,7 +229,7 @@ describe('authorization on stock.reserved', () => {
       const orderId = uuidv7();
       const methodId = await h.createMethod(userId, CARDS.visa);
       const e = event(orderId, userId, methodId);
-      expect(await alone(e, h.database.db, entry(e))).toBe(true);
+      expect(await alone(e, h.database.db, entry(e), handling)).toBe(true);
       expect(await inboxed(e)).toBe(1);
       const authorized = await h.events!.waitFor(
         (x) =>
@@ -239,9 +241,9 @@ describe('authorization on stock.reserved', () => {
     it('when the authorization was asked before, then it declines and writes nothing, not even the inbox row', async () => {
       const orderId = uuidv7();
       const first = event(orderId, uuidv7(), uuidv7());
-      expect(await alone(first, h.database.db, entry(first))).toBe(true);
+      expect(await alone(first, h.database.db, entry(first), handling)).toBe(true);
       const again = { ...first, id: uuidv7() };
-      expect(await alone(again, h.database.db, entry(again))).toBe(false);
+      expect(await alone(again, h.database.db, entry(again), handling)).toBe(false);
       expect(await inboxed(again)).toBe(0);
       expect(await operations(orderId)).toBe(1);
     });
@@ -252,7 +254,7 @@ describe('authorization on stock.reserved', () => {
       await sql`
         insert into inbox_messages (queue, message_id, type)
         values (${STOCK_QUEUE}, ${e.id}::uuid, ${e.type})`.execute(h.database.db);
-      await expect(alone(e, h.database.db, entry(e))).rejects.toThrow(/duplicate key/);
+      await expect(alone(e, h.database.db, entry(e), handling)).rejects.toThrow(/duplicate key/);
       expect(await operations(orderId)).toBe(0);
     });
   });
