@@ -1,3 +1,4 @@
+import { watchCommits } from '@bazaar/db';
 import { backoffStep } from '@bazaar/http-client/backoff';
 import { inTraceOf } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
@@ -102,6 +103,7 @@ export function createOperationRunner(
   let waking = false;
   let poll: NodeJS.Timeout | undefined;
   let listener: NotificationListener | undefined;
+  let unwatch: (() => void) | undefined;
   const running = new Set<Promise<void>>();
 
   const writer = new OutcomeWriter(ctx, db, (key) => take(key));
@@ -228,6 +230,9 @@ export function createOperationRunner(
         void drain();
       };
       poll = setInterval(claimAll, options.pollMs);
+      // This process's sessions need not notify: what they commit is handed over (`take`) by
+      // their writers, keys and all, so the watch's own call after each commit has nothing to add.
+      unwatch = watchCommits(db, 'provider_operations', () => undefined);
       listener = new NotificationListener({
         url: options.databaseUrl,
         channel: CHANNEL,
@@ -243,6 +248,9 @@ export function createOperationRunner(
     async stop() {
       stopped = true;
       clearInterval(poll);
+      // Rows this process commits from now on notify again, for the other replicas' runners.
+      unwatch?.();
+      unwatch = undefined;
       await listener?.stop();
       listener = undefined;
       await Promise.allSettled([...running]);
