@@ -14,6 +14,7 @@ import type { Logger } from './logger.js';
 import type { MessagingMetrics } from './metrics.js';
 import { Redelivery } from './redelivery.js';
 import {
+  AfterCommit,
   errorText,
   isPermanent,
   type EventHandlers,
@@ -73,7 +74,7 @@ interface Deliveries<DB> {
  * fails, its messages are applied again one by one, each in its own transaction, so a failing
  * message is retried (the next delayed retry queue, then the dead-letter queue) alone while its
  * batch-mates commit. An invalid message is dead-lettered at once, with the reason in its
- * headers.
+ * headers. A handler's `afterCommit` calls are made once its writes committed (see `Handling`).
  */
 export class Consumer<DB> implements ConnectionParticipant {
   private readonly managed: ManagedChannel<ConfirmChannel>;
@@ -321,8 +322,9 @@ export class Consumer<DB> implements ConnectionParticipant {
     const { alone } = item.handler;
     if (!alone) return false;
     const entry = { queue: this.queue, messageId: item.event.id, type: item.event.type };
+    const handling = new AfterCommit(this.logger, this.queue);
     try {
-      if (!(await context.with(item.context, () => alone(item.event, this.db, entry)))) {
+      if (!(await context.with(item.context, () => alone(item.event, this.db, entry, handling)))) {
         return false;
       }
     } catch (error) {
@@ -331,6 +333,7 @@ export class Consumer<DB> implements ConnectionParticipant {
       });
       return false;
     }
+    handling.committed();
     deliveries.acks.settle([item.message]);
     this.settled(item, true, open);
     return true;
@@ -363,11 +366,13 @@ export class Consumer<DB> implements ConnectionParticipant {
 
   /**
    * One transaction: the batch's inbox rows in one statement, then each new message's handler
-   * in its own trace context. Returns the messages whose handler ran (the others had been
-   * handled before, or are a second copy in this batch).
+   * in its own trace context; once it committed, the handlers' after-commit calls. Returns the
+   * messages whose handler ran (the others had been handled before, or are a second copy in
+   * this batch).
    */
-  private transact(batch: Array<Applicable<DB>>): Promise<Set<Applicable<DB>>> {
-    return context.with(batch[0]!.context, () =>
+  private async transact(batch: Array<Applicable<DB>>): Promise<Set<Applicable<DB>>> {
+    const handling = new AfterCommit(this.logger, this.queue);
+    const applied = await context.with(batch[0]!.context, () =>
       this.db.transaction().execute(async (trx) => {
         const fresh = await recordInbox(
           trx as unknown as Transaction<MessagingTables>,
@@ -377,12 +382,14 @@ export class Consumer<DB> implements ConnectionParticipant {
         const applied = new Set<Applicable<DB>>();
         for (const item of batch) {
           if (!fresh.delete(item.event.id)) continue;
-          await context.with(item.context, () => item.handler(item.event, trx));
+          await context.with(item.context, () => item.handler(item.event, trx, handling));
           applied.add(item);
         }
         return applied;
       }),
     );
+    handling.committed();
+    return applied;
   }
 
   /** After the commit and the ack: counted, logged when it was a duplicate, its span ended. */

@@ -18,6 +18,7 @@ export {
   HEADERS,
   type EventHandler,
   type EventHandlers,
+  type Handling,
   type InboxEntry,
   type SubscriptionSettings,
   type DeadLetterKind,

@@ -1,5 +1,7 @@
 import type { EventEnvelope, EventType } from '@bazaar/contracts';
+import { context } from '@opentelemetry/api';
 import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from './logger.js';
 
 /**
  * Handles one event inside the transaction that also records it in the inbox.
@@ -13,8 +15,54 @@ import type { Kysely, Transaction } from 'kysely';
  * row conflicts with the first copy's), nothing was written either, and the same happens.
  */
 export interface EventHandler<DB, T extends EventType = EventType> {
-  (event: EventEnvelope<T>, trx: Transaction<DB>): Promise<void>;
-  alone?: (event: EventEnvelope<T>, db: Kysely<DB>, inbox: InboxEntry) => Promise<boolean>;
+  (event: EventEnvelope<T>, trx: Transaction<DB>, handling: Handling): Promise<void>;
+  alone?: (
+    event: EventEnvelope<T>,
+    db: Kysely<DB>,
+    inbox: InboxEntry,
+    handling: Handling,
+  ) => Promise<boolean>;
+}
+
+/** What the consumer offers a handler beside its transaction. */
+export interface Handling {
+  /**
+   * Calls `fn` once what the handler wrote is committed: after its batch's transaction commits,
+   * or after its `alone` statement applied the message. Never when it was rolled back (a batch
+   * that failed is applied again message by message: the handler runs again and asks again),
+   * nor when the `alone` form declined or failed. For work this process does next with what it
+   * just committed, say handing a new row to its worker without a database notification; a
+   * process that stops between the commit and `fn` never calls it, so what `fn` starts must
+   * also be found some other way (a poll). `fn` is called once, in the order asked, in the trace
+   * context of the handler that asked; what it throws is logged and goes no further.
+   */
+  afterCommit(fn: () => void): void;
+}
+
+/** The `Handling` of one transaction or statement: its `afterCommit` calls, made by `committed`. */
+export class AfterCommit implements Handling {
+  private readonly calls: Array<() => void> = [];
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly queue: string,
+  ) {}
+
+  /** Bound: a handler may take it out of its `handling` (`{ afterCommit }`). */
+  readonly afterCommit = (fn: () => void): void => {
+    this.calls.push(context.bind(context.active(), fn));
+  };
+
+  /** The commit happened: calls each `fn` once, in order. */
+  committed(): void {
+    for (const call of this.calls.splice(0)) {
+      try {
+        call();
+      } catch (error) {
+        this.logger.warn({ err: error, queue: this.queue }, 'an after-commit call failed');
+      }
+    }
+  }
 }
 
 /** The inbox row a handler's `alone` statement writes: this subscription handled this message. */

@@ -20,6 +20,20 @@ export function testAmqpUrl(): string {
 }
 
 /**
+ * Messages ready in a queue (not delivered to a consumer, or returned unacked), asked of the
+ * broker itself (`queue.declare` passive): 0 once a consumer's prefetch took them all.
+ */
+export async function readyCount(url: string, queue: string): Promise<number> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/**
  * The broker's management HTTP API the tests drive it through (listing and deleting a test's
  * queues and exchanges, closing its connections): `RABBITMQ_MANAGEMENT_URL`, else port 15672 on
  * the host of `TEST_AMQP_URL`, with its credentials. The same rule as the global setup of

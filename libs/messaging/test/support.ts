@@ -14,6 +14,8 @@ import {
   type MessagingOptions,
 } from '../src/index.js';
 import { closeConnections, deleteNamespace, testAmqpUrl, testNamespace } from '../src/testing.js';
+
+export { readyCount } from '../src/testing.js';
 import type { MessagingTables } from '../src/tables.js';
 
 /** What a test handler records: one row per effect, no uniqueness, so duplicates would show. */
@@ -56,17 +58,6 @@ export async function effectCount(db: Kysely<TestDatabase>, userId?: string): Pr
     select count(*)::int as count from effects
     where ${userId ? sql`user_id = ${userId}` : sql`true`}`.execute(db);
   return rows[0]!.count;
-}
-
-/** Messages ready in a queue (not delivered to a consumer, or returned unacked). */
-export async function readyCount(url: string, queue: string): Promise<number> {
-  const connection = await amqp.connect(url);
-  try {
-    const channel = await connection.createChannel();
-    return (await channel.checkQueue(queue)).messageCount;
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
 }
 
 /** Reads a queue without a consumer (`basic.get`), for asserting on a DLQ; fails if it is missing. */

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import type { EventEnvelope } from '@bazaar/contracts';
-import { checkWrittenEvent } from '@bazaar/messaging';
+import { checkWrittenEvent, type Handling } from '@bazaar/messaging';
 import { sql } from 'kysely';
 import { outboxRows } from '@bazaar/service-kit/testing';
 import { insertOrder, listStatusChanges, moveOrderIfIn } from '../src/db/orders-repository.js';
@@ -170,6 +170,8 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
         },
       };
     }
+    // Orders' handlers ask for nothing after their commit.
+    const handling: Handling = { afterCommit: () => undefined };
     const entry = (event: EventEnvelope) => ({
       queue: SAGA_QUEUE,
       messageId: event.id,
@@ -193,7 +195,7 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
     it('when the order is pending, then it moves with its history and inbox rows, and the move is counted', async () => {
       const id = await pendingOrder();
       const event = reserved(id);
-      expect(await alone(event, database.db, entry(event))).toBe(true);
+      expect(await alone(event, database.db, entry(event), handling)).toBe(true);
       expect(await status(id)).toBe('stock_reserved');
       expect((await listStatusChanges(database.db, id)).map((h) => h.reason)).toEqual([
         'stock_reserved',
@@ -206,7 +208,7 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
       const id = await pendingOrder();
       await move(id, 'pending');
       const event = reserved(id);
-      expect(await alone(event, database.db, entry(event))).toBe(false);
+      expect(await alone(event, database.db, entry(event), handling)).toBe(false);
       expect(await inboxed(event)).toBe(0);
       expect(await listStatusChanges(database.db, id)).toHaveLength(1);
     });
@@ -217,7 +219,9 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
       await sql`
         insert into inbox_messages (queue, message_id, type)
         values (${SAGA_QUEUE}, ${event.id}::uuid, ${event.type})`.execute(database.db);
-      await expect(alone(event, database.db, entry(event))).rejects.toThrow(/duplicate key/);
+      await expect(alone(event, database.db, entry(event), handling)).rejects.toThrow(
+        /duplicate key/,
+      );
       expect(await status(id)).toBe('pending');
       expect(await listStatusChanges(database.db, id)).toEqual([]);
     });
@@ -238,7 +242,9 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
           provider: 'test',
         },
       };
-      expect(await onPaymentAuthorized(deps).alone!(event, database.db, entry(event))).toBe(true);
+      expect(
+        await onPaymentAuthorized(deps).alone!(event, database.db, entry(event), handling),
+      ).toBe(true);
       expect(await status(id)).toBe('confirmed');
       expect(await inboxed(event)).toBe(1);
       const rows = await outboxRows(database.db, { data: { orderId: id } });
@@ -247,7 +253,9 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
       ]);
       // Already confirmed: declined, nothing more written.
       const again = { ...event, id: uuidv7() };
-      expect(await onPaymentAuthorized(deps).alone!(again, database.db, entry(again))).toBe(false);
+      expect(
+        await onPaymentAuthorized(deps).alone!(again, database.db, entry(again), handling),
+      ).toBe(false);
       expect(await inboxed(again)).toBe(0);
       expect(await outboxRows(database.db, { data: { orderId: id } })).toHaveLength(1);
     });

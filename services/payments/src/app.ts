@@ -103,14 +103,14 @@ export async function buildApp(config: Config, deps: Dependencies): Promise<App>
     concurrency: config.PROVIDER_CONCURRENCY,
     // Longer than every try and pause of one operation, so a live runner keeps its claim.
     leaseMs: attempts * timeoutMs + backoffMs * 2 ** attempts + 10_000,
-    pollMs: 1000,
+    pollMs: config.PROVIDER_OPERATIONS_POLL_MS,
   });
   registerOperationMetrics(app.metrics, deps.db);
   await app.register(messagingPlugin, {
     service: 'payments',
     config,
     db: deps.db,
-    subscribe: (messaging) => subscribe(messaging, ctx),
+    subscribe: (messaging) => subscribe(messaging, ctx, runner),
     overrides: deps.messaging,
   });
   // Finished operations only take room (and make the claim's index walk longer until a vacuum):

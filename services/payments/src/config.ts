@@ -39,6 +39,11 @@ export const ConfigSchema = Type.Object({
    */
   PROVIDER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   /**
+   * How often the runner looks for due operations it was not told of: retries, a row committed
+   * by a process that stopped before handing it to its runner, a notification missed.
+   */
+  PROVIDER_OPERATIONS_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+  /**
    * Finished provider operations are deleted this long after they were done (by the periodic
    * job `provider operations pruning`). Not what prevents a second provider call for a repeated
    * event: the runner decides from the order's payment before every call (see the README).

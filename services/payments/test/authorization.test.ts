@@ -1,6 +1,8 @@
 import type { EventEnvelope } from '@bazaar/contracts';
+import type { Handling } from '@bazaar/messaging';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import type { OperationKey } from '../src/db/provider-operations-repository.js';
 import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
 import { STOCK_QUEUE } from '../src/events/subscriptions.js';
 import {
@@ -195,7 +197,16 @@ describe('authorization on stock.reserved', () => {
   });
 
   describe("the stock.reserved handler's alone form (a delivery on its own)", () => {
-    const alone = onStockReserved().alone!;
+    /** What the handler handed over as the consumer would, once its statement applied the message. */
+    const taken: OperationKey[] = [];
+    const alone = onStockReserved({ take: (key) => void taken.push(key) }).alone!;
+    const calls: Array<() => void> = [];
+    const handling: Handling = { afterCommit: (fn) => void calls.push(fn) };
+    /** Makes the after-commit calls asked for (the statement applied the message): what they handed over. */
+    function committed(): OperationKey[] {
+      for (const call of calls.splice(0)) call();
+      return taken.splice(0);
+    }
 
     function event(orderId: string, userId: string, methodId: string) {
       const envelope: EventEnvelope<'stock.reserved'> = {
@@ -222,13 +233,15 @@ describe('authorization on stock.reserved', () => {
       return rows[0]!.count;
     }
 
-    it('when the authorization is new, then one statement asks it with the inbox row, and the runner authorizes it', async () => {
+    it('when the authorization is new, then one statement asks it with the inbox row, hands it over once applied, and the runner authorizes it', async () => {
       const userId = uuidv7();
       const orderId = uuidv7();
       const methodId = await h.createMethod(userId, CARDS.visa);
       const e = event(orderId, userId, methodId);
-      expect(await alone(e, h.database.db, entry(e))).toBe(true);
+      expect(await alone(e, h.database.db, entry(e), handling)).toBe(true);
+      expect(committed()).toEqual([{ orderId, operation: 'authorize' }]);
       expect(await inboxed(e)).toBe(1);
+      // Handed to the stand-in above, not to the app's runner: that one finds it by its poll.
       const authorized = await h.events!.waitFor(
         (x) =>
           x.type === 'payment.authorized' && (x.data as { orderId: string }).orderId === orderId,
@@ -239,9 +252,11 @@ describe('authorization on stock.reserved', () => {
     it('when the authorization was asked before, then it declines and writes nothing, not even the inbox row', async () => {
       const orderId = uuidv7();
       const first = event(orderId, uuidv7(), uuidv7());
-      expect(await alone(first, h.database.db, entry(first))).toBe(true);
+      expect(await alone(first, h.database.db, entry(first), handling)).toBe(true);
+      committed();
       const again = { ...first, id: uuidv7() };
-      expect(await alone(again, h.database.db, entry(again))).toBe(false);
+      expect(await alone(again, h.database.db, entry(again), handling)).toBe(false);
+      expect(calls).toEqual([]);
       expect(await inboxed(again)).toBe(0);
       expect(await operations(orderId)).toBe(1);
     });
@@ -252,7 +267,8 @@ describe('authorization on stock.reserved', () => {
       await sql`
         insert into inbox_messages (queue, message_id, type)
         values (${STOCK_QUEUE}, ${e.id}::uuid, ${e.type})`.execute(h.database.db);
-      await expect(alone(e, h.database.db, entry(e))).rejects.toThrow(/duplicate key/);
+      await expect(alone(e, h.database.db, entry(e), handling)).rejects.toThrow(/duplicate key/);
+      expect(calls).toEqual([]);
       expect(await operations(orderId)).toBe(0);
     });
   });

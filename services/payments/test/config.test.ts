@@ -9,6 +9,7 @@ describe('payments config', () => {
     expect(config.TEST_PROVIDER_TRANSIENT_FAILURES).toBeUndefined();
     expect(config.PROVIDER_OPERATIONS_RETENTION_HOURS).toBe(24);
     expect(config.PROVIDER_OPERATIONS_PRUNE_INTERVAL_SECONDS).toBe(600);
+    expect(config.PROVIDER_OPERATIONS_POLL_MS).toBe(1000);
   });
 
   it('when several secrets are given, then all are kept in order', () => {

@@ -247,7 +247,7 @@ async function writeAuthorization(
   const outcome = recordAuthorization(ctx, batch, request, method, decision);
   if (outcome === 'authorized' && now.cancelled) {
     ctx.log.info({ orderId }, 'order was cancelled while it was authorized; releasing it');
-    await requestOperation(trx, orderId, 'release');
+    await batch.requestOperation(trx, { orderId, operation: 'release' });
   }
   return outcome;
 }

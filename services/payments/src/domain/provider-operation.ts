@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AttemptOperation, Database, PaymentRow } from '../db/database.js';
 import { insertAttempt } from '../db/payment-attempts-repository.js';
-import type { OrderNow } from '../db/provider-operations-repository.js';
+import type { OperationKey, OrderNow } from '../db/provider-operations-repository.js';
 import type { OperationResult } from '../providers/provider.js';
 import type { PaymentsContext } from './context.js';
 import type { OutcomeBatch } from './outcome-batch.js';
@@ -19,6 +19,16 @@ import { withRetries } from './retry.js';
 export interface OperationPlan<R = unknown> {
   call(): Promise<R>;
   write(trx: Kysely<Database>, result: R, order: OrderNow, batch: OutcomeBatch): Promise<unknown>;
+}
+
+/**
+ * Where this process hands the operations it committed to its runner (`OperationRunner`), which
+ * claims them by key at once: no notification to wait for (this process's sessions send none).
+ * Called only once the operation is committed (a consumer's `afterCommit`); one never handed
+ * over (the process stopped in between) is found by the runners' poll.
+ */
+export interface OperationHandOff {
+  take(key: OperationKey): void;
 }
 
 /** Nothing to ask the provider (the order moved on meanwhile): the operation is only marked done. */

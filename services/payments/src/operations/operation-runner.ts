@@ -1,3 +1,4 @@
+import { watchCommits } from '@bazaar/db';
 import { backoffStep } from '@bazaar/http-client/backoff';
 import { inTraceOf } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
@@ -15,11 +16,14 @@ import {
 import { planAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
 import { planCapture } from '../domain/capture-payment.js';
 import type { PaymentsContext } from '../domain/context.js';
-import type { OperationPlan } from '../domain/provider-operation.js';
+import type { OperationHandOff, OperationPlan } from '../domain/provider-operation.js';
 import { planRelease } from '../domain/release-payment.js';
 import { OutcomeWriter } from './outcome-writer.js';
 
-/** The channel every `provider_operations` insert notifies at commit, with its key. */
+/**
+ * The channel a `provider_operations` insert notifies at commit, with its key, unless the
+ * session's process hands its operations to its own runner (`bazaar.wakes`).
+ */
 const CHANNEL = 'payments_operations';
 
 /** Most operations heard of and not claimed yet that are kept by key; beyond, the poll's claim. */
@@ -46,7 +50,7 @@ export interface OperationRunnerOptions {
   pollMs: number;
 }
 
-export interface OperationRunner {
+export interface OperationRunner extends OperationHandOff {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Operations being run now. */
@@ -60,18 +64,25 @@ function retryDelay(tries: number, backoffMs: number): number {
 
 /**
  * Makes the provider calls consumers asked for, outside their transactions: a consumer commits
- * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new)
- * and acknowledges at once; this runner, woken by the row's NOTIFY (which names the row), claims
- * as many of the rows it heard of as it has room for in one statement (by key: an index lookup
- * each) that also reads what each needs, calls the provider with
- * no connection held (timeout and retries per try), then writes the outcome and marks the row
- * done in one short transaction, shared with the outcomes that are ready at the same time
- * ({@link OutcomeWriter}). A crash anywhere leaves the row to be
- * claimed again after its lease; the provider's idempotency keys make the repeated call the same
- * operation, and the outcome is written only if it is not there yet. So a slow provider costs
- * waiting promises here, never pooled connections. The general claim (the oldest due rows,
- * planned at every run) runs on the poll, after a reconnection of the listener and while the
- * runner is full: it finds retries, rows whose notification was missed, and what waited.
+ * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new),
+ * acknowledges at once, and hands the row's key to this runner once committed (`take`); the
+ * process's sessions send no NOTIFY for their rows (`bazaar.wakes`, set while the runner runs:
+ * `watchCommits`), so a hand-off costs neither a notification nor a round trip. A row committed
+ * by any other session (another replica, a tool) still notifies its key (`<order id>
+ * <operation>`) to every runner listening. The runner claims as many of the keys it was handed
+ * or heard of as it has room for in one statement (by key: an index lookup each) that also
+ * reads what each needs, calls the provider with no connection held (timeout and retries per
+ * try), then writes the outcome and marks the row done in one short transaction, shared with
+ * the outcomes that are ready at the same time ({@link OutcomeWriter}); an operation that
+ * outcome asks for (a release) is handed over after its commit too. A crash anywhere leaves the
+ * row to be claimed again after its lease; the provider's idempotency keys make the repeated
+ * call the same operation, and the outcome is written only if it is not there yet. So a slow
+ * provider costs waiting promises here, never pooled connections. The general claim (the oldest
+ * due rows, planned at every run) runs on the poll, after a reconnection of the listener and
+ * while the runner is full: it finds retries, rows whose notification was missed, rows
+ * committed but never handed over (the process stopped in between), and what waited.
+ * Operations handed over while this runner is full wait here for room (another replica's poll
+ * may take them first).
  */
 export function createOperationRunner(
   ctx: PaymentsContext,
@@ -87,13 +98,36 @@ export function createOperationRunner(
    * reconnected, the last general claim filled the room): the next drain runs the general claim.
    */
   let general = false;
-  /** Operations heard of (NOTIFY) and not claimed yet, by `<order id> <operation>`. */
+  /** Operations handed over or heard of (NOTIFY), not claimed yet, by `<order id> <operation>`. */
   const heard = new Map<string, OperationKey>();
+  let waking = false;
   let poll: NodeJS.Timeout | undefined;
   let listener: NotificationListener | undefined;
+  let unwatch: (() => void) | undefined;
   const running = new Set<Promise<void>>();
 
-  const writer = new OutcomeWriter(ctx, db);
+  const writer = new OutcomeWriter(ctx, db, (key) => take(key));
+
+  /**
+   * Claims `key` soon (the general claim when there is none or too many wait): in the next
+   * microtask, so that the keys handed over or heard of in this turn (a consumer's batch) are
+   * claimed together, in one statement.
+   */
+  function hear(key: OperationKey | undefined): void {
+    if (key && heard.size < MAX_HEARD) heard.set(`${key.orderId} ${key.operation}`, key);
+    else general = true;
+    if (waking) return;
+    waking = true;
+    queueMicrotask(() => {
+      waking = false;
+      void drain();
+    });
+  }
+
+  /** An operation this process committed. Stopped, it is left to the polls (its next start's too). */
+  function take(key: OperationKey): void {
+    if (!stopped) hear(key);
+  }
 
   async function plan(operation: ClaimedOperation): Promise<OperationPlan<unknown>> {
     const { orderId } = operation;
@@ -187,6 +221,7 @@ export function createOperationRunner(
     get active() {
       return active;
     },
+    take,
     async start() {
       if (!stopped) return;
       stopped = false;
@@ -195,18 +230,16 @@ export function createOperationRunner(
         void drain();
       };
       poll = setInterval(claimAll, options.pollMs);
+      // This process's sessions need not notify: what they commit is handed over (`take`) by
+      // their writers, keys and all, so the watch's own call after each commit has nothing to add.
+      unwatch = watchCommits(db, 'provider_operations', () => undefined);
       listener = new NotificationListener({
         url: options.databaseUrl,
         channel: CHANNEL,
         applicationName: 'payments-operations-listener',
         name: 'provider operations listener',
         logger: ctx.log,
-        onNotify: (payload) => {
-          const key = keyOf(payload);
-          if (key && heard.size < MAX_HEARD) heard.set(`${key.orderId} ${key.operation}`, key);
-          else general = true;
-          void drain();
-        },
+        onNotify: (payload) => hear(keyOf(payload)),
         // Operations may have been written while not listening.
         onListening: claimAll,
       });
@@ -215,6 +248,9 @@ export function createOperationRunner(
     async stop() {
       stopped = true;
       clearInterval(poll);
+      // Rows this process commits from now on notify again, for the other replicas' runners.
+      unwatch?.();
+      unwatch = undefined;
       await listener?.stop();
       listener = undefined;
       await Promise.allSettled([...running]);

@@ -4,6 +4,7 @@ import type { Database, ProviderOperationKind } from '../db/database.js';
 import { lockOrders } from '../db/payments-repository.js';
 import {
   completeOperationsReadingOrders,
+  type OperationKey,
   type OrderNow,
 } from '../db/provider-operations-repository.js';
 import type { PaymentsContext } from '../domain/context.js';
@@ -45,7 +46,8 @@ const MAX_BATCH = 32;
  * whole transaction; each write gets its order. The writes' new payments and events (each event
  * in the trace of its operation) are inserted together at the end, one statement each. When a
  * shared transaction fails, its writes are done again one by one, each in its own transaction,
- * so only the failing one fails (its operation is tried again later).
+ * so only the failing one fails (its operation is tried again later). The operations the
+ * outcomes asked for go to `asked` once committed.
  */
 export class OutcomeWriter {
   private waiting: Waiting[] = [];
@@ -54,6 +56,8 @@ export class OutcomeWriter {
   constructor(
     private readonly ctx: Pick<PaymentsContext, 'log'>,
     private readonly db: Kysely<Database>,
+    /** Gets each operation the outcomes asked for (a release), once their transaction committed. */
+    private readonly asked: (key: OperationKey) => void = () => undefined,
   ) {}
 
   /**
@@ -100,20 +104,21 @@ export class OutcomeWriter {
     return true;
   }
 
-  private transact(batch: Waiting[]): Promise<void> {
-    return this.db.transaction().execute(async (trx) => {
+  private async transact(batch: Waiting[]): Promise<void> {
+    const outcomes = new OutcomeBatch();
+    await this.db.transaction().execute(async (trx) => {
       const operations = batch.flatMap((item) => (item.operation ? [item.operation] : []));
       await lockOrders(
         trx,
         operations.map((o) => o.orderId),
       );
       const orders = await completeOperationsReadingOrders(trx, operations);
-      const outcomes = new OutcomeBatch();
       for (const item of batch) {
         const order = item.operation && orders.get(item.operation.orderId);
         await item.inTrace(() => item.write(trx, order, outcomes));
       }
       await outcomes.write(trx);
     });
+    for (const key of outcomes.operations) this.asked(key);
   }
 }
