@@ -6,7 +6,7 @@ import * as webhookEvents from './2026-11-23-03-webhook-events.js';
 import * as providerOperations from './2026-12-06-01-provider-operations.js';
 import * as paymentMethodKeys from './2026-12-06-02-payment-method-keys.js';
 import * as operationKeysNotified from './2026-12-06-03-provider-operation-keys-notified.js';
-import * as operationsNotifyOthers from './2026-12-06-04-provider-operations-notify-others.js';
+import * as operationsNotifyOthers from './2026-12-06-12-provider-operations-notify-others.js';
 
 /**
  * Every migration of the payments database, oldest first; names are date-prefixed and frozen.
@@ -20,5 +20,6 @@ export const migrations: Migrations = {
   '2026-12-06-01-provider-operations': providerOperations,
   '2026-12-06-02-payment-method-keys': paymentMethodKeys,
   '2026-12-06-03-provider-operation-keys-notified': operationKeysNotified,
-  '2026-12-06-04-provider-operations-notify-others': operationsNotifyOthers,
+  // After messaging's 2026-12-06-11, which databases of the commit before this ran first.
+  '2026-12-06-12-provider-operations-notify-others': operationsNotifyOthers,
 };
