@@ -16,7 +16,7 @@
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
 //                                   write and read (defaults: the local system's)
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { constants, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
 import { runCeilings, type Ceilings } from './ceilings/run-ceilings.js';
@@ -41,6 +41,7 @@ import {
   ROOT,
   startSystem,
   startTraceSink,
+  stopSystems,
   type RunningSystem,
   type TraceSink,
 } from './system.js';
@@ -207,6 +208,15 @@ const {
   },
 );
 const progress = (line: string) => process.stderr.write(`\r\x1b[2K${line}`);
+// Interrupted (Ctrl-C reaches the bench, not the systems in their own process groups): the
+// systems are stopped and their broker namespaces deleted before it exits. A second signal
+// exits at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping the system\n`);
+    void stopSystems().finally(() => process.exit(128 + constants.signals[signal]));
+  });
+}
 const results: Record<string, unknown> = {
   machine: machine(),
   parameters: { connections, durationSeconds, quick, scenarios: [...only], searchProducts },

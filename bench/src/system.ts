@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { deleteBrokerNamespace } from './broker-namespace.js';
 
 export const ROOT = [process.cwd(), join(process.cwd(), '..')].find((dir) =>
   existsSync(join(dir, 'pnpm-workspace.yaml')),
@@ -21,15 +22,19 @@ export const localUrl = (part: keyof typeof OFFSETS) =>
 export const OTLP_PORT = BASE_PORT === 8080 ? 4318 : BASE_PORT + 10;
 
 export interface RunningSystem {
+  /** Stops every service, then deletes the queues and exchanges of its broker namespace. */
   stop(): Promise<void>;
 }
 
 let built = false;
+/** Systems started and not yet stopped. */
+const running = new Set<RunningSystem>();
 
 /**
  * Starts the whole system with `pnpm start`'s script, rate limits off (a load test is not an
  * abuser), and waits until it says every service is ready. The first start of a run builds;
- * later ones (the tracing scenario's) run what it built.
+ * later ones (the tracing scenario's) run what it built. Stopping it deletes what it declared
+ * on the broker in its `AMQP_NAMESPACE` (see {@link deleteBrokerNamespace}).
  */
 export async function startSystem(
   env: Record<string, string>,
@@ -54,33 +59,67 @@ export async function startSystem(
       ...env,
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      process.kill(-child.pid!, 'SIGINT');
-      reject(new Error('the system did not become ready in 180 s'));
-    }, 180_000);
-    child.once('exit', (code) => reject(new Error(`pnpm start exited with ${code}`)));
-    const watch = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.trim()) onLine(line);
-        if (line.includes('Bazaar is ready.')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      }
-    };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
-  });
-  return {
-    async stop() {
-      if (child.exitCode !== null) return;
+  const namespace = env.AMQP_NAMESPACE ?? process.env.AMQP_NAMESPACE ?? '';
+  const amqpUrl = env.AMQP_URL ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const stopAndClean = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       process.kill(-child.pid!, 'SIGINT');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-    },
+      if (child.exitCode === null && child.signalCode === null)
+        process.kill(-child.pid!, 'SIGKILL');
+    }
+    // Its queues and exchanges go with it (the empty namespace's are `pnpm start`'s own names,
+    // the same at every run: kept). A failure here is said, and leaves the run's figures be.
+    if (!namespace) return;
+    await deleteBrokerNamespace(namespace, amqpUrl).then(
+      ({ queues, exchanges }) =>
+        onLine(`namespace ${namespace}: ${queues} queues, ${exchanges} exchanges deleted`),
+      (error: unknown) =>
+        console.warn(
+          `\nthe broker namespace ${namespace} was not deleted (${String(error)}); ` +
+            'its queues and exchanges are left on the broker',
+        ),
+    );
   };
+  let stopped: Promise<void> | undefined;
+  const system: RunningSystem = {
+    // Once, whoever asks first: the run's end, a failed start, or a signal (stopSystems).
+    stop: () => (stopped ??= stopAndClean().finally(() => running.delete(system))),
+  };
+  running.add(system);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('the system did not become ready in 180 s')),
+        180_000,
+      );
+      child.once('exit', (code) => reject(new Error(`pnpm start exited with ${code}`)));
+      const watch = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) {
+          if (line.trim()) onLine(line);
+          if (line.includes('Bazaar is ready.')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      };
+      child.stdout!.on('data', watch);
+      child.stderr!.on('data', watch);
+    });
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  return system;
+}
+
+/**
+ * Stops every system still running (and deletes their namespaces): for a bench interrupted
+ * by a signal, whose systems run in process groups of their own and would outlive it.
+ */
+export async function stopSystems(): Promise<void> {
+  await Promise.all([...running].map((system) => system.stop()));
 }
 
 type OtlpValue = Record<string, unknown>;

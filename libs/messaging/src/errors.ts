@@ -9,14 +9,27 @@ export class PermanentError extends Error {
   }
 }
 
-/** The broker returned a `mandatory` message: no queue is bound to its routing key. */
+/**
+ * The broker returned a `mandatory` message: no queue is bound to its routing key. Built
+ * without a stack trace: the relay keeps such a row as a fact nobody listens to yet (every
+ * `order.confirmed` until something subscribes to it) and reads only the routing key and the
+ * reply text; a stack capture per returned message was most of what building one cost.
+ */
 export class UnroutableError extends Error {
-  constructor(
-    readonly routingKey: string,
-    readonly replyText: string,
-  ) {
-    super(`unroutable: no queue bound to ${routingKey} (${replyText})`);
+  readonly routingKey: string;
+  readonly replyText: string;
+
+  constructor(routingKey: string, replyText: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`unroutable: no queue bound to ${routingKey} (${replyText})`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'UnroutableError';
+    this.routingKey = routingKey;
+    this.replyText = replyText;
   }
 }
 

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 import { eventually } from '@bazaar/testing';
 import { BrokerConnection } from '../src/broker-connection.js';
-import { BrokerUnavailableError, writeEvent } from '../src/index.js';
+import { BrokerUnavailableError, UnroutableError, writeEvent } from '../src/index.js';
 import { silentLogger } from '../src/logger.js';
 import { createMessagingMetrics } from '../src/metrics.js';
 import { Publisher, type OutgoingMessage } from '../src/publisher.js';
@@ -75,6 +75,24 @@ describe('publisher and relay edge cases', () => {
     expect(results[0]).toBeUndefined();
     expect(results[1]?.message).toMatch(/unroutable.*NO_ROUTE/);
     expect(results[2]).toBeUndefined();
+  });
+
+  it('when a publish is unroutable, then its error is an UnroutableError built without a stack trace', async () => {
+    const limit = Error.stackTraceLimit;
+    const [result] = await publisher.publishAll([message('nowhere')]);
+    expect(result).toBeInstanceOf(UnroutableError);
+    expect(result).toBeInstanceOf(Error);
+    const unroutable = result as UnroutableError;
+    expect(unroutable).toMatchObject({
+      name: 'UnroutableError',
+      routingKey: 'nowhere',
+      replyText: 'NO_ROUTE',
+      message: 'unroutable: no queue bound to nowhere (NO_ROUTE)',
+    });
+    // No frames: the relay reads the key and the reply text only, for every unrouted event.
+    expect(unroutable.stack).toBe(`UnroutableError: ${unroutable.message}`);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('after').stack).toMatch(/\n\s+at /);
   });
 
   it('when the channel is closed by a channel error, then pending publishes fail and the channel recovers by itself', async () => {

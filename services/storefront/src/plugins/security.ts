@@ -40,9 +40,14 @@ export function securityHeaders(options: HelmetOptions = HELMET): [string, strin
 /** Security headers (helmet's, on every answer) and CORS for the configured origins only. */
 export const security = fp(
   async (app, options: { config: Config }) => {
-    const headers = securityHeaders();
+    // Set among the reply's own headers, names already lower case: Node then checks every header
+    // once, as it writes them, instead of at a `setHeader` per header and again for Fastify's
+    // headers merged into those (its slow path as soon as one `setHeader` was made).
+    const headers = Object.fromEntries(
+      securityHeaders().map(([name, value]) => [name.toLowerCase(), value]),
+    );
     app.addHook('onRequest', (_request, reply, done) => {
-      for (const [name, value] of headers) reply.raw.setHeader(name, value);
+      reply.headers(headers);
       done();
     });
     const origins = corsOrigins(options.config.CORS_ORIGINS);
