@@ -1,5 +1,5 @@
 import type { EventData, EventEnvelope } from '@bazaar/contracts';
-import type { InboxEntry, Logger } from '@bazaar/messaging';
+import type { Handling, InboxEntry, Logger } from '@bazaar/messaging';
 import { outboxRows } from '@bazaar/service-kit/testing';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -70,6 +70,8 @@ describe("order.created's alone form (a delivery on its own)", () => {
       data,
     };
   }
+  // Catalog's handlers ask for nothing after their commit.
+  const handling: Handling = { afterCommit: () => undefined };
   const entry = (e: EventEnvelope): InboxEntry => ({
     queue: ORDERS_QUEUE,
     messageId: e.id,
@@ -82,7 +84,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
    */
   async function consume(e: EventEnvelope<'order.created'>): Promise<'alone' | 'transaction'> {
     try {
-      if (await alone(e, db, entry(e))) return 'alone';
+      if (await alone(e, db, entry(e), handling)) return 'alone';
     } catch {
       // A message handled before: its inbox row refused the statement; the transaction sees it.
     }
@@ -91,7 +93,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
         insert into inbox_messages (queue, message_id, type)
         values (${ORDERS_QUEUE}, ${e.id}::uuid, ${e.type})
         on conflict do nothing returning message_id`.execute(trx);
-      if (rows.length === 1) await handler(e, trx);
+      if (rows.length === 1) await handler(e, trx, handling);
     });
     return 'transaction';
   }
@@ -130,7 +132,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
 
     let applied: boolean | undefined;
     const statements = await statementsDuring(async () => {
-      applied = await alone(e, db, entry(e));
+      applied = await alone(e, db, entry(e), handling);
     });
 
     expect(applied).toBe(true);
@@ -139,7 +141,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
     // The handler in a transaction, for comparison: the log sees BEGIN and COMMIT too.
     const other = orderCreated([{ productId: a.id, quantity: 1 }]);
     const inTransaction = await statementsDuring(() =>
-      db.transaction().execute((trx) => handler(other, trx)),
+      db.transaction().execute((trx) => handler(other, trx, handling)),
     );
     expect(inTransaction.map((text) => text.trim().split(/\s/)[0])).toEqual([
       'begin',
@@ -169,7 +171,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
     const e = orderCreated([{ productId: product.id, quantity: 4 }]);
     expect(await consume(e)).toBe('alone');
 
-    expect(await alone(e, context.db, entry(e))).toBe(false);
+    expect(await alone(e, context.db, entry(e), handling)).toBe(false);
     expect(await consume(e)).toBe('transaction');
 
     expect(await availableOf(context.db, product.id)).toBe(6);
@@ -183,7 +185,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
     expect(await consume(first)).toBe('alone');
     const again = { ...first, id: uuidv7() };
 
-    expect(await alone(again, context.db, entry(again))).toBe(false);
+    expect(await alone(again, context.db, entry(again), handling)).toBe(false);
     expect(await inboxed(again)).toBe(0);
     expect(await consume(again)).toBe('transaction');
 
@@ -199,7 +201,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
       insert into inbox_messages (queue, message_id, type)
       values (${ORDERS_QUEUE}, ${e.id}::uuid, ${e.type})`.execute(context.db);
 
-    await expect(alone(e, context.db, entry(e))).rejects.toThrow(/duplicate key/);
+    await expect(alone(e, context.db, entry(e), handling)).rejects.toThrow(/duplicate key/);
 
     expect(await availableOf(context.db, product.id)).toBe(10);
     expect(await reservationOf(e.data.orderId)).toBeUndefined();
@@ -214,7 +216,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
       { productId: scarce.id, quantity: 2 },
     ]);
 
-    expect(await alone(e, context.db, entry(e))).toBe(false);
+    expect(await alone(e, context.db, entry(e), handling)).toBe(false);
     expect(await reservationOf(e.data.orderId)).toBeUndefined();
     expect(await inboxed(e)).toBe(0);
     expect(await eventsOf('stock.rejected', e.data.orderId)).toEqual([]);
@@ -235,7 +237,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
     const product = await makeProduct(context.db, { stock: 2 });
     const e = orderCreated([{ productId: product.id, quantity: 2 }]);
 
-    expect(await alone(e, context.db, entry(e))).toBe(false);
+    expect(await alone(e, context.db, entry(e), handling)).toBe(false);
     expect(await availableOf(context.db, product.id)).toBe(2);
     expect(await reservationOf(e.data.orderId)).toBeUndefined();
 
@@ -255,7 +257,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
       insert into reservations (order_id, user_id, status)
       values (${e.data.orderId}, ${e.data.userId}, 'cancelled')`.execute(context.db);
 
-    expect(await alone(e, context.db, entry(e))).toBe(false);
+    expect(await alone(e, context.db, entry(e), handling)).toBe(false);
     expect(await consume(e)).toBe('transaction');
 
     expect(await reservationOf(e.data.orderId)).toBe('cancelled');
