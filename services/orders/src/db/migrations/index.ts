@@ -5,8 +5,8 @@ import * as orders from './2026-11-23-02-orders.js';
 import * as idempotencyKeys from './2026-11-23-03-idempotency-keys.js';
 import * as statusNotifyTrigger from './2026-11-24-02-status-notify-trigger.js';
 import * as idempotencyStatusUnused from './2026-12-06-01-idempotency-status-unused.js';
-import * as statusNotifyNotPlaced from './2026-12-06-02-status-notify-not-placed.js';
-import * as historyAndLinesUnchecked from './2026-12-06-03-history-and-lines-unchecked.js';
+import * as statusNotifyNotPlaced from './2026-12-06-12-status-notify-not-placed.js';
+import * as historyAndLinesUnchecked from './2026-12-06-13-history-and-lines-unchecked.js';
 
 /** Every migration of the orders database, oldest first; names are date-prefixed and frozen. */
 export const migrations: Migrations = {
@@ -16,6 +16,7 @@ export const migrations: Migrations = {
   '2026-11-23-03-idempotency-keys': idempotencyKeys,
   '2026-11-24-02-status-notify-trigger': statusNotifyTrigger,
   '2026-12-06-01-idempotency-status-unused': idempotencyStatusUnused,
-  '2026-12-06-02-status-notify-not-placed': statusNotifyNotPlaced,
-  '2026-12-06-03-history-and-lines-unchecked': historyAndLinesUnchecked,
+  // After messaging's 2026-12-06-11, which databases of the commit before these ran first.
+  '2026-12-06-12-status-notify-not-placed': statusNotifyNotPlaced,
+  '2026-12-06-13-history-and-lines-unchecked': historyAndLinesUnchecked,
 };
