@@ -2,8 +2,10 @@ import { publishEvent } from '@bazaar/messaging/testing';
 import type { App } from '@bazaar/service-kit';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { eventually } from '@bazaar/service-kit/testing';
+import { ORDER_STATUS_CHANNEL } from '../src/db/status-notifications.js';
 import { placeOrder, startHarness, type Harness } from './fixtures/harness.js';
 import { openSse, statusesOf } from './fixtures/sse-client.js';
 
@@ -68,6 +70,29 @@ describe('live order status (GET /v1/orders/:id/events, server-sent events)', ()
     await stream.ended;
     expect(statusesOf(stream.events)).toEqual(['pending', 'confirmed', 'cancelled']);
     expect(Number(stream.events[2].id)).toBeGreaterThan(Number(stream.events[0].id));
+  });
+
+  it('when an order is placed, then no status notification is sent (no stream can know its id before the answer), and its changes are announced', async () => {
+    const listener = new pg.Client({ connectionString: h.database.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => {
+      if (n.channel === ORDER_STATUS_CHANNEL) heard.push(n.payload ?? '');
+    });
+    try {
+      await listener.query(`listen ${ORDER_STATUS_CHANNEL}`);
+      const bearer = await h.bearer();
+      const order = await placeOrder(h, bearer);
+      expect((await cancel(order.id, bearer)).statusCode).toBe(200);
+      // Notifications arrive in commit order: once a later order's change is heard, every
+      // notification of the first order's placement and cancel has arrived.
+      const later = await placeOrder(h, bearer);
+      expect((await cancel(later.id, bearer)).statusCode).toBe(200);
+      await eventually(() => heard.includes(later.id), { what: 'the later cancel announced' });
+      expect(heard.filter((id) => id === order.id)).toEqual([order.id]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('when the change happens on another replica, then the stream on this one still delivers it', async () => {

@@ -137,6 +137,44 @@ describe('request fingerprints', () => {
     expect(canonicalJson({ b: 1, a: undefined, c: null })).toBe('{"b":1,"c":null}');
   });
 
+  it('when a checkout request is fingerprinted, then the text and digest are exactly the stored ones (a key kept from before a deploy still matches)', () => {
+    const request = {
+      items: [
+        { productId: '019a0000-0000-7000-8000-000000000001', quantity: 2 },
+        { productId: '019a0000-0000-7000-8000-000000000002', quantity: 1 },
+      ],
+      cartId: undefined,
+      shippingAddress: {
+        name: 'Ada "Countess" Lovelace',
+        line1: '12 Market Street',
+        line2: undefined,
+        city: 'Lyon',
+        postalCode: '69001',
+        country: 'FR',
+      },
+      payment: { methodId: '019a0000-0000-7000-8000-0000000000aa', brand: 'visa', last4: '4242' },
+    };
+    expect(canonicalJson(request)).toBe(
+      '{"items":[{"productId":"019a0000-0000-7000-8000-000000000001","quantity":2},' +
+        '{"productId":"019a0000-0000-7000-8000-000000000002","quantity":1}],' +
+        '"payment":{"brand":"visa","last4":"4242","methodId":"019a0000-0000-7000-8000-0000000000aa"},' +
+        '"shippingAddress":{"city":"Lyon","country":"FR","line1":"12 Market Street",' +
+        '"name":"Ada \\"Countess\\" Lovelace","postalCode":"69001"}}',
+    );
+    expect(fingerprint(request)).toBe('FBmoZEBk_2gFVzN4fOX4-f38dN_wtAkVGQRy_OwzK4o');
+    const odd = {
+      é: 1,
+      Z: [null, true, 1.5, 'a\u2028b', { y: undefined, x: [] }],
+      a: {},
+      '': 'empty',
+      'a b': -0,
+    };
+    expect(canonicalJson(odd)).toBe(
+      '{"":"empty","Z":[null,true,1.5,"a\u2028b",{"x":[]}],"a":{},"a b":0,"é":1}',
+    );
+    expect(fingerprint(odd)).toBe('OofnHxtgODOk32ltwOil_vGLrg5GNUbt8nHnxcHJnEc');
+  });
+
   it('when a value differs, then the fingerprint differs', () => {
     expect(fingerprint({ items: [{ quantity: 1 }] })).not.toBe(
       fingerprint({ items: [{ quantity: 2 }] }),
