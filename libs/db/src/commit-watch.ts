@@ -140,16 +140,18 @@ export function registerCommitWatch(db: Kysely<any>, watch: CommitWatch): void {
 }
 
 /**
- * Calls `listener` after each commit of this process (through `db`) that inserted into `table`,
- * and lets the table's trigger skip its `NOTIFY` for this process's sessions (see
- * {@link CommitWatch}). Returns the function that stops it; undefined when `db` was not made by
- * `createDb` (its commits are then heard of by notification only).
+ * Tells `table`'s trigger that this process handles its own commits of the table (it skips its
+ * `NOTIFY` for this process's sessions, see {@link CommitWatch}), and calls `listener`, when
+ * given, after each commit of this process (through `db`) that inserted into it. Without one,
+ * the process's writers hand their rows over themselves. Returns the function that stops it;
+ * undefined when `db` was not made by `createDb` (its commits are then heard of by notification
+ * only).
  */
 export function watchCommits(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's schema
   db: Kysely<any>,
   table: string,
-  listener: Listener,
+  listener: Listener = () => undefined,
 ): (() => void) | undefined {
   return watches.get(db)?.watch(table, listener);
 }

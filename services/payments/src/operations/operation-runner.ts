@@ -231,8 +231,8 @@ export function createOperationRunner(
       };
       poll = setInterval(claimAll, options.pollMs);
       // This process's sessions need not notify: what they commit is handed over (`take`) by
-      // their writers, keys and all, so the watch's own call after each commit has nothing to add.
-      unwatch = watchCommits(db, 'provider_operations', () => undefined);
+      // their writers, keys and all.
+      unwatch = watchCommits(db, 'provider_operations');
       listener = new NotificationListener({
         url: options.databaseUrl,
         channel: CHANNEL,
