@@ -1,7 +1,5 @@
 import { SUBSCRIPTIONS } from '@bazaar/contracts';
-import { exchangeNames } from '@bazaar/messaging';
-import { brokerObjects } from '@bazaar/messaging/testing';
-import amqp from 'amqplib';
+import { deleteNamespace } from '@bazaar/messaging/testing';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -22,27 +20,17 @@ export function isNamespaceQueue(name: string, namespace: string): boolean {
  * Deletes what the system declared on the broker in `namespace` (its queues, then its three
  * exchanges), once its services are stopped, so a run of the bench leaves nothing behind: each
  * namespace holds 30 quorum queues, and a broker with hundreds of them left restarts slowly.
- * The queues are listed through the management API as the tests find it
- * (`RABBITMQ_MANAGEMENT_URL`, else port 15672 of the broker's host); the empty namespace (the
- * names `pnpm start` uses, the same at every run) is refused.
+ * The tests' cleanup (`deleteNamespace`), keeping to the names the topology makes; the empty
+ * namespace (the names `pnpm start` uses, the same at every run) is refused.
  */
 export async function deleteBrokerNamespace(
   namespace: string,
   amqpUrl: string,
 ): Promise<{ queues: number; exchanges: number }> {
   if (!namespace) throw new Error('refusing to delete the names of the empty namespace');
-  const queues = (await brokerObjects('queues', namespace, amqpUrl)).filter((name) =>
-    isNamespaceQueue(name, namespace),
-  );
-  const exchanges = Object.values(exchangeNames(namespace));
-  const connection = await amqp.connect(amqpUrl);
-  connection.on('error', () => undefined);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of queues) await channel.deleteQueue(queue);
-    for (const exchange of exchanges) await channel.deleteExchange(exchange);
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-  return { queues: queues.length, exchanges: exchanges.length };
+  return deleteNamespace({
+    url: amqpUrl,
+    namespace,
+    own: (name) => isNamespaceQueue(name, namespace),
+  });
 }

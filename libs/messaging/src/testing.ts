@@ -350,15 +350,19 @@ export async function publishEvent<T extends EventType>(options: {
 /**
  * Deletes a namespace's queues and exchanges — those the broker lists under the prefix (whoever
  * declared them: a service process, a retry queue), those declared in this process and any named
- * in `queues` — a test file's cleanup. Lists through the management API.
+ * in `queues` — a test file's cleanup. Lists through the management API. `own` keeps, of the
+ * names listed under the prefix, the namespace's own: a namespace without a separator at its end
+ * (`s8`) prefixes others' names too (`s8e…`). Says how many of each it deleted.
  */
 export async function deleteNamespace(options: {
   url?: string;
   namespace: string;
   queues?: string[];
-}): Promise<void> {
+  own?: (name: string) => boolean;
+}): Promise<{ queues: number; exchanges: number }> {
   if (!options.namespace) throw new Error('refusing to delete the production namespace');
   const url = options.url ?? testAmqpUrl();
+  const own = options.own ?? (() => true);
   const [listedQueues, listedExchanges] = await Promise.all([
     brokerObjects('queues', options.namespace, url),
     brokerObjects('exchanges', options.namespace, url),
@@ -368,7 +372,7 @@ export async function deleteNamespace(options: {
   try {
     const channel = await connection.createChannel();
     const queues = new Set([
-      ...listedQueues,
+      ...listedQueues.filter(own),
       ...declaredQueues(options.namespace),
       ...(options.queues ?? []).map((q) =>
         q.startsWith(options.namespace) ? q : options.namespace + q,
@@ -377,10 +381,11 @@ export async function deleteNamespace(options: {
     for (const queue of queues) await channel.deleteQueue(queue);
     const exchanges = new Set([
       ...Object.values(exchangeNames(options.namespace)),
-      ...listedExchanges,
+      ...listedExchanges.filter(own),
     ]);
     for (const exchange of exchanges) await channel.deleteExchange(exchange);
     forgetNamespace(options.namespace);
+    return { queues: queues.size, exchanges: exchanges.size };
   } finally {
     await connection.close().catch(() => undefined);
   }
