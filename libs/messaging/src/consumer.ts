@@ -379,17 +379,76 @@ export class Consumer<DB> implements ConnectionParticipant {
           this.queue,
           batch.map(({ event }) => event),
         );
-        const applied = new Set<Applicable<DB>>();
-        for (const item of batch) {
-          if (!fresh.delete(item.event.id)) continue;
-          await context.with(item.context, () => item.handler(item.event, trx, handling));
-          applied.add(item);
+        const applied = batch.filter((item) => fresh.delete(item.event.id));
+        for (const wave of this.waves(applied)) {
+          await this.applyWave(wave, trx as Transaction<DB>, handling);
         }
-        return applied;
+        return new Set(applied);
       }),
     );
     handling.committed();
     return applied;
+  }
+
+  /**
+   * The batch's deliveries in waves that hold at most one delivery per key (`laneKey`): each
+   * key's first in the first wave, its second in the second, and so on. Within a wave they may
+   * be applied in any order, so a handler's `together` form may take its type's at once. Without
+   * a key, every delivery is a wave of its own, in delivery order.
+   */
+  private waves(items: Array<Applicable<DB>>): Array<Array<Applicable<DB>>> {
+    const { laneKey } = this.settings;
+    if (!laneKey) return items.map((item) => [item]);
+    const waves: Array<Array<Applicable<DB>>> = [];
+    for (let rest = items; rest.length > 0;) {
+      const keys = new Set<string>();
+      const wave: Array<Applicable<DB>> = [];
+      const later: Array<Applicable<DB>> = [];
+      for (const item of rest) {
+        const key = laneKey(item.event);
+        if (keys.has(key)) later.push(item);
+        else {
+          keys.add(key);
+          wave.push(item);
+        }
+      }
+      waves.push(wave);
+      rest = later;
+    }
+    return waves;
+  }
+
+  /**
+   * One wave: each handler's deliveries, by its `together` form when it has one and there are
+   * several, then the handler on each delivery that form left, in its own trace context.
+   */
+  private async applyWave(
+    wave: Array<Applicable<DB>>,
+    trx: Transaction<DB>,
+    handling: AfterCommit,
+  ): Promise<void> {
+    const groups = new Map<Applicable<DB>['handler'], Array<Applicable<DB>>>();
+    for (const item of wave) {
+      const group = groups.get(item.handler);
+      if (group) group.push(item);
+      else groups.set(item.handler, [item]);
+    }
+    for (const [handler, group] of groups) {
+      let left = group;
+      if (handler.together && group.length > 1) {
+        const delivered = group.map((item) => ({
+          event: item.event,
+          within: <R>(fn: () => R): R => context.with(item.context, fn),
+        }));
+        const ids = new Set(
+          await context.with(group[0]!.context, () => handler.together!(delivered, trx, handling)),
+        );
+        left = group.filter((item) => ids.has(item.event.id));
+      }
+      for (const item of left) {
+        await context.with(item.context, () => item.handler(item.event, trx, handling));
+      }
+    }
   }
 
   /** After the commit and the ack: counted, logged when it was a duplicate, its span ended. */

@@ -16,6 +16,7 @@ export { messagingMigrations } from './migrations.js';
 export { PermanentError, UnroutableError, BrokerUnavailableError } from './errors.js';
 export {
   HEADERS,
+  type Delivered,
   type EventHandler,
   type EventHandlers,
   type Handling,

@@ -22,6 +22,26 @@ export interface EventHandler<DB, T extends EventType = EventType> {
     inbox: InboxEntry,
     handling: Handling,
   ) => Promise<boolean>;
+  /**
+   * The `together` form, for a batch that holds several deliveries of this type: applies them
+   * at once in the batch's transaction (their inbox rows are written), say by one set-wise
+   * statement instead of one per delivery. Returns the ids of the events it did not apply, having
+   * written nothing for them: the consumer then runs the handler on each. It is only handed deliveries
+   * with different keys (the subscription's `laneKey`), so one key's deliveries still take
+   * effect in delivery order; a subscription without a `laneKey` never calls it.
+   */
+  together?: (
+    deliveries: Array<Delivered<T>>,
+    trx: Transaction<DB>,
+    handling: Handling,
+  ) => Promise<string[]>;
+}
+
+/** A delivery handed to a handler's `together` form. */
+export interface Delivered<T extends EventType = EventType> {
+  event: EventEnvelope<T>;
+  /** Runs `fn` in the delivery's trace context: an outbox row built there carries its trace. */
+  within<R>(fn: () => R): R;
 }
 
 /** What the consumer offers a handler beside its transaction. */
@@ -91,7 +111,8 @@ export interface SubscriptionSettings {
   lanes: number;
   /**
    * What keeps deliveries in order: those with the same key go to the same lane and are applied
-   * in delivery order (say, the order an event is about). Others may be applied in any order.
+   * in delivery order (say, the order an event is about). Others may be applied in any order,
+   * which lets a batch's deliveries with different keys be applied together (`together`).
    */
   laneKey?: (event: EventEnvelope) => string;
   /** Waits between attempts of a failing handler; their count is the number of retries. */

@@ -6,7 +6,7 @@ import type { EventEnvelope } from '@bazaar/contracts';
 import { checkWrittenEvent, type Handling } from '@bazaar/messaging';
 import { sql } from 'kysely';
 import { outboxRows } from '@bazaar/service-kit/testing';
-import { insertOrder, listStatusChanges, moveOrderIfIn } from '../src/db/orders-repository.js';
+import { insertOrder, listStatusChanges, moveOrdersIfIn } from '../src/db/orders-repository.js';
 import { transitionEventData, transitionEventRow } from '../src/domain/order-events.js';
 import type { OrderEventType, OrderStatus, StatusReason } from '../src/domain/order-state.js';
 import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
@@ -14,7 +14,7 @@ import { onPaymentAuthorized } from '../src/events/consumers/payment-authorized.
 import type { SagaDeps } from '../src/events/saga-handler.js';
 import { SAGA_QUEUE } from '../src/events/subscriptions.js';
 
-describe('moveOrderIfIn (a saga step in one statement)', () => {
+describe('moveOrdersIfIn (a saga step in one statement)', () => {
   let database: TestDatabase<Database>;
 
   beforeAll(async () => {
@@ -55,15 +55,17 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
     return id;
   }
 
-  const move = (id: string, from: 'pending' | 'stock_reserved') =>
+  const moveAll = (ids: string[], from: 'pending' | 'stock_reserved') =>
     database.db.transaction().execute((trx) =>
-      moveOrderIfIn(trx, id, from, {
-        to: 'stock_reserved',
-        cancelReason: null,
-        reason: 'stock_reserved',
-        at: new Date(),
-      }),
+      moveOrdersIfIn(
+        trx,
+        ids.map((orderId) => ({ orderId })),
+        from,
+        { to: 'stock_reserved', cancelReason: null, reason: 'stock_reserved', at: new Date() },
+      ),
     );
+  const move = async (id: string, from: 'pending' | 'stock_reserved') =>
+    (await moveAll([id], from))[0];
 
   it('when the order is in the expected status, then it moves, its history has the change, and its head comes back as it was', async () => {
     const id = await pendingOrder();
@@ -100,15 +102,15 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
       const head = await database.db
         .transaction()
         .execute((trx) =>
-          moveOrderIfIn(
+          moveOrdersIfIn(
             trx,
-            id,
+            [{ orderId: id, event: event.row }],
             'pending',
             { to, cancelReason: to === 'cancelled' ? reason : null, reason, at },
-            { publish: event },
+            { eventReason: event.reason },
           ),
         );
-      const { eventData, ...order } = head!;
+      const { eventData, ...order } = head[0]!;
       const expected = transitionEventData(type, order, reason);
       expect(eventData).toEqual(expected);
       expect(() => checkWrittenEvent(event.row, eventData)).not.toThrow();
@@ -123,16 +125,73 @@ describe('moveOrderIfIn (a saga step in one statement)', () => {
     const head = await database.db
       .transaction()
       .execute((trx) =>
-        moveOrderIfIn(
+        moveOrdersIfIn(
           trx,
-          id,
+          [{ orderId: id, event: event.row }],
           'stock_reserved',
           { to: 'confirmed', cancelReason: null, reason: 'payment_authorized', at: new Date() },
-          { publish: event },
+          { eventReason: event.reason },
         ),
       );
-    expect(head).toBeUndefined();
+    expect(head).toEqual([]);
     expect(await outboxRows(database.db, { data: { orderId: id } })).toEqual([]);
+  });
+
+  it('when several orders move at once, then those in the status move with each its history row and its own event, and the others are left untouched', async () => {
+    const [a, b, elsewhere] = [await pendingOrder(), await pendingOrder(), await pendingOrder()];
+    await move(elsewhere, 'pending');
+    const at = new Date();
+    const events = [a, b, elsewhere].map(() =>
+      transitionEventRow('order.confirmed', 'payment_authorized', at),
+    );
+    const moved = await database.db.transaction().execute((trx) =>
+      moveOrdersIfIn(
+        trx,
+        [a, b, elsewhere].map((orderId, i) => ({ orderId, event: events[i]!.row })),
+        'pending',
+        { to: 'confirmed', cancelReason: null, reason: 'payment_authorized', at },
+      ),
+    );
+    expect(moved.map((order) => order.id).sort()).toEqual([a, b].sort());
+    for (const [i, id] of [a, b].entries()) {
+      const order = moved.find((o) => o.id === id)!;
+      expect(order.eventData).toEqual(transitionEventData('order.confirmed', order, ''));
+      expect(await outboxRows(database.db, { data: { orderId: id } })).toEqual([
+        expect.objectContaining({ id: events[i]!.row.id, type: 'order.confirmed' }),
+      ]);
+      expect((await listStatusChanges(database.db, id)).map((h) => h.status)).toEqual([
+        'confirmed',
+      ]);
+    }
+    expect(await outboxRows(database.db, { data: { orderId: elsewhere } })).toEqual([]);
+    expect((await listStatusChanges(database.db, elsewhere)).map((h) => h.status)).toEqual([
+      'stock_reserved',
+    ]);
+  });
+
+  it('when some moves publish and others do not, or an inbox row goes with several moves, then it refuses before writing', async () => {
+    const [a, b] = [await pendingOrder(), await pendingOrder()];
+    const change = {
+      to: 'confirmed' as const,
+      cancelReason: null,
+      reason: 'payment_authorized' as const,
+      at: new Date(),
+    };
+    const event = transitionEventRow('order.confirmed', 'payment_authorized', new Date());
+    await expect(
+      moveOrdersIfIn(
+        database.db,
+        [{ orderId: a, event: event.row }, { orderId: b }],
+        'pending',
+        change,
+      ),
+    ).rejects.toThrow(/every move publishes its event or none/);
+    await expect(
+      moveOrdersIfIn(database.db, [{ orderId: a }, { orderId: b }], 'pending', change, {
+        inbox: { queue: SAGA_QUEUE, messageId: uuidv7(), type: 'payment.authorized' },
+      }),
+    ).rejects.toThrow(/one move only/);
+    expect(await listStatusChanges(database.db, a)).toEqual([]);
   });
 
   describe("the saga handlers' alone forms (a delivery on its own)", () => {

@@ -1,5 +1,13 @@
 import type { EventType } from '@bazaar/contracts';
-import { captureEvents, publishEvent, type CapturedEvents } from '@bazaar/messaging/testing';
+import { queueNames } from '@bazaar/messaging';
+import {
+  captureEvents,
+  publishEvent,
+  readyCount,
+  testAmqpUrl,
+  type CapturedEvents,
+} from '@bazaar/messaging/testing';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { eventually, outboxRows } from '@bazaar/service-kit/testing';
 import {
@@ -9,6 +17,7 @@ import {
   statusOf,
   type Harness,
 } from './fixtures/harness.js';
+import { SAGA_QUEUE } from '../src/events/subscriptions.js';
 
 describe('the order saga (orders.saga consumers)', () => {
   let h: Harness;
@@ -26,14 +35,14 @@ describe('the order saga (orders.saga consumers)', () => {
     await h.close();
   });
 
-  /** What catalog would publish after reserving the order's stock. */
-  async function stockReserved(order: Awaited<ReturnType<typeof placeOrder>>, id?: string) {
+  /** What catalog would publish after reserving the order's stock (for `publishEvent`). */
+  async function stockReservedEvent(order: Awaited<ReturnType<typeof placeOrder>>, id?: string) {
     const created = await captured.waitFor<'order.created'>(
       (e) => e.type === 'order.created' && (e.data as { orderId: string }).orderId === order.id,
     );
-    return publishEvent({
+    return {
       namespace: h.namespace,
-      type: 'stock.reserved',
+      type: 'stock.reserved' as const,
       id,
       source: 'catalog',
       data: {
@@ -43,7 +52,11 @@ describe('the order saga (orders.saga consumers)', () => {
         total: created.data.total,
         paymentMethodId: created.data.paymentMethodId,
       },
-    });
+    };
+  }
+
+  async function stockReserved(order: Awaited<ReturnType<typeof placeOrder>>, id?: string) {
+    return publishEvent(await stockReservedEvent(order, id));
   }
 
   function paymentAuthorized(order: Awaited<ReturnType<typeof placeOrder>>) {
@@ -106,6 +119,65 @@ describe('the order saga (orders.saga consumers)', () => {
       ['stock_reserved', 'stock_reserved'],
       ['confirmed', 'payment_authorized'],
     ]);
+  });
+
+  it('when many orders’ events arrive in one batch, then each order moves once, in its events’ order, its usual steps moved together with each its own event', async () => {
+    const bearer = await h.bearer();
+    const holder = await placeOrder(h, bearer);
+    const orders: Array<Awaited<ReturnType<typeof placeOrder>>> = [];
+    for (let i = 0; i < 5; i++) orders.push(await placeOrder(h, bearer));
+    const early = await placeOrder(h, bearer); // payment.authorized before stock.reserved
+    const reserved: Array<Awaited<ReturnType<typeof stockReservedEvent>>> = [];
+    for (const order of [holder, ...orders]) reserved.push(await stockReservedEvent(order));
+    const { main } = queueNames(h.namespace, SAGA_QUEUE, []);
+
+    // The holder's step waits on its order's row lock; the rest arrive behind it as one batch.
+    await h.db.transaction().execute(async (trx) => {
+      await sql`select 1 from orders where id = ${holder.id} for update`.execute(trx);
+      await publishEvent(reserved[0]!);
+      await eventually(() => readyCount(testAmqpUrl(), main), { until: (n) => n === 0 });
+      for (const [i, order] of orders.entries()) {
+        await publishEvent(reserved[i + 1]!);
+        await paymentAuthorized(order);
+      }
+      await paymentAuthorized(early);
+      await eventually(() => readyCount(testAmqpUrl(), main), { until: (n) => n === 0 });
+    });
+
+    for (const order of [...orders, early]) await waitForStatus(order.id, 'confirmed');
+    for (const order of orders) {
+      expect(await history(order.id, bearer)).toEqual([
+        ['pending', 'placed'],
+        ['stock_reserved', 'stock_reserved'],
+        ['confirmed', 'payment_authorized'],
+      ]);
+      const [confirmed] = await outboxRows(h.db, {
+        type: 'order.confirmed',
+        data: { orderId: order.id },
+      });
+      expect(confirmed!.data).toEqual({
+        orderId: order.id,
+        userId: order.userId,
+        total: order.total,
+      });
+    }
+    expect(await history(early.id, bearer)).toEqual([
+      ['pending', 'placed'],
+      ['confirmed', 'payment_authorized'],
+    ]);
+    // One transaction, and each step of the five orders one statement (one time, one xmin).
+    const { rows } = await sql<{ status: string; at: string; xmin: string }>`
+      select status, at::text, h.xmin::text from order_status_history h
+      where order_id = any(${orders.map((o) => o.id)}::uuid[]) and status <> 'pending'`.execute(
+      h.db,
+    );
+    expect(new Set(rows.map((r) => r.xmin)).size).toBe(1);
+    for (const status of ['stock_reserved', 'confirmed']) {
+      const times = rows.filter((r) => r.status === status).map((r) => r.at);
+      expect(times).toHaveLength(5);
+      expect(new Set(times).size).toBe(1);
+    }
+    expect(await metricValue(h.app, 'messaging_retried_total', {})).toBe(0);
   });
 
   it('when stock is rejected, then the order is cancelled out_of_stock and nothing needs compensating', async () => {

@@ -33,7 +33,7 @@ export interface NewOrder {
 
 /**
  * Inserts an order, its lines and, when given, its first status-history row, in one statement
- * (later changes are written by `insertStatusChange` or `moveOrderIfIn`).
+ * (later changes are written by `insertStatusChange` or `moveOrdersIfIn`).
  */
 export async function insertOrder(
   trx: Transaction<Database>,
@@ -202,70 +202,94 @@ export async function updateOrderStatus(
     .execute();
 }
 
+/** One order a set-wise move takes, with the event its transition publishes, if any. */
+export interface OrderMove {
+  orderId: string;
+  /** The outbox row of the transition's event, all but its data (built from the moved row). */
+  event?: OutboxRowShell;
+}
+
 /**
- * Moves an order from `from` to `to` and appends the change to its history in one statement,
- * only if the order is in `from`; returns its head as it was (status `from`), or undefined when
- * it is not there or in another status (nothing is written then). The UPDATE takes the row
- * lock, and under READ COMMITTED a concurrent change is waited for and the condition checked
- * again on the new row, so this serializes with `lockOrderHead` like any transition.
+ * Moves orders from `from` to `to` and appends each change to its order's history in one
+ * statement, only those in `from`; returns the heads of the ones it moved as they were (status
+ * `from`). The rest are not there or in another status: nothing is written for them. The UPDATE
+ * takes the row locks, and under READ COMMITTED a concurrent change is waited for and the
+ * condition checked again on the new row, so this serializes with `lockOrderHead` like any
+ * transition. The orders must be different ones.
  *
- * With `publish`, the same statement writes the transition's event to the outbox, its data
- * built from the moved row (as `transitionEventData` builds it) and returned as `eventData` for
- * the caller to check against the catalogue. With `inbox`, it writes the consumer's inbox row of
- * the message it applies, when it moves the order (a message handled before fails it): the step
- * of a handler's `alone` form, no transaction around it.
+ * A move with an `event` has the same statement write it to the outbox, its data built from the
+ * moved row (as `transitionEventData` builds it, `eventReason` for `order.cancelled`) and
+ * returned as `eventData` for the caller to check against the catalogue. With `inbox` (one move
+ * only), it writes the consumer's inbox row of the message it applies, when it moves the order (a
+ * message handled before fails it): the step of a handler's `alone` form, no transaction around it.
  */
-export async function moveOrderIfIn(
+export async function moveOrdersIfIn(
   db: Kysely<Database>,
-  orderId: string,
+  moves: OrderMove[],
   from: OrderStatus,
   change: { to: OrderStatus; cancelReason: string | null; reason: StatusReason; at: Date },
-  also: { publish?: { row: OutboxRowShell; reason: string }; inbox?: InboxEntry } = {},
-): Promise<(OrderHead & { eventData?: unknown }) | undefined> {
+  also: { eventReason?: string; inbox?: InboxEntry } = {},
+): Promise<Array<OrderHead & { eventData?: unknown }>> {
   type Moved = Pick<OrderRow, 'id' | 'user_id' | 'total_amount' | 'currency' | 'created_at'> & {
     event_data: unknown;
   };
-  const { publish, inbox } = also;
+  const { inbox } = also;
+  if (inbox && moves.length !== 1) throw new Error('an inbox row goes with one move only');
+  const events = moves.flatMap(({ event }) => (event ? [event] : []));
+  if (events.length !== 0 && events.length !== moves.length) {
+    throw new Error('either every move publishes its event or none does');
+  }
+  const column = <K extends keyof OutboxRowShell>(key: K) => events.map((event) => event[key]);
+  const input = events.length
+    ? sql`unnest(${moves.map((m) => m.orderId)}::uuid[], ${column('id')}::uuid[],
+        ${column('type')}::text[], ${column('version')}::int[],
+        ${column('occurred_at')}::timestamptz[], ${column('traceparent')}::text[],
+        ${column('tracestate')}::text[])
+        as input(order_id, event_id, type, version, occurred_at, traceparent, tracestate)`
+    : sql`unnest(${moves.map((m) => m.orderId)}::uuid[]) as input(order_id)`;
   const ctes = [
     sql`moved as (
       update orders
          set status = ${change.to}, cancel_reason = ${change.cancelReason}, updated_at = ${change.at}
-       where id = ${orderId} and status = ${from}
-      returning id, user_id, total_amount, currency, created_at
+        from ${input}
+       where orders.id = input.order_id and orders.status = ${from}
+      returning input.*, user_id, total_amount, currency, created_at
     ), history as (
       insert into order_status_history (order_id, status, reason, at)
-      select id, ${change.to}, ${change.reason}, ${change.at}::timestamptz from moved
+      select order_id, ${change.to}, ${change.reason}, ${change.at}::timestamptz from moved
     )`,
   ];
   // Without an event no insert into outbox_events is written at all: its statement trigger
   // would notify the relay for nothing.
-  if (publish) {
-    const { row } = publish;
+  if (events.length) {
     ctes.push(sql`published as (
       insert into outbox_events (id, type, version, occurred_at, data, traceparent, tracestate)
-      select ${row.id}::uuid, ${row.type}, ${row.version}::int, ${row.occurred_at}::timestamptz,
-             jsonb_build_object('orderId', id, 'userId', user_id) ||
-               case ${row.type}::text
+      select event_id, type, version, occurred_at,
+             jsonb_build_object('orderId', order_id, 'userId', user_id) ||
+               case type
                  when 'order.confirmed' then jsonb_build_object(
                    'total', jsonb_build_object('amount', total_amount, 'currency', currency))
-                 when 'order.cancelled' then jsonb_build_object('reason', ${publish.reason}::text)
+                 when 'order.cancelled' then jsonb_build_object('reason', ${also.eventReason ?? null}::text)
                  else '{}'::jsonb
                end,
-             ${row.traceparent}, ${row.tracestate}
+             traceparent, tracestate
       from moved
-      returning data
+      returning id, data
     )`);
   }
   if (inbox) ctes.push(sql`inboxed as (${inboxInsertFrom(inbox, 'moved')})`);
   const { rows } = await sql<Moved>`
     with ${sql.join(ctes)}
-    select id, user_id, total_amount, currency, created_at,
-           ${publish ? sql`(select data from published)` : sql`null`} as event_data
-    from moved`.execute(db);
-  const found = rows[0];
-  if (!found) return undefined;
-  const head = toHead({ ...found, status: from });
-  return publish ? { ...head, eventData: found.event_data } : head;
+    select order_id as id, user_id, total_amount, currency, created_at,
+           ${events.length ? sql`published.data` : sql`null`} as event_data
+    from moved
+    ${events.length ? sql`left join published on published.id = moved.event_id` : sql``}`.execute(
+    db,
+  );
+  return rows.map(({ event_data, ...row }) => {
+    const head = toHead({ ...row, status: from });
+    return events.length ? { ...head, eventData: event_data } : head;
+  });
 }
 
 /** Appends one transition to the order's history; returns its sequence number. */

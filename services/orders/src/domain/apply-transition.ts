@@ -1,10 +1,10 @@
-import { checkWrittenEvent, type InboxEntry } from '@bazaar/messaging';
+import { checkWrittenEvent, type InboxEntry, type OutboxRowShell } from '@bazaar/messaging';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
   insertStatusChange,
   lockOrderHead,
-  moveOrderIfIn,
+  moveOrdersIfIn,
   updateOrderStatus,
 } from '../db/orders-repository.js';
 import { transitionEventRow, writeTransitionEvent } from './order-events.js';
@@ -123,6 +123,73 @@ export async function applySagaStepAlone(
 }
 
 /**
+ * A saga event's usual step for several orders at once, in the consumer's transaction (the
+ * inbox rows are written): the orders in the event's {@link USUAL_STATUS} move, with their
+ * history rows and events, in one statement, each event built in its delivery's trace context
+ * (`within`). Returns the moves and the orders left: elsewhere, or the event has no usual step
+ * (nothing written for them; apply each with {@link applySagaEvent}). The orders must differ.
+ */
+export async function applySagaStepsTogether(
+  trx: Transaction<Database>,
+  event: SagaEvent,
+  deliveries: Array<{ orderId: string; within<R>(fn: () => R): R }>,
+  deps: TransitionDeps,
+): Promise<{ moved: SagaMove[]; left: string[] }> {
+  const step = usualStepOf(event, deps);
+  if (!step) return { moved: [], left: deliveries.map((d) => d.orderId) };
+  const moves = deliveries.map(({ orderId, within }) => ({
+    orderId,
+    event: step.type && within(() => transitionEventRow(step.type!, step.decision.reason, step.at)),
+  }));
+  const orders = await moveOrdersIfIn(
+    trx,
+    moves.map(({ orderId, event }) => ({ orderId, event: event?.row })),
+    step.from,
+    step.change,
+    { eventReason: moves[0]?.event?.reason },
+  );
+  const rows = new Map(moves.map((m) => [m.orderId, m.event?.row]));
+  const moved = orders.map((order) => step.result(order, rows.get(order.id)));
+  const done = new Set(orders.map((order) => order.id));
+  return { moved, left: deliveries.map((d) => d.orderId).filter((id) => !done.has(id)) };
+}
+
+/**
+ * The usual step of a saga event, when it has one that publishes at most one event: where the
+ * order must be, the change, the event's type, and how a moved order is checked and counted.
+ */
+function usualStepOf(event: SagaEvent, deps: TransitionDeps) {
+  const from = USUAL_STATUS[event];
+  const decision = from && decide(from, event);
+  if (!from || decision?.kind !== 'transition' || decision.publish.length > 1) return undefined;
+  const at = deps.now();
+  const change = {
+    to: decision.to,
+    cancelReason: decision.to === 'cancelled' ? decision.reason : null,
+    reason: decision.reason,
+    at,
+  };
+  return {
+    from,
+    decision,
+    at,
+    change,
+    type: decision.publish[0],
+    /** The event's data is checked after the statement: a failure rolls the transaction back. */
+    result(order: OrderHead & { eventData?: unknown }, row: OutboxRowShell | undefined): SagaMove {
+      const { eventData, ...head } = order;
+      if (row) checkWrittenEvent(row, eventData);
+      return {
+        kind: 'transitioned',
+        from,
+        to: decision.to,
+        order: moved(head, decision, at, deps),
+      };
+    },
+  };
+}
+
+/**
  * The usual step of a saga event as one conditional statement (with the transition's event, and
  * the inbox row when given); undefined when the event has none or the order is elsewhere
  * (nothing written). The event's data is checked after the statement: `db` must then be a
@@ -135,25 +202,18 @@ async function usualStep(
   deps: TransitionDeps,
   inbox?: InboxEntry,
 ): Promise<SagaMove | undefined> {
-  const from = USUAL_STATUS[event];
-  const decision = from && decide(from, event);
-  if (!from || decision?.kind !== 'transition' || decision.publish.length > 1) return undefined;
-  const at = deps.now();
-  const cancelReason = decision.to === 'cancelled' ? decision.reason : null;
+  const step = usualStepOf(event, deps);
+  if (!step) return undefined;
   // The transition's event (if any) is written by the same statement.
-  const type = decision.publish[0];
-  const publish = type && transitionEventRow(type, decision.reason, at);
-  const order = await moveOrderIfIn(
+  const publish = step.type && transitionEventRow(step.type, step.decision.reason, step.at);
+  const [order] = await moveOrdersIfIn(
     db,
-    orderId,
-    from,
-    { to: decision.to, cancelReason, reason: decision.reason, at },
-    { publish, inbox },
+    [{ orderId, event: publish?.row }],
+    step.from,
+    step.change,
+    { eventReason: publish?.reason, inbox },
   );
-  if (!order) return undefined;
-  const { eventData, ...head } = order;
-  if (publish) checkWrittenEvent(publish.row, eventData);
-  return { kind: 'transitioned', from, to: decision.to, order: moved(head, decision, at, deps) };
+  return order && step.result(order, publish?.row);
 }
 
 /**

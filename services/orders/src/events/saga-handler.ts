@@ -1,10 +1,11 @@
 import type { EventEnvelope } from '@bazaar/contracts';
-import { PermanentError, type InboxEntry, type Logger } from '@bazaar/messaging';
+import { PermanentError, type Delivered, type InboxEntry, type Logger } from '@bazaar/messaging';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
   applySagaEvent,
   applySagaStepAlone,
+  applySagaStepsTogether,
   type SagaMove,
   type TransitionDeps,
   type TransitionOutcome,
@@ -81,4 +82,41 @@ export async function handleSagaEventAlone(
     );
   }
   return outcome;
+}
+
+/**
+ * The `together` form of a saga event's handler (see `EventHandler`): the usual step of every
+ * delivery's order in one statement (`applySagaStepsTogether`), each event in its delivery's
+ * trace. Returns the moves, and the ids of the events whose order is elsewhere, which the
+ * consumer then applies one by one with {@link handleSagaEvent}.
+ */
+export async function handleSagaEventsTogether<T extends SagaEvent>(
+  trx: Transaction<Database>,
+  deliveries: Array<Delivered<T>>,
+  deps: SagaDeps,
+): Promise<{ moved: SagaMove[]; left: string[] }> {
+  const byOrder = new Map(
+    deliveries.map(({ event, within }) => [
+      (event.data as { orderId: string }).orderId,
+      { event, within },
+    ]),
+  );
+  const type = deliveries[0]!.event.type as SagaEvent;
+  const orders = [...byOrder].map(([orderId, { within }]) => ({ orderId, within }));
+  const { moved, left } = await applySagaStepsTogether(trx, type, orders, deps);
+  for (const { order, from, to } of moved) {
+    byOrder.get(order.id)!.within(() =>
+      deps.log.debug(
+        {
+          orderId: order.id,
+          eventId: byOrder.get(order.id)!.event.id,
+          eventType: type,
+          from,
+          to,
+        },
+        'order moved',
+      ),
+    );
+  }
+  return { moved, left: left.map((orderId) => byOrder.get(orderId)!.event.id) };
 }

@@ -2,13 +2,19 @@ import type { EventEnvelope } from '@bazaar/contracts';
 import type { EventHandler } from '@bazaar/messaging';
 import type { Database } from '../../db/database.js';
 import type { OrderHead } from '../../domain/order.js';
-import { handleSagaEvent, handleSagaEventAlone, type SagaDeps } from '../saga-handler.js';
+import {
+  handleSagaEvent,
+  handleSagaEventAlone,
+  handleSagaEventsTogether,
+  type SagaDeps,
+} from '../saga-handler.js';
 
 /**
  * payments authorized the total: → `confirmed`, and `order.confirmed` is published. An amount
  * other than the order's total is logged as an error for people to look at; the authorization
  * stands (payments authorizes the total echoed by `stock.reserved`, so this means a bug). Alone,
- * the usual step is one statement (with its event and inbox row) in a transaction of its own.
+ * the usual step is one statement (with its event and inbox row) in a transaction of its own; for
+ * several orders of a batch, one statement moves them all with their events.
  */
 export function onPaymentAuthorized(deps: SagaDeps): EventHandler<Database, 'payment.authorized'> {
   const handler: EventHandler<Database, 'payment.authorized'> = async (event, trx) => {
@@ -20,6 +26,12 @@ export function onPaymentAuthorized(deps: SagaDeps): EventHandler<Database, 'pay
     if (!outcome) return false;
     checkAmount(event, outcome.order, deps);
     return true;
+  };
+  handler.together = async (deliveries, trx) => {
+    const { moved, left } = await handleSagaEventsTogether(trx, deliveries, deps);
+    const events = new Map(deliveries.map(({ event }) => [event.data.orderId, event]));
+    for (const { order } of moved) checkAmount(events.get(order.id)!, order, deps);
+    return left;
   };
   return handler;
 }
