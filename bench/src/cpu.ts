@@ -1,33 +1,42 @@
 // CPU time per process from /proc, read around a run: how much of the machine each part of an
 // order costs. Linux only; elsewhere every figure is NaN.
-import { execSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import pg from 'pg';
 
-let ticksPerSecond: number | undefined;
-function clockTicks(): number {
-  if (ticksPerSecond === undefined) {
+/**
+ * Time on CPU of each thread of one process so far, in ms, by thread id (the main thread's is
+ * the pid); empty once the process is gone. Read from the first field of each thread's
+ * `/proc/<pid>/task/<tid>/schedstat`: its run time in ns, user and system together. That is the
+ * time `/proc/<pid>/stat` sums over the threads as utime + stime, but in clock ticks of 10 ms,
+ * which round a Postgres backend's few ms in a short run down to 0. `/proc/<pid>/schedstat` alone
+ * is the main thread's (Node's GC and libuv threads, beam's schedulers would be missed). Unlike
+ * `stat`, a thread's time goes with it when it ends: none of the processes read here ends
+ * threads while it runs. (Needs a kernel with CONFIG_SCHED_INFO, as distributions build them.)
+ */
+export function threadCpu(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
     try {
-      ticksPerSecond = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+      const ns = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0];
+      threads.set(Number(tid), Number(ns) / 1e6);
     } catch {
-      ticksPerSecond = 100;
+      // The thread ended after the listing: its time is lost, as above.
     }
   }
-  return ticksPerSecond;
+  return threads;
 }
 
-/** User and system CPU of one process so far, in ms; undefined when it is gone. */
-export function processCpu(pid: number): { user: number; system: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command may hold spaces and parentheses: fields are counted after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const perTick = 1000 / clockTicks();
-    return { user: Number(fields[11]) * perTick, system: Number(fields[12]) * perTick };
-  } catch {
-    return undefined;
-  }
+/** Time on CPU of one process so far (all its threads), in ms; undefined when it is gone. */
+export function processCpu(pid: number): number | undefined {
+  const threads = threadCpu(pid);
+  return threads.size === 0 ? undefined : [...threads.values()].reduce((a, b) => a + b, 0);
 }
 
 function allPids(): number[] {
@@ -100,32 +109,28 @@ export async function postgresBackends(serverUrl: string, databases: string[]): 
 }
 
 export type Groups = Record<string, number[]>;
+/** Per group, the CPU (ms) of each thread of its processes, by thread id. */
 export type CpuReading = Record<string, Map<number, number>>;
 
-/** Total CPU (user + system, ms) of every process of every group now. */
+/** CPU (ms) of every thread of every process of every group now. */
 export function readCpu(groups: Groups): CpuReading {
   return Object.fromEntries(
     Object.entries(groups).map(([name, pids]) => [
       name,
-      new Map(
-        pids.flatMap((pid) => {
-          const cpu = processCpu(pid);
-          return cpu ? [[pid, cpu.user + cpu.system] as const] : [];
-        }),
-      ),
+      new Map(pids.flatMap((pid) => [...threadCpu(pid)])),
     ]),
   );
 }
 
 /**
- * CPU spent per group between two readings, in ms. A process that appeared in between (a
+ * CPU spent per group between two readings, in ms. A thread that appeared in between (of a
  * Postgres backend a pool opened during the run) counts whole; one that went away is lost.
  */
 export function cpuBetween(before: CpuReading, after: CpuReading): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(after).map(([name, pids]) => {
+    Object.entries(after).map(([name, threads]) => {
       let total = 0;
-      for (const [pid, ms] of pids) total += ms - (before[name]?.get(pid) ?? 0);
+      for (const [tid, ms] of threads) total += ms - (before[name]?.get(tid) ?? 0);
       return [name, total];
     }),
   );

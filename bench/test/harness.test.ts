@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { runCeilings } from '../src/ceilings/run-ceilings.js';
 import { runBareSaga } from '../src/ceilings/run-saga.js';
 import pg from 'pg';
 import { prepareCeilingDatabase } from '../src/ceilings/setup.js';
 import { sumMetric, vacuumDatabases } from '../src/cost.js';
-import { cpuBetween, processCpu } from '../src/cpu.js';
+import { cpuBetween, processCpu, threadCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
 import { hops } from '../src/hops.js';
 import { spanLines, spansInExport, type SpanLine } from '../src/system.js';
@@ -12,21 +14,25 @@ import { AMQP, POSTGRES } from './servers.js';
 
 describe('bench harness', () => {
   it('when the ceilings run with tiny numbers, then each one reports throughput and latency', async () => {
+    // A count, not a duration: a busy machine may not answer a cold server within a second.
     const ceilings = await runCeilings({
       postgresUrl: POSTGRES,
       amqpUrl: AMQP,
       connections: 2,
       durationSeconds: 1,
+      requests: 50,
     });
     expect(ceilings.checkoutPathError).toBeUndefined();
     for (const figures of [ceilings.bareRoute, ceilings.pgRoute, ceilings.checkoutPath!]) {
-      expect(figures.requests).toBeGreaterThan(0);
+      expect(figures.requests).toBe(50);
       expect(figures.errors).toBe(0);
       expect(figures.non2xx).toBe(0);
       expect(figures.latency.p99).toBeGreaterThanOrEqual(figures.latency.p50);
     }
     // CPU per request, from /proc: the server's, and with it its Postgres backends' (pg route).
+    // Read in ns, so positive wherever work happened, however short the run.
     expect(ceilings.bareRoute.cpuUsPerRequest.server).toBeGreaterThan(0);
+    expect(ceilings.pgRoute.cpuUsPerRequest.server).toBeGreaterThan(0);
     expect(ceilings.pgRoute.cpuUsPerRequest.postgres).toBeGreaterThan(0);
     expect(ceilings.pgRoute.cpuUsPerRequest.total).toBeGreaterThan(
       ceilings.pgRoute.cpuUsPerRequest.server,
@@ -140,16 +146,27 @@ describe('bench harness', () => {
     expect(new Set([0, 1, 2].map((n) => uncached('q=&sort=newest', n))).size).toBe(3);
   });
 
-  it('when a process is read from /proc, then its CPU is user and system time in ms, and undefined once gone', () => {
-    let spin = 0;
-    for (let i = 0; i < 5_000_000; i++) spin += i;
-    expect(spin).toBeGreaterThan(0);
-    const cpu = processCpu(process.pid)!;
-    expect(cpu.user + cpu.system).toBeGreaterThan(0);
+  it('when a process is read from /proc, then its CPU is the time on CPU of all its threads in ms, and undefined once gone', () => {
+    const threads = threadCpu(process.pid);
+    // The main thread (its id is the process's) and, beside it, V8's platform threads.
+    expect(threads.size).toBeGreaterThan(1);
+    expect(threads.get(process.pid)).toBeGreaterThan(0);
+    expect(processCpu(process.pid)).toBeGreaterThan(0);
     expect(processCpu(2 ** 30)).toBeUndefined();
   });
 
-  it('when CPU is compared between readings, then a process that appeared in between counts whole', () => {
+  it('when a process has run for less than a clock tick, then its CPU is read positive', async () => {
+    // `sleep` runs well under a tick (10 ms) before it sleeps: /proc/<pid>/stat says 0 for it.
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await asleep(child.pid!, 'sleep');
+      expect(processCpu(child.pid!)).toBeGreaterThan(0);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('when CPU is compared between readings, then a thread that appeared in between counts whole', () => {
     const before = { orders: new Map([[1, 100]]) };
     const after = {
       orders: new Map([
@@ -270,3 +287,16 @@ describe('bench harness', () => {
     expect(figures.map((hop) => hop.p50)).toEqual([10, 2, 3, 5, 2, 3, 5, 3, 7, 1, 3, 3]);
   });
 });
+
+/**
+ * Waits until process `pid` runs `command` and sleeps (state S): a thread's time on CPU is brought
+ * up to date when it leaves the CPU, so until then it may still read 0.
+ */
+async function asleep(pid: number, command: string): Promise<void> {
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    if (stat.includes(`(${command})`) && state === 'S') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

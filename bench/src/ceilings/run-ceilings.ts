@@ -9,6 +9,11 @@ export interface CeilingSettings {
   amqpUrl: string;
   connections: number;
   durationSeconds: number;
+  /**
+   * Stop each ceiling after this many requests instead of after the duration: on a machine too
+   * busy to answer a cold server's first request within a short duration, a count still measures.
+   */
+  requests?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -29,6 +34,7 @@ export async function runCeilings(settings: CeilingSettings): Promise<Ceilings> 
   const load = {
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
+    amount: settings.requests,
     onProgress: settings.onProgress,
   };
 
