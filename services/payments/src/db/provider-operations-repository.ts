@@ -27,14 +27,46 @@ export interface ClaimedOperation extends ProviderOperation {
   before: OrderBeforeCall;
 }
 
+/** One provider call asked for: its key, what it needs, and the trace it runs in. */
+export interface OperationAsk extends OperationKey {
+  request: unknown;
+  /** The trace of the event that asks for it (the runner makes the call in that trace). */
+  traceContext: TraceCarrier;
+}
+
 /**
- * Asks for a provider call, in the consumer's transaction, with the active trace context (the
- * runner makes the call in that trace); a second ask of the same one is a no-op. True when this
- * call asked it (false: it was asked before).
+ * Asks for provider calls, in the consumer's transaction, in one statement (whatever their
+ * number: their columns as arrays, `unnest`); a second ask of the same one is a no-op (the
+ * primary key). Returns the keys of the ones this statement asked (the others were asked
+ * before). The keys must be different ones.
  *
- * With `inbox`, the same statement writes the consumer's inbox row of the message it applies,
- * only when the call is new (a message handled before fails it): the step of a handler's `alone`
- * form, no transaction around it.
+ * With `inbox` (one ask only), the same statement writes the consumer's inbox row of the
+ * message it applies, only when the call is new (a message handled before fails it): the step
+ * of a handler's `alone` form, no transaction around it.
+ */
+export async function requestOperations(
+  db: Kysely<Database>,
+  asks: readonly OperationAsk[],
+  inbox?: InboxEntry,
+): Promise<OperationKey[]> {
+  if (inbox && asks.length !== 1) throw new Error('an inbox row goes with one ask only');
+  if (asks.length === 0) return [];
+  const { rows } = await sql<{ order_id: string; operation: ProviderOperationKind }>`
+    with requested as (
+      insert into provider_operations (order_id, operation, request, trace_context)
+      select * from unnest(${asks.map((a) => a.orderId)}::uuid[],
+                           ${asks.map((a) => a.operation)}::text[],
+                           ${asks.map((a) => JSON.stringify(a.request))}::jsonb[],
+                           ${asks.map((a) => JSON.stringify(a.traceContext))}::jsonb[])
+      on conflict (order_id, operation) do nothing
+      returning order_id, operation)${inbox ? sql`, inboxed as (${inboxInsertFrom(inbox, 'requested')})` : sql``}
+    select order_id::text as order_id, operation from requested`.execute(db);
+  return rows.map((row) => ({ orderId: row.order_id, operation: row.operation }));
+}
+
+/**
+ * {@link requestOperations} of one call, in the active trace context. True when this call asked
+ * it (false: it was asked before).
  */
 export async function requestOperation(
   db: Kysely<Database>,
@@ -43,15 +75,12 @@ export async function requestOperation(
   request: unknown = {},
   inbox?: InboxEntry,
 ): Promise<boolean> {
-  const { rows } = await sql<{ requested: number }>`
-    with requested as (
-      insert into provider_operations (order_id, operation, request, trace_context)
-      values (${orderId}::uuid, ${operation}, ${JSON.stringify(request)}::jsonb,
-              ${JSON.stringify(traceCarrier())}::jsonb)
-      on conflict (order_id, operation) do nothing
-      returning order_id)${inbox ? sql`, inboxed as (${inboxInsertFrom(inbox, 'requested')})` : sql``}
-    select count(*)::int as requested from requested`.execute(db);
-  return rows[0]!.requested === 1;
+  const asked = await requestOperations(
+    db,
+    [{ orderId, operation, request, traceContext: traceCarrier() }],
+    inbox,
+  );
+  return asked.length === 1;
 }
 
 /** Which operation of which order. */

@@ -1,9 +1,11 @@
 import type { InboxEntry } from '@bazaar/messaging';
+import type { TraceCarrier } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
 import {
   requestOperation,
+  requestOperations,
   type OrderBeforeCall,
   type OrderNow,
 } from '../db/provider-operations-repository.js';
@@ -205,6 +207,28 @@ export async function authorizeOrderPayment(
   inbox?: InboxEntry,
 ): Promise<boolean> {
   return requestOperation(db, request.orderId, 'authorize', request, inbox);
+}
+
+/**
+ * {@link authorizeOrderPayment} for several orders at once, in the consumer's transaction (the
+ * inbox rows are the consumer's): one insert asks every authorization, each in the trace of the
+ * event that asked it. Returns the ids of the orders whose authorization this call asked (the
+ * others were asked before: nothing written for them). The orders must be different ones.
+ */
+export async function authorizeOrderPayments(
+  db: Kysely<Database>,
+  requests: ReadonlyArray<AuthorizationRequest & { traceContext: TraceCarrier }>,
+): Promise<string[]> {
+  const asked = await requestOperations(
+    db,
+    requests.map(({ traceContext, ...request }) => ({
+      orderId: request.orderId,
+      operation: 'authorize',
+      request,
+      traceContext,
+    })),
+  );
+  return asked.map((key) => key.orderId);
 }
 
 /**
