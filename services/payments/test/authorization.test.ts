@@ -2,7 +2,10 @@ import type { EventEnvelope } from '@bazaar/contracts';
 import type { Handling } from '@bazaar/messaging';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { OperationKey } from '../src/db/provider-operations-repository.js';
+import {
+  claimOperationsByKey,
+  type OperationKey,
+} from '../src/db/provider-operations-repository.js';
 import { onStockReserved } from '../src/events/consumers/stock-reserved.js';
 import { STOCK_QUEUE } from '../src/events/subscriptions.js';
 import {
@@ -199,7 +202,11 @@ describe('authorization on stock.reserved', () => {
   describe("the stock.reserved handler's alone form (a delivery on its own)", () => {
     /** What the handler handed over as the consumer would, once its statement applied the message. */
     const taken: OperationKey[] = [];
-    const alone = onStockReserved({ take: (key) => void taken.push(key) }).alone!;
+    const alone = onStockReserved({
+      take: (key) => void taken.push(key),
+      leaseMs: undefined,
+      takeClaimed: () => undefined,
+    }).alone!;
     const calls: Array<() => void> = [];
     const handling: Handling = { afterCommit: (fn) => void calls.push(fn) };
     /** Makes the after-commit calls asked for (the statement applied the message): what they handed over. */
@@ -259,6 +266,38 @@ describe('authorization on stock.reserved', () => {
       expect(calls).toEqual([]);
       expect(await inboxed(again)).toBe(0);
       expect(await operations(orderId)).toBe(1);
+    });
+
+    it('when an authorization is committed claimed for this process’s runner and never handed over (the process stopped), then no runner claims it before its lease ends, and a poll authorizes it once after', async () => {
+      const userId = uuidv7();
+      const orderId = uuidv7();
+      const methodId = await h.createMethod(userId, CARDS.visa);
+      const e = event(orderId, userId, methodId);
+      // The runner it was leased to is gone: what is handed over goes nowhere.
+      const crashed = onStockReserved({
+        take: () => undefined,
+        leaseMs: 1500,
+        takeClaimed: () => undefined,
+      }).alone!;
+      expect(await crashed(e, h.database.db, entry(e), handling)).toBe(true);
+      calls.splice(0);
+
+      // Leased: not due, so a claim by its key (any runner's) finds nothing.
+      const key = { orderId, operation: 'authorize' as const };
+      expect(await claimOperationsByKey(h.database.db, 10_000, [key])).toEqual([]);
+      const authorized = await h.events!.waitFor(
+        (x) =>
+          x.type === 'payment.authorized' && (x.data as { orderId: string }).orderId === orderId,
+      );
+      expect(authorized.data).toMatchObject({ amount: { amount: 4999, currency: 'EUR' } });
+      await settled(h);
+      const { rows } = await sql<{ tries: number; attempts: number }>`
+        select o.tries,
+               (select count(*)::int from payment_attempts a join payments p on p.id = a.payment_id
+                 where p.order_id = o.order_id) as attempts
+          from provider_operations o where o.order_id = ${orderId}::uuid`.execute(h.database.db);
+      // Its insert's try, then the poll's claim after the lease; one provider call, one ledger row.
+      expect(rows).toEqual([{ tries: 2, attempts: 1 }]);
     });
 
     it('when the message was handled before (its inbox row is there), then the statement fails and asks nothing', async () => {

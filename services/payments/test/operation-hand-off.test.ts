@@ -91,6 +91,33 @@ describe('provider operations handed to the runner in process', () => {
     expect(await notifiedAbout(orderId)).toEqual([]);
   });
 
+  it("when this process's consumer commits an authorization, then it is inserted claimed for its runner, which runs it without a claim of its own", async () => {
+    // A claim is an update of the row that counts a try.
+    await sql`create table claims (order_id uuid not null)`.execute(h.database.db);
+    await sql`create function count_claim() returns trigger language plpgsql as $$
+              begin
+                insert into claims values (new.order_id);
+                return new;
+              end $$`.execute(h.database.db);
+    await sql`create trigger count_claim before update on provider_operations
+              for each row when (new.tries <> old.tries) execute function count_claim()`.execute(
+      h.database.db,
+    );
+    try {
+      const { orderId, event } = await authorizedOrder(h);
+
+      expect(event.type).toBe('payment.authorized');
+      const { rows } = await sql<{ tries: number; claims: number }>`
+        select tries, (select count(*)::int from claims c where c.order_id = o.order_id) as claims
+          from provider_operations o where order_id = ${orderId}::uuid`.execute(h.database.db);
+      expect(rows).toEqual([{ tries: 1, claims: 0 }]);
+    } finally {
+      await sql`drop trigger count_claim on provider_operations`.execute(h.database.db);
+      await sql`drop function count_claim()`.execute(h.database.db);
+      await sql`drop table claims`.execute(h.database.db);
+    }
+  });
+
   it('when another session writes an operation, then it notifies its key and the runner runs it', async () => {
     const userId = uuidv7();
     const orderId = uuidv7();

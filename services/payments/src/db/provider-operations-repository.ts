@@ -27,14 +27,85 @@ export interface ClaimedOperation extends ProviderOperation {
   before: OrderBeforeCall;
 }
 
+/** One provider call asked for: its key, what it needs, and the trace it runs in. */
+export interface OperationAsk extends OperationKey {
+  request: unknown;
+  /** The trace of the event that asks for it (the runner makes the call in that trace). */
+  traceContext: TraceCarrier;
+}
+
+/** An operation a request statement asked, and with a lease, the operation as claimed. */
+export interface RequestedOperation extends OperationKey {
+  /** Inserted leased to the runner of this process ({@link requestOperations}'s `leaseMs`). */
+  claimed?: LeasedOperation;
+}
+
+/** An operation inserted already claimed, and since when it is leased. */
+export interface LeasedOperation {
+  operation: ClaimedOperation;
+  /**
+   * This process's clock (`Date.now()`) before the statement that leased it: its lease ends
+   * `leaseMs` after that or later (the database counts from the insert itself).
+   */
+  leasedAt: number;
+}
+
 /**
- * Asks for a provider call, in the consumer's transaction, with the active trace context (the
- * runner makes the call in that trace); a second ask of the same one is a no-op. True when this
- * call asked it (false: it was asked before).
+ * Asks for provider calls, in the consumer's transaction, in one statement (whatever their
+ * number: their columns as arrays, `unnest`); a second ask of the same one is a no-op (the
+ * primary key). Returns the ones this statement asked (the others were asked before). The keys
+ * must be different ones.
  *
- * With `inbox`, the same statement writes the consumer's inbox row of the message it applies,
- * only when the call is new (a message handled before fails it): the step of a handler's `alone`
- * form, no transaction around it.
+ * With `inbox` (one ask only), the same statement writes the consumer's inbox row of the
+ * message it applies, only when the call is new (a message handled before fails it): the step
+ * of a handler's `alone` form, no transaction around it.
+ *
+ * With `leaseMs`, each row is inserted already claimed, as a claim would leave it (leased for
+ * `leaseMs` from its insert, its first try), and the statement reads what the claim reads
+ * (`claimed`; the insert is named so in either case): this process's runner is handed the whole operation once committed
+ * and makes no claim of its own. No other runner claims it meanwhile (it is not due); should
+ * the hand-over never happen (the process stopped between the commit and it), the row is due
+ * again when its lease ends and a poll claims it, as after a crash during a call. Only for an
+ * order's first operation (an authorization): the rule that an order's operations run one at a
+ * time, oldest first, is the claim's.
+ */
+export async function requestOperations(
+  db: Kysely<Database>,
+  asks: readonly OperationAsk[],
+  also: { inbox?: InboxEntry; leaseMs?: number } = {},
+): Promise<RequestedOperation[]> {
+  const { inbox, leaseMs } = also;
+  if (inbox && asks.length !== 1) throw new Error('an inbox row goes with one ask only');
+  if (asks.length === 0) return [];
+  const leased = leaseMs !== undefined;
+  const insert = sql`
+    insert into provider_operations (order_id, operation, request, trace_context${leased ? sql`, not_before, tries` : sql``})
+    select *${leased ? sql`, clock_timestamp() + ${leaseMs} * interval '1 millisecond', 1` : sql``}
+      from unnest(${asks.map((a) => a.orderId)}::uuid[],
+                  ${asks.map((a) => a.operation)}::text[],
+                  ${asks.map((a) => JSON.stringify(a.request))}::jsonb[],
+                  ${asks.map((a) => JSON.stringify(a.traceContext))}::jsonb[])
+    on conflict (order_id, operation) do nothing
+    returning *`;
+  const inboxed = inbox ? sql`, inboxed as (${inboxInsertFrom(inbox, 'claimed')})` : sql``;
+  if (leased) {
+    const leasedAt = Date.now();
+    const claimed = await claimReading(db, insert, '', inboxed);
+    return claimed.map((operation) => ({
+      orderId: operation.orderId,
+      operation: operation.operation,
+      claimed: { operation, leasedAt },
+    }));
+  }
+  const { rows } = await sql<{ order_id: string; operation: ProviderOperationKind }>`
+    with claimed as (${insert})${inboxed}
+    select order_id::text as order_id, operation from claimed`.execute(db);
+  return rows.map((row) => ({ orderId: row.order_id, operation: row.operation }));
+}
+
+/**
+ * {@link requestOperations} of one call, in the active trace context. True when this call asked
+ * it (false: it was asked before).
  */
 export async function requestOperation(
   db: Kysely<Database>,
@@ -43,15 +114,12 @@ export async function requestOperation(
   request: unknown = {},
   inbox?: InboxEntry,
 ): Promise<boolean> {
-  const { rows } = await sql<{ requested: number }>`
-    with requested as (
-      insert into provider_operations (order_id, operation, request, trace_context)
-      values (${orderId}::uuid, ${operation}, ${JSON.stringify(request)}::jsonb,
-              ${JSON.stringify(traceCarrier())}::jsonb)
-      on conflict (order_id, operation) do nothing
-      returning order_id)${inbox ? sql`, inboxed as (${inboxInsertFrom(inbox, 'requested')})` : sql``}
-    select count(*)::int as requested from requested`.execute(db);
-  return rows[0]!.requested === 1;
+  const asked = await requestOperations(
+    db,
+    [{ orderId, operation, request, traceContext: traceCarrier() }],
+    { inbox },
+  );
+  return asked.length === 1;
 }
 
 /** Which operation of which order. */
@@ -83,8 +151,8 @@ type ClaimedRow = Omit<PaymentMethodRow, 'id'> & {
 };
 
 /**
- * Runs a claim (an `update ... returning` of the claimed rows) and reads, in the same
- * statement, each claimed operation's order: whether it has a payment, whether it was cancelled,
+ * Runs a claim (an `update ... returning` of the claimed rows, or an insert of rows leased at
+ * once) and reads, in the same statement, each claimed operation's order: whether it has a payment, whether it was cancelled,
  * and the payment method an authorization names (what the runner decides on before it asks the
  * provider; the outcome is written later with the order locked, so this read only saves calls).
  * Oldest first.
@@ -93,9 +161,11 @@ async function claimReading(
   db: Kysely<Database>,
   claim: RawBuilder<unknown>,
   prefix = '',
+  /** More common table expressions (`, name as (...)`), say an inbox row's insert. */
+  more: RawBuilder<unknown> = sql``,
 ): Promise<ClaimedOperation[]> {
   const { rows } = await sql<ClaimedRow>`${sql.raw(prefix)}
-    with claimed as (${claim})
+    with claimed as (${claim})${more}
     select m.*, c.order_id::text as op_order_id, c.operation as op_operation,
            c.request as op_request, c.tries as op_tries, c.trace_context as op_trace_context,
            c.created_at as op_created_at,

@@ -1,11 +1,13 @@
 import type { InboxEntry } from '@bazaar/messaging';
+import { traceCarrier, type TraceCarrier } from '@bazaar/telemetry';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, NewPaymentAttempt, PaymentMethodRow } from '../db/database.js';
 import {
-  requestOperation,
+  requestOperations,
   type OrderBeforeCall,
   type OrderNow,
+  type RequestedOperation,
 } from '../db/provider-operations-repository.js';
 import type { AuthorizeResult, DeclineReason, Money } from '../providers/provider.js';
 import { isExpired } from '../providers/card.js';
@@ -192,19 +194,49 @@ function recordAuthorization(
  * `stock.reserved`, in the consumer's transaction: asks the runner to authorize the order's
  * total (a `provider_operations` row, one per order whatever number of times the event arrives:
  * its primary key turns repeats into no-ops). Nothing else is read or decided here: the runner
- * reads every claimed order in one statement and decides what needs no provider (already paid,
- * cancelled, an unknown or expired card, a provider gone) before it calls the provider, then
- * writes the outcome with the order locked ({@link planAuthorization}) — so the consumer's
- * transaction is its inbox row and this one insert. With `inbox` (a delivery on its own), the
- * insert writes that inbox row too, only when it asks the authorization: no transaction at all.
- * True when this call asked it (false: asked before, and nothing written).
+ * decides, from the order as the claim (or this insert, leased) read it, what needs no provider
+ * (already paid, cancelled, an unknown or expired card, a provider gone) before it calls the
+ * provider, then writes the outcome with the order locked ({@link planAuthorization}) — so the
+ * consumer's transaction is its inbox row and this one insert. With `inbox` (a delivery on its
+ * own), the insert writes that inbox row too, only when it asks the authorization: no
+ * transaction at all. With `leaseMs` (this process's runner runs), the row is inserted already
+ * claimed for that runner (`requestOperations`). Returns what this call asked (undefined: asked
+ * before, and nothing written).
  */
 export async function authorizeOrderPayment(
   db: Kysely<Database>,
   request: AuthorizationRequest,
-  inbox?: InboxEntry,
-): Promise<boolean> {
-  return requestOperation(db, request.orderId, 'authorize', request, inbox);
+  also: { inbox?: InboxEntry; leaseMs?: number } = {},
+): Promise<RequestedOperation | undefined> {
+  const [asked] = await authorizeOrderPayments(
+    db,
+    [{ ...request, traceContext: traceCarrier() }],
+    also,
+  );
+  return asked;
+}
+
+/**
+ * {@link authorizeOrderPayment} for several orders at once, in one insert, each authorization
+ * in the trace of the event that asked it (`traceContext`); the inbox rows are the consumer's.
+ * Returns the ones this call asked (the others were asked before: nothing written for them).
+ * The orders must be different ones.
+ */
+export async function authorizeOrderPayments(
+  db: Kysely<Database>,
+  requests: ReadonlyArray<AuthorizationRequest & { traceContext: TraceCarrier }>,
+  also: { inbox?: InboxEntry; leaseMs?: number } = {},
+): Promise<RequestedOperation[]> {
+  return requestOperations(
+    db,
+    requests.map(({ traceContext, ...request }) => ({
+      orderId: request.orderId,
+      operation: 'authorize',
+      request,
+      traceContext,
+    })),
+    also,
+  );
 }
 
 /**

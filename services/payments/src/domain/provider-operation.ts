@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { AttemptOperation, Database, PaymentRow } from '../db/database.js';
 import { insertAttempt } from '../db/payment-attempts-repository.js';
-import type { OperationKey, OrderNow } from '../db/provider-operations-repository.js';
+import type {
+  LeasedOperation,
+  OperationKey,
+  OrderNow,
+} from '../db/provider-operations-repository.js';
 import type { OperationResult } from '../providers/provider.js';
 import type { PaymentsContext } from './context.js';
 import type { OutcomeBatch } from './outcome-batch.js';
@@ -29,6 +33,19 @@ export interface OperationPlan<R = unknown> {
  */
 export interface OperationHandOff {
   take(key: OperationKey): void;
+  /**
+   * While the runner runs, the lease under which an order's first operation (an authorization)
+   * may be inserted already claimed for it (`requestOperations`' `leaseMs`; twice a claim's, for
+   * the wait until it starts), then handed over whole with {@link takeClaimed}; undefined while
+   * it does not run (insert it due, for a poll).
+   */
+  readonly leaseMs: number | undefined;
+  /**
+   * An operation this process inserted already claimed for its runner, committed: run without a
+   * claim. One not started while a claim's lease is left (the runner stopped, or full) is left
+   * to the poll that claims it once its lease ends.
+   */
+  takeClaimed(leased: LeasedOperation): void;
 }
 
 /** Nothing to ask the provider (the order moved on meanwhile): the operation is only marked done. */

@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '@bazaar/contracts';
 import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import type { PaymentsContext } from '../domain/context.js';
@@ -12,6 +13,9 @@ export const STOCK_QUEUE = 'payments.stock';
 /** The queue payments takes order events from (`<namespace>payments.orders`). */
 export const ORDERS_QUEUE = 'payments.orders';
 
+/** The order a `stock.reserved` is about. */
+const orderOf = (event: EventEnvelope): string => (event.data as { orderId: string }).orderId;
+
 /**
  * Every event payments consumes, in one place. Each queue is durable and payments' own; each
  * handler runs in a transaction with the inbox row, so a redelivered message has its effect once;
@@ -24,9 +28,12 @@ export function subscribe(
   ctx: PaymentsContext,
   runner: OperationHandOff,
 ): void {
-  messaging.subscribe(STOCK_QUEUE, {
-    'stock.reserved': onStockReserved(runner),
-  });
+  messaging.subscribe(
+    STOCK_QUEUE,
+    { 'stock.reserved': onStockReserved(runner) },
+    // Each order's deliveries in delivery order; different orders' are asked together.
+    { laneKey: orderOf },
+  );
   messaging.subscribe(ORDERS_QUEUE, {
     'order.cancelled': onOrderCancelled(ctx, runner),
     'order.shipped': onOrderShipped(ctx, runner),

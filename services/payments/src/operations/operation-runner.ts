@@ -11,6 +11,7 @@ import {
   pendingOperations,
   postponeOperation,
   type ClaimedOperation,
+  type LeasedOperation,
   type OperationKey,
 } from '../db/provider-operations-repository.js';
 import { planAuthorization, type AuthorizationRequest } from '../domain/authorize-payment.js';
@@ -67,9 +68,12 @@ function retryDelay(tries: number, backoffMs: number): number {
  * a `provider_operations` row (with its inbox row, so a redelivered message asks nothing new),
  * acknowledges at once, and hands the row's key to this runner once committed (`take`); the
  * process's sessions send no NOTIFY for their rows (`bazaar.wakes`, set while the runner runs:
- * `watchCommits`), so a hand-off costs neither a notification nor a round trip. A row committed
- * by any other session (another replica, a tool) still notifies its key (`<order id>
- * <operation>`) to every runner listening. The runner claims as many of the keys it was handed
+ * `watchCommits`), so a hand-off costs neither a notification nor a round trip. An
+ * authorization (an order's first operation) is even inserted already claimed for this runner
+ * while it runs (`leaseMs`) and handed over whole (`takeClaimed`): it runs with no claim at all,
+ * and should the process stop before handing it over, a poll claims it once its lease ends. A
+ * row committed by any other session (another replica, a tool) still notifies its key (`<order
+ * id> <operation>`) to every runner listening. The runner claims as many of the keys it was handed
  * or heard of as it has room for in one statement (by key: an index lookup each) that also
  * reads what each needs, calls the provider with no connection held (timeout and retries per
  * try), then writes the outcome and marks the row done in one short transaction, shared with
@@ -100,6 +104,11 @@ export function createOperationRunner(
   let general = false;
   /** Operations handed over or heard of (NOTIFY), not claimed yet, by `<order id> <operation>`. */
   const heard = new Map<string, OperationKey>();
+  /**
+   * Operations handed over already claimed (inserted leased), waiting for room, oldest first,
+   * each until it would start with less than a lease left: later, the poll after its lease.
+   */
+  const handed: Array<{ operation: ClaimedOperation; until: number }> = [];
   let waking = false;
   let poll: NodeJS.Timeout | undefined;
   let listener: NotificationListener | undefined;
@@ -116,6 +125,11 @@ export function createOperationRunner(
   function hear(key: OperationKey | undefined): void {
     if (key && heard.size < MAX_HEARD) heard.set(`${key.orderId} ${key.operation}`, key);
     else general = true;
+    wake();
+  }
+
+  /** Drains in the next microtask (see {@link hear}). */
+  function wake(): void {
     if (waking) return;
     waking = true;
     queueMicrotask(() => {
@@ -127,6 +141,17 @@ export function createOperationRunner(
   /** An operation this process committed. Stopped, it is left to the polls (its next start's too). */
   function take(key: OperationKey): void {
     if (!stopped) hear(key);
+  }
+
+  /**
+   * An operation this process committed already claimed for this runner, for twice the lease
+   * (`leaseMs` below): run with no claim when it starts within one lease of its insert, so that
+   * a whole lease is left, as a claim leaves; later, it waits for the poll after its lease.
+   */
+  function takeClaimed({ operation, leasedAt }: LeasedOperation): void {
+    if (stopped || handed.length >= MAX_HEARD) return;
+    handed.push({ operation, until: leasedAt + options.leaseMs });
+    wake();
   }
 
   async function plan(operation: ClaimedOperation): Promise<OperationPlan<unknown>> {
@@ -183,7 +208,16 @@ export function createOperationRunner(
           // As many as there is room for, in one statement: first the ones heard of, by key.
           // Each with its order as the claim read it (one statement).
           let operations: ClaimedOperation[];
-          if (heard.size > 0) {
+          if (handed.length > 0) {
+            // Claimed by their insert: no statement. One that waited too long (less than a lease
+            // left) is left to the poll that claims it when its lease ends.
+            const now = Date.now();
+            operations = handed
+              .splice(0, room)
+              .filter(({ until }) => until > now)
+              .map(({ operation }) => operation);
+            if (operations.length === 0) continue;
+          } else if (heard.size > 0) {
             const keys: OperationKey[] = [];
             for (const [id, key] of heard) {
               if (keys.length === room) break;
@@ -204,7 +238,7 @@ export function createOperationRunner(
             const done = run(operation).finally(() => {
               active -= 1;
               running.delete(done);
-              if (general || heard.size > 0) void drain();
+              if (general || heard.size > 0 || handed.length > 0) void drain();
             });
             running.add(done);
           }
@@ -221,7 +255,11 @@ export function createOperationRunner(
     get active() {
       return active;
     },
+    get leaseMs() {
+      return stopped ? undefined : 2 * options.leaseMs;
+    },
     take,
+    takeClaimed,
     async start() {
       if (!stopped) return;
       stopped = false;
@@ -247,6 +285,8 @@ export function createOperationRunner(
     },
     async stop() {
       stopped = true;
+      // Their leases end, then a poll (this process's next start, another replica) claims them.
+      handed.length = 0;
       clearInterval(poll);
       // Rows this process commits from now on notify again, for the other replicas' runners.
       unwatch?.();
