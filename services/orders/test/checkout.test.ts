@@ -85,6 +85,34 @@ describe('checkout (POST /v1/orders)', () => {
     return { product, bearer: await h.bearer(), key: uuidv7(), body };
   }
 
+  it("when a shopper checks out, then catalog's price lookup carries the request's id and not the shopper's token", async () => {
+    const product = h.catalog.add();
+    const requestId = uuidv7();
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: {
+        authorization: await h.bearer(uuidv7()),
+        'idempotency-key': uuidv7(),
+        'x-request-id': requestId,
+      },
+      payload: {
+        items: [{ productId: product.productId, quantity: 1 }],
+        shippingAddress: ADDRESS,
+        payment: paymentFor(),
+      },
+    });
+
+    expect(response.statusCode).toBe(202);
+    const lookup = h.catalog.received.findLast(
+      (request) =>
+        request.path === '/internal/prices' &&
+        (request.body as { productIds: string[] }).productIds.includes(product.productId),
+    );
+    expect(lookup?.headers['x-request-id']).toBe(requestId);
+    expect(lookup?.headers).not.toHaveProperty('authorization');
+  });
+
   it('when the same key and body are sent again, then the first answer comes back and no second order exists', async () => {
     const { product, bearer, key, body } = await oneItemCheckout();
     const first = await checkout(bearer, key, body);

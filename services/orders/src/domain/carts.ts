@@ -67,12 +67,12 @@ function visible(cart: CartRecord | undefined, viewer: Viewer): cart is CartReco
   return cart !== undefined && (cart.userId === null || cart.userId === viewer);
 }
 
-async function priced(deps: CartDeps, cart: CartRecord, authorization?: string) {
+async function priced(deps: CartDeps, cart: CartRecord, requestId?: string) {
   const ids = cart.items.map((i) => i.productId);
   const lookup =
     ids.length === 0
       ? { items: [], unknown: [] }
-      : await lookupPricesOrFail(deps.catalog, ids, authorization);
+      : await lookupPricesOrFail(deps.catalog, ids, requestId);
   return cartView(cart, lookup);
 }
 
@@ -91,11 +91,11 @@ export async function getCart(
   deps: CartDeps,
   cartId: string,
   viewer: Viewer,
-  authorization?: string,
+  requestId?: string,
 ): Promise<CartView> {
   const cart = await findCart(deps.db, cartId);
   if (!visible(cart, viewer)) throw errors.ORDERS_CART_NOT_FOUND(`no cart ${cartId}`);
-  return priced(deps, cart, authorization);
+  return priced(deps, cart, requestId);
 }
 
 /**
@@ -111,7 +111,8 @@ export async function setCartItem(
     productId: string;
     quantity: number;
     viewer: Viewer;
-    authorization?: string;
+    /** The request's id, for catalog's logs. */
+    requestId?: string;
   },
 ): Promise<CartView> {
   const { cartId, productId, quantity } = input;
@@ -121,7 +122,7 @@ export async function setCartItem(
     throw errors.ORDERS_CART_CHECKED_OUT(`cart ${cartId} became order ${before.orderId}`);
   }
   const ids = [...new Set([...before.items.map((i) => i.productId), productId])];
-  const lookup = await lookupPricesOrFail(deps.catalog, ids, input.authorization);
+  const lookup = await lookupPricesOrFail(deps.catalog, ids, input.requestId);
   if (quantity > 0 && !lookup.items.some((p) => p.productId === productId)) {
     throw errors.ORDERS_UNKNOWN_PRODUCTS(`unknown products: ${productId}`, {
       productIds: [productId],
@@ -144,6 +145,6 @@ export async function setCartItem(
   });
   // Another request may have added an item meanwhile: price it too rather than call it missing.
   if (after.items.some((i) => !ids.includes(i.productId)))
-    return priced(deps, after, input.authorization);
+    return priced(deps, after, input.requestId);
   return cartView(after, lookup);
 }

@@ -17,8 +17,12 @@ export interface PriceLookup {
 
 /** The one thing orders asks catalog: authoritative prices and stock for up to 100 products. */
 export interface PriceSource {
-  /** Throws `CatalogUnavailableError` when catalog cannot answer. */
-  lookupPrices(productIds: string[], options?: { authorization?: string }): Promise<PriceLookup>;
+  /**
+   * Throws `CatalogUnavailableError` when catalog cannot answer. `requestId` is the request
+   * this lookup serves, for catalog's logs; the shopper's token is not sent (catalog's lookup
+   * checks none).
+   */
+  lookupPrices(productIds: string[], options?: { requestId?: string }): Promise<PriceLookup>;
 }
 
 /** Catalog cannot answer now (refused, timed out, breaker open, 5xx): try again later. */

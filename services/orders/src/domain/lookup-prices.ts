@@ -5,10 +5,10 @@ import { CatalogUnavailableError, type PriceLookup, type PriceSource } from './c
 export async function lookupPricesOrFail(
   catalog: PriceSource,
   productIds: string[],
-  authorization?: string,
+  requestId?: string,
 ): Promise<PriceLookup> {
   try {
-    return await catalog.lookupPrices(productIds, { authorization });
+    return await catalog.lookupPrices(productIds, { requestId });
   } catch (error) {
     if (error instanceof CatalogUnavailableError) {
       throw errors.ORDERS_CATALOG_UNAVAILABLE(

@@ -32,8 +32,8 @@ export interface PlaceOrderInput {
   userId: string;
   idempotencyKey: string;
   request: CheckoutRequest;
-  /** The shopper's `authorization` header, passed on to catalog. */
-  authorization?: string;
+  /** The request's id, passed on to catalog's price lookup (one id in every service's logs). */
+  requestId?: string;
 }
 
 export interface PlaceOrderResult {
@@ -90,7 +90,7 @@ async function checkoutItems(
     priced = await priceOrder(
       deps.catalog,
       requestedLines(input.request, undefined),
-      input.authorization,
+      input.requestId,
     );
   } catch (error) {
     const earlier = await answeredBefore(deps.db, input, print);
@@ -127,7 +127,7 @@ async function checkoutOnce(
   const { lines, total } = await priceOrder(
     deps.catalog,
     requestedLines(input.request, cart),
-    input.authorization,
+    input.requestId,
   );
   const order = newOrder(input, lines, total, deps.now());
   const body = orderView(order);

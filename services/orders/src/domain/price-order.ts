@@ -11,12 +11,12 @@ import { priceLines, type PricedLine, type RequestedLine } from './pricing.js';
 export async function priceOrder(
   catalog: PriceSource,
   requested: RequestedLine[],
-  authorization: string | undefined,
+  requestId: string | undefined,
 ): Promise<{ lines: PricedLine[]; total: Money }> {
   const lookup = await lookupPricesOrFail(
     catalog,
     requested.map((l) => l.productId),
-    authorization,
+    requestId,
   );
   let result;
   try {

@@ -44,8 +44,7 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         response: { 200: CartSchema, ...problemResponses([400, 401, 404, 503]) },
       },
     },
-    async (request) =>
-      getCart(deps, request.params.id, request.user?.id, request.headers.authorization),
+    async (request) => getCart(deps, request.params.id, request.user?.id, request.id),
   );
 
   app.put(
@@ -70,7 +69,7 @@ export async function cartRoutes(app: App, deps: RouteDeps): Promise<void> {
         productId: request.params.productId,
         quantity: request.body.quantity,
         viewer: request.user?.id,
-        authorization: request.headers.authorization,
+        requestId: request.id,
       }),
   );
 }

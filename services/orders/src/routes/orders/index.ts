@@ -53,7 +53,7 @@ export async function orderRoutes(app: App, deps: RouteDeps): Promise<void> {
         userId: request.user!.id,
         idempotencyKey: request.headers['idempotency-key'],
         request: request.body,
-        authorization: request.headers.authorization,
+        requestId: request.id,
       });
       tagSpan({ orderId: result.body.id });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
