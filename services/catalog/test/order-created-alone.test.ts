@@ -137,7 +137,7 @@ describe("order.created's alone form (a delivery on its own)", () => {
 
     expect(applied).toBe(true);
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/^\s*with lines as/);
+    expect(statements[0]).toMatch(/^\s*with orders as/);
     // The handler in a transaction, for comparison: the log sees BEGIN and COMMIT too.
     const other = orderCreated([{ productId: a.id, quantity: 1 }]);
     const inTransaction = await statementsDuring(() =>
