@@ -38,6 +38,14 @@ export function isEventType(type: string): type is EventType {
   return Object.hasOwn(Events, type);
 }
 
+/**
+ * The order an event is about, for the saga's events (`order.*`, `stock.*`, `payment.*`): each
+ * names one in `data.orderId`. The key that keeps one order's deliveries in order on a queue.
+ */
+export function orderIdOf(event: EventEnvelope): string {
+  return (event.data as { orderId: string }).orderId;
+}
+
 // TypeBox checks formats only when told how; these two are all the catalogue uses.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (value) => UUID.test(value));

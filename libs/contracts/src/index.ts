@@ -4,6 +4,7 @@ export {
   EnvelopeSchema,
   EVENT_TYPES,
   isEventType,
+  orderIdOf,
   validateEnvelope,
   type EventData,
   type EventEnvelope,

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, validateEnvelope, type EventEnvelope } from '../src/index.js';
+import { EVENT_TYPES, orderIdOf, validateEnvelope, type EventEnvelope } from '../src/index.js';
 
 const orderId = '019a0000-0000-7000-8000-000000000001';
 const userId = '019a0000-0000-7000-8000-000000000002';
@@ -61,5 +61,14 @@ describe('validateEnvelope', () => {
         'user.registered',
       ]),
     );
+  });
+});
+
+describe('orderIdOf', () => {
+  it('when a saga event is keyed, then its key is the order it names', () => {
+    expect(orderIdOf(envelope())).toBe(orderId);
+    expect(
+      orderIdOf(envelope({ type: 'payment.failed', data: { orderId: userId } as never })),
+    ).toBe(userId);
   });
 });

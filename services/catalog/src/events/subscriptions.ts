@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@bazaar/contracts';
+import { orderIdOf } from '@bazaar/contracts';
 import type { Logger, Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import { onOrderCancelled } from './consumers/order-cancelled.js';
@@ -6,9 +6,6 @@ import { onOrderCreated } from './consumers/order-created.js';
 
 /** The queue catalog consumes order events from (`<namespace>catalog.orders`). */
 export const ORDERS_QUEUE = 'catalog.orders';
-
-/** The order an event of the orders queue is about: each of them names one. */
-const orderOf = (event: EventEnvelope): string => (event.data as { orderId: string }).orderId;
 
 /**
  * Every subscription of the catalog service, in one place.
@@ -24,6 +21,6 @@ export function subscribe(messaging: Messaging<Database>, log: Logger): void {
     },
     // One order's events in delivery order (its cancel after its creation); different orders'
     // may be applied together: a batch's new orders are reserved in one statement per wave.
-    { laneKey: orderOf },
+    { laneKey: orderIdOf },
   );
 }

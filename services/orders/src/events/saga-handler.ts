@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@bazaar/contracts';
+import { orderIdOf, type EventEnvelope } from '@bazaar/contracts';
 import { PermanentError, type Delivered, type InboxEntry, type Logger } from '@bazaar/messaging';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
@@ -95,25 +95,15 @@ export async function handleSagaEventsTogether<T extends SagaEvent>(
   deliveries: Array<Delivered<T>>,
   deps: SagaDeps,
 ): Promise<{ moved: SagaMove[]; left: string[] }> {
-  const byOrder = new Map(
-    deliveries.map(({ event, within }) => [
-      (event.data as { orderId: string }).orderId,
-      { event, within },
-    ]),
-  );
   const type = deliveries[0]!.event.type as SagaEvent;
+  const byOrder = new Map(deliveries.map((delivery) => [orderIdOf(delivery.event), delivery]));
   const orders = [...byOrder].map(([orderId, { within }]) => ({ orderId, within }));
   const { moved, left } = await applySagaStepsTogether(trx, type, orders, deps);
   for (const { order, from, to } of moved) {
-    byOrder.get(order.id)!.within(() =>
+    const { event, within } = byOrder.get(order.id)!;
+    within(() =>
       deps.log.debug(
-        {
-          orderId: order.id,
-          eventId: byOrder.get(order.id)!.event.id,
-          eventType: type,
-          from,
-          to,
-        },
+        { orderId: order.id, eventId: event.id, eventType: type, from, to },
         'order moved',
       ),
     );

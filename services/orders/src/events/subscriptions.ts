@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@bazaar/contracts';
+import { orderIdOf } from '@bazaar/contracts';
 import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import { onPaymentAuthorized } from './consumers/payment-authorized.js';
@@ -11,9 +11,6 @@ import type { SagaDeps } from './saga-handler.js';
 
 /** The queue carrying the saga's answers from catalog and payments to orders. */
 export const SAGA_QUEUE = 'orders.saga';
-
-/** The order a saga event is about: every event on the saga queue names one. */
-const orderOf = (event: EventEnvelope): string => (event.data as { orderId: string }).orderId;
 
 /**
  * Every subscription of the orders service, in one place.
@@ -32,6 +29,6 @@ export function subscribe(messaging: Messaging<Database>, deps: SagaDeps): void 
       'payment.capture_failed': onPaymentCaptureFailed(deps),
     },
     // Each order's events in delivery order; different orders' may be applied together.
-    { laneKey: orderOf },
+    { laneKey: orderIdOf },
   );
 }

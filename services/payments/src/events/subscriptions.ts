@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@bazaar/contracts';
+import { orderIdOf } from '@bazaar/contracts';
 import type { Messaging } from '@bazaar/messaging';
 import type { Database } from '../db/database.js';
 import type { PaymentsContext } from '../domain/context.js';
@@ -12,9 +12,6 @@ export const STOCK_QUEUE = 'payments.stock';
 
 /** The queue payments takes order events from (`<namespace>payments.orders`). */
 export const ORDERS_QUEUE = 'payments.orders';
-
-/** The order a `stock.reserved` is about. */
-const orderOf = (event: EventEnvelope): string => (event.data as { orderId: string }).orderId;
 
 /**
  * Every event payments consumes, in one place. Each queue is durable and payments' own; each
@@ -32,7 +29,7 @@ export function subscribe(
     STOCK_QUEUE,
     { 'stock.reserved': onStockReserved(runner) },
     // Each order's deliveries in delivery order; different orders' are asked together.
-    { laneKey: orderOf },
+    { laneKey: orderIdOf },
   );
   messaging.subscribe(ORDERS_QUEUE, {
     'order.cancelled': onOrderCancelled(ctx, runner),
