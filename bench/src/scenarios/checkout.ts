@@ -42,6 +42,11 @@ export interface CheckoutSettings {
   /** Send the card with every order (one step) instead of a saved method. */
   cardAtCheckout?: boolean;
   cost?: CheckoutCost;
+  /**
+   * Run after the warm-up, before the measured load: on this machine, `vacuum (analyze)` of the
+   * system's databases (autovacuum is off here, on in production; see `vacuumDatabases`).
+   */
+  beforeLoad?: () => Promise<void>;
   onProgress?: (line: string) => void;
 }
 
@@ -61,7 +66,6 @@ export async function checkout(
   const products = await Promise.all(
     Array.from({ length: 20 }, () => storefront.createProduct(settings.adminToken, 10_000_000)),
   );
-  const placed: { id: string; token: string }[] = [];
   // Each order its own shopper, product and idempotency key, drawn when it is sent.
   const order = () => {
     const token = tokens[Math.floor(Math.random() * tokens.length)];
@@ -80,6 +84,11 @@ export async function checkout(
       }),
     };
   };
+  // Warm, as the bare saga is before its run: JIT, pools and prepared statements in every
+  // service, and 50 orders followed to their end.
+  await warmUp(storefront, order, settings.onProgress);
+  await settings.beforeLoad?.();
+  const placed: { id: string; token: string }[] = [];
   const meter = settings.cost ? await startCost(settings.cost.sources) : undefined;
   let accepted: LoadFigures | PacedFigures;
   if (settings.rate) {
@@ -182,6 +191,43 @@ export async function checkout(
     payment: settings.cardAtCheckout ? 'card at checkout' : 'saved method',
     cost,
   };
+}
+
+/** 50 orders on two connections, each followed to its final status (not measured). */
+async function warmUp(
+  storefront: Storefront,
+  order: () => { token: string; headers: Record<string, string>; body: string },
+  onProgress?: (line: string) => void,
+): Promise<void> {
+  const placed: { id: string; token: string }[] = [];
+  await runLoad({
+    url: storefront.url,
+    connections: 2,
+    durationSeconds: 10,
+    amount: 50,
+    title: 'checkout: warm-up',
+    onProgress,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/orders',
+        setupRequest: (req, context) => {
+          const { token, headers, body } = order();
+          (context as { token?: string }).token = token;
+          return { ...req, headers, body };
+        },
+        onResponse: (status, body, context) => {
+          if (status === 202)
+            placed.push({
+              id: (JSON.parse(body) as { id: string }).id,
+              token: (context as { token: string }).token,
+            });
+        },
+      },
+    ],
+  });
+  const deadline = Date.now() + 30_000;
+  await Promise.all(placed.map((o) => storefront.waitFinal(o.token, o.id, deadline)));
 }
 
 /** Waits until none of these orders is pending in orders' database; returns how many confirmed. */
