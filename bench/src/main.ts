@@ -326,7 +326,7 @@ let sink: TraceSink | undefined;
 // the runs and scenarios before it; the bare saga starts from emptied tables.
 const vacuumSystem = local
   ? async () => {
-      progress('vacuum (analyze) of the system\'s databases');
+      progress("vacuum (analyze) of the system's databases");
       await vacuumDatabases(values.postgres!, DATABASES);
     }
   : undefined;

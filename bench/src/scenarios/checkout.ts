@@ -88,7 +88,7 @@ export async function checkout(
   // service, and 50 orders followed to their end.
   await warmUp(storefront, order, settings.onProgress);
   await settings.beforeLoad?.();
-  const placed: { id: string; token: string }[] = [];
+  const placed: Placed[] = [];
   const meter = settings.cost ? await startCost(settings.cost.sources) : undefined;
   let accepted: LoadFigures | PacedFigures;
   if (settings.rate) {
@@ -114,29 +114,11 @@ export async function checkout(
     });
   } else {
     // Saturated: a closed loop, as fast as the connections are answered.
-    const requests: Request[] = [
-      {
-        method: 'POST',
-        path: '/v1/orders',
-        setupRequest: (req, context) => {
-          const { token, headers, body } = order();
-          (context as { token?: string }).token = token;
-          return { ...req, headers, body };
-        },
-        onResponse: (status, body, context) => {
-          if (status === 202)
-            placed.push({
-              id: (JSON.parse(body) as { id: string }).id,
-              token: (context as { token: string }).token,
-            });
-        },
-      },
-    ];
     accepted = await runLoad({
       url: storefront.url,
       connections: settings.connections,
       durationSeconds: settings.durationSeconds,
-      requests,
+      requests: [placing(order, placed)],
       title: settings.title,
       onProgress: settings.onProgress,
     });
@@ -193,13 +175,36 @@ export async function checkout(
   };
 }
 
+type Placed = { id: string; token: string };
+type NewOrder = { token: string; headers: Record<string, string>; body: string };
+
+/** autocannon's request placing a new order each time, each one placed kept with its shopper. */
+function placing(order: () => NewOrder, placed: Placed[]): Request {
+  return {
+    method: 'POST',
+    path: '/v1/orders',
+    setupRequest: (req, context) => {
+      const { token, headers, body } = order();
+      (context as { token?: string }).token = token;
+      return { ...req, headers, body };
+    },
+    onResponse: (status, body, context) => {
+      if (status === 202)
+        placed.push({
+          id: (JSON.parse(body) as { id: string }).id,
+          token: (context as { token: string }).token,
+        });
+    },
+  };
+}
+
 /** 50 orders on two connections, each followed to its final status (not measured). */
 async function warmUp(
   storefront: Storefront,
-  order: () => { token: string; headers: Record<string, string>; body: string },
+  order: () => NewOrder,
   onProgress?: (line: string) => void,
 ): Promise<void> {
-  const placed: { id: string; token: string }[] = [];
+  const placed: Placed[] = [];
   await runLoad({
     url: storefront.url,
     connections: 2,
@@ -207,24 +212,7 @@ async function warmUp(
     amount: 50,
     title: 'checkout: warm-up',
     onProgress,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/orders',
-        setupRequest: (req, context) => {
-          const { token, headers, body } = order();
-          (context as { token?: string }).token = token;
-          return { ...req, headers, body };
-        },
-        onResponse: (status, body, context) => {
-          if (status === 202)
-            placed.push({
-              id: (JSON.parse(body) as { id: string }).id,
-              token: (context as { token: string }).token,
-            });
-        },
-      },
-    ],
+    requests: [placing(order, placed)],
   });
   const deadline = Date.now() + 30_000;
   await Promise.all(placed.map((o) => storefront.waitFinal(o.token, o.id, deadline)));
