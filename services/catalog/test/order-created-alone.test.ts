@@ -1,4 +1,4 @@
-import type { EventData, EventEnvelope } from '@bazaar/contracts';
+import type { EventEnvelope } from '@bazaar/contracts';
 import type { Handling, InboxEntry, Logger } from '@bazaar/messaging';
 import { outboxRows } from '@bazaar/service-kit/testing';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -11,6 +11,8 @@ import {
   availableOf,
   createTestContext,
   makeProduct,
+  orderCreatedData,
+  orderCreatedEvent,
   type TestContext,
 } from './fixtures/context.js';
 
@@ -51,25 +53,8 @@ describe("order.created's alone form (a delivery on its own)", () => {
     await context.close();
   });
 
-  function orderCreated(
-    lines: { productId: string; quantity: number }[],
-  ): EventEnvelope<'order.created'> {
-    const data: EventData<'order.created'> = {
-      orderId: uuidv7(),
-      userId: uuidv7(),
-      lines: lines.map((l) => ({ ...l, unitPrice: { amount: 100, currency: 'EUR' } })),
-      total: { amount: 100 * lines.reduce((n, l) => n + l.quantity, 0), currency: 'EUR' },
-      paymentMethodId: uuidv7(),
-    };
-    return {
-      id: uuidv7(),
-      type: 'order.created',
-      version: 1,
-      time: new Date().toISOString(),
-      source: 'orders',
-      data,
-    };
-  }
+  const orderCreated = (lines: Array<{ productId: string; quantity: number }>) =>
+    orderCreatedEvent(orderCreatedData(lines));
   // Catalog's handlers ask for nothing after their commit.
   const handling: Handling = { afterCommit: () => undefined };
   const entry = (e: EventEnvelope): InboxEntry => ({

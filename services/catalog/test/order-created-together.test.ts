@@ -13,6 +13,8 @@ import {
   availableOf,
   createTestContext,
   makeProduct,
+  orderCreatedData,
+  orderCreatedEvent,
   type TestContext,
 } from './fixtures/context.js';
 
@@ -35,14 +37,7 @@ describe("order.created's together form (a batch's orders)", () => {
     await context.close();
   });
 
-  type Lines = Array<{ productId: string; quantity: number }>;
-  const orderCreated = (lines: Lines, userId = uuidv7()): EventData<'order.created'> => ({
-    orderId: uuidv7(),
-    userId,
-    lines: lines.map((l) => ({ ...l, unitPrice: { amount: 100, currency: 'EUR' } })),
-    total: { amount: 100 * lines.reduce((n, l) => n + l.quantity, 0), currency: 'EUR' },
-    paymentMethodId: uuidv7(),
-  });
+  const orderCreated = orderCreatedData;
   const queue = () => queueNames(context.namespace, ORDERS_QUEUE, []);
 
   /**
@@ -242,14 +237,7 @@ describe("order.created's together form (a batch's orders)", () => {
     const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
     const handler = onOrderCreated(log);
     const handling: Handling = { afterCommit: () => undefined };
-    const envelope = (data: EventData<'order.created'>): EventEnvelope<'order.created'> => ({
-      id: uuidv7(),
-      type: 'order.created',
-      version: 1,
-      time: new Date().toISOString(),
-      source: 'orders',
-      data,
-    });
+    const envelope = orderCreatedEvent;
     const inbox = (events: EventEnvelope[]) => (trx: Kysely<Database>) =>
       sql`insert into inbox_messages (queue, message_id, type)
           select ${ORDERS_QUEUE}, id, 'order.created' from unnest(${events.map((e) => e.id)}::uuid[]) as id`.execute(
