@@ -318,5 +318,44 @@ describe('moveOrdersIfIn (a saga step in one statement)', () => {
       expect(await inboxed(again)).toBe(0);
       expect(await outboxRows(database.db, { data: { orderId: id } })).toHaveLength(1);
     });
+
+    it("when payment.authorized's together form confirms a batch's orders, then an amount other than an order's total is logged as an error for that order only", async () => {
+      const errors: Array<Record<string, unknown>> = [];
+      const logged: SagaDeps = {
+        ...deps,
+        log: { ...deps.log, error: (fields: Record<string, unknown>) => errors.push(fields) },
+      };
+      const right = await pendingOrder();
+      const wrong = await pendingOrder();
+      await moveAll([right, wrong], 'pending');
+      const authorized = (
+        orderId: string,
+        amount: number,
+      ): EventEnvelope<'payment.authorized'> => ({
+        id: uuidv7(),
+        type: 'payment.authorized',
+        version: 1,
+        time: new Date().toISOString(),
+        source: 'payments',
+        data: {
+          orderId,
+          paymentId: uuidv7(),
+          amount: { amount, currency: 'EUR' },
+          provider: 'test',
+        },
+      });
+      const deliveries = [authorized(right, 2450), authorized(wrong, 2449)].map((event) => ({
+        event,
+        within: <R>(fn: () => R): R => fn(),
+      }));
+      const left = await database.db
+        .transaction()
+        .execute((trx) => onPaymentAuthorized(logged).together!(deliveries, trx, handling));
+      expect(left).toEqual([]);
+      expect([await status(right), await status(wrong)]).toEqual(['confirmed', 'confirmed']);
+      expect(errors).toEqual([
+        expect.objectContaining({ orderId: wrong, authorized: { amount: 2449, currency: 'EUR' } }),
+      ]);
+    });
   });
 });

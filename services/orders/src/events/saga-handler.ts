@@ -87,26 +87,33 @@ export async function handleSagaEventAlone(
 /**
  * The `together` form of a saga event's handler (see `EventHandler`): the usual step of every
  * delivery's order in one statement (`applySagaStepsTogether`), each event in its delivery's
- * trace. Returns the moves, and the ids of the events whose order is elsewhere, which the
- * consumer then applies one by one with {@link handleSagaEvent}.
+ * trace. Returns the moves, each with the event that made it, and the ids of the events whose
+ * order is elsewhere, which the consumer then applies one by one with {@link handleSagaEvent}.
  */
 export async function handleSagaEventsTogether<T extends SagaEvent>(
   trx: Transaction<Database>,
   deliveries: Array<Delivered<T>>,
   deps: SagaDeps,
-): Promise<{ moved: SagaMove[]; left: string[] }> {
+): Promise<{ moved: Array<SagaMove & { event: EventEnvelope<T> }>; left: string[] }> {
   const type = deliveries[0]!.event.type as SagaEvent;
   const byOrder = new Map(deliveries.map((delivery) => [orderIdOf(delivery.event), delivery]));
   const orders = [...byOrder].map(([orderId, { within }]) => ({ orderId, within }));
   const { moved, left } = await applySagaStepsTogether(trx, type, orders, deps);
-  for (const { order, from, to } of moved) {
-    const { event, within } = byOrder.get(order.id)!;
+  const movedBy = moved.map((move) => {
+    const { event, within } = byOrder.get(move.order.id)!;
     within(() =>
       deps.log.debug(
-        { orderId: order.id, eventId: event.id, eventType: type, from, to },
+        {
+          orderId: move.order.id,
+          eventId: event.id,
+          eventType: type,
+          from: move.from,
+          to: move.to,
+        },
         'order moved',
       ),
     );
-  }
-  return { moved, left: left.map((orderId) => byOrder.get(orderId)!.event.id) };
+    return { ...move, event };
+  });
+  return { moved: movedBy, left: left.map((orderId) => byOrder.get(orderId)!.event.id) };
 }

@@ -29,8 +29,7 @@ export function onPaymentAuthorized(deps: SagaDeps): EventHandler<Database, 'pay
   };
   handler.together = async (deliveries, trx) => {
     const { moved, left } = await handleSagaEventsTogether(trx, deliveries, deps);
-    const events = new Map(deliveries.map(({ event }) => [event.data.orderId, event]));
-    for (const { order } of moved) checkAmount(events.get(order.id)!, order, deps);
+    for (const { event, order } of moved) checkAmount(event, order, deps);
     return left;
   };
   return handler;
