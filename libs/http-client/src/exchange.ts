@@ -77,7 +77,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
         const body = await readBody(head.attempt, request.passThrough);
         return { status: head.attempt.status, headers: head.attempt.headers, body };
       } catch (error) {
-        const mapped = transport.classify(error, new AbortController().signal, request.signal);
+        const mapped = transport.classify(error, undefined, request.signal);
         if (mapped instanceof UpstreamUnavailableError) {
           last = mapped;
           continue;

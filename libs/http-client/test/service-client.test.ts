@@ -312,6 +312,18 @@ describe('createServiceClient', () => {
     expect(c.isOpen()).toBe(false);
   });
 
+  it('when the caller aborted before the call, then nothing is sent and the call rejects with the reason', async () => {
+    server.on('*', { body: {} });
+    const controller = new AbortController();
+    controller.abort(new Error('gone before asking'));
+    const c = client({ breaker: { volumeThreshold: 1 } });
+    await expect(
+      c.request({ method: 'GET', path: '/', signal: controller.signal, idempotent: true }),
+    ).rejects.toThrow('gone before asking');
+    expect(server.received).toHaveLength(0);
+    expect(c.isOpen()).toBe(false);
+  });
+
   it('when a stream is opened, then events arrive as sent and destroying the body closes the upstream request', async () => {
     let upstreamClosed = false;
     server.on('*', (_seen, response) => {
