@@ -10,6 +10,11 @@ export const WAKES_SETTING = 'bazaar.wakes';
 
 type Listener = () => void;
 
+/** A text that inserts into no watched table (a table name never has a space). */
+const NONE = ' none';
+/** Most statement texts whose watched table is remembered. */
+const TEXTS_REMEMBERED = 500;
+
 /**
  * Which committed inserts a pool's sessions made, told to the process right after the commit.
  *
@@ -34,6 +39,8 @@ export class CommitWatch {
   /** Bumped whenever the watched tables change; each connection carries the version it has. */
   private version = 0;
   private readonly applied = new WeakMap<pg.ClientBase, number>();
+  /** Per statement text, the watched table it inserts into, or {@link NONE}. */
+  private readonly tableOf = new Map<string, string>();
 
   /**
    * Calls `listener` after each commit of this pool that inserted into `table`. Returns the
@@ -63,6 +70,7 @@ export class CommitWatch {
 
   private changed(): void {
     this.version++;
+    this.tableOf.clear();
     const tables = [...this.listeners.keys()];
     // Anywhere in the text: an insert may sit in a CTE of an update's or another insert's.
     this.inserting = tables.length
@@ -109,7 +117,7 @@ export class CommitWatch {
           return result;
         });
       }
-      const table = this.inserting?.exec(text)?.[1]?.toLowerCase();
+      const table = this.insertedTable(text);
       if (table === undefined) return query(text, values);
       if (inTransaction) {
         inserted.add(table);
@@ -121,6 +129,21 @@ export class CommitWatch {
       });
     };
     client.query = run as typeof client.query;
+  }
+
+  /**
+   * The watched table a statement inserts into, if any. Remembered per text: a service runs a
+   * few dozen texts again and again (kysely compiles the same text for the same shape), and the
+   * search scanned the whole text, several hundred characters for a product read, at every
+   * statement. Forgotten when the watched tables change; bounded like the prepared statements'
+   * names (texts past the bound are searched every time).
+   */
+  private insertedTable(text: string): string | undefined {
+    const known = this.tableOf.get(text);
+    if (known !== undefined) return known === NONE ? undefined : known;
+    const table = this.inserting?.exec(text)?.[1]?.toLowerCase();
+    if (this.tableOf.size < TEXTS_REMEMBERED) this.tableOf.set(text, table ?? NONE);
+    return table;
   }
 
   private committed(tables: Set<string>): void {

@@ -93,6 +93,32 @@ describe('commit watch', () => {
     }
   });
 
+  it('when the same text runs again after the watched tables changed, then it is judged against the tables watched now', async () => {
+    // The same compiled text each time: its table is remembered per text until the watched
+    // tables change.
+    const insertNote = () => db.insertInto('notes').values({ id: id() }).execute();
+    const insertJob = () => db.insertInto('jobs').values({ id: id() }).execute();
+    let jobs = 0;
+    const stopJobs = watchCommits(db, 'jobs', () => jobs++);
+    let notes = 0;
+    try {
+      await insertNote();
+      await insertJob();
+      expect(jobs).toBe(1);
+      const stopNotes = watchCommits(db, 'notes', () => notes++);
+      await insertNote();
+      expect(notes).toBe(1);
+      stopNotes!();
+      await insertNote();
+      await insertJob();
+      expect([jobs, notes]).toEqual([2, 1]);
+    } finally {
+      stopJobs!();
+    }
+    await insertJob();
+    expect(jobs).toBe(2);
+  });
+
   it('when a transaction fails at commit, then the listener is not called', async () => {
     let calls = 0;
     const stop = watchCommits(db, 'jobs', () => calls++);

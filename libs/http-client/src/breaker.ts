@@ -39,6 +39,12 @@ export function createGuard(options: GuardOptions): Guard {
         volumeThreshold: breakerOptions.volumeThreshold ?? 10,
         resetTimeout,
         rollingCountTimeout: breakerOptions.rollingCountTimeoutMs ?? 10_000,
+        // The breaker decides on counts (fires, failures) only. opossum's defaults also keep every
+        // call's latency in its window and, once a second, concatenate and sort them all for a
+        // percentile snapshot nobody reads: at a few thousand calls a second, a sort of tens of
+        // thousands of numbers each second and an array push per call.
+        rollingPercentilesEnabled: false,
+        enableSnapshots: false,
         // Only a dependency's unavailability counts against it; a caller that went away does not.
         errorFilter: (error: unknown) => !(error instanceof UpstreamUnavailableError),
       })

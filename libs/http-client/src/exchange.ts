@@ -1,13 +1,13 @@
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
 import { clientEvents } from './metrics.js';
-import { readBody } from './request-parts.js';
+import { bodyOf } from './request-parts.js';
 import type {
   ClientLogger,
   RequestOptions,
   ServiceResponse,
   StreamResponse,
 } from './service-client.js';
-import type { AttemptHead, Transport, Unavailable } from './transport.js';
+import type { Transport, Unavailable, WholeAnswer } from './transport.js';
 import { UpstreamUnavailableError } from './upstream-unavailable-error.js';
 
 export interface RetryPolicy {
@@ -57,9 +57,9 @@ export function createExchange(options: ExchangeOptions): Exchange {
         await sleep(delay);
         if (request.signal?.aborted) throw request.signal.reason;
       }
-      let head: AttemptHead;
+      let answer: WholeAnswer;
       try {
-        head = await transport.attempt(request, false);
+        answer = await transport.whole(request);
       } catch (error) {
         if (error instanceof UpstreamUnavailableError) {
           last = error;
@@ -67,25 +67,13 @@ export function createExchange(options: ExchangeOptions): Exchange {
         }
         throw error;
       }
-      try {
-        if (head.attempt.status >= 500) {
-          await head.attempt.body.dump();
-          const hint = parseRetryAfter(head.attempt.headers['retry-after'] as string | undefined);
-          last = unavailable('server_error', hint ?? defaultRetryAfter, head.attempt.status);
-          continue;
-        }
-        const body = await readBody(head.attempt, request.passThrough);
-        return { status: head.attempt.status, headers: head.attempt.headers, body };
-      } catch (error) {
-        const mapped = transport.classify(error, new AbortController().signal, request.signal);
-        if (mapped instanceof UpstreamUnavailableError) {
-          last = mapped;
-          continue;
-        }
-        throw mapped;
-      } finally {
-        head.done();
+      if (answer.status >= 500) {
+        const hint = parseRetryAfter(answer.headers['retry-after'] as string | undefined);
+        last = unavailable('server_error', hint ?? defaultRetryAfter, answer.status);
+        continue;
       }
+      const body = bodyOf(answer.text, answer.headers['content-type'], request.passThrough);
+      return { status: answer.status, headers: answer.headers, body };
     }
     throw last ?? unavailable('unreachable');
   }

@@ -59,11 +59,10 @@ export function buildPath(prefix: string, path: string, query: RequestOptions['q
 export const isOfType = (contentType: string, mediaType: string): boolean =>
   contentType === mediaType || contentType.startsWith(`${mediaType};`);
 
-/** The answer's body: parsed when it is JSON, but not when it is of the `passThrough` type. */
-export async function readBody(attempt: Attempt, passThrough?: string): Promise<unknown> {
-  const text = await attempt.body.text();
+/** The answer's body from its text: parsed when it is JSON, but not when it is of the `passThrough` type. */
+export function bodyOf(text: string, contentType: unknown, passThrough?: string): unknown {
   if (text === '') return undefined;
-  const type = String(attempt.headers['content-type'] ?? '');
+  const type = String(contentType ?? '');
   if (type.includes('json') && !(passThrough && isOfType(type, passThrough))) {
     try {
       return JSON.parse(text);

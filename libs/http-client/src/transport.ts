@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
 import { traceClientRequest } from '@bazaar/telemetry';
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import {
   buildPath,
   errorCode,
@@ -45,12 +47,48 @@ export interface AttemptHead {
   done: () => void;
 }
 
+/** One attempt's whole answer: its status, headers and body as text. */
+export interface WholeAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
 export interface Transport {
   /** One attempt; resolves with the answer's head, the body still to read, or throws. */
   attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead>;
+  /** One attempt read to its end; throws as {@link attempt} does, or when reading fails. */
+  whole(request: RequestOptions): Promise<WholeAnswer>;
   /** A failure as the caller should see it: the caller's abort, or unavailability, or itself. */
-  classify(error: unknown, own: AbortSignal, caller?: AbortSignal): unknown;
+  classify(error: unknown, own: OwnAbort | undefined, caller?: AbortSignal): unknown;
   close(): Promise<void>;
+}
+
+/** What {@link Transport.classify} reads of an attempt's own abort: whether, and why. */
+export interface OwnAbort {
+  readonly fired: boolean;
+  readonly reason: unknown;
+}
+
+/**
+ * One attempt's abort (its timeout, or its caller went away), handed to undici as its `signal`.
+ * undici takes an `EventEmitter` that emits `abort` as well as an `AbortSignal` (its documented
+ * `signal` option), and reads the reason from its `reason`. An `AbortController` per attempt cost
+ * its `EventTarget` and, in undici, the native abort listener made for a real `AbortSignal`: about
+ * a microsecond per upstream call, for a signal that almost never fires. It has no `aborted`
+ * property on purpose: undici takes anything with one for an `AbortSignal`.
+ */
+export class AttemptAbort extends EventEmitter implements OwnAbort {
+  fired = false;
+  reason: unknown = undefined;
+
+  /** Aborts once; later calls keep the first reason. */
+  abort(reason: unknown): void {
+    if (this.fired) return;
+    this.fired = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
 }
 
 /** The keep-alive pool to one dependency and single attempts over it, with their timeouts. */
@@ -66,15 +104,15 @@ export function createTransport(options: TransportOptions): Transport {
     connect: { timeout: timeoutMs },
   });
 
-  async function attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead> {
-    const controller = new AbortController();
-    const limit = request.timeoutMs ?? timeoutMs;
-    const timer = setTimeout(() => controller.abort(new TimedOut()), limit);
-    const onCallerAbort = () => controller.abort(request.signal?.reason);
-    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  /** What an attempt sends: headers (its span's trace context among them), path and body. */
+  function prepare(request: RequestOptions) {
     const headers: Record<string, string> = { accept: request.passThrough ?? 'application/json' };
-    for (const [key, value] of Object.entries(request.headers ?? {})) {
-      if (value !== undefined) headers[key.toLowerCase()] = value;
+    const given = request.headers;
+    if (given) {
+      for (const key in given) {
+        const value = given[key];
+        if (value !== undefined) headers[key.toLowerCase()] = value;
+      }
     }
     const path = buildPath(prefix, request.path, request.query);
     // The attempt's client span; its trace context goes into the headers.
@@ -87,12 +125,6 @@ export function createTransport(options: TransportOptions): Transport {
       },
       headers,
     );
-    const done = () => {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
-      traced.end();
-    };
-    if (request.signal?.aborted) onCallerAbort();
     let body: string | Buffer | undefined;
     if (request.rawBody) {
       body = request.rawBody.data;
@@ -101,13 +133,117 @@ export function createTransport(options: TransportOptions): Transport {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
+    return { headers, path, body, traced, limit: request.timeoutMs ?? timeoutMs };
+  }
+
+  /**
+   * One attempt read to its end: undici's dispatch with a handler that keeps the chunks, and
+   * aborts through the dispatch's controller. `pool.request` made a readable stream per answer
+   * and took an abort signal, to be read to its end here anyway; this is about 7 µs less per
+   * call (undici alone against a local server: 37 → 30 µs CPU). The timeout covers connecting
+   * to the last byte, as with {@link attempt}; a caller's abort ends it with the caller's reason.
+   */
+  function whole(request: RequestOptions): Promise<WholeAnswer> {
+    const { headers, path, body, traced, limit } = prepare(request);
+    return new Promise<WholeAnswer>((resolve, reject) => {
+      const own = { fired: false, reason: undefined as unknown };
+      let controller: Dispatcher.DispatchController | undefined;
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+        traced.end();
+      };
+      const fail = (error: unknown) => {
+        if (settled) return;
+        traced.failed(error);
+        settle();
+        reject(classify(error, own, request.signal));
+      };
+      const abort = (reason: unknown) => {
+        if (own.fired || settled) return;
+        own.fired = true;
+        own.reason = reason;
+        // Queued for a connection, the request has no controller yet: it fails now, and is
+        // aborted before it is written once it gets one (onRequestStart).
+        if (controller) controller.abort(reason as Error);
+        else fail(reason);
+      };
+      const timer = setTimeout(() => abort(new TimedOut()), limit);
+      const onCallerAbort = () => abort(request.signal?.reason);
+      if (request.signal?.aborted) {
+        fail(request.signal.reason);
+        return;
+      }
+      request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      let status = 0;
+      let answerHeaders: IncomingHttpHeaders = {};
+      const chunks: Buffer[] = [];
+      try {
+        pool.dispatch(
+          {
+            method: request.method,
+            path,
+            headers,
+            body,
+            headersTimeout: limit,
+            bodyTimeout: limit,
+          },
+          {
+            onRequestStart(started) {
+              controller = started;
+              if (own.fired) started.abort(own.reason as Error);
+            },
+            onResponseStart(_controller, statusCode, responseHeaders) {
+              status = statusCode;
+              answerHeaders = responseHeaders;
+              traced.answered(statusCode);
+            },
+            onResponseData(_controller, chunk) {
+              chunks.push(chunk);
+            },
+            onResponseEnd() {
+              if (settled) return;
+              settle();
+              const text =
+                chunks.length === 1
+                  ? chunks[0]!.toString('utf8')
+                  : Buffer.concat(chunks).toString('utf8');
+              resolve({ status, headers: answerHeaders, text });
+            },
+            onResponseError(_controller, error) {
+              fail(error);
+            },
+          },
+        );
+      } catch (error) {
+        fail(error);
+      }
+    });
+  }
+
+  async function attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead> {
+    const { headers, path, body, traced, limit } = prepare(request);
+    const abort = new AttemptAbort();
+    const timer = setTimeout(() => abort.abort(new TimedOut()), limit);
+    const onCallerAbort = () => abort.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+      traced.end();
+    };
+    if (request.signal?.aborted) onCallerAbort();
     try {
+      // undici does not see that an emitter fired before it was handed over.
+      if (abort.fired) throw abort.reason;
       const response = await pool.request({
         method: request.method,
         path,
         headers,
         body,
-        signal: controller.signal,
+        signal: abort,
         headersTimeout: limit,
         bodyTimeout: streaming ? 0 : limit,
       });
@@ -120,13 +256,13 @@ export function createTransport(options: TransportOptions): Transport {
     } catch (error) {
       traced.failed(error);
       done();
-      throw classify(error, controller.signal, request.signal);
+      throw classify(error, abort, request.signal);
     }
   }
 
-  function classify(error: unknown, own: AbortSignal, caller?: AbortSignal): unknown {
+  function classify(error: unknown, own: OwnAbort | undefined, caller?: AbortSignal): unknown {
     if (caller?.aborted) return caller.reason ?? error;
-    if (own.aborted && own.reason instanceof TimedOut)
+    if (own?.fired && own.reason instanceof TimedOut)
       return unavailable('timeout', undefined, undefined, error);
     if (error instanceof undiciErrors.UndiciError || errorCode(error)) {
       const code = errorCode(error) ?? '';
@@ -137,5 +273,5 @@ export function createTransport(options: TransportOptions): Transport {
     return error;
   }
 
-  return { attempt, classify, close: () => pool.close() };
+  return { attempt, whole, classify, close: () => pool.close() };
 }

@@ -160,6 +160,33 @@ describe('createServiceClient', () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it('when the body of an answer stops halfway past the timeout, then the request fails as a timeout', async () => {
+    let closed = false;
+    server.on('*', (_seen, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"half":');
+      response.on('close', () => (closed = true));
+    });
+    const error = await unavailable(
+      client({ timeoutMs: 200, retries: 0 }).request({ method: 'GET', path: '/half' }),
+    );
+    expect(error.reason).toBe('timeout');
+    await eventually(() => closed);
+  });
+
+  it('when a body arrives in pieces that split a character, then it is read whole', async () => {
+    const text = JSON.stringify({ name: 'Café 🧁'.repeat(50) });
+    const bytes = Buffer.from(text);
+    const cut = bytes.indexOf(Buffer.from('🧁')) + 2;
+    server.on('*', (_seen, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(bytes.subarray(0, cut));
+      setTimeout(() => response.end(bytes.subarray(cut)), 20);
+    });
+    const answer = await client().request({ method: 'GET', path: '/pieces' });
+    expect(answer.body).toEqual(JSON.parse(text));
+  });
+
   it('when an idempotent request meets a 503 then a 200, then it is retried and succeeds', async () => {
     server.on('*', (_seen, response) =>
       server.received.length === 1
@@ -309,6 +336,18 @@ describe('createServiceClient', () => {
     });
     setTimeout(() => controller.abort(new Error('client went away')), 50);
     await expect(pending).rejects.toThrow('client went away');
+    expect(c.isOpen()).toBe(false);
+  });
+
+  it('when the caller aborted before the call, then nothing is sent and the call rejects with the reason', async () => {
+    server.on('*', { body: {} });
+    const controller = new AbortController();
+    controller.abort(new Error('gone before asking'));
+    const c = client({ breaker: { volumeThreshold: 1 } });
+    await expect(
+      c.request({ method: 'GET', path: '/', signal: controller.signal, idempotent: true }),
+    ).rejects.toThrow('gone before asking');
+    expect(server.received).toHaveLength(0);
     expect(c.isOpen()).toBe(false);
   });
 

@@ -91,6 +91,10 @@ function withRefusals(document: OpenApiDocument): OpenApiDocument {
   return { ...document, components: { ...document.components, schemas } };
 }
 
+/** Whether a logger writes `info` lines (pino's `isLevelEnabled`; a logger without it: yes). */
+const infoEnabled = (log: FastifyBaseLogger): boolean =>
+  (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') ?? true;
+
 /**
  * One log line per request instead of Fastify's two ("incoming request", then "request
  * completed"): the completed line carries the request too. Half the logging cost of every
@@ -105,6 +109,9 @@ class OneLinePerRequest extends LogController {
     reply: FastifyReply,
     metadata?: Record<string, unknown>,
   ): void {
+    // Nothing to write below `info` (a service run at `warn`): no trace context to enter, no
+    // line to build. An error is still logged as Fastify logs it, at `error`.
+    if (!error && !infoEnabled(reply.log)) return;
     // Written when the answer is sent, outside the request's handling: in its trace context, so
     // the line carries its trace and span ids.
     const traced = (request as TracedRequest)[TRACE_CONTEXT];

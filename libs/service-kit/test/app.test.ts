@@ -6,11 +6,14 @@ const errors = defineErrors({
   THING_NOT_FOUND: { status: 404, title: 'Thing not found' },
 });
 
-async function buildTestApp(logLines: string[] = []): Promise<App> {
+async function buildTestApp(
+  logLines: string[] = [],
+  logLevel: 'info' | 'warn' = 'info',
+): Promise<App> {
   const app = await createApp({
     name: 'kit-test',
     version: '1.2.3',
-    logLevel: 'info',
+    logLevel,
     logStream: new Writable({
       write(chunk, _encoding, done) {
         logLines.push(String(chunk));
@@ -226,5 +229,28 @@ describe('service kit app', () => {
       res: { statusCode: 200 },
     });
     expect(lines[0].responseTime).toEqual(expect.any(Number));
+  });
+});
+
+describe('createApp at warn', () => {
+  const logLines: string[] = [];
+  let app: App;
+
+  beforeAll(async () => {
+    app = await buildTestApp(logLines, 'warn');
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('when a request is served, then no line is written; when one fails, then its error is', async () => {
+    await app.inject({ url: '/things?limit=2', headers: { 'x-request-id': 'served-quietly' } });
+    const failed = await app.inject({ url: '/boom', headers: { 'x-request-id': 'failed-loudly' } });
+    expect(failed.statusCode).toBe(500);
+    const lines = logLines.map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.reqId === 'served-quietly')).toEqual([]);
+    expect(lines.filter((l) => l.reqId === 'failed-loudly')).toEqual([
+      expect.objectContaining({ level: 50 }),
+    ]);
   });
 });
