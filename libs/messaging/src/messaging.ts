@@ -93,8 +93,8 @@ const DEFAULT_INBOX: InboxSettings = {
 };
 
 const DEFAULT_SUBSCRIPTION: SubscriptionSettings = {
-  prefetch: 32,
-  batchSize: 16,
+  prefetch: 128,
+  batchSize: 64,
   lanes: 1,
   retryDelaysMs: [1000, 5000, 30_000, 120_000],
   deliveryLimit: 10,
