@@ -229,6 +229,21 @@ describe('moveOrdersIfIn (a saga step in one statement)', () => {
         },
       };
     }
+    function authorized(orderId: string, amount: number): EventEnvelope<'payment.authorized'> {
+      return {
+        id: uuidv7(),
+        type: 'payment.authorized',
+        version: 1,
+        time: new Date().toISOString(),
+        source: 'payments',
+        data: {
+          orderId,
+          paymentId: uuidv7(),
+          amount: { amount, currency: 'EUR' },
+          provider: 'test',
+        },
+      };
+    }
     // Orders' handlers ask for nothing after their commit.
     const handling: Handling = { afterCommit: () => undefined };
     const entry = (event: EventEnvelope) => ({
@@ -288,19 +303,7 @@ describe('moveOrdersIfIn (a saga step in one statement)', () => {
     it('when payment.authorized finds the order stock_reserved, then it is confirmed with its history, order.confirmed and inbox rows', async () => {
       const id = await pendingOrder();
       await move(id, 'pending');
-      const event: EventEnvelope<'payment.authorized'> = {
-        id: uuidv7(),
-        type: 'payment.authorized',
-        version: 1,
-        time: new Date().toISOString(),
-        source: 'payments',
-        data: {
-          orderId: id,
-          paymentId: uuidv7(),
-          amount: { amount: 2450, currency: 'EUR' },
-          provider: 'test',
-        },
-      };
+      const event = authorized(id, 2450);
       expect(
         await onPaymentAuthorized(deps).alone!(event, database.db, entry(event), handling),
       ).toBe(true);
@@ -328,22 +331,6 @@ describe('moveOrdersIfIn (a saga step in one statement)', () => {
       const right = await pendingOrder();
       const wrong = await pendingOrder();
       await moveAll([right, wrong], 'pending');
-      const authorized = (
-        orderId: string,
-        amount: number,
-      ): EventEnvelope<'payment.authorized'> => ({
-        id: uuidv7(),
-        type: 'payment.authorized',
-        version: 1,
-        time: new Date().toISOString(),
-        source: 'payments',
-        data: {
-          orderId,
-          paymentId: uuidv7(),
-          amount: { amount, currency: 'EUR' },
-          provider: 'test',
-        },
-      });
       const deliveries = [authorized(right, 2450), authorized(wrong, 2449)].map((event) => ({
         event,
         within: <R>(fn: () => R): R => fn(),
