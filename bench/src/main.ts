@@ -457,7 +457,7 @@ if (scenarios.length > 0) {
         adminToken,
         title: 'checkout: saturated',
         cardAtCheckout: values['card-at-checkout'],
-        beforeLoad: vacuumSystem,
+        beforeWarmUp: vacuumSystem,
         cost: !local
           ? undefined
           : {
@@ -508,7 +508,7 @@ if (scenarios.length > 0) {
           rate,
           title: `saga: ${rate} orders/s`,
           cardAtCheckout: values['card-at-checkout'],
-          beforeLoad: vacuumSystem,
+          beforeWarmUp: vacuumSystem,
         });
         runs.push({ rate, ...figures });
         printTable(`Sustained saga at ${rate} orders/s`, [

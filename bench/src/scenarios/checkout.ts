@@ -43,10 +43,11 @@ export interface CheckoutSettings {
   cardAtCheckout?: boolean;
   cost?: CheckoutCost;
   /**
-   * Run after the warm-up, before the measured load: on this machine, `vacuum (analyze)` of the
-   * system's databases (autovacuum is off here, on in production; see `vacuumDatabases`).
+   * Run before the warm-up: on this machine, `vacuum (analyze)` of the system's databases
+   * (autovacuum is off here, on in production; see `vacuumDatabases`). Before it, not after:
+   * the plans, pools and caches a vacuum unsettles are warm again when the measured load starts.
    */
-  beforeLoad?: () => Promise<void>;
+  beforeWarmUp?: () => Promise<void>;
   onProgress?: (line: string) => void;
 }
 
@@ -86,8 +87,8 @@ export async function checkout(
   };
   // Warm, as the bare saga is before its run: JIT, pools and prepared statements in every
   // service, and 50 orders followed to their end.
+  await settings.beforeWarmUp?.();
   await warmUp(storefront, order, settings.onProgress);
-  await settings.beforeLoad?.();
   const placed: Placed[] = [];
   const meter = settings.cost ? await startCost(settings.cost.sources) : undefined;
   let accepted: LoadFigures | PacedFigures;
