@@ -79,7 +79,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
   }
 
   async function openStream(request: RequestOptions): Promise<StreamResponse> {
-    const { attempt: head, done } = await transport.attempt(request, true);
+    const { attempt: head, done } = await transport.attempt(request);
     head.body.once('close', done);
     // Destroying the body (the caller went away) emits an abort error; that is the intent, not a
     // failure, and without a listener it would crash the process. Consumers may add their own.

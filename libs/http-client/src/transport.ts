@@ -55,16 +55,17 @@ export interface WholeAnswer {
 }
 
 export interface Transport {
-  /** One attempt; resolves with the answer's head, the body still to read, or throws. */
-  attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead>;
+  /**
+   * One attempt at a stream; resolves with the answer's head, the body still to read (the
+   * timeout covers the head only), or throws.
+   */
+  attempt(request: RequestOptions): Promise<AttemptHead>;
   /** One attempt read to its end; throws as {@link attempt} does, or when reading fails. */
   whole(request: RequestOptions): Promise<WholeAnswer>;
-  /** A failure as the caller should see it: the caller's abort, or unavailability, or itself. */
-  classify(error: unknown, own: OwnAbort | undefined, caller?: AbortSignal): unknown;
   close(): Promise<void>;
 }
 
-/** What {@link Transport.classify} reads of an attempt's own abort: whether, and why. */
+/** What `classify` reads of an attempt's own abort: whether, and why. */
 export interface OwnAbort {
   readonly fired: boolean;
   readonly reason: unknown;
@@ -223,7 +224,7 @@ export function createTransport(options: TransportOptions): Transport {
     });
   }
 
-  async function attempt(request: RequestOptions, streaming: boolean): Promise<AttemptHead> {
+  async function attempt(request: RequestOptions): Promise<AttemptHead> {
     const { headers, path, body, traced, limit } = prepare(request);
     const abort = new AttemptAbort();
     const timer = setTimeout(() => abort.abort(new TimedOut()), limit);
@@ -245,10 +246,10 @@ export function createTransport(options: TransportOptions): Transport {
         body,
         signal: abort,
         headersTimeout: limit,
-        bodyTimeout: streaming ? 0 : limit,
+        bodyTimeout: 0,
       });
       traced.answered(response.statusCode);
-      if (streaming) clearTimeout(timer);
+      clearTimeout(timer);
       return {
         attempt: { status: response.statusCode, headers: response.headers, body: response.body },
         done,
@@ -260,9 +261,10 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
-  function classify(error: unknown, own: OwnAbort | undefined, caller?: AbortSignal): unknown {
+  /** A failure as the caller should see it: the caller's abort, or unavailability, or itself. */
+  function classify(error: unknown, own: OwnAbort, caller?: AbortSignal): unknown {
     if (caller?.aborted) return caller.reason ?? error;
-    if (own?.fired && own.reason instanceof TimedOut)
+    if (own.fired && own.reason instanceof TimedOut)
       return unavailable('timeout', undefined, undefined, error);
     if (error instanceof undiciErrors.UndiciError || errorCode(error)) {
       const code = errorCode(error) ?? '';
@@ -273,5 +275,5 @@ export function createTransport(options: TransportOptions): Transport {
     return error;
   }
 
-  return { attempt, whole, classify, close: () => pool.close() };
+  return { attempt, whole, close: () => pool.close() };
 }
