@@ -288,6 +288,26 @@ export async function captureEvents(options: {
 }
 
 /**
+ * An event's envelope as its publisher would write it: a new id, the type's current version,
+ * now, and `source` the type's declared publisher (`PUBLISHERS` of `@bazaar/contracts`) unless
+ * given.
+ */
+export function testEnvelope<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  options: { id?: string; source?: string; time?: string } = {},
+): EventEnvelope<T> {
+  return {
+    id: options.id ?? uuidv7(),
+    type,
+    version: Events[type]?.current ?? 1,
+    time: options.time ?? new Date().toISOString(),
+    source: options.source ?? PUBLISHERS[type] ?? 'test',
+    data,
+  };
+}
+
+/**
  * Publishes an event onto the namespace's exchange as another service would (valid envelope,
  * persistent, confirmed, with the active trace context; `source` defaults to the type's declared
  * publisher, `PUBLISHERS` of `@bazaar/contracts`); returns its envelope. Fails when no
@@ -304,14 +324,7 @@ export async function publishEvent<T extends EventType>(options: {
   /** Skip the schema check, to see how a consumer treats a bad event. */
   validate?: boolean;
 }): Promise<EventEnvelope<T>> {
-  const envelope: EventEnvelope<T> = {
-    id: options.id ?? uuidv7(),
-    type: options.type,
-    version: Events[options.type]?.current ?? 1,
-    time: options.time ?? new Date().toISOString(),
-    source: options.source ?? PUBLISHERS[options.type] ?? 'test',
-    data: options.data,
-  };
+  const envelope = testEnvelope(options.type, options.data, options);
   if (options.validate !== false) {
     const problems = validateEnvelope(envelope);
     if (problems.length) throw new InvalidEventError(options.type, problems);

@@ -4,6 +4,7 @@ import type { Database } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import type { EventEnvelope } from '@bazaar/contracts';
 import { checkWrittenEvent, type Handling } from '@bazaar/messaging';
+import { testEnvelope } from '@bazaar/messaging/testing';
 import { sql } from 'kysely';
 import { outboxRows } from '@bazaar/service-kit/testing';
 import { insertOrder, listStatusChanges, moveOrdersIfIn } from '../src/db/orders-repository.js';
@@ -213,37 +214,21 @@ describe('moveOrdersIfIn (a saga step in one statement)', () => {
     };
     const alone = onStockReserved(deps).alone!;
 
-    function reserved(orderId: string): EventEnvelope<'stock.reserved'> {
-      return {
-        id: uuidv7(),
-        type: 'stock.reserved',
-        version: 1,
-        time: new Date().toISOString(),
-        source: 'catalog',
-        data: {
-          orderId,
-          userId: uuidv7(),
-          lines: [{ productId: uuidv7(), quantity: 1 }],
-          total: { amount: 2450, currency: 'EUR' },
-          paymentMethodId: uuidv7(),
-        },
-      };
-    }
-    function authorized(orderId: string, amount: number): EventEnvelope<'payment.authorized'> {
-      return {
-        id: uuidv7(),
-        type: 'payment.authorized',
-        version: 1,
-        time: new Date().toISOString(),
-        source: 'payments',
-        data: {
-          orderId,
-          paymentId: uuidv7(),
-          amount: { amount, currency: 'EUR' },
-          provider: 'test',
-        },
-      };
-    }
+    const reserved = (orderId: string) =>
+      testEnvelope('stock.reserved', {
+        orderId,
+        userId: uuidv7(),
+        lines: [{ productId: uuidv7(), quantity: 1 }],
+        total: { amount: 2450, currency: 'EUR' },
+        paymentMethodId: uuidv7(),
+      });
+    const authorized = (orderId: string, amount: number) =>
+      testEnvelope('payment.authorized', {
+        orderId,
+        paymentId: uuidv7(),
+        amount: { amount, currency: 'EUR' },
+        provider: 'test',
+      });
     // Orders' handlers ask for nothing after their commit.
     const handling: Handling = { afterCommit: () => undefined };
     const entry = (event: EventEnvelope) => ({
