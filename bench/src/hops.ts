@@ -1,5 +1,6 @@
-// `pnpm --filter @bazaar/bench hops -- FILE`: where the time of a checkout order went, hop by
-// hop, from the spans a `pnpm bench -- --spans FILE` run wrote (or any file of such JSON lines).
+// `pnpm --filter @bazaar/bench hops -- FILE [--last]`: where the time of a checkout order went,
+// hop by hop, from the spans a `pnpm bench -- --spans FILE` run wrote (or any file of such JSON
+// lines); `--last` keeps the orders of the file's last run only (the paced one).
 // Each hop is the time from one point of an order's way to the next, over the orders whose trace
 // shows every point; span starts have 1 ms resolution (the SDK anchors them to the wall clock).
 import { readFileSync } from 'node:fs';
@@ -135,17 +136,42 @@ export function hops(spans: readonly SpanLine[]): { orders: number; hops: Hop[] 
   };
 }
 
+/** A pause between two accepted orders that ends one run of the bench and starts the next. */
+const RUN_PAUSE_MS = 1000;
+
+/**
+ * The spans of the orders of the last run in `spans`: a `--spans` file holds every checkout
+ * of a bench (the saturated one, then the paced one), each run a stream of accepts with a pause
+ * of a second or more before the next run's (its warm-up comes with it when it follows without
+ * such a pause).
+ */
+export function lastRun(spans: readonly SpanLine[]): SpanLine[] {
+  const accepts = spans
+    .filter((span) => matches(span, POINTS[0]!))
+    .sort((a, b) => a.startMs - b.startMs);
+  let first = 0;
+  for (let i = 1; i < accepts.length; i++) {
+    if (accepts[i]!.startMs - accepts[i - 1]!.startMs >= RUN_PAUSE_MS) first = i;
+  }
+  const traces = new Set(accepts.slice(first).map((span) => span.traceId));
+  return spans.filter((span) => traces.has(span.traceId));
+}
+
 if (process.argv[1]?.endsWith('hops.ts')) {
-  const file = process.argv.slice(2).find((arg) => arg !== '--');
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  const last = args.includes('--last');
+  const file = args.find((arg) => !arg.startsWith('--'));
   if (!file) {
-    process.stderr.write('usage: pnpm --filter @bazaar/bench hops -- FILE (from --spans FILE)\n');
+    process.stderr.write(
+      'usage: pnpm --filter @bazaar/bench hops -- FILE [--last] (FILE from --spans FILE; --last: only the last run in it, the paced one)\n',
+    );
     process.exit(2);
   }
-  const spans = readFileSync(file, 'utf8')
+  const all = readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as SpanLine);
-  const { orders, hops: figures } = hops(spans);
+  const { orders, hops: figures } = hops(last ? lastRun(all) : all);
   printTable(
     `Where an order's time went: ${orders} orders with every point traced (time from the point before)`,
     figures.map((hop) => [hop.label, ms(hop.p50), `p95 ${ms(hop.p95)}, p99 ${ms(hop.p99)}`]),

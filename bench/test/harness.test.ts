@@ -7,7 +7,7 @@ import { prepareCeilingDatabase } from '../src/ceilings/setup.js';
 import { sumMetric, vacuumDatabases } from '../src/cost.js';
 import { cpuBetween, processCpu, threadCpu } from '../src/cpu.js';
 import { percentiles } from '../src/load.js';
-import { hops } from '../src/hops.js';
+import { hops, lastRun } from '../src/hops.js';
 import { spanLines, spansInExport, type SpanLine } from '../src/system.js';
 import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
 import { AMQP, POSTGRES } from './servers.js';
@@ -285,6 +285,40 @@ describe('bench harness', () => {
     const { orders, hops: figures } = hops([...unfinished, ...order.reverse()]);
     expect(orders).toBe(1);
     expect(figures.map((hop) => hop.p50)).toEqual([10, 2, 3, 5, 2, 3, 5, 3, 7, 1, 3, 3]);
+  });
+
+  it('when a spans file holds several runs, then the last run is the orders accepted after the last pause of a second or more', () => {
+    const accept = (traceId: string, startMs: number): SpanLine => ({
+      service: 'storefront',
+      traceId,
+      spanId: `s-${traceId}`,
+      parentSpanId: undefined,
+      name: 'POST /v1/orders',
+      startMs,
+      endMs: startMs + 5,
+      attributes: {},
+    });
+    const child = (traceId: string, startMs: number): SpanLine => ({
+      ...accept(traceId, startMs),
+      service: 'orders',
+      spanId: `o-${traceId}`,
+      name: 'process orders.saga',
+    });
+    // Saturated: a, b; 2 s later the warm-up w (0.5 s before the paced run) and the paced p, q.
+    const spans = [
+      accept('a', 0),
+      accept('b', 10),
+      child('b', 1_500),
+      accept('w', 2_010),
+      accept('p', 2_500),
+      child('a', 2_600),
+      accept('q', 2_520),
+      child('q', 2_700),
+    ];
+
+    expect(new Set(lastRun(spans).map((span) => span.traceId))).toEqual(new Set(['w', 'p', 'q']));
+    expect(lastRun(spans)).toHaveLength(4);
+    expect(lastRun([])).toEqual([]);
   });
 });
 
