@@ -10,6 +10,7 @@ import {
   availableOf,
   createTestContext,
   makeProduct,
+  orderCreatedData,
   type TestContext,
 } from './fixtures/context.js';
 
@@ -37,13 +38,6 @@ describe('stock reservations', () => {
     await context.close();
   });
 
-  const order = (lines: { productId: string; quantity: number }[]): EventData<'order.created'> => ({
-    orderId: uuidv7(),
-    userId: uuidv7(),
-    lines: lines.map((l) => ({ ...l, unitPrice: { amount: 100, currency: 'EUR' } })),
-    total: { amount: 100 * lines.reduce((n, l) => n + l.quantity, 0), currency: 'EUR' },
-    paymentMethodId: uuidv7(),
-  });
   const reserve = (data: EventData<'order.created'>) =>
     db.transaction().execute((trx) => reserveStock(trx, data));
   const release = (data: { orderId: string; userId: string }) =>
@@ -59,7 +53,7 @@ describe('stock reservations', () => {
   it('when every line is in stock, then all are reserved and stock.reserved echoes total and payment method', async () => {
     const a = await makeProduct(context.db, { stock: 5 });
     const b = await makeProduct(context.db, { stock: 5 });
-    const data = order([
+    const data = orderCreatedData([
       { productId: b.id, quantity: 2 },
       { productId: a.id, quantity: 1 },
       { productId: b.id, quantity: 1 },
@@ -87,7 +81,7 @@ describe('stock reservations', () => {
     const plenty = await makeProduct(context.db, { stock: 10 });
     const scarce = await makeProduct(context.db, { stock: 1 });
     const unknown = uuidv7();
-    const data = order([
+    const data = orderCreatedData([
       { productId: plenty.id, quantity: 3 },
       { productId: scarce.id, quantity: 2 },
       { productId: unknown, quantity: 1 },
@@ -119,7 +113,7 @@ describe('stock reservations', () => {
   it('when 300 single-unit orders race for 50 units, then exactly 50 are reserved, 250 rejected, stock ends at 0', async () => {
     const product = await makeProduct(context.db, { stock: 50 });
     const orders = Array.from({ length: 300 }, () =>
-      order([{ productId: product.id, quantity: 1 }]),
+      orderCreatedData([{ productId: product.id, quantity: 1 }]),
     );
     const results = await Promise.all(orders.map(reserve));
     const outcomes = results.map((r) => r.outcome);
@@ -154,7 +148,7 @@ describe('stock reservations', () => {
     const random = (n: number) => Math.floor(Math.random() * n);
     const orders = Array.from({ length: 200 }, () => {
       const picked = [...products].sort(() => Math.random() - 0.5).slice(0, 2 + random(4));
-      return order(picked.map((p) => ({ productId: p.id, quantity: 1 + random(3) })));
+      return orderCreatedData(picked.map((p) => ({ productId: p.id, quantity: 1 + random(3) })));
     });
     const settled = await Promise.allSettled(orders.map(reserve));
     const failures = settled.filter((s) => s.status === 'rejected');
@@ -177,7 +171,7 @@ describe('stock reservations', () => {
 
   it('when the same order.created is handled twice, even at once, then it reserves once', async () => {
     const product = await makeProduct(context.db, { stock: 10 });
-    const data = order([{ productId: product.id, quantity: 4 }]);
+    const data = orderCreatedData([{ productId: product.id, quantity: 4 }]);
     const results = await Promise.all([reserve(data), reserve(data)]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'reserved']);
     expect((await reserve(data)).outcome).toBe('duplicate');
@@ -191,7 +185,7 @@ describe('stock reservations', () => {
 
   it('when the same order.cancelled is handled twice, even at once, then it releases once', async () => {
     const product = await makeProduct(context.db, { stock: 10 });
-    const data = order([{ productId: product.id, quantity: 4 }]);
+    const data = orderCreatedData([{ productId: product.id, quantity: 4 }]);
     await reserve(data);
     const results = await Promise.all([release(data), release(data)]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['nothing-held', 'released']);
@@ -201,7 +195,7 @@ describe('stock reservations', () => {
 
   it('when order.cancelled arrives before its order.created, then the late order reserves nothing', async () => {
     const product = await makeProduct(context.db, { stock: 10 });
-    const data = order([{ productId: product.id, quantity: 4 }]);
+    const data = orderCreatedData([{ productId: product.id, quantity: 4 }]);
     expect(await release(data)).toEqual({ outcome: 'nothing-held' });
     expect(await reserve(data)).toEqual({ outcome: 'cancelled' });
     expect(await availableOf(context.db, product.id)).toBe(10);
@@ -218,10 +212,10 @@ describe('stock reservations', () => {
       (await outboxRows(context.db, { type: 'product.updated' })).filter(
         (e) => e.data.product.id === product.id,
       );
-    const partial = order([{ productId: product.id, quantity: 1 }]);
+    const partial = orderCreatedData([{ productId: product.id, quantity: 1 }]);
     await reserve(partial);
     expect(await updatesOf()).toHaveLength(0);
-    const emptying = order([{ productId: product.id, quantity: 2 }]);
+    const emptying = orderCreatedData([{ productId: product.id, quantity: 2 }]);
     await reserve(emptying);
     let updates = await updatesOf();
     expect(updates).toHaveLength(1);
@@ -237,7 +231,7 @@ describe('stock reservations', () => {
   it('when a product is deleted while an order holds it, then the cancellation still completes', async () => {
     const kept = await makeProduct(context.db, { stock: 5 });
     const doomed = await makeProduct(context.db, { stock: 5 });
-    const data = order([
+    const data = orderCreatedData([
       { productId: kept.id, quantity: 1 },
       { productId: doomed.id, quantity: 1 },
     ]);
