@@ -8,6 +8,7 @@
 //   pnpm bench -- --web-url http://127.0.0.1:8086   where the web shop is (with --url)
 //   pnpm bench -- --tracing-rate 50  the tracing scenario's pace (0: saturated)
 //   pnpm bench -- --tracing-pairs 3  its segments: 3 pairs of tracing off and on (alternating)
+//   pnpm bench -- --paced-pairs 3    the paced saga's: 3 pairs of the system and the bare saga
 //   pnpm bench -- --card-at-checkout   orders send the card (one step) instead of a saved method
 //   pnpm bench -- --spans spans.jsonl   every span exported, a JSON line each; then
 //   pnpm --filter @bazaar/bench hops -- spans.jsonl   where a checkout order's time went, hop by hop
@@ -16,7 +17,7 @@
 //   --catalog-database-url, --search-database-url, --catalog-url: where the seed and the reindex
 //                                   write and read (defaults: the local system's)
 import { existsSync } from 'node:fs';
-import { constants, loadavg } from 'node:os';
+import { constants, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { commandLine, oneOf, wholeNumber } from '@bazaar/cli';
 import { runCeilings, type Ceilings } from './ceilings/run-ceilings.js';
@@ -30,7 +31,16 @@ import { browse } from './scenarios/browse.js';
 import { checkout } from './scenarios/checkout.js';
 import { flashSale } from './scenarios/flash-sale.js';
 import { search } from './scenarios/search.js';
-import { median, signedPercent, tracingSchedule, tracingSummary } from './scenarios/tracing.js';
+import {
+  pacedSchedule,
+  pacedSummary,
+  type PacedMedians,
+  type PacedSegment,
+  type PacedSide,
+  type PacedSummary,
+} from './scenarios/paced-saga.js';
+import { signedPercent, tracingSchedule, tracingSummary } from './scenarios/tracing.js';
+import { median } from './segments.js';
 import { webPages } from './scenarios/web-pages.js';
 import { ensureSearchCatalog, type SearchCatalog } from './scenarios/search-catalog.js';
 import { searchEngine, searchEngineRows } from './scenarios/search-engine-run.js';
@@ -67,6 +77,7 @@ const {
   tracingRate,
   tracingPairs,
   sagaRate,
+  pacedPairs,
 } = commandLine(
   {
     name: 'bench',
@@ -121,6 +132,13 @@ const {
         default: '0',
         description:
           "orders/s of the paced saga scenario (0: half the bare saga's confirmed rate, the #21 target's pace)",
+      },
+      'paced-pairs': {
+        type: 'string',
+        value: 'N',
+        default: '3',
+        description:
+          'segments of the paced saga scenario: N pairs of the system and the bare saga, alternating which first',
       },
       'tracing-pairs': {
         type: 'string',
@@ -204,6 +222,7 @@ const {
       tracingRate: wholeNumber('--tracing-rate', values['tracing-rate'])!,
       tracingPairs: wholeNumber('--tracing-pairs', values['tracing-pairs'], { min: 1 })!,
       sagaRate: wholeNumber('--saga-rate', values['saga-rate'])!,
+      pacedPairs: wholeNumber('--paced-pairs', values['paced-pairs'], { min: 1 })!,
     };
   },
 );
@@ -338,6 +357,13 @@ if (scenarios.length > 0) {
   await withSystem(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}, async (storefront) => {
     const adminToken = await storefront.adminToken(values['admin-email'], values['admin-password']);
     const load = { connections, durationSeconds, onProgress: progress };
+    // The system's processes and databases, read around a checkout run (on this machine only).
+    const systemCost = local
+      ? {
+          sources: systemCostSources(ROOT, values.postgres!, sink),
+          ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
+        }
+      : undefined;
     // Seeded before every scenario, so browse too always sees the same catalog.
     let searchCatalog: SearchCatalog | null = null;
     if (only.has('search') && searchProducts > 0) {
@@ -458,12 +484,7 @@ if (scenarios.length > 0) {
         title: 'checkout: saturated',
         cardAtCheckout: values['card-at-checkout'],
         beforeWarmUp: vacuumSystem,
-        cost: !local
-          ? undefined
-          : {
-              sources: systemCostSources(ROOT, values.postgres!, sink),
-              ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
-            },
+        cost: systemCost,
       });
       results.checkout = figures;
       if (figures.cost) printCost(figures.cost, bareSaga, figures.confirmedPerSecond);
@@ -489,79 +510,50 @@ if (scenarios.length > 0) {
       ]);
     }
     if (only.has('saga')) {
-      // At the target's rate, then at half of what the checkout run confirmed per second: the
-      // latency of an order when the system keeps up, beside the one when it cannot.
+      // The #21 target's pace: half of what the bare saga confirmed (else half of the checkout
+      // run). System and bare saga segments alternate at that rate (see pacedSchedule).
       const confirmedPerSecond = (results.checkout as { confirmedPerSecond?: number } | undefined)
         ?.confirmedPerSecond;
-      // The target's pace: half of what the bare saga confirmed (else half of the checkout run).
       const half = Math.max(
         5,
         Math.floor((bareSaga?.confirmedPerSecond ?? confirmedPerSecond ?? 50) / 2),
       );
-      const rates = quick ? [5] : [sagaRate || half];
-      const runs = [];
-      for (const rate of rates) {
-        const figures = await checkout(storefront, {
-          ...load,
-          shoppers: quick ? 3 : 50,
-          adminToken,
-          rate,
-          title: `saga: ${rate} orders/s`,
-          cardAtCheckout: values['card-at-checkout'],
-          beforeWarmUp: vacuumSystem,
+      const rate = quick ? 5 : sagaRate || half;
+      const schedule: PacedSide[] = bareSaga && !quick ? pacedSchedule(pacedPairs) : ['system'];
+      const segments = [];
+      for (const [i, side] of schedule.entries()) {
+        const title = `saga ${i + 1}/${schedule.length}: ${side} at ${rate} orders/s`;
+        const figures =
+          side === 'system'
+            ? await checkout(storefront, {
+                ...load,
+                shoppers: quick ? 3 : 50,
+                adminToken,
+                rate,
+                title,
+                cardAtCheckout: values['card-at-checkout'],
+                beforeWarmUp: vacuumSystem,
+                cost: systemCost,
+              })
+            : await runBareSaga({
+                postgresUrl: values.postgres!,
+                amqpUrl: values.amqp!,
+                connections,
+                durationSeconds,
+                rate,
+                onProgress: progress,
+              });
+        segments.push({
+          side,
+          placedToConfirmed: figures.placedToConfirmed,
+          accepted: figures.accepted.latency,
+          cpuMs: figures.cost?.perOrder.totalCpuMs ?? NaN,
+          figures,
         });
-        runs.push({ rate, ...figures });
-        printTable(`Sustained saga at ${rate} orders/s`, [
-          [
-            'accepted',
-            perSecond(figures.accepted.requestsPerSecond),
-            `p99 accept ${ms(figures.accepted.latency.p99)}`,
-          ],
-          [
-            'placed -> confirmed',
-            ms(figures.placedToConfirmed.p50),
-            `p95 ${ms(figures.placedToConfirmed.p95)}, p99 ${ms(figures.placedToConfirmed.p99)}`,
-          ],
-          [
-            'confirmed',
-            `${figures.confirmed}/${figures.placedOrders}`,
-            `${figures.unfinished} unfinished, ${figures.confirmedPerSecond}/s`,
-          ],
-          ['paced', lagNote(figures.accepted)],
-        ]);
       }
-      results.saga = runs;
-      if (bareSaga && !quick) {
-        const paced = await runBareSaga({
-          postgresUrl: values.postgres!,
-          amqpUrl: values.amqp!,
-          connections,
-          durationSeconds,
-          rate: rates[0],
-          onProgress: progress,
-        });
-        results.bareSagaPaced = { rate: rates[0], ...paced };
-        const system = runs[0];
-        printTable(`Paced at ${rates[0]} orders/s (evenly spaced): system vs bare saga`, [
-          [
-            'checkout accepted p99',
-            ms(system.accepted.latency.p99),
-            `bare ${ms(paced.accepted.latency.p99)} (target ≤ 100 ms); p50 ${ms(system.accepted.latency.p50)}, bare ${ms(paced.accepted.latency.p50)}`,
-          ],
-          [
-            'placed -> confirmed p99',
-            ms(system.placedToConfirmed.p99),
-            `bare ${ms(paced.placedToConfirmed.p99)}: ${(system.placedToConfirmed.p99 / paced.placedToConfirmed.p99).toFixed(2)}x (target ≤ 1.5x); p50 ${ms(system.placedToConfirmed.p50)}, bare ${ms(paced.placedToConfirmed.p50)}`,
-          ],
-          [
-            'confirmed',
-            `${system.confirmed}/${system.placedOrders}`,
-            `bare ${paced.confirmed}/${paced.placedOrders}`,
-          ],
-          ['paced (system)', lagNote(system.accepted)],
-          ['paced (bare)', lagNote(paced.accepted)],
-        ]);
-      }
+      const summary = pacedSummary(segments);
+      results.saga = { rate, pairs: quick ? 0 : pacedPairs, order: schedule, segments, summary };
+      printPacedSaga(rate, segments, summary);
     }
     if (only.has('flash')) {
       const figures = await flashSale(storefront, {
@@ -719,10 +711,70 @@ if (only.has('tracing') && !values.url) {
   );
 }
 
-/** A paced run's own figures: the rate it held, and how late the generator sent. */
-function lagNote(figures: LoadFigures | PacedFigures): string {
-  if (!('sendLag' in figures)) return 'not paced';
-  return `${perSecond(figures.rate)} asked, ${perSecond(figures.requestsPerSecond)} answered 2xx; sent late p50 ${ms(figures.sendLag.p50)}, p99 ${ms(figures.sendLag.p99)} (the generator's lag, in the latency)`;
+/** A paced saga segment with what its run measured. */
+type PacedRun = PacedSegment & {
+  figures: {
+    accepted: LoadFigures | PacedFigures;
+    confirmed: number;
+    placedOrders: number;
+    cost?: Cost;
+  };
+};
+
+/** The paced saga's segments, their medians and the #21 target's ratios; CPU by process. */
+function printPacedSaga(rate: number, segments: PacedRun[], summary: PacedSummary) {
+  const { system, bare } = summary;
+  const detail = (m: PacedMedians) =>
+    `p50 ${ms(m.placedToConfirmed.p50)}; accepted p99 ${ms(m.accepted.p99)}, p50 ${ms(m.accepted.p50)}; ` +
+    `${m.cpuMs.toFixed(1)} ms CPU/order (${((m.cpuMs * rate) / 1000).toFixed(2)} of ${cpus().length} cores)`;
+  const rows: Row[] = segments.map((s, i) => [
+    `${i + 1}. ${s.side === 'system' ? 'system' : 'bare saga'}`,
+    ms(s.placedToConfirmed.p99),
+    `${detail(s)}; ${s.figures.confirmed}/${s.figures.placedOrders} confirmed` +
+      ('sendLag' in s.figures.accepted
+        ? `; sent late p99 ${ms(s.figures.accepted.sendLag.p99)}`
+        : ''),
+  ]);
+  if (Number.isFinite(summary.ratio)) {
+    rows.push(
+      ['median system', ms(system.placedToConfirmed.p99), detail(system)],
+      ['median bare saga', ms(bare.placedToConfirmed.p99), detail(bare)],
+      [
+        'placed -> confirmed p99',
+        `${summary.ratio.toFixed(2)}x`,
+        `the medians (target ≤ 1.5x); each pair: ${summary.pairs.map((r) => `${r.toFixed(2)}x`).join(', ')}`,
+      ],
+      [
+        'checkout accepted p99',
+        ms(system.accepted.p99),
+        `the system's median (target ≤ 100 ms); bare saga ${ms(bare.accepted.p99)}`,
+      ],
+    );
+  }
+  const order = segments.map((s) => (s.side === 'system' ? 'S' : 'B')).join(' ');
+  printTable(
+    `Paced saga at ${rate} orders/s: ${segments.length} segments of ${durationSeconds} s ` +
+      `(${order}: S system, B bare saga); placed -> confirmed p99`,
+    rows,
+  );
+  if (!Number.isFinite(summary.ratio)) return;
+  const part = (side: PacedSide, name: string) =>
+    median(
+      segments
+        .filter((s) => s.side === side)
+        .map((s) => s.figures.cost?.perOrder.cpuMs[name] ?? NaN),
+    );
+  printTable(
+    `What an order costs at ${rate} orders/s (ms of CPU per confirmed order, medians)`,
+    PARTS.map((name) => {
+      const [mine, theirs] = [part('system', name), part('bare', name)];
+      return [
+        name,
+        Number.isFinite(mine) ? mine.toFixed(2) : '—',
+        `bare ${Number.isFinite(theirs) ? theirs.toFixed(2) : '—'}`,
+      ];
+    }),
+  );
 }
 
 /** What an order costs, by part, beside the bare saga's, with the ratios the issue targets. */

@@ -1,9 +1,4 @@
-import {
-  median,
-  signedPercent,
-  tracingSchedule,
-  tracingSummary,
-} from '../src/scenarios/tracing.js';
+import { signedPercent, tracingSchedule, tracingSummary } from '../src/scenarios/tracing.js';
 
 describe("the tracing scenario's segments", () => {
   it('when pairs are scheduled, then off and on alternate which runs first', () => {
@@ -28,11 +23,7 @@ describe("the tracing scenario's segments", () => {
     expect(summary.pairs.services.map((p) => Math.round(p * 100))).toEqual([20, 33, 0]);
   });
 
-  it('when a median is taken, then an even count gives the mean of the middle two and nothing gives NaN', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([NaN, 1])).toBe(1);
-    expect(median([])).toBeNaN();
+  it('when a fraction is shown, then it is a signed whole percentage, and n/a for none', () => {
     expect(signedPercent(0.123)).toBe('+12%');
     expect(signedPercent(-0.05)).toBe('-5%');
     expect(signedPercent(NaN)).toBe('n/a');

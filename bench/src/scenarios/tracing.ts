@@ -2,17 +2,13 @@
 // checkout alternate between tracing off and on at 100%, each on a freshly started system, and
 // the comparison is of the medians, with every segment and every pair's ratio shown beside it.
 
+import { alternate, median, pairRatios } from '../segments.js';
+
 export type TracingMode = 'off' | 'on';
 
-/**
- * The order of the segments: `pairs` pairs, alternating which comes first (off on, on off,
- * off on, ...), so a machine that gets busier or quieter over the run weighs on both sides
- * rather than on whichever always runs second.
- */
+/** The order of the segments: `pairs` pairs of off and on, alternating which runs first. */
 export function tracingSchedule(pairs: number): TracingMode[] {
-  return Array.from({ length: pairs }, (_, i): TracingMode[] =>
-    i % 2 === 0 ? ['off', 'on'] : ['on', 'off'],
-  ).flat();
+  return alternate(pairs, 'off' as const, 'on' as const);
 }
 
 /** One segment's CPU per confirmed order (ms): everything, and the services' own processes. */
@@ -34,14 +30,6 @@ export interface TracingSummary {
   pairs: { total: number[]; services: number[] };
 }
 
-/** The median (the mean of the middle two for an even count); NaN for none. */
-export function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Segments in the order they ran (two to a pair, as {@link tracingSchedule} makes them). */
 export function tracingSummary(segments: TracingSegment[]): TracingSummary {
   const side = (mode: TracingMode) => {
@@ -53,15 +41,9 @@ export function tracingSummary(segments: TracingSegment[]): TracingSummary {
   };
   const off = side('off');
   const on = side('on');
-  const pairs = { total: [] as number[], services: [] as number[] };
-  for (let i = 0; i + 1 < segments.length; i += 2) {
-    const pair = [segments[i], segments[i + 1]];
-    const a = pair.find((s) => s.mode === 'off');
-    const b = pair.find((s) => s.mode === 'on');
-    if (!a || !b) continue;
-    pairs.total.push(b.totalMs / a.totalMs - 1);
-    pairs.services.push(b.servicesMs / a.servicesMs - 1);
-  }
+  const ratios = (figure: (s: TracingSegment) => number) =>
+    pairRatios(segments, (s) => s.mode, ['off', 'on'], figure).map((ratio) => ratio - 1);
+  const pairs = { total: ratios((s) => s.totalMs), services: ratios((s) => s.servicesMs) };
   return {
     off,
     on,
