@@ -726,7 +726,9 @@ function printPacedSaga(rate: number, segments: PacedRun[], summary: PacedSummar
   const { system, bare } = summary;
   const detail = (m: PacedMedians) =>
     `p50 ${ms(m.placedToConfirmed.p50)}; accepted p99 ${ms(m.accepted.p99)}, p50 ${ms(m.accepted.p50)}; ` +
-    `${m.cpuMs.toFixed(1)} ms CPU/order (${((m.cpuMs * rate) / 1000).toFixed(2)} of ${cpus().length} cores)`;
+    (Number.isFinite(m.cpuMs)
+      ? `${m.cpuMs.toFixed(1)} ms CPU/order (${((m.cpuMs * rate) / 1000).toFixed(2)} of ${cpus().length} cores)`
+      : 'CPU not read (a system elsewhere)');
   const rows: Row[] = segments.map((s, i) => [
     `${i + 1}. ${s.side === 'system' ? 'system' : 'bare saga'}`,
     ms(s.placedToConfirmed.p99),
