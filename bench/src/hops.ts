@@ -1,6 +1,6 @@
 // `pnpm --filter @bazaar/bench hops -- FILE [--last]`: where the time of a checkout order went,
 // hop by hop, from the spans a `pnpm bench -- --spans FILE` run wrote (or any file of such JSON
-// lines); `--last` keeps the orders of the file's last run only (the paced one).
+// lines); `--last` keeps the orders of the file's last run only (the last paced system segment).
 // Each hop is the time from one point of an order's way to the next, over the orders whose trace
 // shows every point; span starts have 1 ms resolution (the SDK anchors them to the wall clock).
 import { readFileSync } from 'node:fs';
@@ -141,9 +141,9 @@ const RUN_PAUSE_MS = 1000;
 
 /**
  * The spans of the orders of the last run in `spans`: a `--spans` file holds every checkout
- * of a bench (the saturated one, then the paced one), each run a stream of accepts with a pause
- * of a second or more before the next run's (its warm-up comes with it when it follows without
- * such a pause).
+ * of a bench (the saturated run, then each paced system segment), each a stream of accepts with
+ * a pause of a second or more before the next run's (its warm-up comes with it when it follows
+ * without such a pause).
  */
 export function lastRun(spans: readonly SpanLine[]): SpanLine[] {
   const accepts = spans
@@ -163,7 +163,7 @@ if (process.argv[1]?.endsWith('hops.ts')) {
   const file = args.find((arg) => !arg.startsWith('--'));
   if (!file) {
     process.stderr.write(
-      'usage: pnpm --filter @bazaar/bench hops -- FILE [--last] (FILE from --spans FILE; --last: only the last run in it, the paced one)\n',
+      'usage: pnpm --filter @bazaar/bench hops -- FILE [--last] (FILE from --spans FILE; --last: only the last run in it, the last paced system segment)\n',
     );
     process.exit(2);
   }

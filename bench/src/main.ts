@@ -28,7 +28,7 @@ import type { LoadFigures } from './load.js';
 import type { PacedFigures } from './paced-load.js';
 import { machine, ms, perSecond, printTable, ratio, saveResults, type Row } from './report.js';
 import { browse } from './scenarios/browse.js';
-import { checkout } from './scenarios/checkout.js';
+import { checkout, type CheckoutCost } from './scenarios/checkout.js';
 import { flashSale } from './scenarios/flash-sale.js';
 import { search } from './scenarios/search.js';
 import {
@@ -349,6 +349,12 @@ const vacuumSystem = local
       await vacuumDatabases(values.postgres!, DATABASES);
     }
   : undefined;
+// Reading a checkout run's cost: the system's processes and databases, and the spans `sink`
+// received (the system must run on this machine).
+const systemCost = (sink: TraceSink | undefined): CheckoutCost => ({
+  sources: systemCostSources(ROOT, values.postgres!, sink),
+  ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
+});
 if (scenarios.length > 0 && local) {
   // Tracing on and exported, as shipped: to an OTLP receiver that counts the spans.
   sink = await startTraceSink(undefined, values.spans).catch(() => undefined);
@@ -357,13 +363,7 @@ if (scenarios.length > 0) {
   await withSystem(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}, async (storefront) => {
     const adminToken = await storefront.adminToken(values['admin-email'], values['admin-password']);
     const load = { connections, durationSeconds, onProgress: progress };
-    // The system's processes and databases, read around a checkout run (on this machine only).
-    const systemCost = local
-      ? {
-          sources: systemCostSources(ROOT, values.postgres!, sink),
-          ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
-        }
-      : undefined;
+    const cost = local ? systemCost(sink) : undefined;
     // Seeded before every scenario, so browse too always sees the same catalog.
     let searchCatalog: SearchCatalog | null = null;
     if (only.has('search') && searchProducts > 0) {
@@ -484,7 +484,7 @@ if (scenarios.length > 0) {
         title: 'checkout: saturated',
         cardAtCheckout: values['card-at-checkout'],
         beforeWarmUp: vacuumSystem,
-        cost: systemCost,
+        cost,
       });
       results.checkout = figures;
       if (figures.cost) printCost(figures.cost, bareSaga, figures.confirmedPerSecond);
@@ -533,7 +533,7 @@ if (scenarios.length > 0) {
                 title,
                 cardAtCheckout: values['card-at-checkout'],
                 beforeWarmUp: vacuumSystem,
-                cost: systemCost,
+                cost,
               })
             : await runBareSaga({
                 postgresUrl: values.postgres!,
@@ -552,7 +552,13 @@ if (scenarios.length > 0) {
         });
       }
       const summary = pacedSummary(segments);
-      results.saga = { rate, pairs: quick ? 0 : pacedPairs, order: schedule, segments, summary };
+      results.saga = {
+        rate,
+        pairs: Math.floor(schedule.length / 2),
+        order: schedule,
+        segments,
+        summary,
+      };
       printPacedSaga(rate, segments, summary);
     }
     if (only.has('flash')) {
@@ -597,10 +603,7 @@ if (only.has('tracing') && !values.url) {
         title,
         cardAtCheckout: values['card-at-checkout'],
         onProgress: progress,
-        cost: {
-          sources: systemCostSources(ROOT, values.postgres!, sink),
-          ordersDatabaseUrl: `${values.postgres}/${databaseOf('orders')}`,
-        },
+        cost: systemCost(sink),
       }),
     );
   const ownCpu = (cost: Cost | undefined) =>
