@@ -101,3 +101,38 @@ export function percentiles(values: number[]): {
     sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   return { p50: at(50), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] };
 }
+
+/** A p50 and a p99 (ms). */
+export type Latency = { p50: number; p99: number };
+
+/** A confirmed order of a run: when it was placed (epoch ms) and how long it took (ms). */
+export interface TimedOrder {
+  placedAt: number;
+  ms: number;
+}
+
+/**
+ * The first seconds of a paced run: the load steps from the warm-up's trickle to the rate, and
+ * both sides' queues and batches grow to it. Shown apart, not left out: the #21 target is the
+ * whole run's p99.
+ */
+export const ONSET_MS = 2000;
+
+/**
+ * Placed -> confirmed of the orders placed in the run's first {@link ONSET_MS} (counted from
+ * its first order) and of those placed after: where in a segment its p99 comes from.
+ */
+export function byOnset(
+  orders: readonly TimedOrder[],
+  onsetMs = ONSET_MS,
+): { onset: Latency; after: Latency } {
+  const first = Math.min(...orders.map((o) => o.placedAt));
+  const of = (keep: (o: TimedOrder) => boolean): Latency => {
+    const { p50, p99 } = percentiles(orders.filter(keep).map((o) => o.ms));
+    return { p50, p99 };
+  };
+  return {
+    onset: of((o) => o.placedAt - first < onsetMs),
+    after: of((o) => o.placedAt - first >= onsetMs),
+  };
+}

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { prepareCeilingDatabase } from '../src/ceilings/setup.js';
 import { sumMetric, vacuumDatabases } from '../src/cost.js';
 import { cpuBetween, processCpu, threadCpu } from '../src/cpu.js';
-import { percentiles } from '../src/load.js';
+import { byOnset, percentiles } from '../src/load.js';
 import { hops, lastRun } from '../src/hops.js';
 import { spanLines, spansInExport, type SpanLine } from '../src/system.js';
 import { buildQueries, typo, uncached } from '../src/scenarios/search.js';
@@ -80,6 +80,9 @@ describe('bench harness', () => {
     expect(saga.placedOrders).toBe(20);
     expect(saga.confirmed).toBe(20);
     expect(saga.placedToConfirmed.p99).toBeGreaterThan(0);
+    // A one-second run is all onset: its orders have no 'after'.
+    expect(saga.byOnset.onset.p99).toBe(saga.placedToConfirmed.p99);
+    expect(saga.byOnset.after.p99).toBeNaN();
   }, 120_000);
 
   it('when databases are vacuumed between segments, then each of their tables has been vacuumed and analysed', async () => {
@@ -109,6 +112,22 @@ describe('bench harness', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(percentiles(values)).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });
     expect(percentiles([]).p50).toBeNaN();
+  });
+
+  it("when a run's orders are split at its onset, then the orders placed in its first two seconds and those placed after each get their own p50 and p99", () => {
+    const start = Date.parse('2026-12-07T10:00:00Z');
+    // One order every 100 ms for 4 s: the first 20 slow (300-319 ms), the next 20 quick (10-29 ms).
+    const orders = Array.from({ length: 40 }, (_, i) => ({
+      placedAt: start + i * 100,
+      ms: i < 20 ? 300 + i : 10 + (i - 20),
+    }));
+    expect(byOnset(orders)).toEqual({
+      onset: { p50: 309, p99: 319 },
+      after: { p50: 19, p99: 29 },
+    });
+    // The onset counts from the first order placed, whatever the order of the list.
+    expect(byOnset([...orders].reverse(), 1000).onset).toEqual({ p50: 304, p99: 309 });
+    expect(byOnset(orders.slice(0, 5)).after.p99).toBeNaN();
   });
 
   it('when queries are built from a catalog, then they hold words, prefixes, typos and filters', () => {

@@ -38,6 +38,7 @@ describe("the paced saga's summary", () => {
   const segment = (side: PacedSegment['side'], p99: number, accepted: number): PacedSegment => ({
     side,
     placedToConfirmed: { p50: p99 / 2, p99 },
+    byOnset: { onset: { p50: p99, p99: p99 * 2 }, after: { p50: p99 / 4, p99: p99 / 2 } },
     accepted: { p50: accepted / 4, p99: accepted },
     cpuMs: side === 'system' ? 9 : 8,
   });
@@ -53,12 +54,15 @@ describe("the paced saga's summary", () => {
     ]);
     expect(summary.system).toEqual({
       placedToConfirmed: { p50: 60, p99: 120 },
+      byOnset: { onset: { p50: 120, p99: 240 }, after: { p50: 30, p99: 60 } },
       accepted: { p50: 20, p99: 80 },
       cpuMs: 9,
     });
     expect(summary.bare.placedToConfirmed.p99).toBe(80);
     expect(summary.ratio).toBeCloseTo(120 / 80);
     expect(summary.pairs).toEqual([1.2, 2.5, 90 / 80]);
+    // Beside the target: the same medians over the orders placed after the onset.
+    expect(summary.afterOnsetRatio).toBeCloseTo(60 / 40);
   });
 
   it('when only the system ran (a quick run), then its medians stand and the ratio is NaN', () => {

@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import { postgresCounters, startCost, STATS_FLUSH_MS, type Cost } from '../cost.js';
 import { postgresBackends } from '../cpu.js';
-import { percentiles, runLoad, type LoadFigures } from '../load.js';
+import { byOnset, percentiles, runLoad, type LoadFigures } from '../load.js';
 import { runPaced, type PacedFigures } from '../paced-load.js';
 import {
   BENCH_DATABASE,
@@ -34,6 +34,8 @@ export interface SagaFigures {
   /** Confirmed orders per second, from the first placed to the last confirmed. */
   confirmedPerSecond: number;
   placedToConfirmed: ReturnType<typeof percentiles>;
+  /** The same, of the orders placed in the run's first seconds and of those placed after. */
+  byOnset: ReturnType<typeof byOnset>;
   cost: Cost;
 }
 
@@ -162,6 +164,10 @@ export async function runBareSaga(settings: SagaSettings): Promise<SagaFigures> 
       return stats();
     });
     const figures = await measured;
+    const timed = confirmedRows.map((r) => ({
+      placedAt: Number(r.created),
+      ms: Number(r.confirmed) - Number(r.created),
+    }));
     const first = Math.min(...rows.map((r) => Number(r.created)));
     const last = Math.max(...confirmedRows.map((r) => Number(r.confirmed)));
     return {
@@ -170,9 +176,8 @@ export async function runBareSaga(settings: SagaSettings): Promise<SagaFigures> 
       confirmed: confirmedRows.length,
       unfinished: rows.length - confirmedRows.length,
       confirmedPerSecond: Math.round(confirmedRows.length / ((last - first) / 1000)),
-      placedToConfirmed: percentiles(
-        confirmedRows.map((r) => Number(r.confirmed) - Number(r.created)),
-      ),
+      placedToConfirmed: percentiles(timed.map((o) => o.ms)),
+      byOnset: byOnset(timed),
       cost: figures,
     };
   } finally {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'autocannon';
 import pg from 'pg';
 import { startCost, STATS_FLUSH_MS, type Cost, type CostSources } from '../cost.js';
-import { percentiles, runLoad, type LoadFigures } from '../load.js';
+import { byOnset, percentiles, runLoad, type LoadFigures } from '../load.js';
 import { runPaced, type PacedFigures } from '../paced-load.js';
 import { ADDRESS, millisTo, TEST_CARD, type Storefront } from '../storefront.js';
 
@@ -16,6 +16,8 @@ export interface CheckoutFigures {
   unfinished: number;
   /** Placed -> confirmed, from each order's own status history (ms). */
   placedToConfirmed: ReturnType<typeof percentiles>;
+  /** The same, of the orders placed in the run's first seconds and of those placed after. */
+  byOnset: ReturnType<typeof byOnset>;
   /** Confirmed orders per second over the window from first placed to last confirmed. */
   confirmedPerSecond: number;
   /** How the orders paid: a saved method (two steps, the default) or a card at checkout. */
@@ -152,9 +154,11 @@ export async function checkout(
     );
   }
   const confirmed = finals.filter((o) => o?.status === 'confirmed');
-  const times = confirmed
-    .map((o) => millisTo(o, 'confirmed'))
-    .filter((t): t is number => t !== undefined);
+  const timed = confirmed.flatMap((o) => {
+    const took = millisTo(o, 'confirmed');
+    return took === undefined ? [] : [{ placedAt: Date.parse(o.statusHistory[0]!.at), ms: took }];
+  });
+  const times = timed.map((o) => o.ms);
   const starts = finals
     .map((o) => Date.parse(o?.statusHistory?.[0]?.at ?? ''))
     .filter(Number.isFinite);
@@ -170,6 +174,7 @@ export async function checkout(
     cancelled: finals.filter((o) => o?.status === 'cancelled').length,
     unfinished: finals.filter((o) => !['confirmed', 'cancelled'].includes(o?.status)).length,
     placedToConfirmed: percentiles(times),
+    byOnset: byOnset(timed),
     confirmedPerSecond: Math.round(confirmed.length / windowSeconds),
     payment: settings.cardAtCheckout ? 'card at checkout' : 'saved method',
     cost,

@@ -3,6 +3,7 @@
 // alone moved the bare saga's paced p50 from 21 to 42 ms within one session. Segments of the
 // system and of the bare saga alternate at the same rate, and the medians are compared, with
 // every segment and every pair's own ratio shown beside them.
+import type { Latency } from '../load.js';
 import { alternate, median, pairRatios } from '../segments.js';
 
 export type PacedSide = 'system' | 'bare';
@@ -15,8 +16,10 @@ export function pacedSchedule(pairs: number): PacedSide[] {
 /** One segment's latencies (ms) and CPU per confirmed order (ms, the load generator apart). */
 export interface PacedSegment {
   side: PacedSide;
-  placedToConfirmed: { p50: number; p99: number };
-  accepted: { p50: number; p99: number };
+  placedToConfirmed: Latency;
+  /** The same split at {@link ONSET_MS}: the onset's orders and the rest. */
+  byOnset: { onset: Latency; after: Latency };
+  accepted: Latency;
   cpuMs: number;
 }
 
@@ -29,6 +32,8 @@ export interface PacedSummary {
   ratio: number;
   /** Each pair's own ratio of the same p99s, in the order the pairs ran. */
   pairs: number[];
+  /** The medians' ratio over the orders placed after the onset only (not the target's). */
+  afterOnsetRatio: number;
 }
 
 /** Segments in the order they ran (two to a pair, as {@link pacedSchedule} makes them). */
@@ -36,12 +41,17 @@ export function pacedSummary(segments: readonly PacedSegment[]): PacedSummary {
   const side = (which: PacedSide): PacedMedians => {
     const of = segments.filter((s) => s.side === which);
     const mid = (figure: (s: PacedSegment) => number) => median(of.map(figure));
+    const midLatency = (pick: (s: PacedSegment) => Latency): Latency => ({
+      p50: mid((s) => pick(s).p50),
+      p99: mid((s) => pick(s).p99),
+    });
     return {
-      placedToConfirmed: {
-        p50: mid((s) => s.placedToConfirmed.p50),
-        p99: mid((s) => s.placedToConfirmed.p99),
+      placedToConfirmed: midLatency((s) => s.placedToConfirmed),
+      accepted: midLatency((s) => s.accepted),
+      byOnset: {
+        onset: midLatency((s) => s.byOnset.onset),
+        after: midLatency((s) => s.byOnset.after),
       },
-      accepted: { p50: mid((s) => s.accepted.p50), p99: mid((s) => s.accepted.p99) },
       cpuMs: mid((s) => s.cpuMs),
     };
   };
@@ -57,5 +67,6 @@ export function pacedSummary(segments: readonly PacedSegment[]): PacedSummary {
       ['bare', 'system'],
       (s) => s.placedToConfirmed.p99,
     ),
+    afterOnsetRatio: system.byOnset.after.p99 / bare.byOnset.after.p99,
   };
 }
