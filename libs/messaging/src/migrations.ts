@@ -170,6 +170,30 @@ const outboxNotifyOthers: Migration = {
   },
 };
 
+const queueAutovacuum: Migration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async up(db: Kysely<any>) {
+    // Queue-like tables: every outbox row is updated twice and pruned, every inbox row pruned.
+    // By default autovacuum waits for a fifth of a table to be dead, so the bigger the table
+    // (a day of events), the longer the relay's claim walks dead entries of its pending index.
+    // A fixed count instead: such a table is vacuumed at each autovacuum round (a minute) while
+    // busy, each time a small vacuum.
+    for (const table of ['outbox_events', 'inbox_messages']) {
+      await sql`alter table ${sql.table(table)} set (
+                  autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(
+        db,
+      );
+    }
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
+  async down(db: Kysely<any>) {
+    for (const table of ['outbox_events', 'inbox_messages']) {
+      await sql`alter table ${sql.table(table)} reset (
+                  autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`.execute(db);
+    }
+  },
+};
+
 /**
  * The outbox and inbox tables; spread them first into a service's migrations:
  * `{ ...messagingMigrations, '2026-11-22-01-products': { up } }`.
@@ -182,4 +206,6 @@ export const messagingMigrations: Record<string, Migration> = {
   '2026-12-06-09-messaging-outbox-position-not-unique': positionNotUnique,
   '2026-12-06-10-messaging-outbox-fillfactor': outboxFillfactor,
   '2026-12-06-11-messaging-outbox-notify-others': outboxNotifyOthers,
+  // After every service's own migrations of 2026-12-06.
+  '2026-12-07-01-messaging-queue-autovacuum': queueAutovacuum,
 };

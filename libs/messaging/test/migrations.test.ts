@@ -37,7 +37,11 @@ describe('the outbox migrations', () => {
     await writeRow(db);
     expect(await outboxShape(db)).toEqual({
       indexes: ['outbox_events_pending', 'outbox_events_pkey', 'outbox_events_sent_at'],
-      options: ['fillfactor=50'],
+      options: [
+        'fillfactor=50',
+        'autovacuum_vacuum_scale_factor=0',
+        'autovacuum_vacuum_threshold=5000',
+      ],
     });
 
     const migrator = new Migrator({
@@ -62,5 +66,32 @@ describe('the outbox migrations', () => {
     const { rows } = await sql<{ position: string }>`
       select position from outbox_events order by created_at, position`.execute(db);
     expect(rows.map((r) => Number(r.position))).toEqual([1, 2, 3]);
+  });
+});
+
+/** The storage parameters of a table (`reloptions`), sorted; empty when it has none. */
+async function optionsOf(db: Kysely<any>, table: string): Promise<string[]> {
+  const { rows } = await sql<{ reloptions: string[] | null }>`
+    select reloptions from pg_class where relname = ${table}`.execute(db);
+  return [...(rows[0]!.reloptions ?? [])].sort();
+}
+
+describe('the queue tables', () => {
+  it('when the messaging tables are migrated, then the outbox and the inbox are vacuumed after a fixed count of dead rows, not after a fifth of the table', async () => {
+    const db = database.db;
+    await migrateToLatest(db, messagingMigrations);
+    const vacuum = ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000'];
+    expect(await optionsOf(db, 'outbox_events')).toEqual([...vacuum, 'fillfactor=50']);
+    expect(await optionsOf(db, 'inbox_messages')).toEqual(vacuum);
+
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => messagingMigrations },
+    });
+    const down = await migrator.migrateTo('2026-12-06-11-messaging-outbox-notify-others');
+    expect(down.error).toBeUndefined();
+    expect(await optionsOf(db, 'outbox_events')).toEqual(['fillfactor=50']);
+    expect(await optionsOf(db, 'inbox_messages')).toEqual([]);
+    await migrateToLatest(db, messagingMigrations);
   });
 });

@@ -128,4 +128,13 @@ describe('pruning of finished provider operations', () => {
     expect(await written(h, 'payment.authorized', orderId)).toHaveLength(1);
     expect(await written(h, 'payment.refunded', orderId)).toHaveLength(1);
   });
+
+  it('when the database is migrated, then provider_operations, a queue pruned like the outbox, is vacuumed after a fixed count of dead rows, not after a fifth of the table', async () => {
+    const { rows } = await sql<{ reloptions: string[] | null }>`
+      select reloptions from pg_class where relname = 'provider_operations'`.execute(h.database.db);
+    expect([...(rows[0]!.reloptions ?? [])].sort()).toEqual([
+      'autovacuum_vacuum_scale_factor=0',
+      'autovacuum_vacuum_threshold=5000',
+    ]);
+  });
 });

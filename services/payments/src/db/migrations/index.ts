@@ -7,6 +7,7 @@ import * as providerOperations from './2026-12-06-01-provider-operations.js';
 import * as paymentMethodKeys from './2026-12-06-02-payment-method-keys.js';
 import * as operationKeysNotified from './2026-12-06-03-provider-operation-keys-notified.js';
 import * as operationsNotifyOthers from './2026-12-06-12-provider-operations-notify-others.js';
+import * as operationsAutovacuum from './2026-12-07-02-provider-operations-autovacuum.js';
 
 /**
  * Every migration of the payments database, oldest first; names are date-prefixed and frozen.
@@ -22,4 +23,6 @@ export const migrations: Migrations = {
   '2026-12-06-03-provider-operation-keys-notified': operationKeysNotified,
   // After messaging's 2026-12-06-11, which databases of the commit before this ran first.
   '2026-12-06-12-provider-operations-notify-others': operationsNotifyOthers,
+  // After messaging's 2026-12-07-01, which sets the same for the outbox and the inbox.
+  '2026-12-07-02-provider-operations-autovacuum': operationsAutovacuum,
 };
