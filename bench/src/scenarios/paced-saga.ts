@@ -17,7 +17,7 @@ export function pacedSchedule(pairs: number): PacedSide[] {
 export interface PacedSegment {
   side: PacedSide;
   placedToConfirmed: Latency;
-  /** The same split at {@link ONSET_MS}: the onset's orders and the rest. */
+  /** The same, of the orders placed in the onset (`ONSET_MS`, `byOnset` in load.ts) and after. */
   byOnset: { onset: Latency; after: Latency };
   accepted: Latency;
   cpuMs: number;

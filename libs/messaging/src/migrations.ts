@@ -177,7 +177,8 @@ const queueAutovacuum: Migration = {
     // By default autovacuum waits for a fifth of a table to be dead, so the bigger the table
     // (a day of events), the longer the relay's claim walks dead entries of its pending index.
     // A fixed count instead: such a table is vacuumed at each autovacuum round (a minute) while
-    // busy, each time a small vacuum.
+    // busy, each time a small vacuum. Setting it takes a SHARE UPDATE EXCLUSIVE lock: reads
+    // and writes go on while it runs.
     for (const table of ['outbox_events', 'inbox_messages']) {
       await sql`alter table ${sql.table(table)} set (
                   autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(
