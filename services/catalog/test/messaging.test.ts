@@ -1,16 +1,15 @@
-import type { EventData } from '@bazaar/contracts';
 import {
   captureEvents,
   publishEvent,
   testAmqpUrl,
   type CapturedEvents,
 } from '@bazaar/messaging/testing';
-import { v7 as uuidv7 } from 'uuid';
 import { eventually } from '@bazaar/service-kit/testing';
 import {
   availableOf,
   createTestContext,
   makeProduct,
+  orderCreatedData,
   type TestContext,
 } from './fixtures/context.js';
 
@@ -36,13 +35,8 @@ describe('catalog over RabbitMQ', () => {
     await context.close();
   });
 
-  const orderCreated = (productId: string, quantity: number): EventData<'order.created'> => ({
-    orderId: uuidv7(),
-    userId: uuidv7(),
-    lines: [{ productId, quantity, unitPrice: { amount: 500, currency: 'EUR' } }],
-    total: { amount: 500 * quantity, currency: 'EUR' },
-    paymentMethodId: uuidv7(),
-  });
+  const orderCreated = (productId: string, quantity: number) =>
+    orderCreatedData([{ productId, quantity }]);
 
   it('when an admin creates a product, then product.created reaches the exchange', async () => {
     const response = await context.app.inject({
