@@ -118,14 +118,14 @@ export interface TimedOrder {
  */
 export const ONSET_MS = 2000;
 
+/** Placed -> confirmed of a run's orders placed in its onset, and of those placed after. */
+export type OnsetSplit = { onset: Latency; after: Latency };
+
 /**
  * Placed -> confirmed of the orders placed in the run's first {@link ONSET_MS} (counted from
  * its first order) and of those placed after: where in a segment its p99 comes from.
  */
-export function byOnset(
-  orders: readonly TimedOrder[],
-  onsetMs = ONSET_MS,
-): { onset: Latency; after: Latency } {
+export function byOnset(orders: readonly TimedOrder[], onsetMs = ONSET_MS): OnsetSplit {
   const first = Math.min(...orders.map((o) => o.placedAt));
   const of = (keep: (o: TimedOrder) => boolean): Latency => {
     const { p50, p99 } = percentiles(orders.filter(keep).map((o) => o.ms));

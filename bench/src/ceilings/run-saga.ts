@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import { postgresCounters, startCost, STATS_FLUSH_MS, type Cost } from '../cost.js';
 import { postgresBackends } from '../cpu.js';
-import { byOnset, percentiles, runLoad, type LoadFigures } from '../load.js';
+import { byOnset, percentiles, runLoad, type LoadFigures, type OnsetSplit } from '../load.js';
 import { runPaced, type PacedFigures } from '../paced-load.js';
 import {
   BENCH_DATABASE,
@@ -35,7 +35,7 @@ export interface SagaFigures {
   confirmedPerSecond: number;
   placedToConfirmed: ReturnType<typeof percentiles>;
   /** The same, of the orders placed in the run's first seconds and of those placed after. */
-  byOnset: ReturnType<typeof byOnset>;
+  byOnset: OnsetSplit;
   cost: Cost;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'autocannon';
 import pg from 'pg';
 import { startCost, STATS_FLUSH_MS, type Cost, type CostSources } from '../cost.js';
-import { byOnset, percentiles, runLoad, type LoadFigures } from '../load.js';
+import { byOnset, percentiles, runLoad, type LoadFigures, type OnsetSplit } from '../load.js';
 import { runPaced, type PacedFigures } from '../paced-load.js';
 import { ADDRESS, millisTo, TEST_CARD, type Storefront } from '../storefront.js';
 
@@ -17,7 +17,7 @@ export interface CheckoutFigures {
   /** Placed -> confirmed, from each order's own status history (ms). */
   placedToConfirmed: ReturnType<typeof percentiles>;
   /** The same, of the orders placed in the run's first seconds and of those placed after. */
-  byOnset: ReturnType<typeof byOnset>;
+  byOnset: OnsetSplit;
   /** Confirmed orders per second over the window from first placed to last confirmed. */
   confirmedPerSecond: number;
   /** How the orders paid: a saved method (two steps, the default) or a card at checkout. */

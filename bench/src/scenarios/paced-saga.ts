@@ -3,7 +3,7 @@
 // alone moved the bare saga's paced p50 from 21 to 42 ms within one session. Segments of the
 // system and of the bare saga alternate at the same rate, and the medians are compared, with
 // every segment and every pair's own ratio shown beside them.
-import type { Latency } from '../load.js';
+import type { Latency, OnsetSplit } from '../load.js';
 import { alternate, median, pairRatios } from '../segments.js';
 
 export type PacedSide = 'system' | 'bare';
@@ -18,7 +18,7 @@ export interface PacedSegment {
   side: PacedSide;
   placedToConfirmed: Latency;
   /** The same, of the orders placed in the onset (`ONSET_MS`, `byOnset` in load.ts) and after. */
-  byOnset: { onset: Latency; after: Latency };
+  byOnset: OnsetSplit;
   accepted: Latency;
   cpuMs: number;
 }

@@ -170,6 +170,9 @@ const outboxNotifyOthers: Migration = {
   },
 };
 
+/** queueAutovacuum's tables, frozen with it (a later table gets a migration of its own). */
+const QUEUE_TABLES = ['outbox_events', 'inbox_messages'];
+
 const queueAutovacuum: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
   async up(db: Kysely<any>) {
@@ -179,7 +182,7 @@ const queueAutovacuum: Migration = {
     // A fixed count instead: such a table is vacuumed at each autovacuum round (a minute) while
     // busy, each time a small vacuum. Setting it takes a SHARE UPDATE EXCLUSIVE lock: reads
     // and writes go on while it runs.
-    for (const table of ['outbox_events', 'inbox_messages']) {
+    for (const table of QUEUE_TABLES) {
       await sql`alter table ${sql.table(table)} set (
                   autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(
         db,
@@ -188,7 +191,7 @@ const queueAutovacuum: Migration = {
   },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations take any schema
   async down(db: Kysely<any>) {
-    for (const table of ['outbox_events', 'inbox_messages']) {
+    for (const table of QUEUE_TABLES) {
       await sql`alter table ${sql.table(table)} reset (
                   autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`.execute(db);
     }
