@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createDb, dropDatabase, ensureDatabase } from './database.js';
 import { migrateToLatest, type Migrations } from './migrate.js';
 
@@ -37,4 +37,16 @@ export async function createTestDatabase<DB>(
       await dropDatabase(url.toString());
     },
   };
+}
+
+/**
+ * A table's storage parameters (`pg_class.reloptions`, as `name=value`), sorted; empty when it
+ * has none: what a migration's `alter table … set (…)` left. Throws when there is no such table.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's schema
+export async function storageParameters(db: Kysely<any>, table: string): Promise<string[]> {
+  const { rows } = await sql<{ reloptions: string[] | null }>`
+    select reloptions from pg_class where relname = ${table}`.execute(db);
+  if (rows.length === 0) throw new Error(`no table ${table}`);
+  return [...(rows[0]!.reloptions ?? [])].sort();
 }

@@ -1,5 +1,5 @@
 import { migrateToLatest } from '@bazaar/db';
-import { createTestDatabase, type TestDatabase } from '@bazaar/db/testing';
+import { createTestDatabase, storageParameters, type TestDatabase } from '@bazaar/db/testing';
 import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { messagingMigrations } from '../src/index.js';
@@ -69,20 +69,13 @@ describe('the outbox migrations', () => {
   });
 });
 
-/** The storage parameters of a table (`reloptions`), sorted; empty when it has none. */
-async function optionsOf(db: Kysely<any>, table: string): Promise<string[]> {
-  const { rows } = await sql<{ reloptions: string[] | null }>`
-    select reloptions from pg_class where relname = ${table}`.execute(db);
-  return [...(rows[0]!.reloptions ?? [])].sort();
-}
-
 describe('the queue tables', () => {
   it('when the messaging tables are migrated, then the outbox and the inbox are vacuumed after a fixed count of dead rows, not after a fifth of the table', async () => {
     const db = database.db;
     await migrateToLatest(db, messagingMigrations);
     const vacuum = ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000'];
-    expect(await optionsOf(db, 'outbox_events')).toEqual([...vacuum, 'fillfactor=50']);
-    expect(await optionsOf(db, 'inbox_messages')).toEqual(vacuum);
+    expect(await storageParameters(db, 'outbox_events')).toEqual([...vacuum, 'fillfactor=50']);
+    expect(await storageParameters(db, 'inbox_messages')).toEqual(vacuum);
 
     const migrator = new Migrator({
       db,
@@ -90,8 +83,8 @@ describe('the queue tables', () => {
     });
     const down = await migrator.migrateTo('2026-12-06-11-messaging-outbox-notify-others');
     expect(down.error).toBeUndefined();
-    expect(await optionsOf(db, 'outbox_events')).toEqual(['fillfactor=50']);
-    expect(await optionsOf(db, 'inbox_messages')).toEqual([]);
+    expect(await storageParameters(db, 'outbox_events')).toEqual(['fillfactor=50']);
+    expect(await storageParameters(db, 'inbox_messages')).toEqual([]);
     await migrateToLatest(db, messagingMigrations);
   });
 });

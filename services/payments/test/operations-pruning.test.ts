@@ -1,3 +1,4 @@
+import { storageParameters } from '@bazaar/db/testing';
 import { sql, type Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -130,9 +131,7 @@ describe('pruning of finished provider operations', () => {
   });
 
   it('when the database is migrated, then provider_operations, a queue pruned like the outbox, is vacuumed after a fixed count of dead rows, not after a fifth of the table', async () => {
-    const { rows } = await sql<{ reloptions: string[] | null }>`
-      select reloptions from pg_class where relname = 'provider_operations'`.execute(h.database.db);
-    expect([...(rows[0]!.reloptions ?? [])].sort()).toEqual([
+    expect(await storageParameters(h.database.db, 'provider_operations')).toEqual([
       'autovacuum_vacuum_scale_factor=0',
       'autovacuum_vacuum_threshold=5000',
     ]);
